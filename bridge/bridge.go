@@ -1,0 +1,144 @@
+// Package bridge is adApi-go's product in plain Go: the startCall contract
+// (validation, normalisation, Bright Pattern's OperationResult errors), the
+// reference softphone and its interaction model. It never imports
+// syscall/js; the wasm glue in ../wasm is the only code that meets the page.
+package bridge
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// DefaultPlacementTimeout is how long dialling may take to start before
+// startCall answers "Timeout error" (placementTimeoutMs in
+// adapi-config.json).
+const DefaultPlacementTimeout = 5 * time.Second
+
+// giveUpAfter is how long past the placement deadline the bridge still
+// waits for a Desktop that ignores its context. A Desktop that honours the
+// context answers at once; this only bounds one that never answers.
+const giveUpAfter = time.Second
+
+// Origination says how a call was placed, as InteractionData.origination.
+type Origination string
+
+const (
+	ByAPI     Origination = "integration-api"
+	ByDialpad Origination = "dialpad"
+)
+
+// Call is a validated request to place a call.
+type Call struct {
+	PhoneNumber string            // normalised (NormalizePhone)
+	Object      *AssociatedObject // nil: none
+	Origin      string            // the origin that asked; "" is the desktop page itself
+	Origination Origination
+}
+
+// ParseCall validates startCall's two documented arguments.
+func ParseCall(phone, initialObject Value) (Call, error) {
+	n, err := NormalizePhone(phone)
+	if err != nil {
+		return Call{}, err
+	}
+	o, err := ParseAssociatedObject(initialObject)
+	if err != nil {
+		return Call{}, err
+	}
+	return Call{PhoneNumber: n, Object: o, Origination: ByAPI}, nil
+}
+
+// Desktop places calls: the agent desktop's softphone. StartCall returns
+// once dialling has started, with the new interaction's id, or with "" and
+// no error when the call was not started but left for the agent (Deferred
+// Dial). It should give up when ctx is done and then place nothing.
+type Desktop interface {
+	StartCall(ctx context.Context, c Call) (id string, err error)
+}
+
+// Bridge serves startCall: it validates the arguments, asks the Desktop,
+// bounds the wait by the placement deadline and turns whatever goes wrong,
+// a panic included, into Bright Pattern's error for that one call.
+type Bridge struct {
+	Desktop          Desktop
+	Clock            Clock         // nil: RealClock
+	PlacementTimeout time.Duration // 0: DefaultPlacementTimeout
+}
+
+// StartCall is adApi.startCall(phoneNumber, initialObject) asked by origin.
+func (b *Bridge) StartCall(ctx context.Context, origin string, phone, initialObject Value) (string, error) {
+	c, err := ParseCall(phone, initialObject)
+	if err != nil {
+		return "", err
+	}
+	c.Origin = origin
+	return b.Place(ctx, c)
+}
+
+type placed struct {
+	id  string
+	err error
+}
+
+// Place asks the Desktop to place c within the placement deadline.
+func (b *Bridge) Place(ctx context.Context, c Call) (id string, err error) {
+	clock := b.Clock
+	if clock == nil {
+		clock = RealClock{}
+	}
+	timeout := b.PlacementTimeout
+	if timeout <= 0 {
+		timeout = DefaultPlacementTimeout
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := clock.AfterFunc(timeout, func() { cancel(ErrTimeout) })
+	defer stop()
+
+	done := make(chan placed, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- placed{err: Errorf(UnknownError, "the desktop failed: %v", r)}
+			}
+		}()
+		id, err := b.Desktop.StartCall(ctx, c)
+		done <- placed{id, err}
+	}()
+	select {
+	case r := <-done:
+		return r.id, b.outcome(ctx, r.err)
+	case <-ctx.Done():
+	}
+	// The deadline passed or the caller gave up. A Desktop that honours ctx
+	// answers now, possibly with an id if dialling started just in time;
+	// one that doesn't gets a little longer, then the call is abandoned.
+	late := make(chan struct{})
+	stopLate := clock.AfterFunc(giveUpAfter, func() { close(late) })
+	defer stopLate()
+	select {
+	case r := <-done:
+		return r.id, b.outcome(ctx, r.err)
+	case <-late:
+		return "", b.outcome(ctx, ctx.Err())
+	}
+}
+
+// outcome maps a Desktop's error into Bright Pattern's terms.
+func (b *Bridge) outcome(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := err.(*Error); ok {
+		return err
+	}
+	if ctx.Err() != nil {
+		if cause := context.Cause(ctx); cause == ErrTimeout {
+			return ErrTimeout
+		} else if cause != nil {
+			return cause // the caller's own cancellation, as they gave it
+		}
+	}
+	return AsError(fmt.Errorf("%w", err))
+}

@@ -1,0 +1,207 @@
+package bridge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+var epoch = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+
+// recorder collects events, for tests.
+type recorder struct {
+	mu     sync.Mutex
+	events []Event
+}
+
+func (r *recorder) emit(e Event) {
+	if e.Name == OnDesktopChange {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e)
+}
+
+func (r *recorder) names() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, e := range r.events {
+		out = append(out, e.String())
+	}
+	return out
+}
+
+func newTestDesktop() (*Bridge, *Softphone, *FakeClock, *recorder) {
+	clock := NewFakeClock(epoch)
+	rec := &recorder{}
+	sp := NewSoftphone(clock, rec.emit)
+	return &Bridge{Desktop: sp, Clock: clock}, sp, clock, rec
+}
+
+func code(err error) Code {
+	if err == nil {
+		return 0
+	}
+	return AsError(err).Code
+}
+
+func TestBridgeStartCall(t *testing.T) {
+	b, sp, _, _ := newTestDesktop()
+	id, err := b.StartCall(context.Background(), "", String("+1 (415) 555-0123"), contact())
+	if err != nil || id == "" {
+		t.Fatalf("StartCall = %q, %v", id, err)
+	}
+	calls := sp.Interactions()
+	if len(calls) != 1 || calls[0].InteractionID != id || calls[0].PhoneNumber != "+14155550123" ||
+		calls[0].State != StateDeliveryPending || calls[0].AssociatedObjects.List[0].DisplayName != "Ada Lovelace" {
+		t.Fatalf("interactions: %+v", calls)
+	}
+	id2, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+	if err != nil || id2 == id {
+		t.Fatalf("second call = %q, %v (first %q)", id2, err, id)
+	}
+	// Bad arguments never reach the desktop.
+	if _, err := b.StartCall(context.Background(), "", String(""), contact()); code(err) != EmptyNumber {
+		t.Fatalf("empty: %v", err)
+	}
+	if _, err := b.StartCall(context.Background(), "", String("1"), String("x")); code(err) != InvalidArgs {
+		t.Fatalf("bad object: %v", err)
+	}
+	if n := len(sp.Interactions()); n != 2 {
+		t.Fatalf("%d interactions, want 2", n)
+	}
+}
+
+type panicky struct{}
+
+func (panicky) StartCall(context.Context, Call) (string, error) { panic("boom") }
+
+type deaf struct{}
+
+func (deaf) StartCall(context.Context, Call) (string, error) { select {} }
+
+func TestBridgeContainsPanicsAndDeadDesktops(t *testing.T) {
+	b := &Bridge{Desktop: panicky{}}
+	_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+	if e := AsError(err); e == nil || e.Code != UnknownError || e.Message != "the desktop failed: boom" {
+		t.Fatalf("panic: %v", err)
+	}
+
+	clock := NewFakeClock(epoch)
+	b = &Bridge{Desktop: deaf{}, Clock: clock, PlacementTimeout: 2 * time.Second}
+	done := make(chan error)
+	go func() {
+		_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		done <- err
+	}()
+	waitTimers(t, clock, 1)
+	clock.Advance(2 * time.Second)
+	waitTimers(t, clock, 1) // the grace period for a desktop that ignores ctx
+	clock.Advance(giveUpAfter)
+	if err := <-done; err != ErrTimeout {
+		t.Fatalf("dead desktop: %v", err)
+	}
+
+	// And the next call, on a working desktop, works.
+	b2, _, _, _ := newTestDesktop()
+	if id, err := b2.StartCall(context.Background(), "", String("100"), Undefined); err != nil || id == "" {
+		t.Fatalf("next call: %q %v", id, err)
+	}
+}
+
+// waitTimers waits until the clock holds n timers: a goroutine under test
+// has reached its wait. It polls; the clock offers nothing to block on.
+func waitTimers(t *testing.T, c *FakeClock, n int) {
+	t.Helper()
+	for i := 0; c.Pending() < n; i++ {
+		if i > 1e6 {
+			t.Fatalf("never reached %d timers", n)
+		}
+		time.Sleep(10 * time.Microsecond)
+	}
+}
+
+func TestTimeoutCancelsLatePlacement(t *testing.T) {
+	b, sp, clock, rec := newTestDesktop()
+	sp.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = 8 * time.Second })
+	done := make(chan error)
+	go func() {
+		_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		done <- err
+	}()
+	waitTimers(t, clock, 2) // placement deadline and the slow phone
+	clock.Advance(DefaultPlacementTimeout)
+	err := <-done
+	if e := AsError(err); e.Code != Timeout || e.Name() != "timeout" || e.Message != "Timeout error" {
+		t.Fatalf("err = %v", err)
+	}
+	clock.Advance(10 * time.Second) // the phone would have started dialling by now
+	if n := len(sp.Interactions()); n != 0 || len(rec.names()) != 0 {
+		t.Fatalf("ghost interaction: %v %v", sp.Interactions(), rec.names())
+	}
+	// A slow phone within the deadline is fine.
+	sp.Update(func(s *Settings) { s.SlowDialDelay = time.Second })
+	go func() {
+		_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		done <- err
+	}()
+	waitTimers(t, clock, 2)
+	clock.Advance(time.Second)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCallerCancellation(t *testing.T) {
+	b, sp, clock, _ := newTestDesktop()
+	sp.Update(func(s *Settings) { s.Phone = PhoneDead })
+	ctx, cancel := context.WithCancelCause(context.Background())
+	done := make(chan error)
+	go func() {
+		_, err := b.StartCall(ctx, "", String("100"), Undefined)
+		done <- err
+	}()
+	waitTimers(t, clock, 1)
+	reason := errors.New("AbortError")
+	cancel(reason)
+	if err := <-done; err != reason {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestConcurrentCalls(t *testing.T) {
+	b, sp, _, rec := newTestDesktop()
+	const n = 200
+	ids := make(chan string, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			id, err := b.StartCall(context.Background(), "", String(fmt.Sprint(2000+i)), contact())
+			if err != nil {
+				t.Error(err)
+			}
+			ids <- id
+		}(i)
+	}
+	wg.Wait()
+	close(ids)
+	seen := map[string]bool{}
+	for id := range ids {
+		if seen[id] {
+			t.Fatalf("duplicate id %s", id)
+		}
+		seen[id] = true
+		go sp.HangUp(id) // concurrent with the rest, for the race detector
+	}
+	if len(sp.Interactions()) != n || len(seen) != n {
+		t.Fatalf("%d interactions, %d ids", len(sp.Interactions()), len(seen))
+	}
+	_ = rec
+}

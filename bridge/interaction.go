@@ -1,0 +1,119 @@
+package bridge
+
+import "fmt"
+
+// State is Bright Pattern's InteractionState.
+type State string
+
+const (
+	StateDeliveryPending State = "delivery_pending" // dialling
+	StateDelivered       State = "delivered"        // connected
+	StateHold            State = "hold"
+	StateWrapUp          State = "wrap_up" // hung up, after-call work
+	StateCompleted       State = "completed"
+)
+
+// transitions is an outbound call's lifecycle; anything not here is
+// refused. See the diagram in README.md.
+var transitions = map[State][]State{
+	StateDeliveryPending: {StateDelivered, StateWrapUp},
+	StateDelivered:       {StateHold, StateWrapUp},
+	StateHold:            {StateDelivered, StateWrapUp},
+	StateWrapUp:          {StateCompleted},
+}
+
+// CanTransition reports whether an interaction may go from one state to
+// the other.
+func CanTransition(from, to State) bool {
+	for _, s := range transitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+func transitionError(id string, from, to State) error {
+	return Errorf(NotSuitableState, "interaction %s: cannot go from %s to %s", id, from, to)
+}
+
+// Event names, as Bright Pattern's client API spells them.
+const (
+	OnNewInteraction          = "ON_NEW_INTERACTION"
+	OnInteractionStateChange  = "ON_INTERACTION_STATE_CHANGE"
+	OnInteractionRemoved      = "ON_INTERACTION_REMOVED"
+	OnActiveInteractionSwitch = "ON_ACTIVE_INTERACTION_SWITCHED"
+	OnDesktopChange           = "DESKTOP_CHANGE" // ours: the panel redraws; not sent to widgets
+)
+
+// EventNames are the events a widget can subscribe to with adApi.on.
+var EventNames = []string{OnNewInteraction, OnInteractionStateChange, OnInteractionRemoved, OnActiveInteractionSwitch}
+
+// Event is one notification from the desktop. For the ON_…_INTERACTION
+// events Data is set; for ON_ACTIVE_INTERACTION_SWITCHED, ActiveID (nil:
+// no interaction is active).
+type Event struct {
+	Name     string
+	Data     *InteractionData
+	ActiveID *string
+}
+
+// Payload is what a handler receives: InteractionData, or the activated
+// id (or null).
+func (e Event) Payload() any {
+	if e.Name == OnActiveInteractionSwitch {
+		return e.ActiveID
+	}
+	return e.Data
+}
+
+func (e Event) String() string {
+	if e.Data != nil {
+		return fmt.Sprintf("%s %s %s", e.Name, e.Data.InteractionID, e.Data.State)
+	}
+	if e.ActiveID != nil {
+		return e.Name + " " + *e.ActiveID
+	}
+	return e.Name + " null"
+}
+
+// AssociatedObjectEntry is an associated object as InteractionData lists
+// it: the object and where it came from.
+type AssociatedObjectEntry struct {
+	AssociatedObject
+	Source string `json:"source"`
+}
+
+// AssociatedObjects is InteractionData.associatedObjects.
+type AssociatedObjects struct {
+	List     []AssociatedObjectEntry `json:"list"`
+	Selected *string                 `json:"selected"`
+}
+
+// CallParty is one party of a voice interaction.
+type CallParty struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Phone  string `json:"phone"`
+	UserID string `json:"userId,omitempty"`
+}
+
+// InteractionData is Bright Pattern's InteractionData, as events carry it.
+// Times are milliseconds since the epoch; duration is in milliseconds.
+type InteractionData struct {
+	InteractionID     string            `json:"interactionId"`
+	State             State             `json:"state"`
+	Type              string            `json:"type"`
+	Subject           string            `json:"subject"`
+	AssociatedObjects AssociatedObjects `json:"associatedObjects"`
+	CallParties       []CallParty       `json:"callParties"`
+	CallMuted         bool              `json:"callMuted"`
+	CallRecording     bool              `json:"callRecording"`
+	AttachedData      map[string]string `json:"attachedData"`
+	PhoneNumber       string            `json:"phoneNumber,omitempty"`
+	CallDirection     string            `json:"callDirection,omitempty"`
+	Origination       Origination       `json:"origination,omitempty"`
+	StartTime         int64             `json:"startTime,omitempty"`
+	EndTime           int64             `json:"endTime,omitempty"`
+	Duration          int64             `json:"duration"`
+}

@@ -1,0 +1,144 @@
+package bridge
+
+import (
+	"fmt"
+	"strconv"
+	"unicode"
+)
+
+// Limits on an associated object: far above any real CRM record, low
+// enough that a hostile page cannot make the desktop hold megabytes.
+const (
+	MaxStringLength  = 4096 // characters, for every string in the object
+	MaxCustomFields  = 100
+	maxKeyInMessages = 40 // how much of a bad key an error message quotes
+)
+
+// AssociatedObject is Bright Pattern's InteractionAssociatedObject: the CRM
+// record (a contact, a case) a call is about.
+type AssociatedObject struct {
+	ID           string            `json:"id"`
+	Type         string            `json:"type"`
+	DisplayName  string            `json:"displayName"`
+	DisplayType  string            `json:"displayType"`
+	CustomFields map[string]string `json:"customFields"`
+}
+
+// AssociatedObjectFields are the properties startCall reads from an
+// initialObject; any other property is ignored. The loader reads exactly
+// these, so the two lists must agree (web/adapi.js, OBJECT_FIELDS).
+var AssociatedObjectFields = []string{"id", "type", "displayName", "displayType", "customFields"}
+
+// ParseAssociatedObject validates an initialObject argument. undefined and
+// null mean no object (nil, nil). Every problem is an invalid_args error
+// whose message starts with the path of the offending field.
+func ParseAssociatedObject(v Value) (*AssociatedObject, error) {
+	const path = "initialObject"
+	if v.Missing() {
+		return nil, nil
+	}
+	if v.Type != TypeObject {
+		return nil, typeError(path, "object", v)
+	}
+	o := &AssociatedObject{}
+	var err error
+	if o.ID, err = stringField(path+".id", v.Get("id"), true); err != nil {
+		return nil, err
+	}
+	if o.Type, err = stringField(path+".type", v.Get("type"), true); err != nil {
+		return nil, err
+	}
+	if o.DisplayName, err = stringField(path+".displayName", v.Get("displayName"), false); err != nil {
+		return nil, err
+	}
+	if o.DisplayType, err = stringField(path+".displayType", v.Get("displayType"), false); err != nil {
+		return nil, err
+	}
+	if o.CustomFields, err = customFields(path+".customFields", v.Get("customFields")); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+func stringField(path string, v Value, required bool) (string, error) {
+	switch {
+	case v.Missing() && required:
+		return "", Errorf(InvalidArgs, "%s: required, got %s", path, typeName(v))
+	case v.Missing():
+		return "", nil
+	case v.Type != TypeString:
+		return "", typeError(path, "string", v)
+	case v.Len > MaxStringLength:
+		return "", Errorf(InvalidArgs, "%s: too long (%d characters, at most %d)", path, v.Len, MaxStringLength)
+	case required && v.Str == "":
+		return "", Errorf(InvalidArgs, "%s: must not be empty", path)
+	}
+	return v.Str, nil
+}
+
+func customFields(path string, v Value) (map[string]string, error) {
+	if v.Missing() {
+		return nil, nil
+	}
+	if v.Type != TypeObject {
+		return nil, typeError(path, "object of strings", v)
+	}
+	if n := max(v.Len, len(v.Keys)); n > MaxCustomFields {
+		return nil, Errorf(InvalidArgs, "%s: too many fields (%d, at most %d)", path, n, MaxCustomFields)
+	}
+	m := make(map[string]string, len(v.Keys))
+	for i, k := range v.Keys {
+		fp := path + "." + keyPath(k)
+		if JSLength(k) > MaxStringLength {
+			return nil, Errorf(InvalidArgs, "%s: key too long (%d characters, at most %d)", fp, JSLength(k), MaxStringLength)
+		}
+		val := Undefined
+		if i < len(v.Vals) {
+			val = v.Vals[i]
+		}
+		s, err := stringField(fp, val, false)
+		if err != nil {
+			return nil, err
+		}
+		if val.Missing() {
+			return nil, typeError(fp, "string", val)
+		}
+		m[k] = s
+	}
+	return m, nil
+}
+
+func typeError(path, want string, v Value) error {
+	if v.Type == TypeError {
+		return Errorf(InvalidArgs, "%s: could not be read: %s", path, v.Str)
+	}
+	return Errorf(InvalidArgs, "%s: want %s, got %s", path, want, typeName(v))
+}
+
+func typeName(v Value) string {
+	if v.Type == "" {
+		return TypeUndefined
+	}
+	return v.Type
+}
+
+// keyPath renders a property name for an error message: as it is when it
+// looks like an identifier, quoted (and shortened) otherwise, so that a
+// hostile key cannot forge the rest of the message.
+func keyPath(k string) string {
+	plain := k != ""
+	for i, r := range k {
+		if !(r == '_' || r == '$' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r)) {
+			plain = false
+			break
+		}
+	}
+	if plain && len(k) <= maxKeyInMessages {
+		return k
+	}
+	r := []rune(k)
+	if len(r) > maxKeyInMessages {
+		return fmt.Sprintf("[%s…]", strconv.QuoteToASCII(string(r[:maxKeyInMessages])))
+	}
+	return "[" + strconv.QuoteToASCII(k) + "]"
+}

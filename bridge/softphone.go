@@ -1,0 +1,375 @@
+package bridge
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// AgentState is the agent's own state, as Bright Pattern names it.
+type AgentState string
+
+const (
+	AgentReady         AgentState = "ready"
+	AgentNotReady      AgentState = "not_ready"
+	AgentBusy          AgentState = "busy"
+	AgentAfterCallWork AgentState = "after_call_work"
+)
+
+// AgentStates lists every AgentState, in the order the panel offers them.
+var AgentStates = []AgentState{AgentReady, AgentNotReady, AgentBusy, AgentAfterCallWork}
+
+// PhoneMode is how the agent's phone device behaves when asked to dial,
+// so that the placement deadline can be exercised.
+type PhoneMode string
+
+const (
+	PhoneHealthy PhoneMode = "healthy" // dialling starts at once
+	PhoneSlow    PhoneMode = "slow"    // dialling starts after SlowDialDelay
+	PhoneDead    PhoneMode = "dead"    // dialling never starts
+)
+
+// Settings are the reference desktop's knobs. The defaults are permissive
+// (SPEC.md): logged in, with a phone, ready, any number of calls at once.
+type Settings struct {
+	LoggedIn      bool
+	HasPhone      bool
+	AgentState    AgentState
+	Extension     string // the agent's own number; dialling it is self_call
+	DeferredDial  bool   // startCall only fills the Dialpad
+	SingleLine    bool   // a second call while one is active is not_suitable_state
+	Phone         PhoneMode
+	SlowDialDelay time.Duration // how long a slow phone takes to start dialling
+	AnswerDelay   time.Duration // the far end answers after this; 0: only by Connect
+}
+
+// DefaultSettings are the reference desktop's settings on a fresh page.
+func DefaultSettings() Settings {
+	return Settings{
+		LoggedIn:      true,
+		HasPhone:      true,
+		AgentState:    AgentReady,
+		Extension:     "1001",
+		Phone:         PhoneHealthy,
+		SlowDialDelay: 8 * time.Second,
+		AnswerDelay:   3 * time.Second,
+	}
+}
+
+// Softphone is the reference agent desktop: an agent, their phone and the
+// interactions they hold, with Bright Pattern's states and events. It is a
+// Desktop. Removed interactions are forgotten, so nothing grows with the
+// number of calls ever made. Events are handed to emit in order, while the
+// Softphone's lock is held: emit must not call back into the Softphone.
+type Softphone struct {
+	clock  Clock
+	emit   func(Event)
+	prefix string
+
+	mu       sync.Mutex
+	set      Settings
+	calls    []*interaction // in order of creation
+	activeID string
+	seq      uint64
+	dialpad  string
+}
+
+type interaction struct {
+	data       InteractionData
+	start      time.Time
+	stopAnswer func() bool
+}
+
+// NewSoftphone makes a reference desktop with DefaultSettings. emit may be
+// nil.
+func NewSoftphone(clock Clock, emit func(Event)) *Softphone {
+	if clock == nil {
+		clock = RealClock{}
+	}
+	if emit == nil {
+		emit = func(Event) {}
+	}
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return &Softphone{clock: clock, emit: emit, prefix: hex.EncodeToString(b[:]), set: DefaultSettings()}
+}
+
+// Settings returns the current settings.
+func (p *Softphone) Settings() Settings {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.set
+}
+
+// Update changes the settings. An Extension that is not a valid number is
+// refused.
+func (p *Softphone) Update(f func(*Settings)) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.set
+	f(&s)
+	if s.Extension != "" {
+		ext, err := normalizePhoneField("extension", String(s.Extension))
+		if err != nil {
+			return err
+		}
+		s.Extension = ext
+	}
+	p.set = s
+	p.changed()
+	return nil
+}
+
+// Dialpad returns the number in the Dialpad.
+func (p *Softphone) Dialpad() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.dialpad
+}
+
+// SetDialpad puts a number into the Dialpad, as the agent typing.
+func (p *Softphone) SetDialpad(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.dialpad = s
+	p.changed()
+}
+
+// Interactions returns the current interactions, oldest first.
+func (p *Softphone) Interactions() []InteractionData {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]InteractionData, len(p.calls))
+	for i, c := range p.calls {
+		out[i] = p.snapshot(c)
+	}
+	return out
+}
+
+// ActiveID is the active interaction's id, "" when there is none.
+func (p *Softphone) ActiveID() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.activeID
+}
+
+// StartCall places c (Desktop). With Deferred Dial on, a call from the API
+// only fills the Dialpad and returns "" and no error.
+func (p *Softphone) StartCall(ctx context.Context, c Call) (string, error) {
+	p.mu.Lock()
+	if err := p.check(c); err != nil {
+		p.mu.Unlock()
+		return "", err
+	}
+	if c.Origination != ByDialpad && p.set.DeferredDial {
+		p.dialpad = c.PhoneNumber
+		p.changed()
+		p.mu.Unlock()
+		return "", nil
+	}
+	mode, delay := p.set.Phone, p.set.SlowDialDelay
+	p.mu.Unlock()
+
+	switch mode {
+	case PhoneSlow:
+		started := make(chan struct{})
+		stop := p.clock.AfterFunc(delay, func() { close(started) })
+		select {
+		case <-started:
+		case <-ctx.Done():
+			stop()
+			return "", ctx.Err()
+		}
+	case PhoneDead:
+		<-ctx.Done()
+		return "", ctx.Err()
+	}
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	// Checked under the lock that creates the interaction: once the
+	// deadline has passed nothing is placed, so a late dial leaves no
+	// ghost interaction behind a "Timeout error".
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if err := p.check(c); err != nil { // the agent may have changed meanwhile
+		return "", err
+	}
+	return p.create(c), nil
+}
+
+// Dial places the number in the Dialpad, as the agent pressing Dial.
+func (p *Softphone) Dial(ctx context.Context) (string, error) {
+	n, err := normalizePhoneField("dialpad", String(p.Dialpad()))
+	if err != nil {
+		return "", err
+	}
+	id, err := p.StartCall(ctx, Call{PhoneNumber: n, Origination: ByDialpad})
+	if err == nil {
+		p.SetDialpad("")
+	}
+	return id, err
+}
+
+// check applies the agent conditions, in SPEC.md's order. Called locked.
+func (p *Softphone) check(c Call) error {
+	switch {
+	case !p.set.LoggedIn:
+		return Errorf(NotLoggedIn, "the agent is not logged in")
+	case !p.set.HasPhone:
+		return Errorf(LoggedWithoutPhone, "the agent has no phone device")
+	case p.set.AgentState == AgentAfterCallWork:
+		return Errorf(NotSuitableState, "the agent is in after_call_work")
+	case p.set.SingleLine && p.busyLine():
+		return Errorf(NotSuitableState, "single-line mode: the agent already has an active call")
+	case p.set.Extension != "" && c.PhoneNumber == p.set.Extension:
+		return Errorf(SelfCall, "phoneNumber: %s is the agent's own number", c.PhoneNumber)
+	}
+	return nil
+}
+
+// busyLine reports a call still on the line (not yet hung up).
+func (p *Softphone) busyLine() bool {
+	for _, c := range p.calls {
+		switch c.data.State {
+		case StateDeliveryPending, StateDelivered, StateHold:
+			return true
+		}
+	}
+	return false
+}
+
+// create makes a new interaction, dialling. Called locked.
+func (p *Softphone) create(c Call) string {
+	p.seq++
+	id := "ia-" + p.prefix + "-" + strconv.FormatUint(p.seq, 10)
+	now := p.clock.Now()
+	name := c.PhoneNumber
+	d := InteractionData{
+		InteractionID:     id,
+		State:             StateDeliveryPending,
+		Type:              "voice",
+		Subject:           "Call to " + c.PhoneNumber,
+		AssociatedObjects: AssociatedObjects{List: []AssociatedObjectEntry{}},
+		AttachedData:      map[string]string{},
+		PhoneNumber:       c.PhoneNumber,
+		CallDirection:     "outbound",
+		Origination:       c.Origination,
+		StartTime:         now.UnixMilli(),
+	}
+	if o := c.Object; o != nil {
+		d.AssociatedObjects.List = append(d.AssociatedObjects.List, AssociatedObjectEntry{AssociatedObject: *o, Source: string(c.Origination)})
+		sel := o.ID
+		d.AssociatedObjects.Selected = &sel
+		if o.DisplayName != "" {
+			name = o.DisplayName
+		}
+	}
+	d.CallParties = []CallParty{{ID: id + "-p1", Name: name, Phone: c.PhoneNumber}}
+	ia := &interaction{data: d, start: now}
+	p.calls = append(p.calls, ia)
+	p.emit(Event{Name: OnNewInteraction, Data: p.ptr(ia)})
+	p.activate(id)
+	if delay := p.set.AnswerDelay; delay > 0 {
+		ia.stopAnswer = p.clock.AfterFunc(delay, func() { _ = p.Connect(id) })
+	}
+	p.changed()
+	return id
+}
+
+// Connect is the far end answering: dialling → delivered.
+func (p *Softphone) Connect(id string) error { return p.move(id, StateDelivered, StateDeliveryPending) }
+
+// Hold puts a connected call on hold.
+func (p *Softphone) Hold(id string) error { return p.move(id, StateHold, StateDelivered) }
+
+// Resume takes a call off hold.
+func (p *Softphone) Resume(id string) error { return p.move(id, StateDelivered, StateHold) }
+
+// HangUp ends the call: → wrap_up.
+func (p *Softphone) HangUp(id string) error { return p.move(id, StateWrapUp, "") }
+
+// Complete ends after-call work: wrap_up → completed, then the interaction
+// is removed.
+func (p *Softphone) Complete(id string) error { return p.move(id, StateCompleted, "") }
+
+// move changes an interaction's state; from, when set, is the state the
+// action needs (so that Resume never connects a dialling call).
+func (p *Softphone) move(id string, to, from State) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	i := p.find(id)
+	if i < 0 {
+		return Errorf(InvalidArgs, "interaction %s: no such interaction", id)
+	}
+	ia := p.calls[i]
+	cur := ia.data.State
+	if from != "" && cur != from || !CanTransition(cur, to) {
+		return transitionError(id, cur, to)
+	}
+	ia.data.State = to
+	if to == StateWrapUp {
+		if ia.stopAnswer != nil {
+			ia.stopAnswer()
+		}
+		end := p.clock.Now()
+		ia.data.EndTime = end.UnixMilli()
+		ia.data.Duration = end.Sub(ia.start).Milliseconds()
+	}
+	p.emit(Event{Name: OnInteractionStateChange, Data: p.ptr(ia)})
+	if to == StateCompleted {
+		p.calls = append(p.calls[:i:i], p.calls[i+1:]...)
+		p.emit(Event{Name: OnInteractionRemoved, Data: p.ptr(ia)})
+		if p.activeID == id {
+			next := ""
+			if n := len(p.calls); n > 0 {
+				next = p.calls[n-1].data.InteractionID
+			}
+			p.activate(next)
+		}
+	}
+	p.changed()
+	return nil
+}
+
+func (p *Softphone) find(id string) int {
+	for i, c := range p.calls {
+		if c.data.InteractionID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func (p *Softphone) activate(id string) {
+	if p.activeID == id {
+		return
+	}
+	p.activeID = id
+	ev := Event{Name: OnActiveInteractionSwitch}
+	if id != "" {
+		ev.ActiveID = &id
+	}
+	p.emit(ev)
+}
+
+// snapshot is the interaction's data now, with a live duration.
+func (p *Softphone) snapshot(ia *interaction) InteractionData {
+	d := ia.data
+	if d.EndTime == 0 {
+		d.Duration = p.clock.Now().Sub(ia.start).Milliseconds()
+	}
+	return d
+}
+
+func (p *Softphone) ptr(ia *interaction) *InteractionData {
+	d := p.snapshot(ia)
+	return &d
+}
+
+// changed tells the panel to redraw.
+func (p *Softphone) changed() { p.emit(Event{Name: OnDesktopChange}) }
