@@ -1,0 +1,47 @@
+# adApi-go. The two commands a person needs: `make run` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+GOROOT := $(shell $(GO) env GOROOT)
+ADDR ?= 127.0.0.1:8080
+# Origins allowed to embed the desktop and call it (adapi-config.json).
+ALLOW ?= http://localhost:8081
+WASMFLAGS := -trimpath -ldflags="-s -w"
+FUZZTIME ?= 5s
+
+.PHONY: build run test test-native test-browser fuzz chromium clean
+
+## build: the wasm module, wasm_exec.js from this toolchain, precompressed copies
+build:
+	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o web/adapi.wasm ./wasm
+	cp "$(GOROOT)/lib/wasm/wasm_exec.js" web/wasm_exec.js
+	$(GO) run ./cmd/precompress web/adapi.wasm web/wasm_exec.js web/adapi.js
+
+## run: build, then serve the demo and print its URL
+run: build
+	$(GO) run ./cmd/adapi-serve -addr $(ADDR) -allow "$(ALLOW)"
+
+## test: everything: vet, native tests with -race, short fuzzing, the browser
+test: chromium build test-native test-browser
+
+test-native:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm
+	$(GO) test -race -count=1 ./bridge/... ./server/...
+	$(MAKE) fuzz FUZZTIME=$(FUZZTIME)
+
+test-browser:
+	$(GO) test -count=1 -v ./browsertest/ 2>&1 | tee /tmp/adapi-browsertest.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)' ; exit $${PIPESTATUS[0]}
+
+## fuzz: each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for a long run)
+fuzz:
+	@for f in $$($(GO) test -list 'Fuzz.*' ./bridge/ | grep ^Fuzz); do \
+		echo "fuzz $$f for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./bridge/ > /tmp/adapi-fuzz.log 2>&1 || { cat /tmp/adapi-fuzz.log; exit 1; }; \
+	done
+
+## chromium: the browser the tests drive, installed when missing
+chromium:
+	@command -v chromium >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+clean:
+	rm -f web/adapi.wasm web/*.br web/*.gz web/adapi-config.json

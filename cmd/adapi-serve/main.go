@@ -1,0 +1,39 @@
+// Command adapi-serve serves the demo for `make run`: the agent desktop
+// page and its module from web/, with adapi-config.json written from the
+// flags.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/adapi-go/adapi-go/server"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "where to serve the agent desktop")
+	dir := flag.String("dir", "web", "the folder to serve")
+	allow := flag.String("allow", "", "comma-separated origins allowed to embed the desktop and call it")
+	timeout := flag.Int("placement-timeout-ms", 5000, "placement deadline for startCall, in ms")
+	flag.Parse()
+
+	cfg := server.Config{AllowedOrigins: []string{}, PlacementTimeoutMs: *timeout}
+	for _, o := range strings.Split(*allow, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
+		}
+	}
+	if err := server.WriteConfig(*dir, cfg); err != nil {
+		log.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("adApi-go demo: agent desktop at http://%s/\n", ln.Addr())
+	log.Fatal(http.Serve(ln, server.Handler(*dir, cfg, false)))
+}

@@ -1,0 +1,48 @@
+// Command precompress writes NAME.br and NAME.gz beside each file it is
+// given, at the highest levels, for the server to send to browsers that
+// accept them (cmd/adapi-serve).
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"os"
+
+	"github.com/andybalholm/brotli"
+)
+
+func main() {
+	for _, name := range os.Args[1:] {
+		if err := compress(name); err != nil {
+			fmt.Fprintln(os.Stderr, "precompress:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+func compress(name string) error {
+	raw, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	var br, gz bytes.Buffer
+	bw := brotli.NewWriterLevel(&br, brotli.BestCompression)
+	gw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	for _, w := range []interface {
+		Write([]byte) (int, error)
+		Close() error
+	}{bw, gw} {
+		if _, err := w.Write(raw); err != nil {
+			return err
+		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+	}
+	if err := os.WriteFile(name+".br", br.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("%-22s raw %8d  gzip %8d  brotli %8d\n", name, len(raw), gz.Len(), br.Len())
+	return os.WriteFile(name+".gz", gz.Bytes(), 0o644)
+}

@@ -1,0 +1,132 @@
+// Package server serves web/ for `make run`, the browser tests and the
+// benchmarks: WebAssembly as application/wasm, precompressed .br and .gz
+// files to browsers that accept them, the desktop owner's
+// adapi-config.json, and a Content-Security-Policy that keeps pages that
+// are not allowed from framing the desktop.
+package server
+
+import (
+	"encoding/json"
+	"mime"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is adapi-config.json (SPEC.md, "The desktop owner's settings").
+type Config struct {
+	AllowedOrigins     []string    `json:"allowedOrigins"`
+	PlacementTimeoutMs int         `json:"placementTimeoutMs,omitempty"`
+	DialPolicy         *DialPolicy `json:"dialPolicy,omitempty"`
+}
+
+// DialPolicy is adapi-config.json's dialPolicy.
+type DialPolicy struct {
+	Allow             []string `json:"allow,omitempty"`
+	Deny              []string `json:"deny,omitempty"`
+	MaxCallsPerMinute int      `json:"maxCallsPerMinute,omitempty"`
+}
+
+// WriteConfig writes c as dir/adapi-config.json.
+func WriteConfig(dir string, c Config) error {
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "adapi-config.json"), append(b, '\n'), 0o644)
+}
+
+// Handler serves the files in dir with cfg's origins as the only pages
+// that may frame the desktop (frame-ancestors). When serveConfig is set,
+// /adapi-config.json is cfg itself, whatever dir holds (the tests use
+// this); otherwise it is dir's file, as `make run` writes it.
+func Handler(dir string, cfg Config, serveConfig bool) http.Handler {
+	ancestors := strings.Join(append([]string{"'self'"}, cfg.AllowedOrigins...), " ")
+	cfgJSON, _ := json.Marshal(cfg)
+	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
+		"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors " + ancestors
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		name := path.Clean("/" + r.URL.Path)
+		if strings.HasSuffix(name, "/") {
+			name += "index.html"
+		}
+		if strings.HasSuffix(name, ".br") || strings.HasSuffix(name, ".gz") {
+			http.NotFound(w, r)
+			return
+		}
+		h := w.Header()
+		if serveConfig && name == "/adapi-config.json" {
+			h.Set("Content-Type", "application/json")
+			h.Set("Cache-Control", "no-cache")
+			w.Write(cfgJSON)
+			return
+		}
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		// File names are not content-hashed: revalidate every time, and
+		// let Last-Modified make that a cheap 304.
+		h.Set("Cache-Control", "no-cache")
+		if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+			h.Set("Content-Type", ct)
+		}
+		if path.Ext(name) == ".wasm" {
+			h.Set("Content-Type", "application/wasm")
+		}
+		full := filepath.Join(dir, filepath.FromSlash(name))
+		fi, err := os.Stat(full)
+		if err != nil || fi.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
+		h.Add("Vary", "Accept-Encoding")
+		if f, enc := precompressed(full, fi.ModTime(), r.Header.Get("Accept-Encoding")); f != nil {
+			defer f.Close()
+			h.Set("Content-Encoding", enc)
+			http.ServeContent(w, r, name, fi.ModTime(), f)
+			return
+		}
+		f, err := os.Open(full)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		defer f.Close()
+		http.ServeContent(w, r, name, fi.ModTime(), f)
+	})
+}
+
+// precompressed opens full.br or full.gz when the browser accepts it and it
+// is not older than the file itself.
+func precompressed(full string, mod time.Time, accept string) (*os.File, string) {
+	for _, c := range []struct{ enc, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+		if !accepts(accept, c.enc) {
+			continue
+		}
+		fi, err := os.Stat(full + c.ext)
+		if err != nil || fi.ModTime().Before(mod) {
+			continue
+		}
+		if f, err := os.Open(full + c.ext); err == nil {
+			return f, c.enc
+		}
+	}
+	return nil, ""
+}
+
+func accepts(header, enc string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(name) == enc && strings.ReplaceAll(strings.TrimSpace(params), " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
+}
