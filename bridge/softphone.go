@@ -107,10 +107,19 @@ func (p *Softphone) Settings() Settings {
 // Update changes the settings. An Extension that is not a valid number is
 // refused.
 func (p *Softphone) Update(f func(*Settings)) error {
+	return p.update(func(s *Settings) error { f(s); return nil })
+}
+
+// Apply applies a patch from the page.
+func (p *Softphone) Apply(pt SettingsPatch) error { return p.update(pt.Apply) }
+
+func (p *Softphone) update(f func(*Settings) error) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.set
-	f(&s)
+	if err := f(&s); err != nil {
+		return err
+	}
 	if s.Extension != "" {
 		ext, err := normalizePhoneField("extension", String(s.Extension))
 		if err != nil {
@@ -202,17 +211,25 @@ func (p *Softphone) StartCall(ctx context.Context, c Call) (string, error) {
 	return p.create(c), nil
 }
 
-// Dial places the number in the Dialpad, as the agent pressing Dial.
-func (p *Softphone) Dial(ctx context.Context) (string, error) {
+// DialpadCall is the call the agent asks for by pressing Dial: the number
+// in the Dialpad, normalised. Place it like any other call (Bridge.Place);
+// the Dialpad empties once it is placed (ClearDialpad).
+func (p *Softphone) DialpadCall() (Call, error) {
 	n, err := normalizePhoneField("dialpad", String(p.Dialpad()))
 	if err != nil {
-		return "", err
+		return Call{}, err
 	}
-	id, err := p.StartCall(ctx, Call{PhoneNumber: n, Origination: ByDialpad})
-	if err == nil {
-		p.SetDialpad("")
+	return Call{PhoneNumber: n, Origination: ByDialpad}, nil
+}
+
+// ClearDialpad empties the Dialpad if it still holds number.
+func (p *Softphone) ClearDialpad(number string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n, err := normalizePhoneField("dialpad", String(p.dialpad)); err == nil && n == number {
+		p.dialpad = ""
+		p.changed()
 	}
-	return id, err
 }
 
 // check applies the agent conditions, in SPEC.md's order. Called locked.

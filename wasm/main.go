@@ -50,6 +50,7 @@ func main() {
 	// the arguments into plain data inside a try/catch and makes the
 	// Promise, so no page value ever reaches Go raw.
 	adApi.Set("startCall", loader.Call("wrapStartCall", js.FuncOf(d.startCall)))
+	js.Global().Set("adApiDesktop", loader.Call("wrapControl", js.FuncOf(d.control)))
 	startPanel(d)
 	loader.Call("ready")
 	select {} // serve the page until it goes away

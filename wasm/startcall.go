@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sync"
 	"syscall/js"
+	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/norunners/vert"
@@ -20,6 +21,43 @@ type desktop struct {
 	phone  *bridge.Softphone
 	bridge *bridge.Bridge
 	redraw chan struct{} // the panel redraws when this fires
+
+	mu    sync.Mutex
+	notes []note // for the panel's log, at most panelLogMax
+}
+
+// note is a line of the panel's log.
+type note struct {
+	at      time.Time
+	text    string
+	refused bool
+}
+
+// note adds a line to the panel's log.
+func (d *desktop) note(refused bool, text string) {
+	d.mu.Lock()
+	d.notes = append(d.notes, note{time.Now(), text, refused})
+	if n := len(d.notes); n > panelLogMax {
+		d.notes = append(d.notes[:0], d.notes[n-panelLogMax:]...)
+	}
+	d.mu.Unlock()
+	d.changed()
+}
+
+func (d *desktop) takeNotes() []note {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := d.notes
+	d.notes = nil
+	return n
+}
+
+// changed asks the panel to redraw; many changes make one redraw.
+func (d *desktop) changed() {
+	select {
+	case d.redraw <- struct{}{}:
+	default:
+	}
 }
 
 func newDesktop(loader js.Value) *desktop {
@@ -56,6 +94,7 @@ func (d *desktop) startCall(_ js.Value, args []js.Value) (ret any) {
 	}
 	call, err := bridge.ParseCall(in.Phone, in.Object)
 	if err != nil {
+		d.refused("startCall", err)
 		s.fail(err)
 		return nil
 	}
@@ -65,9 +104,21 @@ func (d *desktop) startCall(_ js.Value, args []js.Value) (ret any) {
 				s.fail(bridge.Errorf(bridge.UnknownError, "the bridge failed: %v", r))
 			}
 		}()
-		s.done(d.bridge.Place(context.Background(), call))
+		id, err := d.bridge.Place(context.Background(), call)
+		switch {
+		case err != nil:
+			d.refused("startCall "+call.PhoneNumber, err)
+		case id == "":
+			d.note(false, "startCall "+call.PhoneNumber+": Deferred Dial, number put in the Dialpad")
+		}
+		s.done(id, err)
 	}()
 	return nil
+}
+
+func (d *desktop) refused(what string, err error) {
+	e := bridge.AsError(err)
+	d.note(true, fmt.Sprintf("%s: error %d %s: %s", what, e.Code, e.Name(), e.Message))
 }
 
 // settle is the loader's per-call settle function; the loader ignores any
@@ -103,10 +154,7 @@ func (s *settle) fail(err error) {
 // the panel redraws from its own goroutine.
 func (d *desktop) emit(e bridge.Event) {
 	if e.Name == bridge.OnDesktopChange {
-		select {
-		case d.redraw <- struct{}{}:
-		default:
-		}
+		d.changed()
 		return
 	}
 	b, err := json.Marshal(e.Payload())
@@ -114,4 +162,5 @@ func (d *desktop) emit(e bridge.Event) {
 		panic(fmt.Sprintf("event %s: %v", e.Name, err)) // our own types: cannot happen
 	}
 	d.loader.Call("emit", e.Name, string(b))
+	d.note(false, e.String())
 }

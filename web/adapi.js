@@ -119,7 +119,9 @@
   let broken = null // why the module cannot serve calls, once it cannot
   const queue = []
 
-  function callGo (args, resolve) {
+  // callGo calls a Go entry with args and a settle function that resolves
+  // the promise once with an OperationResult.
+  function callGo (fn, args, resolve) {
     let settled = false
     const settle = function (id, code, name, message) {
       if (settled) return
@@ -128,7 +130,7 @@
     }
     if (broken) return settle(null, 99, 'unknown_error', broken)
     try {
-      goStartCall(args, settle)
+      fn(...args, settle)
     } catch (e) {
       // "Go program has already exited" and the like: this call fails,
       // and so will the next ones, with the reason.
@@ -139,7 +141,7 @@
   function startCall (phoneNumber, initialObject) {
     const args = snapshot(phoneNumber, initialObject) // now, as the caller left them
     return new Promise(function (resolve) {
-      if (goStartCall || broken) callGo(args, resolve)
+      if (goStartCall || broken) callGo(goStartCall, [args], resolve)
       else queue.push([args, resolve])
     })
   }
@@ -201,8 +203,36 @@
     isReady: false,
     ready () {
       loader.isReady = true
-      for (const [args, resolve] of queue.splice(0, queue.length)) callGo(args, resolve)
+      for (const [args, resolve] of queue.splice(0, queue.length)) callGo(goStartCall, [args], resolve)
       document.dispatchEvent(new CustomEvent('adapi:ready'))
+    },
+    // wrapControl makes adApiDesktop, the reference desktop's controls for
+    // tests and developers (wasm/control.go). Arguments are copied to
+    // plain data here, like startCall's.
+    wrapControl (fn) {
+      const get = op => JSON.parse(fn(op, null, function () {}))
+      const act = (op, copy) => new Promise(function (resolve) {
+        let arg
+        try {
+          arg = copy()
+        } catch (e) {
+          return resolve(failure(3, 'invalid_args', op + ': could not be read: ' + thrown(e).s))
+        }
+        callGo(fn, [op, arg], resolve)
+      })
+      const id = op => x => act(op, () => String(x))
+      return Object.freeze({
+        settings: () => get('settings'),
+        interactions: () => get('interactions'),
+        update: patch => act('update', () => JSON.parse(JSON.stringify(patch === undefined ? {} : patch))),
+        setDialpad: number => act('setDialpad', () => String(number)),
+        dial: () => act('dial', () => null),
+        connect: id('connect'),
+        hold: id('hold'),
+        resume: id('resume'),
+        hangUp: id('hangup'),
+        complete: id('complete')
+      })
     },
     emit (name, json) {
       pending.push([name, json])
@@ -218,7 +248,7 @@
   function fail (why) {
     broken = why
     console.error(why)
-    for (const [args, resolve] of queue.splice(0, queue.length)) callGo(args, resolve)
+    for (const [args, resolve] of queue.splice(0, queue.length)) callGo(goStartCall, [args], resolve)
   }
 
   function loadScript (src) {

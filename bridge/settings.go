@@ -1,0 +1,103 @@
+package bridge
+
+import (
+	"math"
+	"time"
+)
+
+// SettingsPatch changes some of the reference desktop's settings: the
+// fields that are set. It is what the page's control API and the panel
+// send (the js tags are for the wasm glue's decoder); durations are in
+// milliseconds, as JavaScript counts time.
+type SettingsPatch struct {
+	LoggedIn        *bool    `js:"loggedIn" json:"loggedIn,omitempty"`
+	HasPhone        *bool    `js:"hasPhone" json:"hasPhone,omitempty"`
+	AgentState      *string  `js:"agentState" json:"agentState,omitempty"`
+	Extension       *string  `js:"extension" json:"extension,omitempty"`
+	DeferredDial    *bool    `js:"deferredDial" json:"deferredDial,omitempty"`
+	SingleLine      *bool    `js:"singleLine" json:"singleLine,omitempty"`
+	Phone           *string  `js:"phone" json:"phone,omitempty"`
+	SlowDialDelayMs *float64 `js:"slowDialDelayMs" json:"slowDialDelayMs,omitempty"`
+	AnswerDelayMs   *float64 `js:"answerDelayMs" json:"answerDelayMs,omitempty"`
+}
+
+// SettingsView is Settings as the page sees them.
+type SettingsView struct {
+	LoggedIn        bool       `json:"loggedIn"`
+	HasPhone        bool       `json:"hasPhone"`
+	AgentState      AgentState `json:"agentState"`
+	Extension       string     `json:"extension"`
+	DeferredDial    bool       `json:"deferredDial"`
+	SingleLine      bool       `json:"singleLine"`
+	Phone           PhoneMode  `json:"phone"`
+	SlowDialDelayMs int64      `json:"slowDialDelayMs"`
+	AnswerDelayMs   int64      `json:"answerDelayMs"`
+}
+
+// View is s for the page.
+func (s Settings) View() SettingsView {
+	return SettingsView{
+		LoggedIn: s.LoggedIn, HasPhone: s.HasPhone, AgentState: s.AgentState, Extension: s.Extension,
+		DeferredDial: s.DeferredDial, SingleLine: s.SingleLine, Phone: s.Phone,
+		SlowDialDelayMs: s.SlowDialDelay.Milliseconds(), AnswerDelayMs: s.AnswerDelay.Milliseconds(),
+	}
+}
+
+const maxDelay = time.Hour
+
+// Apply checks the patch and applies it to s; on error s is unchanged.
+func (pt SettingsPatch) Apply(s *Settings) error {
+	n := *s
+	if pt.LoggedIn != nil {
+		n.LoggedIn = *pt.LoggedIn
+	}
+	if pt.HasPhone != nil {
+		n.HasPhone = *pt.HasPhone
+	}
+	if pt.AgentState != nil {
+		ok := false
+		for _, a := range AgentStates {
+			ok = ok || string(a) == *pt.AgentState
+		}
+		if !ok {
+			return Errorf(InvalidArgs, "agentState: want one of ready, not_ready, busy, after_call_work, got %q", *pt.AgentState)
+		}
+		n.AgentState = AgentState(*pt.AgentState)
+	}
+	if pt.Extension != nil {
+		n.Extension = *pt.Extension
+	}
+	if pt.DeferredDial != nil {
+		n.DeferredDial = *pt.DeferredDial
+	}
+	if pt.SingleLine != nil {
+		n.SingleLine = *pt.SingleLine
+	}
+	if pt.Phone != nil {
+		switch m := PhoneMode(*pt.Phone); m {
+		case PhoneHealthy, PhoneSlow, PhoneDead:
+			n.Phone = m
+		default:
+			return Errorf(InvalidArgs, "phone: want healthy, slow or dead, got %q", *pt.Phone)
+		}
+	}
+	var err error
+	if n.SlowDialDelay, err = delay("slowDialDelayMs", pt.SlowDialDelayMs, n.SlowDialDelay); err != nil {
+		return err
+	}
+	if n.AnswerDelay, err = delay("answerDelayMs", pt.AnswerDelayMs, n.AnswerDelay); err != nil {
+		return err
+	}
+	*s = n
+	return nil
+}
+
+func delay(name string, ms *float64, old time.Duration) (time.Duration, error) {
+	if ms == nil {
+		return old, nil
+	}
+	if math.IsNaN(*ms) || *ms < 0 || *ms > float64(maxDelay/time.Millisecond) {
+		return 0, Errorf(InvalidArgs, "%s: want 0 to %d, got %v", name, maxDelay/time.Millisecond, *ms)
+	}
+	return time.Duration(*ms * float64(time.Millisecond)), nil
+}

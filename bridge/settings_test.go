@@ -1,0 +1,56 @@
+package bridge
+
+import (
+	"math"
+	"testing"
+	"time"
+)
+
+func TestSettingsPatch(t *testing.T) {
+	str := func(s string) *string { return &s }
+	num := func(f float64) *float64 { return &f }
+	yes := true
+	tests := []struct {
+		name  string
+		patch SettingsPatch
+		check func(Settings) bool
+		msg   string
+	}{
+		{"empty changes nothing", SettingsPatch{}, func(s Settings) bool { return s == DefaultSettings() }, ""},
+		{"deferred dial", SettingsPatch{DeferredDial: &yes}, func(s Settings) bool { return s.DeferredDial }, ""},
+		{"agent state", SettingsPatch{AgentState: str("busy")}, func(s Settings) bool { return s.AgentState == AgentBusy }, ""},
+		{"phone", SettingsPatch{Phone: str("dead")}, func(s Settings) bool { return s.Phone == PhoneDead }, ""},
+		{"delays", SettingsPatch{AnswerDelayMs: num(1500), SlowDialDelayMs: num(0)},
+			func(s Settings) bool { return s.AnswerDelay == 1500*time.Millisecond && s.SlowDialDelay == 0 }, ""},
+		{"bad state", SettingsPatch{AgentState: str("asleep"), DeferredDial: &yes}, nil, `agentState: want one of ready, not_ready, busy, after_call_work, got "asleep"`},
+		{"bad phone", SettingsPatch{Phone: str("rotary")}, nil, `phone: want healthy, slow or dead, got "rotary"`},
+		{"negative delay", SettingsPatch{AnswerDelayMs: num(-1)}, nil, "answerDelayMs: want 0 to 3600000, got -1"},
+		{"NaN delay", SettingsPatch{SlowDialDelayMs: num(math.NaN())}, nil, "slowDialDelayMs: want 0 to 3600000, got NaN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, sp, _, _ := newTestDesktop()
+			err := sp.Apply(tt.patch)
+			if tt.msg != "" {
+				if e := AsError(err); e == nil || e.Code != InvalidArgs || e.Message != tt.msg {
+					t.Fatalf("err = %v, want %q", err, tt.msg)
+				}
+				if sp.Settings() != DefaultSettings() {
+					t.Fatal("a refused patch changed the settings")
+				}
+				return
+			}
+			if err != nil || !tt.check(sp.Settings()) {
+				t.Fatalf("err %v, settings %+v", err, sp.Settings())
+			}
+		})
+	}
+	// An extension is normalised, and a bad one refused.
+	_, sp, _, _ := newTestDesktop()
+	if err := sp.Apply(SettingsPatch{Extension: str(" 20-01 ")}); err != nil || sp.Settings().Extension != "2001" {
+		t.Fatalf("extension: %v %q", err, sp.Settings().Extension)
+	}
+	if err := sp.Apply(SettingsPatch{Extension: str("me")}); code(err) != InvalidArgs {
+		t.Fatalf("bad extension: %v", err)
+	}
+}

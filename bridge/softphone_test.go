@@ -1,0 +1,294 @@
+package bridge
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var allStates = []State{StateDeliveryPending, StateDelivered, StateHold, StateWrapUp, StateCompleted}
+
+func TestTransitions(t *testing.T) {
+	legal := map[[2]State]bool{
+		{StateDeliveryPending, StateDelivered}: true,
+		{StateDeliveryPending, StateWrapUp}:    true,
+		{StateDelivered, StateHold}:            true,
+		{StateDelivered, StateWrapUp}:          true,
+		{StateHold, StateDelivered}:            true,
+		{StateHold, StateWrapUp}:               true,
+		{StateWrapUp, StateCompleted}:          true,
+	}
+	for _, from := range allStates {
+		for _, to := range allStates {
+			if got := CanTransition(from, to); got != legal[[2]State{from, to}] {
+				t.Errorf("CanTransition(%s, %s) = %v", from, to, got)
+			}
+		}
+	}
+}
+
+// TestActions drives every action from every reachable state: the legal
+// ones move, the others are refused with not_suitable_state and change
+// nothing.
+func TestActions(t *testing.T) {
+	type action struct {
+		name string
+		do   func(*Softphone, string) error
+		from State
+		to   State
+	}
+	actions := []action{
+		{"Connect", (*Softphone).Connect, StateDeliveryPending, StateDelivered},
+		{"Hold", (*Softphone).Hold, StateDelivered, StateHold},
+		{"Resume", (*Softphone).Resume, StateHold, StateDelivered},
+		{"HangUp", (*Softphone).HangUp, "", StateWrapUp},
+		{"Complete", (*Softphone).Complete, StateWrapUp, StateCompleted},
+	}
+	// how to bring a new call to each state
+	reach := map[State][]func(*Softphone, string) error{
+		StateDeliveryPending: nil,
+		StateDelivered:       {(*Softphone).Connect},
+		StateHold:            {(*Softphone).Connect, (*Softphone).Hold},
+		StateWrapUp:          {(*Softphone).HangUp},
+	}
+	for state, path := range reach {
+		for _, a := range actions {
+			t.Run(fmt.Sprintf("%s from %s", a.name, state), func(t *testing.T) {
+				b, sp, _, _ := newTestDesktop()
+				sp.Update(func(s *Settings) { s.AnswerDelay = 0 })
+				id, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, step := range path {
+					if err := step(sp, id); err != nil {
+						t.Fatal(err)
+					}
+				}
+				ok := (a.from == "" || a.from == state) && CanTransition(state, a.to)
+				err = a.do(sp, id)
+				if ok != (err == nil) {
+					t.Fatalf("err = %v, want ok=%v", err, ok)
+				}
+				calls := sp.Interactions()
+				switch {
+				case !ok:
+					if code(err) != NotSuitableState || calls[0].State != state {
+						t.Fatalf("refusal: %v, state now %s", err, calls[0].State)
+					}
+				case a.to == StateCompleted:
+					if len(calls) != 0 {
+						t.Fatalf("completed interaction not removed: %+v", calls)
+					}
+				default:
+					if calls[0].State != a.to {
+						t.Fatalf("state %s, want %s", calls[0].State, a.to)
+					}
+				}
+			})
+		}
+	}
+	_, sp, _, _ := newTestDesktop()
+	if err := sp.HangUp("nope"); code(err) != InvalidArgs {
+		t.Fatalf("unknown id: %v", err)
+	}
+}
+
+func TestAgentConditions(t *testing.T) {
+	tests := []struct {
+		name   string
+		set    func(*Settings)
+		number string
+		want   Code
+	}{
+		{"defaults", func(*Settings) {}, "100", 0},
+		{"not logged in", func(s *Settings) { s.LoggedIn = false }, "100", NotLoggedIn},
+		{"no phone", func(s *Settings) { s.HasPhone = false }, "100", LoggedWithoutPhone},
+		{"not logged in wins over no phone", func(s *Settings) { s.LoggedIn, s.HasPhone = false, false }, "100", NotLoggedIn},
+		{"after call work", func(s *Settings) { s.AgentState = AgentAfterCallWork }, "100", NotSuitableState},
+		{"not ready may dial", func(s *Settings) { s.AgentState = AgentNotReady }, "100", 0},
+		{"busy may dial", func(s *Settings) { s.AgentState = AgentBusy }, "100", 0},
+		{"self call", func(*Settings) {}, "1001", SelfCall},
+		{"self call formatted", func(*Settings) {}, " 10-01 ", SelfCall},
+		{"state wins over self call", func(s *Settings) { s.AgentState = AgentAfterCallWork }, "1001", NotSuitableState},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, sp, _, _ := newTestDesktop()
+			sp.Update(tt.set)
+			_, err := b.StartCall(context.Background(), "", String(tt.number), Undefined)
+			if code(err) != tt.want {
+				t.Fatalf("err = %v, want code %d", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestSingleLine(t *testing.T) {
+	b, sp, _, _ := newTestDesktop()
+	sp.Update(func(s *Settings) { s.SingleLine = true })
+	id, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.StartCall(context.Background(), "", String("101"), Undefined); code(err) != NotSuitableState {
+		t.Fatalf("second call: %v", err)
+	}
+	sp.HangUp(id) // wrap-up frees the line
+	if _, err := b.StartCall(context.Background(), "", String("101"), Undefined); err != nil {
+		t.Fatalf("after hang-up: %v", err)
+	}
+}
+
+func TestDeferredDial(t *testing.T) {
+	b, sp, _, rec := newTestDesktop()
+	sp.Update(func(s *Settings) { s.DeferredDial = true })
+	id, err := b.StartCall(context.Background(), "", String("+1 (415) 555-0142"), contact())
+	if err != nil || id != "" {
+		t.Fatalf("StartCall = %q, %v; want no id and no error", id, err)
+	}
+	if sp.Dialpad() != "+14155550142" || len(sp.Interactions()) != 0 || len(rec.names()) != 0 {
+		t.Fatalf("dialpad %q, %d interactions, events %v", sp.Dialpad(), len(sp.Interactions()), rec.names())
+	}
+	call, err := sp.DialpadCall()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err = b.Place(context.Background(), call)
+	if err != nil || id == "" {
+		t.Fatalf("Dial: %q %v", id, err)
+	}
+	sp.ClearDialpad(call.PhoneNumber)
+	if d := sp.Interactions()[0]; d.Origination != ByDialpad || sp.Dialpad() != "" {
+		t.Fatalf("dialled %+v, dialpad %q", d, sp.Dialpad())
+	}
+	// Deferred Dial does not stop the agent's own Dial, and bad dialpad
+	// text is refused naming it.
+	sp.SetDialpad("call me")
+	if _, err := sp.DialpadCall(); code(err) != InvalidArgs || !strings.HasPrefix(AsError(err).Message, "dialpad: ") {
+		t.Fatalf("bad dialpad: %v", err)
+	}
+}
+
+func TestEventsAndPayloads(t *testing.T) {
+	b, sp, clock, rec := newTestDesktop()
+	sp.Update(func(s *Settings) { s.AnswerDelay = 3 * time.Second })
+	id, err := b.StartCall(context.Background(), "", String("+1 415 555 0101"), contact("customFields", map[string]any{"__proto__": "x"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(3 * time.Second) // the far end answers
+	clock.Advance(7 * time.Second)
+	sp.Hold(id)
+	sp.Resume(id)
+	sp.HangUp(id)
+	id2, _ := b.StartCall(context.Background(), "", String("200"), Undefined)
+	sp.Complete(id)
+	want := []string{
+		OnNewInteraction + " " + id + " delivery_pending",
+		OnActiveInteractionSwitch + " " + id,
+		OnInteractionStateChange + " " + id + " delivered",
+		OnInteractionStateChange + " " + id + " hold",
+		OnInteractionStateChange + " " + id + " delivered",
+		OnInteractionStateChange + " " + id + " wrap_up",
+		OnNewInteraction + " " + id2 + " delivery_pending",
+		OnActiveInteractionSwitch + " " + id2,
+		OnInteractionStateChange + " " + id + " completed",
+		OnInteractionRemoved + " " + id + " completed",
+	}
+	if got := rec.names(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	rec.mu.Lock()
+	first, wrap := rec.events[0].Data, rec.events[5].Data
+	rec.mu.Unlock()
+	sel := "c-1"
+	wantFirst := &InteractionData{
+		InteractionID: id, State: StateDeliveryPending, Type: "voice", Subject: "Call to +14155550101",
+		AssociatedObjects: AssociatedObjects{List: []AssociatedObjectEntry{{AssociatedObject: AssociatedObject{
+			ID: "c-1", Type: "contact", DisplayName: "Ada Lovelace", DisplayType: "Contact", CustomFields: map[string]string{"__proto__": "x"}},
+			Source: "integration-api"}}, Selected: &sel},
+		CallParties:  []CallParty{{ID: id + "-p1", Name: "Ada Lovelace", Phone: "+14155550101"}},
+		AttachedData: map[string]string{}, PhoneNumber: "+14155550101", CallDirection: "outbound",
+		Origination: ByAPI, StartTime: epoch.UnixMilli(),
+	}
+	if !reflect.DeepEqual(first, wantFirst) {
+		t.Fatalf("payload\n%+v\nwant\n%+v", first, wantFirst)
+	}
+	if wrap.EndTime != epoch.Add(10*time.Second).UnixMilli() || wrap.Duration != 10000 {
+		t.Fatalf("wrap_up times: end %d duration %d", wrap.EndTime, wrap.Duration)
+	}
+	if sp.ActiveID() != id2 {
+		t.Fatalf("active %q, want %q", sp.ActiveID(), id2)
+	}
+	// Removing the last interaction leaves none active.
+	sp.HangUp(id2)
+	sp.Complete(id2)
+	rec.mu.Lock()
+	last := rec.events[len(rec.events)-1]
+	rec.mu.Unlock()
+	if last.Name != OnActiveInteractionSwitch || last.ActiveID != nil || last.Payload() != (*string)(nil) {
+		t.Fatalf("last event %v", last)
+	}
+}
+
+func TestNothingGrows(t *testing.T) {
+	b, sp, clock, _ := newTestDesktop()
+	for i := 0; i < 1000; i++ {
+		id, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp.HangUp(id)
+		sp.Complete(id)
+	}
+	if len(sp.Interactions()) != 0 || len(sp.calls) != 0 || clock.Pending() != 0 {
+		t.Fatalf("left behind: %d calls, %d timers", len(sp.calls), clock.Pending())
+	}
+}
+
+// TestRace drives one softphone from many goroutines: calls, actions,
+// settings and reads. Run with -race.
+func TestRace(t *testing.T) {
+	b, sp, clock, _ := newTestDesktop()
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				id, err := b.StartCall(context.Background(), "", String(fmt.Sprint(200+g)), contact())
+				if err != nil {
+					continue // a settings change may refuse it
+				}
+				sp.Connect(id)
+				sp.Hold(id)
+				sp.Resume(id)
+				sp.HangUp(id)
+				sp.Complete(id)
+				_ = sp.Interactions()
+			}
+		}(g)
+	}
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 50; i++ {
+			sp.Update(func(s *Settings) { s.AgentState = AgentStates[i%2] })
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 50; i++ {
+			clock.Advance(time.Second)
+		}
+	}()
+	wg.Wait()
+	if n := len(sp.Interactions()); n != 0 {
+		t.Fatalf("%d interactions left", n)
+	}
+}

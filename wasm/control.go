@@ -1,0 +1,66 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"syscall/js"
+
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/norunners/vert"
+)
+
+// control is the entry behind the page's adApiDesktop object, the
+// reference desktop's controls for tests and developers:
+// control(op, arg, settle). Getters return JSON at once; actions settle
+// like startCall. arg is plain data the loader made (JSON-copied inside a
+// try/catch), never a page value.
+func (d *desktop) control(_ js.Value, args []js.Value) (ret any) {
+	if len(args) < 3 {
+		return nil
+	}
+	s := settler(args[2])
+	defer func() {
+		if r := recover(); r != nil {
+			s.fail(bridge.Errorf(bridge.UnknownError, "the bridge failed: %v", r))
+			ret = nil
+		}
+	}()
+	op, arg := args[0].String(), args[1]
+	switch op {
+	case "settings":
+		return jsonString(d.phone.Settings().View())
+	case "interactions":
+		return jsonString(d.phone.Interactions())
+	case "update":
+		var pt bridge.SettingsPatch
+		if err := vert.ValueOf(arg).AssignTo(&pt); err != nil {
+			s.fail(bridge.Errorf(bridge.InvalidArgs, "settings: %v", err))
+			return nil
+		}
+		s.done("", d.phone.Apply(pt))
+	case "setDialpad":
+		d.phone.SetDialpad(arg.String())
+		s.done("", nil)
+	case "dial":
+		go func() {
+			defer func() {
+				if r := recover(); r != nil {
+					s.fail(bridge.Errorf(bridge.UnknownError, "the bridge failed: %v", r))
+				}
+			}()
+			s.done(d.dial())
+		}()
+	default:
+		s.done("", d.act(op, arg.String()))
+	}
+	return nil
+}
+
+func jsonString(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
