@@ -41,6 +41,7 @@ type item struct {
 	active                    bool
 	start                     int64
 	ended                     bool
+	shown                     string // the duration on screen
 }
 
 const panelLogMax = 100
@@ -61,8 +62,18 @@ func startPanel(d *desktop) {
 	root.AddEventListener("input", false, p.guard(p.onInput))
 	root.AddEventListener("click", false, p.guard(p.onClick))
 	p.draw()
+	// Redraw at most once a frame, however many changes come: 200 calls
+	// placed in one task make one redraw, not 200. The frame callback is
+	// made once and kept.
+	frame := make(chan struct{}, 1)
+	onFrame := js.FuncOf(func(js.Value, []js.Value) any {
+		frame <- struct{}{}
+		return nil
+	})
 	go func() {
 		for range d.redraw {
+			js.Global().Call("requestAnimationFrame", onFrame)
+			<-frame
 			p.draw()
 		}
 	}()
@@ -366,7 +377,14 @@ func (p *panel) update(it *item, c bridge.InteractionData, active bool) {
 		it.done.SetDisabled(c.State != bridge.StateWrapUp)
 		it.ended = c.EndTime != 0
 	}
-	it.duration.SetTextContent(clock(c.Duration))
+	it.setDuration(c.Duration)
+}
+
+func (it *item) setDuration(ms int64) {
+	if t := clock(ms); t != it.shown {
+		it.shown = t
+		it.duration.SetTextContent(t)
+	}
 }
 
 // tick advances the durations of calls still on the line.
@@ -374,7 +392,7 @@ func (p *panel) tick() {
 	now := time.Now().UnixMilli()
 	for _, it := range p.items {
 		if !it.ended {
-			it.duration.SetTextContent(clock(now - it.start))
+			it.setDuration(now - it.start)
 		}
 	}
 }
