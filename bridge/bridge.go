@@ -87,10 +87,7 @@ func (b *Bridge) Place(ctx context.Context, c Call) (id string, err error) {
 	if clock == nil {
 		clock = RealClock{}
 	}
-	timeout := b.PlacementTimeout
-	if timeout <= 0 {
-		timeout = DefaultPlacementTimeout
-	}
+	timeout := b.timeout()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stop := clock.AfterFunc(timeout, func() { cancel(ErrTimeout) })
@@ -141,4 +138,11 @@ func (b *Bridge) outcome(ctx context.Context, err error) error {
 		}
 	}
 	return AsError(fmt.Errorf("%w", err))
+}
+
+func (b *Bridge) timeout() time.Duration {
+	if b.PlacementTimeout <= 0 {
+		return DefaultPlacementTimeout
+	}
+	return b.PlacementTimeout
 }

@@ -16,17 +16,18 @@ import (
 type Value struct {
 	// Type is JavaScript's typeof, refined: "null", "array" and, for a read
 	// that threw, "error".
-	Type string `js:"t"`
+	Type string `js:"t" json:"t"`
 	// Str is a string's contents (the loader caps the copy, see Len), a
 	// number or boolean as JavaScript prints it, or an error's text.
-	Str string `js:"s"`
+	Str string `js:"s" json:"s,omitempty"`
 	// Len is a string's length in UTF-16 code units as JavaScript counts
 	// it, the number of own enumerable keys of an object, or an array's
 	// length.
-	Len int `js:"l"`
-	// Keys and Vals are the object's properties that were read, in order.
-	Keys []string `js:"k"`
-	Vals []Value  `js:"v"`
+	Len int `js:"l" json:"l,omitempty"`
+	// Keys and Vals are an object's properties that were read, in order;
+	// for an array, Vals are its first elements.
+	Keys []string `js:"k" json:"k,omitempty"`
+	Vals []Value  `js:"v" json:"v,omitempty"`
 }
 
 // JavaScript types as Value.Type names them.
@@ -105,7 +106,11 @@ func ValueOf(x any) Value {
 	case int:
 		return Value{Type: TypeNumber, Str: strconv.Itoa(x)}
 	case []any:
-		return Value{Type: TypeArray, Len: len(x)}
+		a := Value{Type: TypeArray, Len: len(x), Vals: make([]Value, len(x))}
+		for i, e := range x {
+			a.Vals[i] = ValueOf(e)
+		}
+		return a
 	case map[string]any:
 		keys := make([]string, 0, len(x))
 		for k := range x {
@@ -138,4 +143,37 @@ func jsNumber(f float64) string {
 		return "-Infinity"
 	}
 	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// Any turns v back into plain Go data (as encoding/json decodes JSON):
+// what a message carries on to handlers. Types JSON cannot hold become
+// null.
+func (v Value) Any() any {
+	switch v.Type {
+	case TypeString:
+		return v.Str
+	case TypeBoolean:
+		return v.Str == "true"
+	case TypeNumber:
+		f, err := strconv.ParseFloat(v.Str, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return nil
+		}
+		return f
+	case TypeArray:
+		a := make([]any, len(v.Vals))
+		for i, e := range v.Vals {
+			a[i] = e.Any()
+		}
+		return a
+	case TypeObject:
+		m := make(map[string]any, len(v.Keys))
+		for i, k := range v.Keys {
+			if i < len(v.Vals) {
+				m[k] = v.Vals[i].Any()
+			}
+		}
+		return m
+	}
+	return nil
 }

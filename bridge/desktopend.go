@@ -1,0 +1,169 @@
+package bridge
+
+import (
+	"context"
+	"sync"
+)
+
+// PeerID names a window that sent the desktop a message (the loader keeps
+// the windows; Go only sees their ids).
+type PeerID int
+
+// maxPeers bounds the windows the desktop sends events to.
+const maxPeers = 16
+
+// DesktopEnd is the agent desktop's end of the cross-frame protocol. It
+// serves requests from allowed origins only, refuses the others
+// (not_enough_privileges) and sends every event to each peer that said hi.
+// Origins are as the browser reports them (event.origin), never as a
+// message claims.
+type DesktopEnd struct {
+	Bridge *Bridge
+	// Send posts msg to peer, with origin as the target origin.
+	Send func(peer PeerID, origin string, msg OutMessage)
+	// Note reports what happened, for the panel's log; may be nil.
+	Note func(refused bool, text string)
+
+	mu      sync.Mutex
+	allowed map[string]bool
+	peers   map[PeerID]string // said hi: peer → origin
+	order   []PeerID          // peers, oldest first
+	calls   map[string]context.CancelCauseFunc
+}
+
+// NewDesktopEnd serves the allowed origins.
+func NewDesktopEnd(b *Bridge, allowed []string, send func(PeerID, string, OutMessage)) *DesktopEnd {
+	d := &DesktopEnd{Bridge: b, Send: send, allowed: map[string]bool{}, peers: map[PeerID]string{}, calls: map[string]context.CancelCauseFunc{}}
+	for _, o := range allowed {
+		d.allowed[o] = true
+	}
+	return d
+}
+
+// Allowed reports whether origin may use the desktop.
+func (d *DesktopEnd) Allowed(origin string) bool {
+	return origin != "" && origin != "null" && d.allowed[origin]
+}
+
+// Hello is the message the desktop posts to its parent, once per allowed
+// origin, when it is up. params carries the placement deadline, which
+// Bright Pattern's client ignores and ours waits by.
+func (d *DesktopEnd) Hello() OutMessage {
+	return OutMessage{Type: MsgHello, Params: []any{map[string]any{"placementTimeoutMs": d.Bridge.timeout().Milliseconds()}}}
+}
+
+// Receive handles a message from peer at origin.
+func (d *DesktopEnd) Receive(origin string, peer PeerID, data Value) {
+	m, err := DecodeMessage(data)
+	if err == ErrUnanswerable || m.Type == MsgHello {
+		return
+	}
+	if !d.Allowed(origin) {
+		// Refuse requests, so a developer sees why; never serve them.
+		d.note(true, "refused a message from "+origin+": origin not allowed")
+		if m.Type != MsgHi && m.Type != "" && !isResponse(m.Type) {
+			d.answer(peer, origin, m, "", Errorf(NotEnoughPrivileges, "origin %s is not allowed to use this agent desktop", origin))
+		}
+		return
+	}
+	if err != nil {
+		d.answer(peer, origin, m, "", err)
+		return
+	}
+	switch m.Type {
+	case MsgHi:
+		key := m.Param(0)
+		d.hi(peer, origin)
+		d.note(false, "CRM "+origin+" connected (integrationKey "+keyPath(key.Str)+")")
+	case MsgStartCall:
+		d.startCall(peer, origin, m)
+	case MsgCancelStartCall:
+		d.mu.Lock()
+		cancel := d.calls[origin+" "+m.Param(0).Str]
+		d.mu.Unlock()
+		if cancel != nil {
+			cancel(errAborted)
+		}
+	default:
+		if !isResponse(m.Type) {
+			d.answer(peer, origin, m, "", Errorf(InvalidRequest, "type: unknown request %s", keyPath(m.Type)))
+		}
+	}
+}
+
+func isResponse(t string) bool {
+	return len(t) > len(responseSuffix) && t[len(t)-len(responseSuffix):] == responseSuffix
+}
+
+var errAborted = Errorf(UnknownError, "aborted by the caller")
+
+func (d *DesktopEnd) hi(peer PeerID, origin string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.peers[peer]; !ok {
+		d.order = append(d.order, peer)
+		if len(d.order) > maxPeers {
+			delete(d.peers, d.order[0])
+			d.order = d.order[1:]
+		}
+	}
+	d.peers[peer] = origin
+}
+
+func (d *DesktopEnd) startCall(peer PeerID, origin string, m Message) {
+	call, err := ParseCall(m.Param(0), m.Param(1))
+	if err != nil {
+		d.answer(peer, origin, m, "", err)
+		return
+	}
+	call.Origin = origin
+	ctx, cancel := context.WithCancelCause(context.Background())
+	key := origin + " " + m.UID
+	d.mu.Lock()
+	d.calls[key] = cancel
+	d.mu.Unlock()
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				d.answer(peer, origin, m, "", Errorf(UnknownError, "the bridge failed: %v", r))
+			}
+		}()
+		id, err := d.Bridge.Place(ctx, call)
+		d.mu.Lock()
+		delete(d.calls, key)
+		d.mu.Unlock()
+		cancel(nil)
+		if err != nil {
+			d.note(true, "START_CALL from "+origin+": "+AsError(err).Message)
+		}
+		d.answer(peer, origin, m, id, err)
+	}()
+}
+
+func (d *DesktopEnd) answer(peer PeerID, origin string, m Message, id string, err error) {
+	d.Send(peer, origin, OutMessage{UID: m.UID, Type: ResponseType(m.Type), Params: ResultOf(id, err)})
+}
+
+// Event sends a softphone event to every peer that said hi.
+func (d *DesktopEnd) Event(e Event) {
+	if e.Name == OnDesktopChange {
+		return
+	}
+	d.mu.Lock()
+	peers := make([]PeerID, len(d.order))
+	copy(peers, d.order)
+	origins := make([]string, len(peers))
+	for i, p := range peers {
+		origins[i] = d.peers[p]
+	}
+	d.mu.Unlock()
+	for i, p := range peers {
+		d.Send(p, origins[i], OutMessage{UID: NewUID(), Type: e.Name, Params: []any{e.Payload()}})
+	}
+}
+
+func (d *DesktopEnd) note(refused bool, text string) {
+	if d.Note != nil {
+		d.Note(refused, text)
+	}
+}

@@ -1,0 +1,394 @@
+package bridge
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func decodeJSON(t testing.TB, s string) Value {
+	t.Helper()
+	var x any
+	if err := json.Unmarshal([]byte(s), &x); err != nil {
+		t.Fatal(err)
+	}
+	return ValueOf(x)
+}
+
+func TestDecodeMessage(t *testing.T) {
+	tests := []struct {
+		in     string
+		typ    string
+		params int
+		err    string // "" ok; "ignore" for ErrUnanswerable
+	}{
+		{`{"type":"hello"}`, "hello", 0, ""},
+		{`{"type":"hello","params":[{"placementTimeoutMs":5000}]}`, "hello", 1, ""},
+		{`{"uid":"a1","type":"hi","params":["key"]}`, "hi", 1, ""},
+		{`{"uid":"a1","type":"START_CALL","params":["100",null]}`, "START_CALL", 2, ""},
+		{`{"uid":"a1","type":"START_CALL"}`, "START_CALL", 0, ""},
+		{`{"uid":"a1","type":"START_CALL_RESPONSE","params":{"status":"success","data":{"id":"x"}}}`, "START_CALL_RESPONSE", 1, ""},
+		{`"hello"`, "", 0, "ignore"},
+		{`[1,2]`, "", 0, "ignore"},
+		{`{"type":"START_CALL","params":[]}`, "", 0, "ignore"},
+		{`{"uid":7,"type":"START_CALL"}`, "", 0, "ignore"},
+		{`{"uid":"","type":"START_CALL"}`, "", 0, "ignore"},
+		{`{"uid":"` + strings.Repeat("u", 200) + `","type":"START_CALL"}`, "", 0, "ignore"},
+		{`{"uid":"a1"}`, "", 0, "type: want string, got undefined"},
+		{`{"uid":"a1","type":42}`, "", 0, "type: want string, got number"},
+		{`{"uid":"a1","type":"<script>"}`, "", 0, `type: not a message type: ["<script>"]`},
+		{`{"uid":"a1","type":"START_CALL","params":"100"}`, "", 0, "params: want array, got string"},
+	}
+	for _, tt := range tests {
+		m, err := DecodeMessage(decodeJSON(t, tt.in))
+		switch {
+		case tt.err == "ignore":
+			if err != ErrUnanswerable {
+				t.Errorf("%s: err %v, want it ignored", tt.in, err)
+			}
+		case tt.err != "":
+			if e := AsError(err); e == nil || e.Code != InvalidRequest || e.Message != tt.err || m.UID != "a1" {
+				t.Errorf("%s: %+v %v, want invalid_request %q", tt.in, m, err, tt.err)
+			}
+		default:
+			if err != nil || m.Type != tt.typ || len(m.Params) != tt.params {
+				t.Errorf("%s: %+v %v", tt.in, m, err)
+			}
+		}
+	}
+}
+
+func TestResults(t *testing.T) {
+	for _, tt := range []struct {
+		id   string
+		err  error
+		json string
+	}{
+		{"ia-1", nil, `{"status":"success","data":{"id":"ia-1"}}`},
+		{"", nil, `{"status":"success","data":{"id":null}}`},
+		{"", ErrTimeout, `{"status":"error","error":{"code":8,"name":"timeout","message":"Timeout error"},"data":{"id":null,"error":"Timeout error"}}`},
+		{"", Errorf(InvalidArgs, "phoneNumber: empty"), `{"status":"error","error":{"code":3,"name":"invalid_args","message":"phoneNumber: empty"},"data":{"id":null,"error":"phoneNumber: empty"}}`},
+	} {
+		b, _ := json.Marshal(ResultOf(tt.id, tt.err))
+		if string(b) != tt.json {
+			t.Errorf("ResultOf(%q, %v) = %s, want %s", tt.id, tt.err, b, tt.json)
+		}
+		id, err := DecodeResult(decodeJSON(t, string(b)))
+		if id != tt.id || (err == nil) != (tt.err == nil) || err != nil && err.Error() != tt.err.Error() {
+			t.Errorf("DecodeResult(%s) = %q, %v", b, id, err)
+		}
+	}
+	for _, bad := range []string{`{}`, `"x"`, `{"status":"success","data":{"id":5}}`, `{"status":"error","error":{"code":"8"}}`} {
+		if _, err := DecodeResult(decodeJSON(t, bad)); code(err) != InvalidRequest {
+			t.Errorf("DecodeResult(%s): %v", bad, err)
+		}
+	}
+}
+
+func FuzzDecodeMessage(f *testing.F) {
+	for _, s := range []string{
+		`{"type":"hello"}`, `{"uid":"a1","type":"hi","params":["key"]}`,
+		`{"uid":"a1","type":"START_CALL","params":["+1 415 555 0100",{"id":"c","type":"contact","customFields":{"__proto__":"x"}}]}`,
+		`{"uid":"a1","type":"START_CALL_RESPONSE","params":{"status":"success","data":{"id":"x"}}}`,
+		`{"uid":"b","type":"ON_NEW_INTERACTION","params":[{"interactionId":"x","state":"delivered"}]}`,
+		`{"uid":"a1","type":"START_CALL","params":"x"}`, `[]`, `null`, `{"uid":1}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var x any
+		if json.Unmarshal([]byte(s), &x) != nil {
+			return
+		}
+		m, err := DecodeMessage(ValueOf(x))
+		if err != nil {
+			if e := AsError(err); e.Code != InvalidRequest {
+				t.Fatalf("%s: %v", s, err)
+			}
+			return
+		}
+		// A decoded message re-encodes to one that decodes the same.
+		b, err := json.Marshal(m.Out())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var y any
+		if err := json.Unmarshal(b, &y); err != nil {
+			t.Fatal(err)
+		}
+		m2, err := DecodeMessage(ValueOf(y))
+		if err != nil || m2.UID != m.UID || m2.Type != m.Type || len(m2.Params) != len(m.Params) {
+			t.Fatalf("%s -> %s -> %+v, %v", s, b, m2, err)
+		}
+		if !reflect.DeepEqual(m2.Out(), m.Out()) {
+			t.Fatalf("%s: re-encoded %+v, want %+v", s, m2.Out(), m.Out())
+		}
+		// Whatever a START_CALL carries, the desktop end answers it once
+		// and does not crash.
+		if m.Type == MsgStartCall {
+			_, _ = ParseCall(m.Param(0), m.Param(1))
+		}
+	})
+}
+
+// wire records what an end posts.
+type wire struct {
+	mu   sync.Mutex
+	msgs []OutMessage
+	to   []string
+	ch   chan OutMessage // if set, gets each message too
+}
+
+func (w *wire) send(m OutMessage) {
+	w.mu.Lock()
+	w.msgs = append(w.msgs, m)
+	w.mu.Unlock()
+	if w.ch != nil {
+		w.ch <- m
+	}
+}
+
+func (w *wire) sendTo(peer PeerID, origin string, m OutMessage) {
+	w.mu.Lock()
+	w.to = append(w.to, origin)
+	w.mu.Unlock()
+	w.send(m)
+}
+
+func (w *wire) all() []OutMessage {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]OutMessage(nil), w.msgs...)
+}
+
+// asReceived is m as the other end decodes it: through JSON.
+func asReceived(t testing.TB, m OutMessage) Message {
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeMessage(decodeJSON(t, string(b)))
+	if err != nil {
+		t.Fatalf("%s: %v", b, err)
+	}
+	return got
+}
+
+type settled struct {
+	mu  sync.Mutex
+	ids []string
+	err []error
+}
+
+func (s *settled) done(id string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ids = append(s.ids, id)
+	s.err = append(s.err, err)
+}
+
+func (s *settled) n() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.ids)
+}
+
+func TestClientQueuesUntilHello(t *testing.T) {
+	clock := NewFakeClock(epoch)
+	w := &wire{}
+	c := NewClient(clock, "key-1", w.send, nil)
+	s := &settled{}
+	call, _ := ParseCall(String("+1 415 555 0100"), contact())
+	uid := c.StartCall(call, nil, s.done)
+	if len(w.all()) != 0 {
+		t.Fatal("sent before hello")
+	}
+	c.Receive(Message{Type: MsgHello, Params: []Value{Object("placementTimeoutMs", 3000.0)}})
+	sent := w.all()
+	if len(sent) != 2 || sent[0].Type != MsgHi || sent[1].Type != MsgStartCall || sent[1].UID != uid {
+		t.Fatalf("sent %+v", sent)
+	}
+	if !reflect.DeepEqual(sent[0].Params, []any{"key-1"}) {
+		t.Fatalf("hi params %+v", sent[0].Params)
+	}
+	// The desktop receives the documented params.
+	got := asReceived(t, sent[1])
+	if got.Param(0).Str != "+14155550100" || got.Param(1).Get("displayName").Str != "Ada Lovelace" {
+		t.Fatalf("START_CALL as received: %+v", got)
+	}
+	// A forged uid changes nothing; the right one settles.
+	c.Receive(asReceived(t, OutMessage{UID: "forged", Type: MsgStartCallResponse, Params: ResultOf("ia-x", nil)}))
+	if s.n() != 0 {
+		t.Fatal("a forged uid settled the call")
+	}
+	c.Receive(asReceived(t, OutMessage{UID: uid, Type: MsgStartCallResponse, Params: ResultOf("ia-1", nil)}))
+	c.Receive(asReceived(t, OutMessage{UID: uid, Type: MsgStartCallResponse, Params: ResultOf("ia-2", nil)}))
+	if s.n() != 1 || s.ids[0] != "ia-1" || s.err[0] != nil || c.Pending() != 0 {
+		t.Fatalf("settled %v %v", s.ids, s.err)
+	}
+	clock.Advance(time.Minute)
+	if s.n() != 1 {
+		t.Fatal("settled twice")
+	}
+}
+
+func TestClientTimeouts(t *testing.T) {
+	clock := NewFakeClock(epoch)
+	w := &wire{}
+	c := NewClient(clock, "", w.send, nil)
+	s := &settled{}
+	call, _ := ParseCall(String("100"), Undefined)
+	c.StartCall(call, nil, s.done)
+	clock.Advance(HelloTimeout - time.Millisecond)
+	if s.n() != 0 {
+		t.Fatal("settled early")
+	}
+	clock.Advance(time.Millisecond)
+	if s.n() != 1 || code(s.err[0]) != APINotAnswer {
+		t.Fatalf("no hello: %v", s.err)
+	}
+	c.Receive(Message{Type: MsgHello})
+	if n := len(w.all()); n != 1 { // hi only: the expired call is never sent
+		t.Fatalf("%d messages sent", n)
+	}
+	// Sent, never answered: the placement deadline (default) plus grace.
+	c.StartCall(call, nil, s.done)
+	clock.Advance(DefaultPlacementTimeout + AnswerGrace - time.Millisecond)
+	if s.n() != 1 {
+		t.Fatal("settled early")
+	}
+	clock.Advance(time.Millisecond)
+	if s.n() != 2 || code(s.err[1]) != APINotAnswer || clock.Pending() != 0 {
+		t.Fatalf("no answer: %v, %d timers", s.err, clock.Pending())
+	}
+}
+
+func TestClientSurvivesReload(t *testing.T) {
+	clock := NewFakeClock(epoch)
+	w := &wire{}
+	events := 0
+	c := NewClient(clock, "", w.send, func(Message) { events++ })
+	s := &settled{}
+	call, _ := ParseCall(String("100"), Undefined)
+	c.Receive(Message{Type: MsgHello})
+	inflight := c.StartCall(call, nil, s.done)
+	c.FrameLoaded() // the desktop frame reloads
+	queued := c.StartCall(call, nil, s.done)
+	before := len(w.all())
+	c.Receive(Message{Type: MsgHello})
+	if s.n() != 1 || code(s.err[0]) != APINotAnswer {
+		t.Fatalf("in-flight call: %v", s.err)
+	}
+	after := w.all()[before:]
+	if len(after) != 2 || after[0].Type != MsgHi || after[1].UID != queued {
+		t.Fatalf("after reload sent %+v", after)
+	}
+	// A late answer to the lost call changes nothing; events still flow.
+	c.Receive(asReceived(t, OutMessage{UID: inflight, Type: MsgStartCallResponse, Params: ResultOf("ia-late", nil)}))
+	c.Receive(asReceived(t, OutMessage{UID: "e1", Type: OnNewInteraction, Params: []any{map[string]any{"interactionId": "x"}}}))
+	if s.n() != 1 || events != 1 {
+		t.Fatalf("settled %d, events %d", s.n(), events)
+	}
+	sends := 0
+	for _, m := range w.all() {
+		if m.UID == inflight {
+			sends++
+		}
+	}
+	if sends != 1 {
+		t.Fatalf("the in-flight call was sent %d times", sends)
+	}
+}
+
+func TestDesktopEnd(t *testing.T) {
+	b, sp, _, _ := newTestDesktop()
+	w := &wire{ch: make(chan OutMessage, 16)}
+	d := NewDesktopEnd(b, []string{"http://localhost:8081"}, w.sendTo)
+	call := func(origin, uid string, params ...any) OutMessage {
+		d.Receive(origin, 1, ValueOf(map[string]any{"uid": uid, "type": "START_CALL", "params": params}))
+		return <-w.ch // placement runs in a goroutine
+	}
+	// Not allowed: refused, and nothing is dialled.
+	r := call("http://evil.example", "u1", "100", nil)
+	if r.UID != "u1" || r.Type != MsgStartCallResponse || r.Params.(OperationResult).Error.Code != NotEnoughPrivileges {
+		t.Fatalf("refusal %+v", r)
+	}
+	if len(sp.Interactions()) != 0 {
+		t.Fatal("a not-allowed origin placed a call")
+	}
+	// Allowed: placed, answered to the same uid.
+	r = call("http://localhost:8081", "u2", " +1 415 555 0100 ", map[string]any{"id": "c", "type": "contact"})
+	res := r.Params.(OperationResult)
+	if r.UID != "u2" || res.Status != "success" || res.Data.ID == nil || len(sp.Interactions()) != 1 {
+		t.Fatalf("answer %+v", r)
+	}
+	// Bad arguments: invalid_args, naming the field.
+	r = call("http://localhost:8081", "u3", 100.0)
+	if e := r.Params.(OperationResult).Error; e == nil || e.Code != InvalidArgs || e.Message != "phoneNumber: want string, got number" {
+		t.Fatalf("bad args %+v", r.Params)
+	}
+	// Unknown requests: invalid_request; responses and junk: ignored.
+	w.ch = nil
+	before := len(w.all())
+	d.Receive("http://localhost:8081", 1, decodeJSON(t, `{"uid":"u4","type":"GET_WEATHER"}`))
+	d.Receive("http://localhost:8081", 1, decodeJSON(t, `{"uid":"u5","type":"START_CALL_RESPONSE","params":{}}`))
+	d.Receive("http://localhost:8081", 1, decodeJSON(t, `"junk"`))
+	got := w.all()[before:]
+	if len(got) != 1 || got[0].UID != "u4" || got[0].Params.(OperationResult).Error.Code != InvalidRequest {
+		t.Fatalf("unknown request: %+v", got)
+	}
+	// Events go to peers that said hi, and only to allowed ones.
+	d.Receive("http://evil.example", 2, decodeJSON(t, `{"uid":"h1","type":"hi","params":["k"]}`))
+	d.Receive("http://localhost:8081", 1, decodeJSON(t, `{"uid":"h2","type":"hi","params":["k"]}`))
+	before = len(w.all())
+	id := *res.Data.ID
+	d.Event(Event{Name: OnInteractionStateChange, Data: &InteractionData{InteractionID: id, State: StateDelivered}})
+	w.mu.Lock()
+	to := w.to[before:]
+	w.mu.Unlock()
+	if len(to) != 1 || to[0] != "http://localhost:8081" {
+		t.Fatalf("event sent to %v", to)
+	}
+	if hello := d.Hello(); hello.Type != MsgHello {
+		t.Fatalf("hello %+v", hello)
+	}
+}
+
+// TestClientAndDesktopTogether wires a client to a desktop end through
+// JSON, as postMessage would.
+func TestClientAndDesktopTogether(t *testing.T) {
+	b, sp, _, _ := newTestDesktop()
+	var c *Client
+	var d *DesktopEnd
+	var mu sync.Mutex
+	var events []string
+	d = NewDesktopEnd(b, []string{"https://crm.example"}, func(_ PeerID, _ string, m OutMessage) {
+		go c.Receive(asReceived(t, m))
+	})
+	c = NewClient(nil, "k", func(m OutMessage) {
+		b, _ := json.Marshal(m)
+		go d.Receive("https://crm.example", 1, decodeJSON(t, string(b)))
+	}, func(m Message) {
+		mu.Lock()
+		events = append(events, m.Type)
+		mu.Unlock()
+	})
+	done := make(chan error, 1)
+	call, _ := ParseCall(String("100"), contact())
+	c.StartCall(call, nil, func(id string, err error) {
+		if err == nil && id == "" {
+			err = Errorf(UnknownError, "no id")
+		}
+		done <- err
+	})
+	c.Receive(asReceived(t, d.Hello()))
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(sp.Interactions()) != 1 {
+		t.Fatal("no interaction")
+	}
+}
