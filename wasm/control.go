@@ -23,7 +23,7 @@ func (d *desktop) control(_ js.Value, args []js.Value) (ret any) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.fail(bridge.Errorf(bridge.UnknownError, "the bridge failed: %v", r))
-			ret = nil
+			ret = "null"
 		}
 	}()
 	op, arg := args[0].String(), args[1]
@@ -44,11 +44,7 @@ func (d *desktop) control(_ js.Value, args []js.Value) (ret any) {
 		s.done("", nil)
 	case "dial":
 		go func() {
-			defer func() {
-				if r := recover(); r != nil {
-					s.fail(bridge.Errorf(bridge.UnknownError, "the bridge failed: %v", r))
-				}
-			}()
+			defer s.recoverInto()
 			s.done(d.dial())
 		}()
 	default:

@@ -2,27 +2,22 @@
 
 // Command wasm is adApi-go's WebAssembly module: the glue between the page
 // and package bridge. It is deliberately thin: JavaScript values come in as
-// the loader's plain snapshots (web/adapi.js) and are decoded with vert;
-// results go out through the loader's settle function; events go out as
-// JSON to the loader's event hub. Only this package imports syscall/js.
+// the loader's plain snapshots (web/adapi.js) and are decoded with vert or
+// encoding/json; results go out through the loader's settle functions;
+// events and messages go out as JSON. Only this package imports
+// syscall/js.
 //
 // The js.Funcs made here are made once, at start, and live as long as the
 // page: nothing is made per call, so nothing needs releasing per call.
+//
+// The loader picks the role: "desktop" (the agent desktop page: softphone,
+// panel, and the desktop end of the cross-frame protocol) or "client" (a
+// CRM page on another origin, talking to the desktop in its frame).
 package main
 
 import (
 	"syscall/js"
-	"time"
-
-	"github.com/norunners/vert"
 )
-
-// config is the desktop owner's adapi-config.json, as the loader fetched
-// it from the desktop's own origin.
-type config struct {
-	AllowedOrigins     []string `js:"allowedOrigins"`
-	PlacementTimeoutMs int      `js:"placementTimeoutMs"`
-}
 
 func main() {
 	loader := js.Global().Get("__adApiLoader")
@@ -30,28 +25,53 @@ func main() {
 		js.Global().Get("console").Call("error", "adApi: load the module with adapi.js")
 		return
 	}
-	var cfg config
-	if err := vert.ValueOf(loader.Get("config")).AssignTo(&cfg); err != nil {
-		js.Global().Get("console").Call("warn", "adApi: adapi-config.json ignored:", err.Error())
+	if loader.Get("role").String() == "client" {
+		runClient(loader)
+	} else {
+		runDesktop(loader)
 	}
-
-	d := newDesktop(loader)
-	if cfg.PlacementTimeoutMs > 0 {
-		d.bridge.PlacementTimeout = time.Duration(cfg.PlacementTimeoutMs) * time.Millisecond
-	}
-
-	// adApi is the page's, if it has one: add to it, never replace it.
-	adApi := js.Global().Get("adApi")
-	if adApi.Type() != js.TypeObject && adApi.Type() != js.TypeFunction {
-		adApi = js.Global().Get("Object").New()
-		js.Global().Set("adApi", adApi)
-	}
-	// The loader wraps our entry in the function the page calls: it copies
-	// the arguments into plain data inside a try/catch and makes the
-	// Promise, so no page value ever reaches Go raw.
-	adApi.Set("startCall", loader.Call("wrapStartCall", js.FuncOf(d.startCall)))
-	js.Global().Set("adApiDesktop", loader.Call("wrapControl", js.FuncOf(d.control)))
-	startPanel(d)
-	loader.Call("ready")
+	register(loader)
 	select {} // serve the page until it goes away
+}
+
+// guard wraps an entry so that a panic becomes a console error instead of
+// killing the module; entries that settle a promise recover on their own.
+func guard(name string, f func(args []js.Value) any) js.Func {
+	return js.FuncOf(func(_ js.Value, args []js.Value) (ret any) {
+		defer func() {
+			if r := recover(); r != nil {
+				js.Global().Get("console").Call("error", "adApi: "+name+" failed:", fmtPanic(r))
+				ret = nil
+			}
+		}()
+		return f(args)
+	})
+}
+
+// register puts the API on window.adApi: the page's object if it has one,
+// made if it has none. The members this module serves (startCall, on,
+// remove, …: the loader's functions, which copy arguments into plain data
+// before Go sees them) replace the loader's queueing ones; Bright Pattern's
+// other methods are added only where the page has no member of that name.
+func register(loader js.Value) {
+	global := js.Global()
+	adApi := global.Get("adApi")
+	if t := adApi.Type(); t != js.TypeObject && t != js.TypeFunction {
+		adApi = global.Get("Object").New()
+		global.Set("adApi", adApi)
+	}
+	members := loader.Get("members")
+	keys := global.Get("Object").Get("keys")
+	reflectHas := global.Get("Reflect").Get("has")
+	served, optional := members.Get("served"), members.Get("optional")
+	for i, ks := 0, keys.Invoke(served); i < ks.Length(); i++ {
+		k := ks.Index(i).String()
+		adApi.Set(k, served.Get(k))
+	}
+	for i, ks := 0, keys.Invoke(optional); i < ks.Length(); i++ {
+		k := ks.Index(i).String()
+		if !reflectHas.Invoke(adApi, k).Bool() {
+			adApi.Set(k, optional.Get(k))
+		}
+	}
 }

@@ -1,9 +1,18 @@
-// adapi.js: the one script a page includes to get adApi.startCall.
+// adapi.js: the one script a page includes to get Bright Pattern's adApi.
 //
-// It installs adApi at once (keeping whatever the page already put on its
-// adApi object), queues calls made before the WebAssembly module is ready,
-// loads wasm_exec.js and adapi.wasm beside itself (streaming instantiation)
-// and hands the queue over when Go has registered its startCall.
+// Its role comes from where it was loaded (SPEC.md, "Across frames"):
+//  - from the page's own origin it is the agent DESKTOP: adApi.startCall is
+//    served in the page by the Go module and its softphone, and the desktop
+//    answers Bright Pattern's postMessage protocol for allowed origins;
+//  - from another origin it is a CLIENT of the desktop at that origin:
+//    brightpattern.AdApi embeds the desktop in an iframe (adc_frame) and
+//    talks to it with postMessage; the global adApi uses the page's first
+//    instance.
+//
+// Either way it installs adApi at once (keeping whatever the page already
+// put on its adApi object), queues calls made before the WebAssembly module
+// is ready, loads wasm_exec.js and adapi.wasm beside itself (streaming
+// instantiation) and hands the queue over when Go is ready.
 //
 // It is also the wall between the page and Go. A widget's arguments are
 // copied here, inside try/catch, into plain data that keeps each value's
@@ -16,23 +25,34 @@
 
   const script = document.currentScript
   const base = new URL('.', script && script.src ? script.src : location.href)
+  const desktopOrigin = base.origin
+  const role = desktopOrigin === location.origin ? 'desktop' : 'client'
 
   // The bridge's limits are 4096 characters a string and 100 custom
   // fields (bridge/object.go); copying one more lets Go say "too long"
   // without copying megabytes.
   const STRING_COPY = 4097
   const FIELDS_COPY = 101
+  // A received message is copied generically, within these bounds.
+  const MESSAGE_DEPTH = 8
+  const MESSAGE_KEYS = 128
+  const MESSAGE_ITEMS = 64
   // The properties of an initialObject that startCall reads
   // (bridge.AssociatedObjectFields); any other is ignored, never read.
   const OBJECT_FIELDS = ['id', 'type', 'displayName', 'displayType', 'customFields']
-  const EVENTS = ['ON_NEW_INTERACTION', 'ON_INTERACTION_STATE_CHANGE', 'ON_INTERACTION_REMOVED', 'ON_ACTIVE_INTERACTION_SWITCHED']
-
-  // ---- adApi: the page's object if it has one, with our members added.
-  let adApi = globalThis.adApi
-  if ((typeof adApi !== 'object' && typeof adApi !== 'function') || adApi === null) {
-    adApi = {}
-    globalThis.adApi = adApi
-  }
+  // Bright Pattern's 5.19 client methods this bridge does not serve: each is
+  // a real function resolving api_method_not_implemented (14). Named one by
+  // one: a catch-all Proxy would also answer `then`, and `await adApi`
+  // would hang.
+  const NOT_IMPLEMENTED = ['getLoginState', 'login', 'logout', 'getAgentState', 'setAgentState',
+    'acceptInteraction', 'rejectInteraction', 'startChat', 'startEmail', 'sendDtmf', 'consultCall',
+    'blindTransfer', 'transfer', 'leaveInteraction', 'completeInteraction', 'leaveAndCompleteInteraction',
+    'switchActiveInteraction', 'inviteToCallConference', 'removeFromCallConference', 'destroyCallConference',
+    'getTeams', 'getTeamMembers', 'getServicesList', 'setService', 'getDispositionsList', 'setDisposition',
+    'setRescheduleWindow', 'addNote', 'updateNote', 'replaceNote', 'getConfig', 'setVariable',
+    'addInteractionAssociatedObject', 'setInteractionActiveScreen', 'getPhoneDevicesList', 'getPhoneDevice',
+    'setPhoneDevice', 'setCallHold', 'setCallRecording', 'setCallMute', 'setScreenRecordingMute',
+    'getScreenRecordingState', 'setWidgetMinimized']
 
   // ---- Results: Bright Pattern's OperationResult<InitiateResult>.
   function success (id) {
@@ -109,19 +129,57 @@
       return thrown(e)
     }
   }
-  // snapshot never throws.
+  // snapshot copies startCall's arguments; it never throws.
   function snapshot (phoneNumber, initialObject) {
     return { p: leaf(phoneNumber), o: associatedObject(initialObject) }
   }
+  // deep copies a received message, within bounds; it never throws.
+  // Structured-clone data has no getters or Proxies, but may be anything
+  // else: deep, wide, BigInt, Map, cyclic.
+  function deep (v, depth) {
+    try {
+      const t = typeOf(v)
+      if (t === 'array') {
+        const n = Math.min(v.length, MESSAGE_ITEMS)
+        const items = new Array(n)
+        for (let i = 0; i < n; i++) items[i] = depth > 0 ? deep(v[i], depth - 1) : leaf(v[i])
+        return { t, l: v.length, v: items }
+      }
+      if (t !== 'object' || depth <= 0) return leaf(v)
+      const keys = Object.keys(v)
+      const n = Math.min(keys.length, MESSAGE_KEYS)
+      const k = new Array(n)
+      const items = new Array(n)
+      for (let i = 0; i < n; i++) {
+        k[i] = keys[i].length > STRING_COPY ? keys[i].slice(0, STRING_COPY) : keys[i]
+        items[i] = deep(v[keys[i]], depth - 1)
+      }
+      return { t, l: keys.length, k, v: items }
+    } catch (e) {
+      return thrown(e)
+    }
+  }
+  // options copies startCall's third argument (ours, opt-in).
+  function options (o) {
+    if (o === undefined || o === null) return null
+    let key, signal
+    try { key = o.idempotencyKey; signal = o.signal } catch (e) { return { bad: thrown(e).s } }
+    return { key: leaf(key), signal }
+  }
 
-  // ---- startCall: queued until Go is ready, then Go's, behind the wall.
-  let goStartCall = null
+  // ---- Go: calls before the module is ready wait here.
+  let go = null // the entries Go registered (wasm/main.go)
   let broken = null // why the module cannot serve calls, once it cannot
-  const queue = []
+  const waiting = [] // thunks to run once Go is ready
+
+  function whenGo (thunk) {
+    if (go || broken) thunk()
+    else waiting.push(thunk)
+  }
 
   // callGo calls a Go entry with args and a settle function that resolves
   // the promise once with an OperationResult.
-  function callGo (fn, args, resolve) {
+  function callGo (name, args, resolve) {
     let settled = false
     const settle = function (id, code, name, message) {
       if (settled) return
@@ -130,7 +188,7 @@
     }
     if (broken) return settle(null, 99, 'unknown_error', broken)
     try {
-      fn(...args, settle)
+      go[name](...args, settle)
     } catch (e) {
       // "Go program has already exited" and the like: this call fails,
       // and so will the next ones, with the reason.
@@ -138,117 +196,356 @@
     }
   }
 
-  function startCall (phoneNumber, initialObject) {
-    const args = snapshot(phoneNumber, initialObject) // now, as the caller left them
-    return new Promise(function (resolve) {
-      if (goStartCall || broken) callGo(goStartCall, [args], resolve)
-      else queue.push([args, resolve])
-    })
-  }
-  adApi.startCall = startCall
-
-  // ---- Events: adApi.on / adApi.remove, as Bright Pattern's client API.
-  // Go emits each event as JSON; handlers get it as a later task, so a
-  // widget's own then/await for startCall runs before any handler hears
-  // about that interaction.
-  const handlers = new Map() // event name -> handler[]
-  const pending = [] // [name, json] not yet delivered
-  let flushScheduled = false
-
-  function on (eventName, handler) {
-    if (typeof eventName !== 'string' || typeof handler !== 'function') {
-      throw new TypeError('adApi.on(eventName, handler): want a string and a function')
-    }
-    const list = handlers.get(eventName) || []
-    if (!list.includes(handler)) handlers.set(eventName, list.concat([handler]))
-  }
-  function remove (eventName, handler) {
-    const list = handlers.get(eventName)
-    if (!list) return
-    const rest = list.filter(h => h !== handler)
-    if (rest.length) handlers.set(eventName, rest)
-    else handlers.delete(eventName)
-  }
-  function flush () {
-    flushScheduled = false
-    const batch = pending.splice(0, pending.length)
-    for (const [name, json] of batch) {
-      const list = handlers.get(name)
-      if (!list) continue
-      const payload = JSON.parse(json)
-      for (const h of list) {
-        try {
-          h(payload)
-        } catch (e) {
-          console.error('adApi: a handler for ' + name + ' threw:', e)
+  // ---- Events: on / remove, as Bright Pattern's client API. Events come
+  // from Go as JSON; handlers get them as a later task, so a widget's own
+  // then/await for startCall runs before any handler hears about that
+  // interaction. A handler that throws is reported and does not stop the
+  // others.
+  function makeHub () {
+    const handlers = new Map() // event name -> handler[]
+    const pending = [] // [name, json of params] not yet delivered
+    let scheduled = false
+    function flush () {
+      scheduled = false
+      for (const [name, json] of pending.splice(0, pending.length)) {
+        const list = handlers.get(name)
+        if (!list) continue
+        const params = JSON.parse(json)
+        for (const h of list) {
+          try {
+            h(...params)
+          } catch (e) {
+            console.error('adApi: a handler for ' + name + ' threw:', e)
+          }
         }
       }
+      if (hub.afterFlush) hub.afterFlush()
     }
-  }
-  adApi.on = on
-  adApi.remove = remove
-  // The 5.19 page's name for the state callback; returns an unsubscribe.
-  adApi.onInteractionStateChange = function (handler) {
-    on('ON_INTERACTION_STATE_CHANGE', handler)
-    return function () { remove('ON_INTERACTION_STATE_CHANGE', handler) }
+    const hub = {
+      on (eventName, handler) {
+        if (typeof eventName !== 'string' || typeof handler !== 'function') {
+          throw new TypeError('adApi.on(eventName, handler): want a string and a function')
+        }
+        const list = handlers.get(eventName) || []
+        if (!list.includes(handler)) handlers.set(eventName, list.concat([handler]))
+      },
+      remove (eventName, handler) {
+        const list = handlers.get(eventName)
+        if (!list) return
+        const rest = list.filter(h => h !== handler)
+        if (rest.length) handlers.set(eventName, rest)
+        else handlers.delete(eventName)
+      },
+      emit (name, json) {
+        pending.push([name, json])
+        if (!scheduled) {
+          scheduled = true
+          setTimeout(flush, 0)
+        }
+      },
+      afterFlush: null
+    }
+    return hub
   }
 
-  // ---- The loader's side of the handshake with Go (wasm/main.go).
+  // addMembers puts the API's methods on obj, keeping the page's own
+  // members except the ones this script serves (the loader's queueing
+  // startCall among them). Go does it again when it is ready
+  // (wasm/main.go, register), from loader.members.
+  function addMembers (obj, api) {
+    const served = {}
+    const optional = {}
+    for (const name of NOT_IMPLEMENTED) optional[name] = api[name]
+    for (const name of ['startCall', 'on', 'remove', 'onInteractionStateChange', 'injectMessageLogger']) {
+      if (api[name]) served[name] = api[name]
+    }
+    loader.members = { served, optional }
+    for (const name in optional) if (!(name in obj)) obj[name] = optional[name]
+    for (const name in served) obj[name] = served[name]
+  }
+  function notImplemented (name) {
+    return function () {
+      return Promise.resolve({ status: 'error', error: { code: 14, name: 'api_method_not_implemented', message: name + ' is not served by adApi-go' } })
+    }
+  }
+  function baseMembers (hub) {
+    const api = {}
+    for (const name of NOT_IMPLEMENTED) api[name] = notImplemented(name)
+    api.on = hub.on
+    api.remove = hub.remove
+    // The 5.19 page's name for the state callback; returns an unsubscribe.
+    api.onInteractionStateChange = function (handler) {
+      hub.on('ON_INTERACTION_STATE_CHANGE', handler)
+      return function () { hub.remove('ON_INTERACTION_STATE_CHANGE', handler) }
+    }
+    return api
+  }
+
+  // startCallWith makes a startCall that snapshots its arguments now, as
+  // the caller left them, and hands them to run(args, opts, resolve, reject).
+  function startCallWith (run) {
+    return function startCall (phoneNumber, initialObject, opts) {
+      const args = snapshot(phoneNumber, initialObject)
+      const o = options(opts)
+      return new Promise(function (resolve, reject) {
+        if (o && o.bad) return resolve(failure(3, 'invalid_args', 'options: could not be read: ' + o.bad))
+        whenGo(function () { run(args, o, resolve, reject) })
+      })
+    }
+  }
+
+  // ---- The page's adApi: the page's object if it has one.
+  let adApi = globalThis.adApi
+  if ((typeof adApi !== 'object' && typeof adApi !== 'function') || adApi === null) {
+    adApi = {}
+    globalThis.adApi = adApi
+  }
+
   const loader = {
+    role,
     config: {},
-    wrapStartCall (fn) {
-      goStartCall = fn
-      return startCall
-    },
     isReady: false,
-    ready () {
-      loader.isReady = true
-      for (const [args, resolve] of queue.splice(0, queue.length)) callGo(goStartCall, [args], resolve)
-      document.dispatchEvent(new CustomEvent('adapi:ready'))
-    },
-    // wrapControl makes adApiDesktop, the reference desktop's controls for
-    // tests and developers (wasm/control.go). Arguments are copied to
-    // plain data here, like startCall's.
-    wrapControl (fn) {
-      const get = op => JSON.parse(fn(op, null, function () {}))
-      const act = (op, copy) => new Promise(function (resolve) {
-        let arg
-        try {
-          arg = copy()
-        } catch (e) {
-          return resolve(failure(3, 'invalid_args', op + ': could not be read: ' + thrown(e).s))
-        }
-        callGo(fn, [op, arg], resolve)
-      })
-      const id = op => x => act(op, () => String(x))
-      return Object.freeze({
-        settings: () => get('settings'),
-        interactions: () => get('interactions'),
-        update: patch => act('update', () => JSON.parse(JSON.stringify(patch === undefined ? {} : patch))),
-        setDialpad: number => act('setDialpad', () => String(number)),
-        dial: () => act('dial', () => null),
-        connect: id('connect'),
-        hold: id('hold'),
-        resume: id('resume'),
-        hangUp: id('hangup'),
-        complete: id('complete')
-      })
-    },
-    emit (name, json) {
-      pending.push([name, json])
-      if (!flushScheduled) {
-        flushScheduled = true
-        setTimeout(flush, 0)
-      }
-    },
-    events: EVENTS
+    framed: window.parent !== window
   }
   Object.defineProperty(globalThis, '__adApiLoader', { value: loader })
 
+  if (role === 'desktop') desktop()
+  else client()
+
+  // ================================================================ DESKTOP
+  function desktop () {
+    const hub = makeHub()
+    const api = baseMembers(hub)
+    api.startCall = startCallWith(function (args, o, resolve) {
+      callGo('startCall', [args, o && o.key ? o.key : null], resolve)
+    })
+    addMembers(adApi, api)
+
+    // Windows that message the desktop, by the small ids Go knows them by.
+    // Bounded: the oldest is forgotten.
+    const peers = new Map() // window -> id
+    const windows = new Map() // id -> window
+    let nextPeer = 1
+    function peerId (w) {
+      let id = peers.get(w)
+      if (id) return id
+      id = nextPeer++
+      peers.set(w, id)
+      windows.set(id, w)
+      if (windows.size > 32) {
+        const [oldID, oldW] = windows.entries().next().value
+        windows.delete(oldID)
+        peers.delete(oldW)
+      }
+      return id
+    }
+    window.addEventListener('message', function (e) {
+      if (!e.source || e.source === window) return
+      const origin = e.origin
+      const id = peerId(e.source)
+      const data = JSON.stringify(deep(e.data, MESSAGE_DEPTH))
+      whenGo(function () {
+        if (!broken) go.desktopReceive(origin, id, data)
+      })
+    })
+
+    Object.assign(loader, {
+      // Go's side of the handshake (wasm/main.go).
+      ready (entries) {
+        go = entries
+        loader.isReady = true
+        hub.afterFlush = go.afterEmit
+        for (const thunk of waiting.splice(0, waiting.length)) thunk()
+        document.dispatchEvent(new CustomEvent('adapi:ready'))
+      },
+      emit: hub.emit,
+      postPeer (id, origin, json) {
+        const w = windows.get(id)
+        if (w) w.postMessage(JSON.parse(json), origin)
+      },
+      // hello goes to the parent once per allowed origin: the desktop
+      // cannot read its parent's origin, and postMessage drops a message
+      // whose targetOrigin does not match.
+      hello (origins, json) {
+        if (!loader.framed) return
+        for (const o of origins) {
+          try { window.parent.postMessage(JSON.parse(json), o) } catch (_) { /* a malformed origin */ }
+        }
+      },
+      // wrapControl makes adApiDesktop, the reference desktop's controls
+      // for tests and developers (wasm/control.go). Arguments are copied to
+      // plain data here, like startCall's.
+      wrapControl () {
+        const get = op => JSON.parse(go.control(op, null, function () {}))
+        const act = (op, copy) => new Promise(function (resolve) {
+          let arg
+          try {
+            arg = copy()
+          } catch (e) {
+            return resolve(failure(3, 'invalid_args', op + ': could not be read: ' + thrown(e).s))
+          }
+          callGo('control', [op, arg], resolve)
+        })
+        const id = op => x => act(op, () => String(x))
+        return Object.freeze({
+          settings: () => get('settings'),
+          interactions: () => get('interactions'),
+          update: patch => act('update', () => JSON.parse(JSON.stringify(patch === undefined ? {} : patch))),
+          setDialpad: number => act('setDialpad', () => String(number)),
+          dial: () => act('dial', () => null),
+          connect: id('connect'),
+          hold: id('hold'),
+          resume: id('resume'),
+          hangUp: id('hangup'),
+          complete: id('complete')
+        })
+      }
+    })
+    boot(true)
+  }
+
+  // ================================================================= CLIENT
+  function client () {
+    const instances = [] // every AdApi of this page, in order of creation
+    let nextInstance = 1
+
+    class AdApi {
+      constructor (opts) {
+        init(this, opts || {})
+      }
+    }
+    function init (self, opts) {
+      const id = nextInstance++
+      const hub = makeHub()
+      const loggers = []
+      let key = ''
+      try { key = String(opts.integrationKey === undefined ? '' : opts.integrationKey) } catch (_) { /* keep '' */ }
+
+      let frame = opts.adcFrame instanceof HTMLIFrameElement ? opts.adcFrame : null
+      if (!frame) {
+        frame = document.createElement('iframe')
+        frame.id = 'adc_frame'
+        frame.title = 'Agent Desktop'
+        frame.allow = 'microphone; autoplay'
+        frame.src = desktopOrigin + '/'
+        const mount = function () {
+          const root = opts.mountRoot instanceof Element ? opts.mountRoot : document.body
+          root.appendChild(frame)
+        }
+        if (opts.mountRoot instanceof Element || document.body) mount()
+        else document.addEventListener('DOMContentLoaded', mount)
+      }
+      self.adcFrame = frame
+
+      function log (type, data) {
+        if (!loggers.length) return
+        // A later microtask, in order: a logger that calls back into adApi
+        // must not run inside Go.
+        queueMicrotask(function () {
+          for (const fn of loggers) {
+            try { fn(type, data) } catch (e) { console.error('adApi: a message logger threw:', e) }
+          }
+        })
+      }
+      let loads = 0
+      frame.addEventListener('load', function () {
+        if (loads++ > 0) whenGo(function () { if (!broken) go.clientFrameLoaded(id) })
+      })
+
+      const inst = {
+        id,
+        api: self,
+        frame,
+        hub,
+        receive (e) {
+          let data
+          try { data = JSON.stringify(e.data) } catch (_) { return }
+          if (typeof data !== 'string') return
+          const m = e.data
+          if (m && typeof m === 'object') {
+            const type = String(m.type)
+            log(type, type.startsWith('ON_') && Array.isArray(m.params) ? m.params[0] : m.params)
+          }
+          whenGo(function () { if (!broken) go.clientReceive(id, data) })
+        },
+        post (json) {
+          const m = JSON.parse(json)
+          log(m.type, m.params)
+          if (frame.contentWindow) frame.contentWindow.postMessage(m, desktopOrigin)
+        }
+      }
+      instances.push(inst)
+      whenGo(function () { if (!broken) go.clientNew(id, key) })
+
+      const api = baseMembers(hub)
+      api.startCall = startCallWith(function (args, o, resolve, reject) {
+        const signal = o && o.signal
+        if (signal && signal.aborted) return reject(signal.reason)
+        let uid = null
+        const settle = function (r) {
+          if (signal) signal.removeEventListener('abort', onAbort)
+          resolve(r)
+        }
+        const onAbort = function () {
+          if (uid) go.clientCancel(id, uid)
+          reject(signal.reason)
+        }
+        if (signal) signal.addEventListener('abort', onAbort)
+        callGo('clientStartCall', [id, args, o && o.key ? o.key : null, function (u) { uid = u }], settle)
+      })
+      api.injectMessageLogger = function (fn) {
+        if (typeof fn === 'function') loggers.push(fn)
+      }
+      for (const name in api) self[name] = api[name]
+    }
+
+    window.addEventListener('message', function (e) {
+      if (e.origin !== desktopOrigin || !e.source) return
+      for (const inst of instances) {
+        if (inst.frame.contentWindow === e.source) return inst.receive(e)
+      }
+    })
+
+    if (typeof globalThis.brightpattern !== 'object' || globalThis.brightpattern === null) globalThis.brightpattern = {}
+    globalThis.brightpattern.AdApi = AdApi
+
+    // The global adApi uses the page's first instance, and makes one only
+    // when the page calls it before creating any: never two frames.
+    let first = null
+    function instance () {
+      if (!first) first = instances.length ? instances[0].api : new AdApi({})
+      return first
+    }
+    const facade = {}
+    for (const name of NOT_IMPLEMENTED.concat(['startCall', 'on', 'remove', 'onInteractionStateChange', 'injectMessageLogger'])) {
+      facade[name] = function () { const i = instance(); return i[name].apply(i, arguments) }
+    }
+    addMembers(adApi, facade)
+
+    Object.assign(loader, {
+      ready (entries) {
+        go = entries
+        loader.isReady = true
+        for (const thunk of waiting.splice(0, waiting.length)) thunk()
+        document.dispatchEvent(new CustomEvent('adapi:ready'))
+      },
+      post (id, json) {
+        const inst = instances.find(i => i.id === id)
+        if (inst) inst.post(json)
+      },
+      emitTo (id, name, json) {
+        const inst = instances.find(i => i.id === id)
+        if (inst) inst.hub.emit(name, json)
+      }
+    })
+    boot(false)
+  }
+
+  // ================================================================== BOOT
   function fail (why) {
     broken = why
     console.error(why)
-    for (const [args, resolve] of queue.splice(0, queue.length)) callGo(goStartCall, [args], resolve)
+    for (const thunk of waiting.splice(0, waiting.length)) thunk()
   }
 
   function loadScript (src) {
@@ -261,20 +558,21 @@
     })
   }
 
-  async function boot () {
-    const config = fetch(new URL('adapi-config.json', base), { cache: 'no-cache' })
-      .then(r => (r.ok ? r.json() : {}))
-      .catch(() => ({}))
-    const module = fetch(new URL('adapi.wasm', base))
-    await loadScript(new URL('wasm_exec.js', base).href)
-    const go = new globalThis.Go()
-    const { instance } = await WebAssembly.instantiateStreaming(module, go.importObject)
-    loader.config = await config
-    go.run(instance).then(function () {
-      fail('adApi: the bridge stopped')
-    })
+  async function boot (withConfig) {
+    try {
+      // The desktop owner's settings come from the desktop's own origin,
+      // never from the URL or a message.
+      const config = withConfig
+        ? fetch(new URL('adapi-config.json', base), { cache: 'no-cache' }).then(r => (r.ok ? r.json() : {})).catch(() => ({}))
+        : Promise.resolve({})
+      const module = fetch(new URL('adapi.wasm', base))
+      await loadScript(new URL('wasm_exec.js', base).href)
+      const g = new globalThis.Go()
+      const { instance } = await WebAssembly.instantiateStreaming(module, g.importObject)
+      loader.config = await config
+      g.run(instance).then(function () { fail('adApi: the bridge stopped') })
+    } catch (e) {
+      fail('adApi: the module could not be loaded: ' + thrown(e).s)
+    }
   }
-  boot().catch(function (e) {
-    fail('adApi: the module could not be loaded: ' + thrown(e).s)
-  })
 })()

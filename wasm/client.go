@@ -1,0 +1,115 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"sync"
+	"syscall/js"
+
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/norunners/vert"
+)
+
+// clients are a CRM page's bridge.Clients, one per brightpattern.AdApi
+// instance (one desktop frame each), by the loader's instance id.
+type clients struct {
+	loader js.Value
+	mu     sync.Mutex
+	byID   map[int]*bridge.Client
+}
+
+func runClient(loader js.Value) {
+	c := &clients{loader: loader, byID: map[int]*bridge.Client{}}
+	loader.Call("ready", map[string]any{
+		"clientNew":         guard("clientNew", c.create),
+		"clientStartCall":   js.FuncOf(c.startCall),
+		"clientReceive":     guard("clientReceive", c.receive),
+		"clientFrameLoaded": guard("clientFrameLoaded", c.frameLoaded),
+		"clientCancel":      guard("clientCancel", c.cancel),
+	})
+}
+
+func (c *clients) get(id int) *bridge.Client {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.byID[id]
+}
+
+// create is (id, integrationKey).
+func (c *clients) create(args []js.Value) any {
+	id, key := args[0].Int(), args[1].String()
+	cl := bridge.NewClient(bridge.RealClock{}, key,
+		func(m bridge.OutMessage) { c.loader.Call("post", id, jsonString(m)) },
+		func(m bridge.Message) {
+			b, err := json.Marshal(m.Out().Params)
+			if err != nil || m.Params == nil {
+				b = []byte("[]")
+			}
+			c.loader.Call("emitTo", id, m.Type, string(b))
+		})
+	c.mu.Lock()
+	c.byID[id] = cl
+	c.mu.Unlock()
+	return nil
+}
+
+// startCall is (id, snapshot, idempotency key or null, onUID, settle). The
+// arguments are checked here first, so a bad call never leaves the page;
+// the desktop checks them again, as it must for any client.
+func (c *clients) startCall(_ js.Value, args []js.Value) any {
+	if len(args) < 5 {
+		return nil
+	}
+	s := settler(args[4])
+	defer s.recoverInto()
+	cl := c.get(args[0].Int())
+	if cl == nil {
+		s.fail(bridge.Errorf(bridge.UnknownError, "no such adApi instance"))
+		return nil
+	}
+	var in startCallArgs
+	if err := vert.ValueOf(args[1]).AssignTo(&in); err != nil {
+		s.fail(bridge.Errorf(bridge.InvalidArgs, "arguments could not be decoded: %v", err))
+		return nil
+	}
+	call, err := bridge.ParseCall(in.Phone, in.Object)
+	if err != nil {
+		s.fail(err)
+		return nil
+	}
+	uid := cl.StartCall(call, nil, s.done)
+	args[3].Invoke(uid)
+	return nil
+}
+
+// receive is (id, JSON of a message from the desktop frame), already
+// checked by the loader to come from that frame at the desktop's origin.
+func (c *clients) receive(args []js.Value) any {
+	cl := c.get(args[0].Int())
+	if cl == nil {
+		return nil
+	}
+	var x any
+	if json.Unmarshal([]byte(args[1].String()), &x) != nil {
+		return nil
+	}
+	if m, err := bridge.DecodeMessage(bridge.ValueOf(x)); err == nil {
+		cl.Receive(m)
+	}
+	return nil
+}
+
+func (c *clients) frameLoaded(args []js.Value) any {
+	if cl := c.get(args[0].Int()); cl != nil {
+		cl.FrameLoaded()
+	}
+	return nil
+}
+
+func (c *clients) cancel(args []js.Value) any {
+	if cl := c.get(args[0].Int()); cl != nil {
+		cl.Cancel(args[1].String(), bridge.Errorf(bridge.UnknownError, "aborted"))
+	}
+	return nil
+}
