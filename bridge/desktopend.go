@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"strconv"
 	"sync"
 )
 
@@ -74,8 +75,20 @@ func (d *DesktopEnd) Receive(origin string, peer PeerID, data Value) {
 	case MsgHi:
 		key := m.Param(0)
 		d.hi(peer, origin)
-		d.note(false, "CRM "+origin+" connected (integrationKey "+keyPath(key.Str)+")")
+		d.note(false, "CRM "+origin+" connected (integrationKey "+strconv.QuoteToASCII(truncate(key.Str, 64))+")")
 	case MsgStartCall:
+		// Only from a window that said hi to this document: a request
+		// that reached a desktop frame as it reloaded was sent before the
+		// client saw this document's hello, and the client has already
+		// settled it (api_not_answer). Serving it would dial a call the
+		// widget was told failed.
+		d.mu.Lock()
+		_, said := d.peers[peer]
+		d.mu.Unlock()
+		if !said {
+			d.answer(peer, origin, m, "", Errorf(InvalidRequest, "send hi before START_CALL"))
+			return
+		}
 		d.startCall(peer, origin, m)
 	case MsgCancelStartCall:
 		d.mu.Lock()
@@ -144,6 +157,17 @@ func (d *DesktopEnd) answer(peer PeerID, origin string, m Message, id string, er
 	d.Send(peer, origin, OutMessage{UID: m.UID, Type: ResponseType(m.Type), Params: ResultOf(id, err)})
 }
 
+// Peers are the origins of the windows that said hi, oldest first.
+func (d *DesktopEnd) Peers() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]string, len(d.order))
+	for i, p := range d.order {
+		out[i] = d.peers[p]
+	}
+	return out
+}
+
 // Event sends a softphone event to every peer that said hi.
 func (d *DesktopEnd) Event(e Event) {
 	if e.Name == OnDesktopChange {
@@ -166,4 +190,11 @@ func (d *DesktopEnd) note(refused bool, text string) {
 	if d.Note != nil {
 		d.Note(refused, text)
 	}
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

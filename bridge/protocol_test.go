@@ -319,6 +319,12 @@ func TestDesktopEnd(t *testing.T) {
 	if len(sp.Interactions()) != 0 {
 		t.Fatal("a not-allowed origin placed a call")
 	}
+	// Allowed, but no hi yet: refused, nothing dialled.
+	r = call("http://localhost:8081", "u0", "100", nil)
+	if e := r.Params.(OperationResult).Error; e == nil || e.Code != InvalidRequest || len(sp.Interactions()) != 0 {
+		t.Fatalf("before hi: %+v", r.Params)
+	}
+	d.Receive("http://localhost:8081", 1, decodeJSON(t, `{"uid":"h0","type":"hi","params":["k"]}`))
 	// Allowed: placed, answered to the same uid.
 	r = call("http://localhost:8081", "u2", " +1 415 555 0100 ", map[string]any{"id": "c", "type": "contact"})
 	res := r.Params.(OperationResult)
@@ -342,15 +348,14 @@ func TestDesktopEnd(t *testing.T) {
 	}
 	// Events go to peers that said hi, and only to allowed ones.
 	d.Receive("http://evil.example", 2, decodeJSON(t, `{"uid":"h1","type":"hi","params":["k"]}`))
-	d.Receive("http://localhost:8081", 1, decodeJSON(t, `{"uid":"h2","type":"hi","params":["k"]}`))
 	before = len(w.all())
 	id := *res.Data.ID
 	d.Event(Event{Name: OnInteractionStateChange, Data: &InteractionData{InteractionID: id, State: StateDelivered}})
 	w.mu.Lock()
 	to := w.to[before:]
 	w.mu.Unlock()
-	if len(to) != 1 || to[0] != "http://localhost:8081" {
-		t.Fatalf("event sent to %v", to)
+	if len(to) != 1 || to[0] != "http://localhost:8081" || !reflect.DeepEqual(d.Peers(), []string{"http://localhost:8081"}) {
+		t.Fatalf("event sent to %v, peers %v", to, d.Peers())
 	}
 	if hello := d.Hello(); hello.Type != MsgHello {
 		t.Fatalf("hello %+v", hello)
@@ -365,13 +370,21 @@ func TestClientAndDesktopTogether(t *testing.T) {
 	var d *DesktopEnd
 	var mu sync.Mutex
 	var events []string
-	d = NewDesktopEnd(b, []string{"https://crm.example"}, func(_ PeerID, _ string, m OutMessage) {
-		go c.Receive(asReceived(t, m))
-	})
-	c = NewClient(nil, "k", func(m OutMessage) {
-		b, _ := json.Marshal(m)
-		go d.Receive("https://crm.example", 1, decodeJSON(t, string(b)))
-	}, func(m Message) {
+	// Each direction is one ordered queue, as postMessage is.
+	toClient, toDesktop := make(chan OutMessage, 16), make(chan OutMessage, 16)
+	go func() {
+		for m := range toClient {
+			c.Receive(asReceived(t, m))
+		}
+	}()
+	go func() {
+		for m := range toDesktop {
+			b, _ := json.Marshal(m)
+			d.Receive("https://crm.example", 1, decodeJSON(t, string(b)))
+		}
+	}()
+	d = NewDesktopEnd(b, []string{"https://crm.example"}, func(_ PeerID, _ string, m OutMessage) { toClient <- m })
+	c = NewClient(nil, "k", func(m OutMessage) { toDesktop <- m }, func(m Message) {
 		mu.Lock()
 		events = append(events, m.Type)
 		mu.Unlock()

@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -32,6 +33,8 @@ const testPlacementTimeout = 1500 * time.Millisecond
 
 var (
 	desktopURL string          // the agent desktop's origin, with a trailing /
+	crmURL     string          // an allowed CRM origin, another site, with a trailing /
+	evilURL    string          // an origin that is not allowed, with a trailing /
 	browser    context.Context // one Chromium for all tests; each test opens a tab
 	wasmGate   = newGate()     // holds /adapi.wasm back while a test asks it to
 )
@@ -56,20 +59,41 @@ func run(m *testing.M) int {
 		return 1
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+	// Three origins on three sites: the desktop (127.0.0.1), a CRM page it
+	// allows (localhost) and one it does not (127.0.0.2).
+	var lns [3]net.Listener
+	for i, addr := range []string{"127.0.0.1:0", "127.0.0.1:0", "127.0.0.2:0"} {
+		if lns[i], err = net.Listen("tcp", addr); err != nil {
+			fmt.Fprintln(os.Stderr, "browsertest:", err)
+			return 1
+		}
 	}
-	desktopURL = "http://" + ln.Addr().String() + "/"
-	cfg := server.Config{AllowedOrigins: []string{}, PlacementTimeoutMs: int(testPlacementTimeout / time.Millisecond)}
-	files := server.Handler(filepath.Join(root, "web"), cfg, true)
-	go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	port := func(l net.Listener) string { return fmt.Sprintf(":%d", l.Addr().(*net.TCPAddr).Port) }
+	desktopURL = "http://" + lns[0].Addr().String() + "/"
+	crmURL = "http://localhost" + port(lns[1]) + "/"
+	evilURL = "http://" + lns[2].Addr().String() + "/"
+	desktopOrigin := strings.TrimSuffix(desktopURL, "/")
+	web := filepath.Join(root, "web")
+	cfg := server.Config{AllowedOrigins: []string{strings.TrimSuffix(crmURL, "/")}, PlacementTimeoutMs: int(testPlacementTimeout / time.Millisecond)}
+	files := server.Handler(web, cfg, true)
+	go http.Serve(lns[0], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/adapi.wasm" {
 			wasmGate.wait()
 		}
+		if r.URL.Query().Has("nocsp") {
+			// Only for refused-frame.html: the desktop without its
+			// frame-ancestors, to test the origin check behind it.
+			files.ServeHTTP(noCSP{w}, r)
+			return
+		}
 		files.ServeHTTP(w, r)
 	}))
+	pages := testPages(desktopOrigin)
+	crm := http.NewServeMux()
+	crm.Handle("/test/", pages)
+	crm.Handle("/", server.CRMHandler(web, desktopOrigin))
+	go http.Serve(lns[1], crm)
+	go http.Serve(lns[2], pages)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
@@ -209,8 +233,40 @@ func (tb *tab) listen(ev any) {
 // open loads the desktop page and waits until the bridge is ready.
 func (tb *tab) open(path string) {
 	tb.t.Helper()
-	tb.do(chromedp.Navigate(desktopURL + path))
+	tb.openURL(desktopURL + path)
+}
+
+// openURL loads a page that includes adapi.js and waits until the bridge
+// is ready.
+func (tb *tab) openURL(url string) {
+	tb.t.Helper()
+	tb.do(chromedp.Navigate(url))
 	tb.waitReady()
+}
+
+// frame attaches to the desktop frame inside the tab's page (a cross-site
+// iframe is a target of its own) and waits for its bridge. The caller has
+// seen the frame load (its hello, or its load event) first.
+func (tb *tab) frame(prefix string) *tab {
+	tb.t.Helper()
+	infos, err := chromedp.Targets(tb.ctx)
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	var id target.ID
+	for _, in := range infos {
+		if in.Type == "iframe" && strings.HasPrefix(in.URL, prefix) {
+			id = in.TargetID // the newest is listed last
+		}
+	}
+	if id == "" {
+		tb.t.Fatalf("no frame at %s among %d targets", prefix, len(infos))
+	}
+	ctx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(id))
+	tb.t.Cleanup(cancel)
+	f := &tab{t: tb.t, ctx: ctx}
+	f.waitReady()
+	return f
 }
 
 func (tb *tab) waitReady() {
@@ -277,10 +333,15 @@ func (r OperationResult) wantError(t *testing.T, code int, name, msg string) {
 }
 
 // screenshot saves a PNG of the page under browsertest/screenshots, for a
-// person to look at.
+// person to look at: the whole page, or the viewport when it has frames
+// from other sites (which a full-page capture does not draw whole).
 func (tb *tab) screenshot(name string) {
 	tb.t.Helper()
-	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	shot := chromedp.FullScreenshot(100)
+	if evalJS[bool](tb, `document.querySelectorAll('iframe').length > 0`) {
+		shot = chromedp.CaptureScreenshot()
+	}
+	png, err := chromedp.Run(tb.ctx, shot)
 	if err != nil {
 		tb.t.Fatal(err)
 	}
@@ -288,4 +349,31 @@ func (tb *tab) screenshot(name string) {
 	if err := os.WriteFile(filepath.Join("screenshots", name+".png"), png, 0o644); err != nil {
 		tb.t.Fatal(err)
 	}
+}
+
+// noCSP drops the Content-Security-Policy header of a response.
+type noCSP struct{ http.ResponseWriter }
+
+func (w noCSP) WriteHeader(code int) {
+	w.Header().Del("Content-Security-Policy")
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w noCSP) Write(b []byte) (int, error) {
+	w.Header().Del("Content-Security-Policy")
+	return w.ResponseWriter.Write(b)
+}
+
+// testPages serves testdata/NAME.html at /test/NAME.html, with the
+// desktop's origin filled in, and no policy: pages only the tests load.
+func testPages(desktopOrigin string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := os.ReadFile(filepath.Join("testdata", filepath.Base(r.URL.Path)))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(strings.ReplaceAll(string(b), "{{DESKTOP_ORIGIN}}", desktopOrigin)))
+	})
 }

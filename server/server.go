@@ -69,6 +69,9 @@ func Handler(dir string, cfg Config, serveConfig bool) http.Handler {
 			return
 		}
 		h.Set("Content-Security-Policy", csp)
+		// The module and its scripts are public; CRM pages on other
+		// origins fetch adapi.wasm (streaming instantiation needs CORS).
+		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		// File names are not content-hashed: revalidate every time, and
@@ -129,4 +132,37 @@ func accepts(header, enc string) bool {
 		}
 	}
 	return false
+}
+
+// CRMHandler serves the demo CRM page (web/crm.html) for a second origin:
+// a CRM integration that embeds the desktop at desktopOrigin. Its policy
+// lets it load adapi.js and the module from the desktop and frame it.
+func CRMHandler(dir, desktopOrigin string) http.Handler {
+	csp := "default-src 'self'; script-src 'self' " + desktopOrigin + " 'wasm-unsafe-eval'; connect-src 'self' " + desktopOrigin +
+		"; frame-src " + desktopOrigin + "; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'"
+	files := map[string]bool{"/crm.html": true, "/crm.js": true, "/demo-form.js": true, "/style.css": true}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := path.Clean("/" + r.URL.Path)
+		if name == "/" {
+			name = "/crm.html"
+		}
+		if !files[name] {
+			http.NotFound(w, r)
+			return
+		}
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("Content-Type", mime.TypeByExtension(path.Ext(name)))
+		if path.Ext(name) == ".html" {
+			b = []byte(strings.ReplaceAll(string(b), "{{DESKTOP_ORIGIN}}", desktopOrigin))
+		}
+		w.Write(b)
+	})
 }

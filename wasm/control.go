@@ -32,6 +32,8 @@ func (d *desktop) control(_ js.Value, args []js.Value) (ret any) {
 		return jsonString(d.phone.Settings().View())
 	case "interactions":
 		return jsonString(d.phone.Interactions())
+	case "peers":
+		return jsonString(d.end.Peers())
 	case "update":
 		var pt bridge.SettingsPatch
 		if err := vert.ValueOf(arg).AssignTo(&pt); err != nil {

@@ -311,6 +311,8 @@
 
   if (role === 'desktop') desktop()
   else client()
+  // Framed by a CRM page, the desktop page shows the agent desktop only.
+  if (role === 'desktop' && loader.framed) document.documentElement.dataset.framed = 'true'
 
   // ================================================================ DESKTOP
   function desktop () {
@@ -366,11 +368,18 @@
       // hello goes to the parent once per allowed origin: the desktop
       // cannot read its parent's origin, and postMessage drops a message
       // whose targetOrigin does not match.
+      // It goes after this document's load event, so that the client sees
+      // the frame's load (which it takes as "a new desktop, wait for its
+      // hello") before the hello.
       hello (origins, json) {
         if (!loader.framed) return
-        for (const o of origins) {
-          try { window.parent.postMessage(JSON.parse(json), o) } catch (_) { /* a malformed origin */ }
+        const post = function () {
+          for (const o of origins) {
+            try { window.parent.postMessage(JSON.parse(json), o) } catch (_) { /* a malformed origin */ }
+          }
         }
+        if (document.readyState === 'complete') setTimeout(post, 0)
+        else window.addEventListener('load', function () { setTimeout(post, 0) }, { once: true })
       },
       // wrapControl makes adApiDesktop, the reference desktop's controls
       // for tests and developers (wasm/control.go). Arguments are copied to
@@ -390,6 +399,7 @@
         return Object.freeze({
           settings: () => get('settings'),
           interactions: () => get('interactions'),
+          peers: () => get('peers'),
           update: patch => act('update', () => JSON.parse(JSON.stringify(patch === undefined ? {} : patch))),
           setDialpad: number => act('setDialpad', () => String(number)),
           dial: () => act('dial', () => null),

@@ -18,6 +18,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "where to serve the agent desktop")
 	dir := flag.String("dir", "web", "the folder to serve")
 	allow := flag.String("allow", "", "comma-separated origins allowed to embed the desktop and call it")
+	crmAddr := flag.String("crm-addr", "localhost:8081", "where to serve the demo CRM page, on another site (\"\" for none)")
 	timeout := flag.Int("placement-timeout-ms", 5000, "placement deadline for startCall, in ms")
 	flag.Parse()
 
@@ -34,6 +35,20 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("adApi-go demo: agent desktop at http://%s/\n", ln.Addr())
+	desktop := "http://" + ln.Addr().String()
+	fmt.Printf("adApi-go demo: agent desktop at %s/\n", desktop)
+	if *crmAddr != "" {
+		crm, err := net.Listen("tcp", *crmAddr)
+		if err != nil {
+			log.Fatal(err)
+		}
+		host, port, _ := net.SplitHostPort(*crmAddr)
+		_, realPort, _ := net.SplitHostPort(crm.Addr().String())
+		if port == "0" {
+			port = realPort
+		}
+		fmt.Printf("adApi-go demo: CRM page (another site, embeds the desktop) at http://%s/\n", net.JoinHostPort(host, port))
+		go func() { log.Fatal(http.Serve(crm, server.CRMHandler(*dir, desktop))) }()
+	}
 	log.Fatal(http.Serve(ln, server.Handler(*dir, cfg, false)))
 }
