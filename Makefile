@@ -8,7 +8,7 @@ ALLOW ?= http://localhost:8081
 WASMFLAGS := -trimpath -ldflags="-s -w"
 FUZZTIME ?= 5s
 
-.PHONY: build run test test-native test-browser fuzz chromium clean
+.PHONY: build run test test-native test-types test-browser fuzz chromium clean
 
 ## build: the wasm module, wasm_exec.js from this toolchain, precompressed copies
 build:
@@ -20,8 +20,10 @@ build:
 run: build
 	$(GO) run ./cmd/adapi-serve -addr $(ADDR) -allow "$(ALLOW)"
 
-## test: everything: vet, native tests with -race, short fuzzing, the browser
-test: chromium build test-native test-browser
+TSC_VERSION := 5.9.3
+
+## test: everything: vet, native tests with -race, short fuzzing, the types, the browser
+test: chromium build test-native test-types test-browser
 
 test-native:
 	$(GO) vet ./...
@@ -31,6 +33,11 @@ test-native:
 
 test-browser:
 	$(GO) test -count=1 -v ./browsertest/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)' ; exit $${PIPESTATUS[0]}
+
+## test-types: compile a small TypeScript widget against web/adapi.d.ts
+test-types:
+	@test -x .tools/node_modules/.bin/tsc || npm install --prefix .tools --no-save --no-audit --no-fund typescript@$(TSC_VERSION) >/dev/null
+	.tools/node_modules/.bin/tsc -p typescheck
 
 ## fuzz: each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for a long run)
 fuzz:

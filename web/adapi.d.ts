@@ -1,0 +1,158 @@
+// Types for widget authors: the global adApi and brightpattern.AdApi that
+// adapi.js installs, with Bright Pattern's names (their CRM client API's
+// published types; SPEC.md). Checked in `make test` by compiling
+// typescheck/widget.ts against this file.
+
+export {}
+
+declare global {
+  type ResultErrorName =
+    | 'not_enough_privileges' | 'not_logged_in' | 'invalid_args' | 'logged_without_phone' | 'banned'
+    | 'api_not_answer' | 'invalid_request' | 'timeout' | 'no_chat_in_service' | 'empty_number'
+    | 'no_service' | 'self_call' | 'no_interaction' | 'api_method_not_implemented'
+    | 'not_suitable_state' | 'no_disposition' | 'object_not_found' | 'unknown_error'
+
+  interface ResultError {
+    code: number
+    name: ResultErrorName
+    message?: string
+  }
+
+  /** Bright Pattern's OperationResult. startCall's error results also carry data: {id: null, error}. */
+  type OperationResult<T = null> =
+    | { status: 'success'; data: T }
+    | { status: 'error'; error: ResultError; data?: T }
+
+  /** startCall's data: the new interaction's id; null under Deferred Dial or on error. */
+  interface InitiateResult {
+    id: string | null
+    error?: string
+  }
+
+  interface InteractionAssociatedObject {
+    id: string
+    type: string
+    displayName?: string
+    displayType?: string
+    customFields?: Record<string, string>
+  }
+
+  type InteractionState =
+    | 'unknown' | 'queued' | 'ivr' | 'delivery_pending' | 'delivered' | 'hold'
+    | 'wrap_up' | 'wrap_up_hold' | 'completed'
+
+  interface CallParty {
+    id: string
+    name: string
+    phone: string
+    userId?: string
+  }
+
+  interface InteractionData {
+    interactionId: string
+    state: InteractionState
+    type: 'voice' | 'chat' | 'email'
+    subject: string
+    associatedObjects: {
+      list: (InteractionAssociatedObject & { source: string })[]
+      selected: string | null
+    }
+    callParties: CallParty[]
+    callMuted: boolean
+    callRecording: boolean
+    attachedData: Record<string, string>
+    phoneNumber?: string
+    callDirection?: 'inbound' | 'outbound'
+    origination?: 'dialpad' | 'integration-api'
+    startTime?: number
+    endTime?: number
+    duration?: number
+  }
+
+  type InteractionEvent = 'ON_NEW_INTERACTION' | 'ON_INTERACTION_STATE_CHANGE' | 'ON_INTERACTION_REMOVED'
+
+  /** Beyond Bright Pattern's API, opt-in: a duplicate guard and cancellation. */
+  interface StartCallOptions {
+    /** A repeat within 60 s returns the first call's result and dials nothing. */
+    idempotencyKey?: string
+    /** Aborted before dialling starts: nothing is dialled and the promise rejects with signal.reason. */
+    signal?: AbortSignal
+  }
+
+  type MessageLogger = (message: string, data: any) => void
+
+  interface AdApiClient {
+    startCall(phoneNumber: string, initialObject?: InteractionAssociatedObject, options?: StartCallOptions): Promise<OperationResult<InitiateResult>>
+    on(event: InteractionEvent, handler: (interaction: InteractionData) => void): void
+    on(event: 'ON_ACTIVE_INTERACTION_SWITCHED', handler: (activatedInteractionId: string | null) => void): void
+    on(event: string, handler: (...args: any[]) => void): void
+    remove(event: string, handler: (...args: any[]) => void): void
+    /** The 5.19 page's state callback; returns an unsubscribe function. */
+    onInteractionStateChange(handler: (interaction: InteractionData) => void): () => void
+    injectMessageLogger(callback: MessageLogger): void
+
+    // Bright Pattern's other 5.19 methods: real functions that resolve
+    // api_method_not_implemented (14) here.
+    getLoginState(): Promise<OperationResult<any>>
+    login(loginData: { username: string; password: string; tenant?: string }, force?: boolean): Promise<OperationResult>
+    logout(): Promise<OperationResult>
+    getAgentState(): Promise<OperationResult<any>>
+    setAgentState(state: string, notReadyReason?: string): Promise<OperationResult>
+    acceptInteraction(interactionId?: string): Promise<OperationResult>
+    rejectInteraction(interactionId?: string): Promise<OperationResult>
+    startChat(channel: string, address: string, initialObject?: InteractionAssociatedObject): Promise<OperationResult<any>>
+    startEmail(email: string, initialObject?: InteractionAssociatedObject): Promise<OperationResult<any>>
+    sendDtmf(dtmf: string, interactionId?: string): Promise<OperationResult>
+    consultCall(phone: string): Promise<OperationResult>
+    blindTransfer(phone: string, customTransferData?: Record<string, unknown>, interactionId?: string): Promise<OperationResult>
+    transfer(customTransferData?: Record<string, unknown>, mainCallId?: string, consultCallId?: string): Promise<OperationResult>
+    leaveInteraction(interactionId?: string): Promise<OperationResult>
+    completeInteraction(interactionId?: string): Promise<OperationResult>
+    leaveAndCompleteInteraction(disposition?: string, note?: string, interactionId?: string): Promise<OperationResult>
+    switchActiveInteraction(interactionId: string): Promise<OperationResult>
+    inviteToCallConference(phone: string, customTransferData?: Record<string, unknown>, interactionId?: string): Promise<OperationResult>
+    removeFromCallConference(partyId: string, interactionId?: string): Promise<OperationResult>
+    destroyCallConference(interactionId?: string): Promise<OperationResult>
+    getTeams(): Promise<OperationResult<any[]>>
+    getTeamMembers(teamId: string): Promise<OperationResult<any[]>>
+    getServicesList(): Promise<OperationResult<any[]>>
+    setService(service: string): Promise<OperationResult>
+    getDispositionsList(target: { service?: string; interactionId?: string }): Promise<OperationResult<any[]>>
+    setDisposition(disposition: string, interactionId?: string): Promise<OperationResult>
+    setRescheduleWindow(rescheduleData: Record<string, unknown>, interactionId?: string): Promise<OperationResult>
+    addNote(note: string, interactionId?: string): Promise<OperationResult>
+    updateNote(note: string, interactionId?: string): Promise<OperationResult>
+    replaceNote(note: string, interactionId?: string): Promise<OperationResult>
+    getConfig(): Promise<OperationResult<any>>
+    setVariable(key: string, value: string, interactionId?: string): Promise<OperationResult>
+    addInteractionAssociatedObject(object: InteractionAssociatedObject, interactionId?: string): Promise<OperationResult>
+    setInteractionActiveScreen(screenData: Record<string, unknown>, interactionId?: string): Promise<OperationResult>
+    getPhoneDevicesList(): Promise<OperationResult<string[]>>
+    getPhoneDevice(): Promise<OperationResult<any>>
+    setPhoneDevice(phoneDevice: { type: string; phone?: string }): Promise<OperationResult>
+    setCallHold(state: boolean, interactionId?: string): Promise<OperationResult>
+    setCallRecording(state: boolean, interactionId?: string): Promise<OperationResult>
+    setCallMute(state: boolean, interactionId?: string): Promise<OperationResult>
+    setScreenRecordingMute(state: boolean): Promise<OperationResult>
+    getScreenRecordingState(): Promise<OperationResult<any>>
+    setWidgetMinimized(state: boolean): Promise<OperationResult>
+  }
+
+  interface AdApiInitOptions {
+    integrationKey?: string
+    mountRoot?: HTMLElement
+    adcFrame?: HTMLIFrameElement
+  }
+
+  interface AdApiInstance extends AdApiClient {
+    adcFrame: HTMLIFrameElement | null
+  }
+
+  interface Window {
+    adApi: AdApiClient
+    brightpattern: { AdApi: new (options?: AdApiInitOptions) => AdApiInstance }
+  }
+
+  var adApi: AdApiClient
+  var brightpattern: { AdApi: new (options?: AdApiInitOptions) => AdApiInstance }
+}
