@@ -7,6 +7,7 @@ package bridge
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -57,13 +58,37 @@ type Desktop interface {
 	StartCall(ctx context.Context, c Call) (id string, err error)
 }
 
-// Bridge serves startCall: it validates the arguments, asks the Desktop,
-// bounds the wait by the placement deadline and turns whatever goes wrong,
-// a panic included, into Bright Pattern's error for that one call.
+// Checker is a Desktop that can say, without placing anything, whether the
+// agent could take c now (not logged in, no phone, state, own number).
+// The Bridge asks it first, so that the agent's conditions come before the
+// dial policy, as SPEC.md orders them.
+type Checker interface {
+	Check(c Call) error
+}
+
+// Bridge serves startCall: it validates the arguments, applies the dial
+// policy, asks the Desktop, bounds the wait by the placement deadline and
+// turns whatever goes wrong, a panic included, into Bright Pattern's error
+// for that one call. Set its fields before its first call.
 type Bridge struct {
 	Desktop          Desktop
 	Clock            Clock         // nil: RealClock
 	PlacementTimeout time.Duration // 0: DefaultPlacementTimeout
+	Policy           DialPolicy    // the zero value allows every number
+
+	once  sync.Once
+	pol   *policy
+	dupes *dedup
+}
+
+func (b *Bridge) init() {
+	b.once.Do(func() {
+		if b.Clock == nil {
+			b.Clock = RealClock{}
+		}
+		b.pol = newPolicy(b.Policy, b.Clock)
+		b.dupes = newDedup(b.Clock)
+	})
 }
 
 // StartCall is adApi.startCall(phoneNumber, initialObject) asked by origin.
@@ -81,12 +106,19 @@ type placed struct {
 	err error
 }
 
-// Place asks the Desktop to place c within the placement deadline.
+// Place asks the Desktop to place c within the placement deadline, if the
+// agent could take it and the dial policy allows it.
 func (b *Bridge) Place(ctx context.Context, c Call) (id string, err error) {
-	clock := b.Clock
-	if clock == nil {
-		clock = RealClock{}
+	b.init()
+	if ch, ok := b.Desktop.(Checker); ok {
+		if err := ch.Check(c); err != nil {
+			return "", err
+		}
 	}
+	if err := b.pol.check(c); err != nil {
+		return "", err
+	}
+	clock := b.Clock
 	timeout := b.timeout()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

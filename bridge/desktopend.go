@@ -125,15 +125,25 @@ func (d *DesktopEnd) hi(peer PeerID, origin string) {
 
 func (d *DesktopEnd) startCall(peer PeerID, origin string, m Message) {
 	call, err := ParseCall(m.Param(0), m.Param(1))
+	var key string
+	if err == nil {
+		if opts := m.Param(2); !opts.Missing() {
+			if opts.Type != TypeObject {
+				err = Errorf(InvalidArgs, "options: want object, got %s", typeName(opts))
+			} else {
+				key, err = ParseIdempotencyKey(opts.Get("idempotencyKey"))
+			}
+		}
+	}
 	if err != nil {
 		d.answer(peer, origin, m, "", err)
 		return
 	}
 	call.Origin = origin
 	ctx, cancel := context.WithCancelCause(context.Background())
-	key := origin + " " + m.UID
+	inflight := origin + " " + m.UID
 	d.mu.Lock()
-	d.calls[key] = cancel
+	d.calls[inflight] = cancel
 	d.mu.Unlock()
 	go func() {
 		defer func() {
@@ -141,9 +151,9 @@ func (d *DesktopEnd) startCall(peer PeerID, origin string, m Message) {
 				d.answer(peer, origin, m, "", Errorf(UnknownError, "the bridge failed: %v", r))
 			}
 		}()
-		id, err := d.Bridge.Place(ctx, call)
+		id, err := d.Bridge.PlaceOnce(ctx, key, call)
 		d.mu.Lock()
-		delete(d.calls, key)
+		delete(d.calls, inflight)
 		d.mu.Unlock()
 		cancel(nil)
 		if err != nil {

@@ -232,6 +232,13 @@ func (p *Softphone) ClearDialpad(number string) {
 	}
 }
 
+// Check applies the agent conditions (Checker).
+func (p *Softphone) Check(c Call) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.check(c)
+}
+
 // check applies the agent conditions, in SPEC.md's order. Called locked.
 func (p *Softphone) check(c Call) error {
 	switch {

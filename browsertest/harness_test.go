@@ -74,7 +74,11 @@ func run(m *testing.M) int {
 	evilURL = "http://" + lns[2].Addr().String() + "/"
 	desktopOrigin := strings.TrimSuffix(desktopURL, "/")
 	web := filepath.Join(root, "web")
-	cfg := server.Config{AllowedOrigins: []string{strings.TrimSuffix(crmURL, "/")}, PlacementTimeoutMs: int(testPlacementTimeout / time.Millisecond)}
+	cfg := server.Config{
+		AllowedOrigins:     []string{strings.TrimSuffix(crmURL, "/")},
+		PlacementTimeoutMs: int(testPlacementTimeout / time.Millisecond),
+		DialPolicy:         &server.DialPolicy{Deny: []string{"+1900", "+1976"}},
+	}
 	files := server.Handler(web, cfg, true)
 	go http.Serve(lns[0], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/adapi.wasm" {

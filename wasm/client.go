@@ -8,7 +8,6 @@ import (
 	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge"
-	"github.com/norunners/vert"
 )
 
 // clients are a CRM page's bridge.Clients, one per brightpattern.AdApi
@@ -54,9 +53,10 @@ func (c *clients) create(args []js.Value) any {
 	return nil
 }
 
-// startCall is (id, snapshot, idempotency key or null, onUID, settle). The
-// arguments are checked here first, so a bad call never leaves the page;
-// the desktop checks them again, as it must for any client.
+// startCall is (id, snapshot, idempotency key snapshot or null, onUID,
+// settle). The arguments are checked here first, so a bad call never
+// leaves the page; the desktop checks them again, as it must for any
+// client. onUID gets the request's uid, which clientCancel takes.
 func (c *clients) startCall(_ js.Value, args []js.Value) any {
 	if len(args) < 5 {
 		return nil
@@ -68,17 +68,16 @@ func (c *clients) startCall(_ js.Value, args []js.Value) any {
 		s.fail(bridge.Errorf(bridge.UnknownError, "no such adApi instance"))
 		return nil
 	}
-	var in startCallArgs
-	if err := vert.ValueOf(args[1]).AssignTo(&in); err != nil {
-		s.fail(bridge.Errorf(bridge.InvalidArgs, "arguments could not be decoded: %v", err))
-		return nil
-	}
-	call, err := bridge.ParseCall(in.Phone, in.Object)
+	call, key, err := decodeStartCall(args[1], args[2])
 	if err != nil {
 		s.fail(err)
 		return nil
 	}
-	uid := cl.StartCall(call, nil, s.done)
+	var opts map[string]any
+	if key != "" {
+		opts = map[string]any{"idempotencyKey": key}
+	}
+	uid := cl.StartCall(call, opts, s.done)
 	args[3].Invoke(uid)
 	return nil
 }
@@ -109,7 +108,7 @@ func (c *clients) frameLoaded(args []js.Value) any {
 
 func (c *clients) cancel(args []js.Value) any {
 	if cl := c.get(args[0].Int()); cl != nil {
-		cl.Cancel(args[1].String(), bridge.Errorf(bridge.UnknownError, "aborted"))
+		cl.Cancel(args[1].String(), errAborted)
 	}
 	return nil
 }

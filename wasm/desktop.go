@@ -17,8 +17,9 @@ import (
 // config is the desktop owner's adapi-config.json, as the loader fetched
 // it from the desktop's own origin.
 type config struct {
-	AllowedOrigins     []string `js:"allowedOrigins"`
-	PlacementTimeoutMs int      `js:"placementTimeoutMs"`
+	AllowedOrigins     []string          `js:"allowedOrigins"`
+	PlacementTimeoutMs int               `js:"placementTimeoutMs"`
+	DialPolicy         bridge.DialPolicy `js:"dialPolicy"`
 }
 
 // desktop is the agent desktop page: the reference softphone behind a
@@ -31,9 +32,11 @@ type desktop struct {
 	end    *bridge.DesktopEnd
 	redraw chan struct{} // the panel redraws when this fires
 
-	mu     sync.Mutex
-	notes  []note         // for the panel's log, at most panelLogMax
-	toPeer []bridge.Event // events for other frames, sent after this task
+	mu      sync.Mutex
+	notes   []note                          // for the panel's log, at most panelLogMax
+	toPeer  []bridge.Event                  // events for other frames, sent after this task
+	cancels map[int]context.CancelCauseFunc // calls in flight that an AbortSignal may drop
+	token   int
 }
 
 func runDesktop(loader js.Value) {
@@ -42,9 +45,9 @@ func runDesktop(loader js.Value) {
 		js.Global().Get("console").Call("warn", "adApi: adapi-config.json ignored:", err.Error())
 		cfg = config{}
 	}
-	d := &desktop{loader: loader, redraw: make(chan struct{}, 1)}
+	d := &desktop{loader: loader, redraw: make(chan struct{}, 1), cancels: map[int]context.CancelCauseFunc{}}
 	d.phone = bridge.NewSoftphone(bridge.RealClock{}, d.emit)
-	d.bridge = &bridge.Bridge{Desktop: d.phone}
+	d.bridge = &bridge.Bridge{Desktop: d.phone, Policy: cfg.DialPolicy}
 	if cfg.PlacementTimeoutMs > 0 {
 		d.bridge.PlacementTimeout = time.Duration(cfg.PlacementTimeoutMs) * time.Millisecond
 	}
@@ -56,6 +59,7 @@ func runDesktop(loader js.Value) {
 		"control":        js.FuncOf(d.control),
 		"desktopReceive": guard("desktopReceive", d.receive),
 		"afterEmit":      guard("afterEmit", d.afterEmit),
+		"cancel":         guard("cancel", d.cancel),
 	}
 	loader.Call("ready", entries)
 	js.Global().Set("adApiDesktop", loader.Call("wrapControl"))
@@ -109,30 +113,37 @@ type startCallArgs struct {
 	Object bridge.Value `js:"o"`
 }
 
-// startCall is the entry behind adApi.startCall: (snapshot, key, settle).
-// It settles on the spot for bad arguments, else from a goroutine when the
-// desktop has answered. A healthy softphone answers before control returns
-// to JavaScript.
+// startCall is the entry behind adApi.startCall: (snapshot, idempotency
+// key snapshot or null, onToken, settle). It settles on the spot for bad
+// arguments, else from a goroutine when the desktop has answered (a
+// healthy softphone answers before control returns to JavaScript). onToken
+// gets the number that cancel takes, for an AbortSignal.
 func (d *desktop) startCall(_ js.Value, args []js.Value) any {
-	if len(args) < 3 {
+	if len(args) < 4 {
 		return nil
 	}
-	s := settler(args[2])
+	s := settler(args[3])
 	defer s.recoverInto()
-	var in startCallArgs
-	if err := vert.ValueOf(args[0]).AssignTo(&in); err != nil {
-		s.fail(bridge.Errorf(bridge.InvalidArgs, "arguments could not be decoded: %v", err))
-		return nil
-	}
-	call, err := bridge.ParseCall(in.Phone, in.Object)
+	call, key, err := decodeStartCall(args[0], args[1])
 	if err != nil {
 		d.refused("startCall", err)
 		s.fail(err)
 		return nil
 	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	d.mu.Lock()
+	d.token++
+	token := d.token
+	d.cancels[token] = cancel
+	d.mu.Unlock()
+	args[2].Invoke(token)
 	go func() {
 		defer s.recoverInto()
-		id, err := d.bridge.Place(context.Background(), call)
+		id, err := d.bridge.PlaceOnce(ctx, key, call)
+		d.mu.Lock()
+		delete(d.cancels, token)
+		d.mu.Unlock()
+		cancel(nil)
 		switch {
 		case err != nil:
 			d.refused("startCall "+call.PhoneNumber, err)
@@ -143,6 +154,41 @@ func (d *desktop) startCall(_ js.Value, args []js.Value) any {
 	}()
 	return nil
 }
+
+// decodeStartCall reads the loader's snapshots of startCall's arguments
+// into a validated call and its idempotency key.
+func decodeStartCall(snap, key js.Value) (bridge.Call, string, error) {
+	var in startCallArgs
+	if err := vert.ValueOf(snap).AssignTo(&in); err != nil {
+		return bridge.Call{}, "", bridge.Errorf(bridge.InvalidArgs, "arguments could not be decoded: %v", err)
+	}
+	call, err := bridge.ParseCall(in.Phone, in.Object)
+	if err != nil {
+		return call, "", err
+	}
+	var k bridge.Value
+	if key.Type() == js.TypeObject {
+		if err := vert.ValueOf(key).AssignTo(&k); err != nil {
+			return call, "", bridge.Errorf(bridge.InvalidArgs, "options.idempotencyKey could not be decoded: %v", err)
+		}
+	}
+	ik, err := bridge.ParseIdempotencyKey(k)
+	return call, ik, err
+}
+
+// cancel is an AbortSignal firing: (token). A call not yet dialling is
+// dropped; one already dialling is not affected.
+func (d *desktop) cancel(args []js.Value) any {
+	d.mu.Lock()
+	c := d.cancels[args[0].Int()]
+	d.mu.Unlock()
+	if c != nil {
+		c(errAborted)
+	}
+	return nil
+}
+
+var errAborted = bridge.Errorf(bridge.UnknownError, "aborted by the caller")
 
 func (d *desktop) refused(what string, err error) {
 	e := bridge.AsError(err)

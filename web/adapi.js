@@ -159,12 +159,40 @@
       return thrown(e)
     }
   }
-  // options copies startCall's third argument (ours, opt-in).
+  // options copies startCall's third argument (ours, opt-in):
+  // {idempotencyKey, signal}. Without it, behaviour is Bright Pattern's.
   function options (o) {
     if (o === undefined || o === null) return null
     let key, signal
-    try { key = o.idempotencyKey; signal = o.signal } catch (e) { return { bad: thrown(e).s } }
-    return { key: leaf(key), signal }
+    try {
+      if (typeof o !== 'object') return { bad: 'options: want object, got ' + typeOf(o) }
+      key = o.idempotencyKey
+      signal = o.signal
+    } catch (e) {
+      return { bad: 'options: could not be read: ' + thrown(e).s }
+    }
+    if (signal !== undefined && signal !== null && !(signal instanceof AbortSignal)) {
+      return { bad: 'options.signal: want AbortSignal, got ' + typeOf(signal) }
+    }
+    return { key: key === undefined ? null : leaf(key), signal: signal || null }
+  }
+
+  // withAbort runs a call that may be aborted: an aborted signal rejects
+  // with its reason, as fetch does (the one rejection: the caller asked for
+  // it), and cancel(token) tells Go to drop the call if it has not started
+  // dialling. start(onToken, settle) starts the call.
+  function withAbort (signal, resolve, reject, start, cancel) {
+    if (signal && signal.aborted) return reject(signal.reason)
+    let token = null
+    const onAbort = function () {
+      reject(signal.reason) // first: dropping the call settles it in Go at once
+      if (token !== null) cancel(token)
+    }
+    if (signal) signal.addEventListener('abort', onAbort, { once: true })
+    start(function (t) { token = t }, function (r) {
+      if (signal) signal.removeEventListener('abort', onAbort)
+      resolve(r)
+    })
   }
 
   // ---- Go: calls before the module is ready wait here.
@@ -288,7 +316,7 @@
       const args = snapshot(phoneNumber, initialObject)
       const o = options(opts)
       return new Promise(function (resolve, reject) {
-        if (o && o.bad) return resolve(failure(3, 'invalid_args', 'options: could not be read: ' + o.bad))
+        if (o && o.bad) return resolve(failure(3, 'invalid_args', o.bad))
         whenGo(function () { run(args, o, resolve, reject) })
       })
     }
@@ -318,8 +346,10 @@
   function desktop () {
     const hub = makeHub()
     const api = baseMembers(hub)
-    api.startCall = startCallWith(function (args, o, resolve) {
-      callGo('startCall', [args, o && o.key ? o.key : null], resolve)
+    api.startCall = startCallWith(function (args, o, resolve, reject) {
+      withAbort(o && o.signal, resolve, reject, function (onToken, settle) {
+        callGo('startCall', [args, o && o.key ? o.key : null, onToken], settle)
+      }, function (token) { go.cancel(token) })
     })
     addMembers(adApi, api)
 
@@ -489,19 +519,9 @@
 
       const api = baseMembers(hub)
       api.startCall = startCallWith(function (args, o, resolve, reject) {
-        const signal = o && o.signal
-        if (signal && signal.aborted) return reject(signal.reason)
-        let uid = null
-        const settle = function (r) {
-          if (signal) signal.removeEventListener('abort', onAbort)
-          resolve(r)
-        }
-        const onAbort = function () {
-          if (uid) go.clientCancel(id, uid)
-          reject(signal.reason)
-        }
-        if (signal) signal.addEventListener('abort', onAbort)
-        callGo('clientStartCall', [id, args, o && o.key ? o.key : null, function (u) { uid = u }], settle)
+        withAbort(o && o.signal, resolve, reject, function (onToken, settle) {
+          callGo('clientStartCall', [id, args, o && o.key ? o.key : null, onToken], settle)
+        }, function (uid) { go.clientCancel(id, uid) })
       })
       api.injectMessageLogger = function (fn) {
         if (typeof fn === 'function') loggers.push(fn)

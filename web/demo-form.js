@@ -9,7 +9,10 @@
   const results = document.getElementById('startCallResults')
   const eventLog = document.getElementById('eventLog')
 
-  // The documented handler, unchanged but for showing the result.
+  const idempotencyToggle = document.getElementById('idempotencyToggle')
+
+  // The documented handler, unchanged but for showing the result and,
+  // when the page asks for it, a key that makes a double click one call.
   startCallButton.onclick = () => {
     const phone = startCallPhoneNumberInput.value
     let associatedObject = undefined
@@ -22,7 +25,10 @@
         return
       }
     }
-    adApi.startCall(phone, associatedObject).then(result => show(phone, result))
+    const call = idempotencyToggle && idempotencyToggle.checked
+      ? adApi.startCall(phone, associatedObject, { idempotencyKey: 'form ' + phone + ' ' + associatedObjectStr })
+      : adApi.startCall(phone, associatedObject)
+    call.then(result => show(phone, result))
   }
 
   function show (phone, result) {

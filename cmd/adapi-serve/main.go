@@ -20,13 +20,14 @@ func main() {
 	allow := flag.String("allow", "", "comma-separated origins allowed to embed the desktop and call it")
 	crmAddr := flag.String("crm-addr", "localhost:8081", "where to serve the demo CRM page, on another site (\"\" for none)")
 	timeout := flag.Int("placement-timeout-ms", 5000, "placement deadline for startCall, in ms")
+	deny := flag.String("deny", "+1900,+1976", "comma-separated number prefixes never dialled (dialPolicy.deny): premium-rate lines by default")
+	allowNumbers := flag.String("allow-numbers", "", "comma-separated number prefixes that alone may be dialled (dialPolicy.allow); empty: any")
+	perMinute := flag.Int("max-calls-per-minute", 0, "calls a minute per origin (dialPolicy.maxCallsPerMinute); 0: no cap")
 	flag.Parse()
 
-	cfg := server.Config{AllowedOrigins: []string{}, PlacementTimeoutMs: *timeout}
-	for _, o := range strings.Split(*allow, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
-		}
+	cfg := server.Config{AllowedOrigins: list(*allow), PlacementTimeoutMs: *timeout}
+	if d, a := list(*deny), list(*allowNumbers); len(d)+len(a) > 0 || *perMinute > 0 {
+		cfg.DialPolicy = &server.DialPolicy{Deny: d, Allow: a, MaxCallsPerMinute: *perMinute}
 	}
 	if err := server.WriteConfig(*dir, cfg); err != nil {
 		log.Fatal(err)
@@ -51,4 +52,14 @@ func main() {
 		go func() { log.Fatal(http.Serve(crm, server.CRMHandler(*dir, desktop))) }()
 	}
 	log.Fatal(http.Serve(ln, server.Handler(*dir, cfg, false)))
+}
+
+func list(s string) []string {
+	out := []string{}
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -1,0 +1,125 @@
+package bridge
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Idempotency keys (beyond Bright Pattern's API, opt-in): startCall(phone,
+// obj, {idempotencyKey}) repeated with the same key within the window
+// returns the first call's result and dials nothing. Keys are per origin,
+// so one page can neither see nor spoil another's.
+const (
+	IdempotencyWindow       = 60 * time.Second
+	MaxIdempotencyKeyLength = 256
+	maxIdempotencyKeys      = 10000 // the oldest are forgotten first
+)
+
+// ParseIdempotencyKey validates options.idempotencyKey; missing is "".
+func ParseIdempotencyKey(v Value) (string, error) {
+	const path = "options.idempotencyKey"
+	switch {
+	case v.Missing():
+		return "", nil
+	case v.Type == TypeError:
+		return "", Errorf(InvalidArgs, "%s: could not be read: %s", path, v.Str)
+	case v.Type != TypeString:
+		return "", Errorf(InvalidArgs, "%s: want string, got %s", path, typeName(v))
+	case v.Str == "":
+		return "", Errorf(InvalidArgs, "%s: must not be empty", path)
+	case v.Len > MaxIdempotencyKeyLength:
+		return "", Errorf(InvalidArgs, "%s: too long (%d characters, at most %d)", path, v.Len, MaxIdempotencyKeyLength)
+	}
+	return v.Str, nil
+}
+
+type dedup struct {
+	clock   Clock
+	limit   int // keys held at most
+	mu      sync.Mutex
+	entries map[string]*dupEntry
+	order   []string // keys, oldest first (may hold keys already forgotten)
+}
+
+type dupEntry struct {
+	at   time.Time
+	done chan struct{} // closed when the first call has its result
+	id   string
+	err  error
+}
+
+func newDedup(clock Clock) *dedup {
+	return &dedup{clock: clock, limit: maxIdempotencyKeys, entries: map[string]*dupEntry{}}
+}
+
+// claim returns the entry for key and whether this caller is the first.
+func (d *dedup) claim(key string) (*dupEntry, bool) {
+	now := d.clock.Now()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	// Forget what is past the window, and the oldest beyond the cap.
+	i := 0
+	for ; i < len(d.order); i++ {
+		k := d.order[i]
+		e, ok := d.entries[k]
+		if ok && now.Sub(e.at) < IdempotencyWindow && len(d.entries) <= d.limit {
+			break
+		}
+		if ok && isClosed(e.done) {
+			delete(d.entries, k)
+		}
+	}
+	d.order = d.order[i:]
+	if e, ok := d.entries[key]; ok {
+		return e, false
+	}
+	e := &dupEntry{at: now, done: make(chan struct{})}
+	d.entries[key] = e
+	d.order = append(d.order, key)
+	return e, true
+}
+
+// finish records the first call's result. A failed call releases its key:
+// it dialled nothing, so a retry with the same key may dial.
+func (d *dedup) finish(key string, e *dupEntry, id string, err error) {
+	d.mu.Lock()
+	e.id, e.err = id, err
+	if err != nil && d.entries[key] == e {
+		delete(d.entries, key)
+	}
+	d.mu.Unlock()
+	close(e.done)
+}
+
+func isClosed(ch chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// PlaceOnce is Place with an idempotency key ("" for none): a repeat of a
+// key within IdempotencyWindow, from the same origin, waits for and returns
+// the first call's result, and dials nothing.
+func (b *Bridge) PlaceOnce(ctx context.Context, key string, c Call) (string, error) {
+	if key == "" {
+		return b.Place(ctx, c)
+	}
+	b.init()
+	k := c.Origin + "\x00" + key
+	e, first := b.dupes.claim(k)
+	if !first {
+		select {
+		case <-e.done:
+			return e.id, e.err
+		case <-ctx.Done():
+			return "", context.Cause(ctx)
+		}
+	}
+	id, err := b.Place(ctx, c)
+	b.dupes.finish(k, e, id, err)
+	return id, err
+}
