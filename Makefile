@@ -8,7 +8,7 @@ ALLOW ?= http://localhost:8081
 WASMFLAGS := -trimpath -ldflags="-s -w"
 FUZZTIME ?= 5s
 
-.PHONY: build run test test-native test-types test-browser fuzz chromium clean
+.PHONY: build run test test-native test-types test-browser fuzz chromium clean bench
 
 ## build: the wasm module, wasm_exec.js from this toolchain, precompressed copies
 build:

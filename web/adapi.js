@@ -600,6 +600,7 @@
       const g = new globalThis.Go()
       const { instance } = await WebAssembly.instantiateStreaming(module, g.importObject)
       loader.config = await config
+      loader.wasmMemory = instance.exports.mem // for make bench
       g.run(instance).then(function () { fail('adApi: the bridge stopped') })
     } catch (e) {
       fail('adApi: the module could not be loaded: ' + thrown(e).s)

@@ -1,0 +1,299 @@
+// Command adapi-bench is `make bench`: it builds the modules, serves the
+// real pages, drives headless Chromium and prints one table of speed and
+// footprint, each figure beside its anchors measured in the same run (a
+// pure-JS reference, a Go no-op floor, minimal modules), and writes the
+// figures to bench/results.json. It reports; it never fails on a time.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/adapi-go/adapi-go/server"
+	"github.com/andybalholm/brotli"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/heapprofiler"
+	"github.com/chromedp/cdproto/network"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// stat is per-call microseconds, as the bench pages report them.
+type stat struct {
+	P50    float64 `json:"p50"`
+	P99    float64 `json:"p99"`
+	PerSec float64 `json:"perSec"`
+}
+
+type size struct {
+	Raw    int `json:"raw"`
+	Gzip   int `json:"gzip"`
+	Brotli int `json:"brotli"`
+}
+
+type results struct {
+	Machine   string                     `json:"machine"`
+	Go        string                     `json:"go"`
+	Chromium  string                     `json:"chromium"`
+	When      string                     `json:"when"`
+	Calls     map[string]map[string]stat `json:"calls"` // with/without object -> go/js/noop
+	Sizes     map[string]size            `json:"sizes"`
+	ReadyMs   float64                    `json:"ready_ms_median"`
+	QueuedMs  float64                    `json:"queued_call_ms_median"`
+	Memory    map[string]float64         `json:"memory"`
+	CrossCall stat                       `json:"cross_frame_startcall"`
+	CrossPing stat                       `json:"cross_frame_ping"`
+}
+
+func main() {
+	quick := flag.Bool("quick", false, "fewer samples (a smoke run)")
+	out := flag.String("out", "bench/results.json", "where to write the figures")
+	flag.Parse()
+	log.SetFlags(0)
+	root, _ := os.Getwd()
+	tmp, err := os.MkdirTemp("", "adapi-bench")
+	check(err)
+	defer os.RemoveAll(tmp)
+
+	r := results{Go: runtime.Version(), When: time.Now().UTC().Format(time.RFC3339), Calls: map[string]map[string]stat{}, Sizes: map[string]size{}, Memory: map[string]float64{}}
+	r.Machine = machine()
+
+	// Footprint: every module built by this toolchain with the same flags.
+	log.Println("building modules…")
+	for _, m := range []struct{ name, pkg string }{
+		{"adapi.wasm (bridge)", "./wasm"},
+		{"floor: vert + dom/v2", "./bench/floor"},
+		{"floor: vert only", "./bench/vertonly"},
+		{"hello world", "./bench/hello"},
+		{"noop startCall", "./bench/noop"},
+	} {
+		file := filepath.Join(tmp, strings.NewReplacer(" ", "", ":", "", "+", "", "/", "", "(", "", ")", "").Replace(m.name)+".wasm")
+		build(m.pkg, file)
+		r.Sizes[m.name] = measureSize(file)
+	}
+	check(os.Rename(filepath.Join(tmp, "noopstartCall.wasm"), filepath.Join(tmp, "noop.wasm")))
+
+	// Servers: the desktop (with /bench/ pages) and a CRM origin on another site.
+	desk, crm := listen("127.0.0.1:0"), listen("127.0.0.1:0")
+	deskURL := "http://" + desk.Addr().String()
+	crmURL := fmt.Sprintf("http://localhost:%d", crm.Addr().(*net.TCPAddr).Port)
+	cfg := server.Config{AllowedOrigins: []string{crmURL}}
+	web := server.Handler(filepath.Join(root, "web"), cfg, true)
+	benchFiles := http.StripPrefix("/bench/", http.FileServer(http.Dir(filepath.Join(root, "bench"))))
+	go http.Serve(desk, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		switch {
+		case req.URL.Path == "/bench/noop.wasm":
+			http.ServeFile(w, req, filepath.Join(tmp, "noop.wasm"))
+		case strings.HasPrefix(req.URL.Path, "/bench/"):
+			benchFiles.ServeHTTP(w, req)
+		default:
+			web.ServeHTTP(w, req)
+		}
+	}))
+	go http.Serve(crm, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		b, err := os.ReadFile(filepath.Join(root, "bench", "crm-bench.html"))
+		if err != nil {
+			http.NotFound(w, req)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(strings.ReplaceAll(string(b), "{{DESKTOP_ORIGIN}}", deskURL)))
+	}))
+
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium()), chromedp.NoSandbox, chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true))...)
+	defer cancel()
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	defer cancelBrowser()
+	check(chromedp.Do(browser))
+	if v, err := exec.Command(chromium(), "--version").Output(); err == nil {
+		r.Chromium = strings.TrimSpace(string(v))
+	}
+
+	batches, per := 200, 50
+	if *quick {
+		batches, per = 20, 20
+	}
+
+	// 1. Per call, beside the pure-JS reference and the no-op floor.
+	log.Println("per-call time…")
+	tab := newTab(browser)
+	check(chromedp.Do(tab, chromedp.Navigate(deskURL+"/bench/bench.html")))
+	eval[bool](tab, `new Promise(r => __adApiLoader.isReady ? r(true) : document.addEventListener('adapi:ready', () => r(true))).then(() => __noopReady).then(() => adApiDesktop.update({answerDelayMs: 0})).then(() => true)`)
+	for _, obj := range []bool{false, true} {
+		key := map[bool]string{false: "without object", true: "with object"}[obj]
+		r.Calls[key] = map[string]stat{}
+		for _, fn := range []string{"go", "js", "noop"} {
+			r.Calls[key][fn] = eval[stat](tab, fmt.Sprintf(`__measure(%q, %v, %d, %d)`, fn, obj, batches, per))
+		}
+	}
+
+	// 4. Memory over many calls and their events.
+	n := 100000
+	if *quick {
+		n = 4000
+	}
+	log.Printf("memory over %d calls…", n)
+	heap := func() float64 {
+		u, err := chromedp.Run(tab, chromedp.Action[cdpruntime.GetHeapUsageResult](func(ctx context.Context, t *chromedp.Target) (cdpruntime.GetHeapUsageResult, error) {
+			if _, err := cdp.Call(ctx, t, heapprofiler.CollectGarbage, cdp.Empty{}); err != nil {
+				return cdpruntime.GetHeapUsageResult{}, err
+			}
+			return cdp.Call(ctx, t, cdpruntime.GetHeapUsage, cdp.Empty{})
+		}))
+		check(err)
+		return u.UsedSize
+	}
+	eval[int](tab, fmt.Sprintf(`__churn(%d)`, n/2))
+	h1, w1 := heap(), float64(eval[int](tab, `__wasmBytes()`))
+	events := eval[int](tab, fmt.Sprintf(`__churn(%d)`, n/2))
+	h2, w2 := heap(), float64(eval[int](tab, `__wasmBytes()`))
+	r.Memory = map[string]float64{"calls": float64(n), "events": float64(events), "js_heap_half": h1, "js_heap_end": h2, "wasm_half": w1, "wasm_end": w2}
+
+	// 3. Time to a usable adApi.startCall, cold, and a queued call.
+	log.Println("time to ready…")
+	var readies, queued []float64
+	for i := 0; i < 10; i++ {
+		t := newTab(browser)
+		check(chromedp.Do(t, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
+			return err
+		}), chromedp.Navigate(deskURL+"/bench/ready.html")))
+		readies = append(readies, eval[float64](t, `__ready`))
+		q := eval[map[string]any](t, `__queued`)
+		queued = append(queued, q["ms"].(float64))
+		chromedp.Cancel(t)
+	}
+	r.ReadyMs, r.QueuedMs = median(readies), median(queued)
+
+	// 5. Across origins: startCall beside a raw postMessage ping-pong.
+	log.Println("across origins…")
+	ct := newTab(browser)
+	check(chromedp.Do(ct, chromedp.Navigate(crmURL+"/")))
+	cross := eval[map[string]stat](ct, fmt.Sprintf(`new Promise(r => __adApiLoader.isReady ? r() : document.addEventListener('adapi:ready', r)).then(() => __crossFrame(%d, %d))`, batches/4, 10))
+	r.CrossCall, r.CrossPing = cross["startCall"], cross["ping"]
+
+	printTable(r)
+	b, _ := json.MarshalIndent(r, "", "  ")
+	check(os.WriteFile(*out, append(b, '\n'), 0o644))
+	fmt.Printf("\nfigures written to %s\n", *out)
+}
+
+func printTable(r results) {
+	fmt.Printf("\nadApi-go bench · %s · %s · %s\n", r.Machine, r.Go, r.Chromium)
+	fmt.Println("\n1. per call (µs, sequential awaited calls; p50 / p99 of batch means)")
+	fmt.Printf("   %-16s %-28s %-28s %-28s %s\n", "", "Go bridge (adApi.startCall)", "pure-JS reference", "Go no-op floor", "bridge / floor")
+	for _, k := range []string{"without object", "with object"} {
+		c := r.Calls[k]
+		cell := func(s stat) string { return fmt.Sprintf("%7.1f / %7.1f  %8.0f/s", s.P50, s.P99, s.PerSec) }
+		fmt.Printf("   %-16s %-28s %-28s %-28s %.2fx (JS: %.1fx)\n", k, cell(c["go"]), cell(c["js"]), cell(c["noop"]), c["go"].P50/c["noop"].P50, c["go"].P50/c["js"].P50)
+	}
+	fmt.Println("\n2. module size (bytes)")
+	names := make([]string, 0, len(r.Sizes))
+	for n := range r.Sizes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		s := r.Sizes[n]
+		fmt.Printf("   %-24s raw %9d   gzip %8d   brotli %8d\n", n, s.Raw, s.Gzip, s.Brotli)
+	}
+	b, f, v := r.Sizes["adapi.wasm (bridge)"], r.Sizes["floor: vert + dom/v2"], r.Sizes["floor: vert only"]
+	fmt.Printf("   bridge / floor (brotli): %.2fx   bridge / vert-only floor: %.2fx\n", float64(b.Brotli)/float64(f.Brotli), float64(b.Brotli)/float64(v.Brotli))
+	fmt.Printf("\n3. ready: navigation to usable adApi.startCall, cold, median of 10: %.1f ms; a call queued before ready settles after %.1f ms\n", r.ReadyMs, r.QueuedMs)
+	m := r.Memory
+	fmt.Printf("\n4. memory over %.0f calls and %.0f events (each call hung up and completed):\n", m["calls"], m["events"])
+	fmt.Printf("   JS heap after GC: %.2f MB at half, %.2f MB at the end (growth %+.3f MB)\n", m["js_heap_half"]/1e6, m["js_heap_end"]/1e6, (m["js_heap_end"]-m["js_heap_half"])/1e6)
+	fmt.Printf("   wasm memory:      %.2f MB at half, %.2f MB at the end (growth %+.3f MB; it never shrinks)\n", m["wasm_half"]/1e6, m["wasm_end"]/1e6, (m["wasm_end"]-m["wasm_half"])/1e6)
+	fmt.Printf("\n5. across origins (µs p50 / p99): startCall round trip %.0f / %.0f, raw postMessage ping-pong %.0f / %.0f: %.2fx\n",
+		r.CrossCall.P50, r.CrossCall.P99, r.CrossPing.P50, r.CrossPing.P99, r.CrossCall.P50/r.CrossPing.P50)
+}
+
+func build(pkg, out string) {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		log.Fatalf("build %s: %v\n%s", pkg, err, b)
+	}
+}
+
+func measureSize(file string) size {
+	raw, err := os.ReadFile(file)
+	check(err)
+	var gz, br bytes.Buffer
+	gw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	gw.Write(raw)
+	gw.Close()
+	bw := brotli.NewWriterLevel(&br, brotli.BestCompression)
+	bw.Write(raw)
+	bw.Close()
+	return size{len(raw), gz.Len(), br.Len()}
+}
+
+// newTab opens a tab; it closes with the browser.
+func newTab(browser context.Context) context.Context {
+	t, _ := chromedp.NewContext(browser)
+	return t
+}
+
+func eval[T any](ctx context.Context, expr string) T {
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		log.Fatalf("evaluate %.80s: %v", expr, err)
+	}
+	return v
+}
+
+func listen(addr string) net.Listener {
+	l, err := net.Listen("tcp", addr)
+	check(err)
+	return l
+}
+
+func median(xs []float64) float64 {
+	sort.Float64s(xs)
+	return xs[len(xs)/2]
+}
+
+func chromium() string {
+	p, err := exec.LookPath("chromium")
+	if err != nil {
+		log.Fatal("no chromium on PATH: `make bench` installs it")
+	}
+	return p
+}
+
+func machine() string {
+	cpu := "?"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "model name") {
+				cpu = strings.TrimSpace(strings.SplitN(l, ":", 2)[1])
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%s, %d cores", cpu, runtime.NumCPU())
+}
+
+func check(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
