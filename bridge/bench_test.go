@@ -1,0 +1,66 @@
+package bridge
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+)
+
+func BenchmarkNormalizePhone(b *testing.B) {
+	v := String("+1 (415) 555-0123")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := NormalizePhone(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseCallWithObject(b *testing.B) {
+	phone, obj := String("+1 (415) 555-0123"), contact("customFields", map[string]any{"tier": "gold"})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseCall(phone, obj); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPlace(b *testing.B) {
+	br, sp, _, _ := newTestDesktop()
+	sp.Update(func(s *Settings) { s.AnswerDelay = 0 })
+	call, _ := ParseCall(String("+14155550123"), contact())
+	b.ReportAllocs()
+	for b.Loop() {
+		id, err := br.Place(context.Background(), call)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sp.HangUp(id)
+		sp.Complete(id)
+	}
+}
+
+func BenchmarkDecodeMessage(b *testing.B) {
+	raw := []byte(`{"uid":"a1b2c3","type":"START_CALL","params":["+1 (415) 555-0123",{"id":"c-1","type":"contact","displayName":"Ada","displayType":"Contact","customFields":{"tier":"gold"}}]}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		var x any
+		if err := json.Unmarshal(raw, &x); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := DecodeMessage(ValueOf(x)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEncodeResponse(b *testing.B) {
+	m := OutMessage{UID: "a1b2c3", Type: MsgStartCallResponse, Params: ResultOf("ia-1", nil)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
