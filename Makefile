@@ -52,3 +52,9 @@ chromium:
 
 clean:
 	rm -f web/adapi.wasm web/*.br web/*.gz web/adapi-config.json
+
+## bench: speed and footprint, beside a pure-JS reference and a Go no-op floor
+## measured in the same run (prints a table, writes bench/results.json)
+bench: chromium build
+	$(GO) test -run '^$$' -bench . -benchmem ./bridge/
+	$(GO) run ./cmd/adapi-bench $(BENCHFLAGS)
