@@ -106,18 +106,102 @@ type placed struct {
 	err error
 }
 
+// Trier is a Desktop that can often place a call without waiting (a
+// healthy softphone starts dialling at once). TryStartCall answers at once
+// when it can (done), and otherwise places nothing and says so, for
+// StartCall to do with waiting. The Bridge uses it to settle most calls
+// without a goroutine.
+type Trier interface {
+	TryStartCall(c Call) (id string, err error, done bool)
+}
+
 // Place asks the Desktop to place c within the placement deadline, if the
 // agent could take it and the dial policy allows it.
-func (b *Bridge) Place(ctx context.Context, c Call) (id string, err error) {
+func (b *Bridge) Place(ctx context.Context, c Call) (string, error) {
+	return b.PlaceOnce(ctx, "", c)
+}
+
+// PlaceOnce is Place with an idempotency key ("" for none): a repeat of a
+// key within IdempotencyWindow, from the same origin, waits for and returns
+// the first call's result, and dials nothing.
+func (b *Bridge) PlaceOnce(ctx context.Context, key string, c Call) (string, error) {
+	id, err, wait := b.Start(ctx, key, c)
+	if wait != nil {
+		return wait()
+	}
+	return id, err
+}
+
+// Start begins placing c, as PlaceOnce does. When the answer is there at
+// once (bad state, policy, a healthy phone, a repeated key already
+// answered) it returns it with wait == nil. Otherwise wait, which blocks,
+// gives it: run it in a goroutine where blocking is not allowed (in a
+// JavaScript callback).
+func (b *Bridge) Start(ctx context.Context, key string, c Call) (id string, err error, wait func() (string, error)) {
 	b.init()
+	if key == "" {
+		return b.start(ctx, c)
+	}
+	k := c.Origin + "\x00" + key
+	e, first := b.dupes.claim(k)
+	if !first {
+		if isClosed(e.done) {
+			return e.id, e.err, nil
+		}
+		return "", nil, func() (string, error) {
+			select {
+			case <-e.done:
+				return e.id, e.err
+			case <-ctx.Done():
+				return "", context.Cause(ctx)
+			}
+		}
+	}
+	id, err, w := b.start(ctx, c)
+	if w == nil {
+		b.dupes.finish(k, e, id, err)
+		return id, err, nil
+	}
+	return "", nil, func() (string, error) {
+		id, err := w()
+		b.dupes.finish(k, e, id, err)
+		return id, err
+	}
+}
+
+func (b *Bridge) start(ctx context.Context, c Call) (string, error, func() (string, error)) {
 	if ch, ok := b.Desktop.(Checker); ok {
 		if err := ch.Check(c); err != nil {
-			return "", err
+			return "", err, nil
 		}
 	}
 	if err := b.pol.check(c); err != nil {
-		return "", err
+		return "", err, nil
 	}
+	if err := context.Cause(ctx); err != nil {
+		return "", err, nil
+	}
+	if t, ok := b.Desktop.(Trier); ok {
+		id, err, done := tryStart(t, c)
+		if done {
+			return id, err, nil
+		}
+	}
+	return "", nil, func() (string, error) { return b.placeChecked(ctx, c) }
+}
+
+// tryStart contains a panic in the Desktop.
+func tryStart(t Trier, c Call) (id string, err error, done bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			id, err, done = "", Errorf(UnknownError, "the desktop failed: %v", r), true
+		}
+	}()
+	return t.TryStartCall(c)
+}
+
+// placeChecked asks the Desktop to place c, bounded by the deadline.
+func (b *Bridge) placeChecked(ctx context.Context, c Call) (id string, err error) {
 	clock := b.Clock
 	timeout := b.timeout()
 	ctx, cancel := context.WithCancelCause(ctx)

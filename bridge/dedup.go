@@ -1,7 +1,6 @@
 package bridge
 
 import (
-	"context"
 	"sync"
 	"time"
 )
@@ -99,27 +98,4 @@ func isClosed(ch chan struct{}) bool {
 	default:
 		return false
 	}
-}
-
-// PlaceOnce is Place with an idempotency key ("" for none): a repeat of a
-// key within IdempotencyWindow, from the same origin, waits for and returns
-// the first call's result, and dials nothing.
-func (b *Bridge) PlaceOnce(ctx context.Context, key string, c Call) (string, error) {
-	if key == "" {
-		return b.Place(ctx, c)
-	}
-	b.init()
-	k := c.Origin + "\x00" + key
-	e, first := b.dupes.claim(k)
-	if !first {
-		select {
-		case <-e.done:
-			return e.id, e.err
-		case <-ctx.Done():
-			return "", context.Cause(ctx)
-		}
-	}
-	id, err := b.Place(ctx, c)
-	b.dupes.finish(k, e, id, err)
-	return id, err
 }

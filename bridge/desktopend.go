@@ -167,6 +167,13 @@ func (d *DesktopEnd) answer(peer PeerID, origin string, m Message, id string, er
 	d.Send(peer, origin, OutMessage{UID: m.UID, Type: ResponseType(m.Type), Params: ResultOf(id, err)})
 }
 
+// HasPeers reports whether any window said hi.
+func (d *DesktopEnd) HasPeers() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.order) > 0
+}
+
 // Peers are the origins of the windows that said hi, oldest first.
 func (d *DesktopEnd) Peers() []string {
 	d.mu.Lock()

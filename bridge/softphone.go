@@ -211,6 +211,25 @@ func (p *Softphone) StartCall(ctx context.Context, c Call) (string, error) {
 	return p.create(c), nil
 }
 
+// TryStartCall places c without waiting if the phone dials at once
+// (Trier); with a slow or dead phone it places nothing and says not done.
+func (p *Softphone) TryStartCall(c Call) (string, error, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.check(c); err != nil {
+		return "", err, true
+	}
+	if c.Origination != ByDialpad && p.set.DeferredDial {
+		p.dialpad = c.PhoneNumber
+		p.changed()
+		return "", nil, true
+	}
+	if p.set.Phone != PhoneHealthy {
+		return "", nil, false
+	}
+	return p.create(c), nil, true
+}
+
 // DialpadCall is the call the agent asks for by pressing Dial: the number
 // in the Dialpad, normalised. Place it like any other call (Bridge.Place);
 // the Dialpad empties once it is placed (ClearDialpad).

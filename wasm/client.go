@@ -53,33 +53,30 @@ func (c *clients) create(args []js.Value) any {
 	return nil
 }
 
-// startCall is (id, snapshot, idempotency key snapshot or null, onUID,
-// settle). The arguments are checked here first, so a bad call never
-// leaves the page; the desktop checks them again, as it must for any
-// client. onUID gets the request's uid, which clientCancel takes.
-func (c *clients) startCall(_ js.Value, args []js.Value) any {
-	if len(args) < 5 {
-		return nil
+// startCall is (id, snapshots, settle), the snapshots as desktop.startCall
+// takes them. The arguments are checked here first, so a bad call never
+// leaves the page (its result is returned at once); the desktop checks
+// them again, as it must for any client. A good call returns "p<uid>" (the
+// uid clientCancel takes) and settles when the desktop answers.
+func (c *clients) startCall(_ js.Value, args []js.Value) (ret any) {
+	defer recoverResult(&ret)
+	if len(args) < 3 {
+		return encodeResult("", bridge.Errorf(bridge.UnknownError, "startCall: bad call from the loader"))
 	}
-	s := settler(args[4])
-	defer s.recoverInto()
 	cl := c.get(args[0].Int())
 	if cl == nil {
-		s.fail(bridge.Errorf(bridge.UnknownError, "no such adApi instance"))
-		return nil
+		return encodeResult("", bridge.Errorf(bridge.UnknownError, "no such adApi instance"))
 	}
-	call, key, err := decodeStartCall(args[1], args[2])
+	call, key, err := decodeStartCall(args[1].String())
 	if err != nil {
-		s.fail(err)
-		return nil
+		return encodeResult("", err)
 	}
 	var opts map[string]any
 	if key != "" {
 		opts = map[string]any{"idempotencyKey": key}
 	}
-	uid := cl.StartCall(call, opts, s.done)
-	args[3].Invoke(uid)
-	return nil
+	s := settler(args[2])
+	return "p" + cl.StartCall(call, opts, s.done)
 }
 
 // receive is (id, JSON of a message from the desktop frame), already

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"sync"
 	"syscall/js"
 	"time"
@@ -32,11 +33,13 @@ type desktop struct {
 	end    *bridge.DesktopEnd
 	redraw chan struct{} // the panel redraws when this fires
 
-	mu      sync.Mutex
-	notes   []note                          // for the panel's log, at most panelLogMax
-	toPeer  []bridge.Event                  // events for other frames, sent after this task
-	cancels map[int]context.CancelCauseFunc // calls in flight that an AbortSignal may drop
-	token   int
+	mu        sync.Mutex
+	notes     []note                          // for the panel's log, at most panelLogMax
+	toPeer    []bridge.Event                  // events for other frames, sent after this task
+	events    []byte                          // JSON of the events not yet taken by the loader
+	listening bool                            // the page has handlers
+	cancels   map[int]context.CancelCauseFunc // calls in flight that an AbortSignal may drop
+	token     int
 }
 
 func runDesktop(loader js.Value) {
@@ -58,7 +61,8 @@ func runDesktop(loader js.Value) {
 		"startCall":      js.FuncOf(d.startCall),
 		"control":        js.FuncOf(d.control),
 		"desktopReceive": guard("desktopReceive", d.receive),
-		"afterEmit":      guard("afterEmit", d.afterEmit),
+		"takeEvents":     guard("takeEvents", d.takeEvents),
+		"listening":      guard("listening", d.setListening),
 		"cancel":         guard("cancel", d.cancel),
 	}
 	loader.Call("ready", entries)
@@ -73,17 +77,34 @@ func runDesktop(loader js.Value) {
 	}
 }
 
-// note is a line of the panel's log.
+// note is a line of the panel's log; an event's line is written only if it
+// is drawn.
 type note struct {
 	at      time.Time
 	text    string
+	ev      bridge.Event
 	refused bool
+}
+
+func (n note) String() string {
+	if n.text == "" {
+		return n.ev.String()
+	}
+	return n.text
+}
+
+func (d *desktop) noteEvent(e bridge.Event) {
+	d.addNote(note{at: time.Now(), ev: e})
 }
 
 // note adds a line to the panel's log.
 func (d *desktop) note(refused bool, text string) {
+	d.addNote(note{at: time.Now(), text: text, refused: refused})
+}
+
+func (d *desktop) addNote(n note) {
 	d.mu.Lock()
-	d.notes = append(d.notes, note{time.Now(), text, refused})
+	d.notes = append(d.notes, n)
 	if n := len(d.notes); n > panelLogMax {
 		d.notes = append(d.notes[:0], d.notes[n-panelLogMax:]...)
 	}
@@ -107,80 +128,80 @@ func (d *desktop) changed() {
 	}
 }
 
-// startCallArgs is the loader's snapshot of startCall's arguments.
-type startCallArgs struct {
-	Phone  bridge.Value `js:"p"`
-	Object bridge.Value `js:"o"`
-}
-
-// startCall is the entry behind adApi.startCall: (snapshot, idempotency
-// key snapshot or null, onToken, settle). It settles on the spot for bad
-// arguments, else from a goroutine when the desktop has answered (a
-// healthy softphone answers before control returns to JavaScript). onToken
-// gets the number that cancel takes, for an AbortSignal.
-func (d *desktop) startCall(_ js.Value, args []js.Value) any {
-	if len(args) < 4 {
-		return nil
+// startCall is the entry behind adApi.startCall: (snapshots, settle), the
+// snapshots being one JSON string from the loader: [phoneNumber,
+// initialObject, idempotencyKey or null]. One crossing in, one string out:
+// the result itself when the desktop answers at once (bad arguments, the
+// agent's state, the dial policy, a healthy phone), or "p<token>" when it
+// must wait (a slow phone), and then settle gets the result later from a
+// goroutine. The token is what cancel takes, for an AbortSignal.
+func (d *desktop) startCall(_ js.Value, args []js.Value) (ret any) {
+	defer recoverResult(&ret)
+	if len(args) < 2 {
+		return encodeResult("", bridge.Errorf(bridge.UnknownError, "startCall: bad call from the loader"))
 	}
-	s := settler(args[3])
-	defer s.recoverInto()
-	call, key, err := decodeStartCall(args[0], args[1])
+	call, key, err := decodeStartCall(args[0].String())
 	if err != nil {
 		d.refused("startCall", err)
-		s.fail(err)
-		return nil
+		return encodeResult("", err)
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
+	id, err, wait := d.bridge.Start(ctx, key, call)
+	if wait == nil {
+		cancel(nil)
+		d.outcome(call, id, err)
+		return encodeResult(id, err)
+	}
 	d.mu.Lock()
 	d.token++
 	token := d.token
 	d.cancels[token] = cancel
 	d.mu.Unlock()
-	args[2].Invoke(token)
+	s := settler(args[1])
 	go func() {
 		defer s.recoverInto()
-		id, err := d.bridge.PlaceOnce(ctx, key, call)
+		id, err := wait()
 		d.mu.Lock()
 		delete(d.cancels, token)
 		d.mu.Unlock()
 		cancel(nil)
-		switch {
-		case err != nil:
-			d.refused("startCall "+call.PhoneNumber, err)
-		case id == "":
-			d.note(false, "startCall "+call.PhoneNumber+": Deferred Dial, number put in the Dialpad")
-		}
+		d.outcome(call, id, err)
 		s.done(id, err)
 	}()
-	return nil
+	return "p" + strconv.Itoa(token)
+}
+
+// outcome notes what the panel's log should show of a startCall.
+func (d *desktop) outcome(call bridge.Call, id string, err error) {
+	switch {
+	case err != nil:
+		d.refused("startCall "+call.PhoneNumber, err)
+	case id == "":
+		d.note(false, "startCall "+call.PhoneNumber+": Deferred Dial, number put in the Dialpad")
+	}
 }
 
 // decodeStartCall reads the loader's snapshots of startCall's arguments
 // into a validated call and its idempotency key.
-func decodeStartCall(snap, key js.Value) (bridge.Call, string, error) {
-	var in startCallArgs
-	if err := vert.ValueOf(snap).AssignTo(&in); err != nil {
-		return bridge.Call{}, "", bridge.Errorf(bridge.InvalidArgs, "arguments could not be decoded: %v", err)
+func decodeStartCall(snapshots string) (bridge.Call, string, error) {
+	vs, err := bridge.DecodeSnapshots([]byte(snapshots))
+	if err != nil || len(vs) < 3 {
+		return bridge.Call{}, "", bridge.Errorf(bridge.InvalidArgs, "arguments could not be decoded")
 	}
-	call, err := bridge.ParseCall(in.Phone, in.Object)
+	call, err := bridge.ParseCall(vs[0], vs[1])
 	if err != nil {
 		return call, "", err
 	}
-	var k bridge.Value
-	if key.Type() == js.TypeObject {
-		if err := vert.ValueOf(key).AssignTo(&k); err != nil {
-			return call, "", bridge.Errorf(bridge.InvalidArgs, "options.idempotencyKey could not be decoded: %v", err)
-		}
-	}
-	ik, err := bridge.ParseIdempotencyKey(k)
-	return call, ik, err
+	key, err := bridge.ParseIdempotencyKey(vs[2])
+	return call, key, err
 }
 
 // cancel is an AbortSignal firing: (token). A call not yet dialling is
 // dropped; one already dialling is not affected.
 func (d *desktop) cancel(args []js.Value) any {
+	token, _ := strconv.Atoi(args[0].String())
 	d.mu.Lock()
-	c := d.cancels[args[0].Int()]
+	c := d.cancels[token]
 	d.mu.Unlock()
 	if c != nil {
 		c(errAborted)
@@ -196,35 +217,62 @@ func (d *desktop) refused(what string, err error) {
 }
 
 // emit hands a softphone event on. It runs with the softphone locked, so it
-// only queues: the loader delivers events to the page's handlers as a
-// later task, then calls afterEmit, which sends them to other frames; the
-// panel redraws from its own goroutine.
+// only queues. The first event of a batch wakes the loader, which calls
+// takeEvents as a later task: the page's handlers then get the whole
+// batch from one string, after the startCall results of this task, and
+// other frames get it too. Nobody listening, nothing is encoded.
 func (d *desktop) emit(e bridge.Event) {
 	if e.Name == bridge.OnDesktopChange {
 		d.changed()
 		return
 	}
-	b, err := json.Marshal([]any{e.Payload()})
-	if err != nil {
-		panic(fmt.Sprintf("event %s: %v", e.Name, err)) // our own types: cannot happen
-	}
 	d.mu.Lock()
-	d.toPeer = append(d.toPeer, e)
+	wake := false
+	if d.listening || d.end.HasPeers() {
+		b, err := json.Marshal([]any{e.Payload()})
+		if err != nil {
+			d.mu.Unlock()
+			panic(fmt.Sprintf("event %s: %v", e.Name, err)) // our own types: cannot happen
+		}
+		if len(d.events) == 0 {
+			d.events = append(d.events, '[')
+			wake = true
+		} else {
+			d.events = append(d.events, ',')
+		}
+		d.events = append(d.events, `["`+e.Name+`",`...)
+		d.events = append(d.events, b...)
+		d.events = append(d.events, ']')
+		d.toPeer = append(d.toPeer, e)
+	}
 	d.mu.Unlock()
-	d.loader.Call("emit", e.Name, string(b))
-	d.note(false, e.String())
+	if wake {
+		d.loader.Call("wake")
+	}
+	d.noteEvent(e)
 }
 
-// afterEmit sends the events of the task that just ended to other frames:
-// after the startCall answers that went out during it.
-func (d *desktop) afterEmit([]js.Value) any {
+// takeEvents is the loader's later task: the batch for the page's
+// handlers, as one JSON string; the same events go to other frames.
+func (d *desktop) takeEvents([]js.Value) any {
 	d.mu.Lock()
-	evs := d.toPeer
-	d.toPeer = nil
+	batch, evs := d.events, d.toPeer
+	d.events, d.toPeer = nil, nil
 	d.mu.Unlock()
 	for _, e := range evs {
 		d.end.Event(e)
 	}
+	if len(batch) == 0 {
+		return "[]"
+	}
+	return string(append(batch, ']'))
+}
+
+// setListening is the loader saying whether the page has any handler.
+func (d *desktop) setListening(args []js.Value) any {
+	d.mu.Lock()
+	d.listening = args[0].Bool()
+	d.mu.Unlock()
 	return nil
 }
 

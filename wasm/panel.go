@@ -408,7 +408,7 @@ func (p *panel) drawLog() {
 		if l.refused {
 			li.SetAttribute("class", "refused")
 		}
-		li.SetTextContent(l.at.Format("15:04:05") + "  " + l.text)
+		li.SetTextContent(l.at.Format("15:04:05") + "  " + l.String())
 		p.log.InsertBefore(li, p.log.FirstChild())
 	}
 	for n := len(p.log.ChildNodes()); n > panelLogMax; n-- {

@@ -4,16 +4,33 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
 	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge"
 )
 
-// settle is the loader's per-call settle function: settle(id) on success
-// (id null under Deferred Dial), settle(null, code, name, message) on
-// failure. Go calls it exactly once; the loader ignores any call after the
-// first too.
+// A result crosses to JavaScript as one string, which the loader turns into
+// Bright Pattern's OperationResult (web/adapi.js, decodeResult):
+//
+//	"s<id>"                   success; "s" alone is success with id null
+//	"e<code>:<name>:<message>" failure
+//	"p<token>"                pending: settle will be called later, and the
+//	                          token lets an AbortSignal drop the call
+//
+// One string instead of an object: building an object from Go costs a
+// crossing per property.
+func encodeResult(id string, err error) string {
+	if err != nil {
+		e := bridge.AsError(err)
+		return "e" + strconv.Itoa(int(e.Code)) + ":" + e.Name() + ":" + e.Message
+	}
+	return "s" + id
+}
+
+// settle is the loader's per-call settle function, for results that come
+// later than the call. Go calls it at most once.
 type settle struct {
 	fn   js.Value
 	once sync.Once
@@ -22,28 +39,23 @@ type settle struct {
 func settler(fn js.Value) *settle { return &settle{fn: fn} }
 
 func (s *settle) done(id string, err error) {
-	if err != nil {
-		s.fail(err)
-		return
-	}
-	s.once.Do(func() {
-		if id == "" {
-			s.fn.Invoke(nil)
-			return
-		}
-		s.fn.Invoke(id)
-	})
+	s.once.Do(func() { s.fn.Invoke(encodeResult(id, err)) })
 }
 
-func (s *settle) fail(err error) {
-	e := bridge.AsError(err)
-	s.once.Do(func() { s.fn.Invoke(nil, int(e.Code), e.Name(), e.Message) })
-}
+func (s *settle) fail(err error) { s.done("", err) }
 
 // recoverInto turns a panic into an unknown_error for this call only.
 func (s *settle) recoverInto() {
 	if r := recover(); r != nil {
 		s.fail(bridge.Errorf(bridge.UnknownError, "the bridge failed: %s", fmtPanic(r)))
+	}
+}
+
+// recoverResult, deferred in an entry that returns a result string, turns a
+// panic into an unknown_error result.
+func recoverResult(ret *any) {
+	if r := recover(); r != nil {
+		*ret = encodeResult("", bridge.Errorf(bridge.UnknownError, "the bridge failed: %s", fmtPanic(r)))
 	}
 }
 

@@ -205,22 +205,40 @@
     else waiting.push(thunk)
   }
 
-  // callGo calls a Go entry with args and a settle function that resolves
-  // the promise once with an OperationResult.
-  function callGo (name, args, resolve) {
+  // decodeResult turns Go's one-string result (wasm/settle.go) into
+  // Bright Pattern's OperationResult.
+  function decodeResult (r) {
+    if (r[0] === 's') return success(r.length > 1 ? r.slice(1) : null)
+    const a = r.indexOf(':', 1)
+    const b = r.indexOf(':', a + 1)
+    return failure(+r.slice(1, a), r.slice(a + 1, b), r.slice(b + 1))
+  }
+
+  // callGo calls a Go entry with args and a settle function, and resolves
+  // the promise once with an OperationResult: at once when Go returns the
+  // result, later when it returns "p<token>" (onToken gets the token) and
+  // calls settle.
+  function callGo (name, args, resolve, onToken) {
     let settled = false
-    const settle = function (id, code, name, message) {
+    const settle = function (r) {
       if (settled) return
       settled = true
-      resolve(code ? failure(code, name, message) : success(id))
+      resolve(decodeResult(r))
     }
-    if (broken) return settle(null, 99, 'unknown_error', broken)
+    if (broken) return resolve(failure(99, 'unknown_error', broken))
+    let r
     try {
-      go[name](...args, settle)
+      r = go[name](...args, settle)
     } catch (e) {
       // "Go program has already exited" and the like: this call fails,
       // and so will the next ones, with the reason.
-      settle(null, 99, 'unknown_error', 'adApi: the bridge failed: ' + thrown(e).s)
+      return settle('e99:unknown_error:adApi: the bridge failed: ' + thrown(e).s)
+    }
+    if (typeof r !== 'string') return
+    if (r[0] === 'p') {
+      if (onToken) onToken(r.slice(1))
+    } else {
+      settle(r)
     }
   }
 
@@ -233,21 +251,31 @@
     const handlers = new Map() // event name -> handler[]
     const pending = [] // [name, json of params] not yet delivered
     let scheduled = false
+    function deliver (name, params) {
+      const list = handlers.get(name)
+      if (!list) return
+      for (const h of list) {
+        try {
+          h(...params)
+        } catch (e) {
+          console.error('adApi: a handler for ' + name + ' threw:', e)
+        }
+      }
+    }
     function flush () {
       scheduled = false
       for (const [name, json] of pending.splice(0, pending.length)) {
-        const list = handlers.get(name)
-        if (!list) continue
-        const params = JSON.parse(json)
-        for (const h of list) {
-          try {
-            h(...params)
-          } catch (e) {
-            console.error('adApi: a handler for ' + name + ' threw:', e)
-          }
-        }
+        if (handlers.has(name)) deliver(name, JSON.parse(json))
       }
-      if (hub.afterFlush) hub.afterFlush()
+      if (hub.take) {
+        for (const [name, params] of JSON.parse(hub.take())) deliver(name, params)
+      }
+    }
+    function schedule () {
+      if (!scheduled) {
+        scheduled = true
+        setTimeout(flush, 0)
+      }
     }
     const hub = {
       on (eventName, handler) {
@@ -256,6 +284,7 @@
         }
         const list = handlers.get(eventName) || []
         if (!list.includes(handler)) handlers.set(eventName, list.concat([handler]))
+        if (hub.onListening && handlers.size === 1 && list.length === 0) hub.onListening(true)
       },
       remove (eventName, handler) {
         const list = handlers.get(eventName)
@@ -263,15 +292,18 @@
         const rest = list.filter(h => h !== handler)
         if (rest.length) handlers.set(eventName, rest)
         else handlers.delete(eventName)
+        if (hub.onListening && handlers.size === 0) hub.onListening(false)
       },
+      // emit queues one event (the client's, from another frame).
       emit (name, json) {
         pending.push([name, json])
-        if (!scheduled) {
-          scheduled = true
-          setTimeout(flush, 0)
-        }
+        schedule()
       },
-      afterFlush: null
+      // wake says Go has a batch of events for take() (the desktop's).
+      wake: schedule,
+      take: null,
+      onListening: null,
+      listening: () => handlers.size > 0
     }
     return hub
   }
@@ -310,14 +342,16 @@
   }
 
   // startCallWith makes a startCall that snapshots its arguments now, as
-  // the caller left them, and hands them to run(args, opts, resolve, reject).
+  // the caller left them, into the one JSON string Go reads
+  // (bridge.DecodeSnapshots: [phoneNumber, initialObject, idempotencyKey]),
+  // and hands it to run(args, resolve, reject, signal).
   function startCallWith (run) {
     return function startCall (phoneNumber, initialObject, opts) {
-      const args = snapshot(phoneNumber, initialObject)
       const o = options(opts)
+      const args = JSON.stringify([leaf(phoneNumber), associatedObject(initialObject), o && o.key ? o.key : null])
       return new Promise(function (resolve, reject) {
         if (o && o.bad) return resolve(failure(3, 'invalid_args', o.bad))
-        whenGo(function () { run(args, o, resolve, reject) })
+        whenGo(function () { run(args, resolve, reject, o && o.signal) })
       })
     }
   }
@@ -346,9 +380,9 @@
   function desktop () {
     const hub = makeHub()
     const api = baseMembers(hub)
-    api.startCall = startCallWith(function (args, o, resolve, reject) {
-      withAbort(o && o.signal, resolve, reject, function (onToken, settle) {
-        callGo('startCall', [args, o && o.key ? o.key : null, onToken], settle)
+    api.startCall = startCallWith(function (args, resolve, reject, signal) {
+      withAbort(signal, resolve, reject, function (onToken, settle) {
+        callGo('startCall', [args], settle, onToken)
       }, function (token) { go.cancel(token) })
     })
     addMembers(adApi, api)
@@ -386,11 +420,13 @@
       ready (entries) {
         go = entries
         loader.isReady = true
-        hub.afterFlush = go.afterEmit
+        hub.take = go.takeEvents
+        hub.onListening = go.listening
+        go.listening(hub.listening())
         for (const thunk of waiting.splice(0, waiting.length)) thunk()
         document.dispatchEvent(new CustomEvent('adapi:ready'))
       },
-      emit: hub.emit,
+      wake: hub.wake,
       postPeer (id, origin, json) {
         const w = windows.get(id)
         if (w) w.postMessage(JSON.parse(json), origin)
@@ -518,9 +554,9 @@
       whenGo(function () { if (!broken) go.clientNew(id, key) })
 
       const api = baseMembers(hub)
-      api.startCall = startCallWith(function (args, o, resolve, reject) {
-        withAbort(o && o.signal, resolve, reject, function (onToken, settle) {
-          callGo('clientStartCall', [id, args, o && o.key ? o.key : null, onToken], settle)
+      api.startCall = startCallWith(function (args, resolve, reject, signal) {
+        withAbort(signal, resolve, reject, function (onToken, settle) {
+          callGo('clientStartCall', [id, args], settle, onToken)
         }, function (uid) { go.clientCancel(id, uid) })
       })
       api.injectMessageLogger = function (fn) {
