@@ -10,11 +10,13 @@ FUZZTIME ?= 5s
 
 .PHONY: build run test test-native test-types test-browser fuzz chromium clean bench
 
-## build: the wasm module, wasm_exec.js from this toolchain, precompressed copies
+## build: the wasm modules (the desktop's, and the smaller one CRM pages
+## load), wasm_exec.js from this toolchain, precompressed copies
 build:
 	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o web/adapi.wasm ./wasm
+	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -tags adapiclient -o web/adapi-client.wasm ./wasm
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" web/wasm_exec.js
-	$(GO) run ./cmd/precompress web/adapi.wasm web/wasm_exec.js web/adapi.js
+	$(GO) run ./cmd/precompress web/adapi.wasm web/adapi-client.wasm web/wasm_exec.js web/adapi.js
 
 ## run: build, then serve the demo and print its URL
 run: build
@@ -51,7 +53,7 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 clean:
-	rm -f web/adapi.wasm web/*.br web/*.gz web/adapi-config.json
+	rm -f web/adapi.wasm web/adapi-client.wasm web/*.br web/*.gz web/adapi-config.json
 
 ## bench: speed and footprint, beside a pure-JS reference and a Go no-op floor
 ## measured in the same run (prints a table, writes bench/results.json)

@@ -1,8 +1,7 @@
 package bridge
 
 import (
-	"crypto/rand"
-	"encoding/hex"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 )
@@ -121,11 +120,12 @@ func (m Message) Param(i int) Value {
 // ResponseType is the type of the answer to a request of type t.
 func ResponseType(t string) string { return t + responseSuffix }
 
-// NewUID makes a message uid: random hex, as Bright Pattern's client does.
+// NewUID makes a message uid: random hex, as Bright Pattern's client does
+// (Math.random().toString(16)). Uids only match answers to requests;
+// forging one gains nothing, so they need not be cryptographic (and
+// crypto/rand would add 44 KB brotli to the module).
 func NewUID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	return strconv.FormatUint(rand.Uint64(), 16)
 }
 
 // OperationResult is Bright Pattern's OperationResult<InitiateResult>.

@@ -2,8 +2,7 @@ package bridge
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"math/rand/v2"
 	"strconv"
 	"sync"
 	"time"
@@ -92,9 +91,9 @@ func NewSoftphone(clock Clock, emit func(Event)) *Softphone {
 	if emit == nil {
 		emit = func(Event) {}
 	}
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return &Softphone{clock: clock, emit: emit, prefix: hex.EncodeToString(b[:]), set: DefaultSettings()}
+	// A random prefix keeps ids unique across page loads.
+	prefix := strconv.FormatUint(uint64(rand.Uint32()), 16)
+	return &Softphone{clock: clock, emit: emit, prefix: prefix, set: DefaultSettings()}
 }
 
 // Settings returns the current settings.
@@ -152,8 +151,9 @@ func (p *Softphone) Interactions() []InteractionData {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := make([]InteractionData, len(p.calls))
+	now := p.clock.Now()
 	for i, c := range p.calls {
-		out[i] = p.snapshot(c)
+		out[i] = *snapshotAt(c, now)
 	}
 	return out
 }
@@ -315,7 +315,7 @@ func (p *Softphone) create(c Call) string {
 	d.CallParties = []CallParty{{ID: id + "-p1", Name: name, Phone: c.PhoneNumber}}
 	ia := &interaction{data: d, start: now}
 	p.calls = append(p.calls, ia)
-	p.emit(Event{Name: OnNewInteraction, Data: p.ptr(ia)})
+	p.emit(Event{Name: OnNewInteraction, Data: snapshotAt(ia, now)})
 	p.activate(id)
 	if delay := p.set.AnswerDelay; delay > 0 {
 		ia.stopAnswer = p.clock.AfterFunc(delay, func() { _ = p.Connect(id) })
@@ -355,18 +355,18 @@ func (p *Softphone) move(id string, to, from State) error {
 		return transitionError(id, cur, to)
 	}
 	ia.data.State = to
+	now := p.clock.Now() // once: in wasm, reading the clock is a call into JavaScript
 	if to == StateWrapUp {
 		if ia.stopAnswer != nil {
 			ia.stopAnswer()
 		}
-		end := p.clock.Now()
-		ia.data.EndTime = end.UnixMilli()
-		ia.data.Duration = end.Sub(ia.start).Milliseconds()
+		ia.data.EndTime = now.UnixMilli()
+		ia.data.Duration = now.Sub(ia.start).Milliseconds()
 	}
-	p.emit(Event{Name: OnInteractionStateChange, Data: p.ptr(ia)})
+	p.emit(Event{Name: OnInteractionStateChange, Data: snapshotAt(ia, now)})
 	if to == StateCompleted {
 		p.calls = append(p.calls[:i:i], p.calls[i+1:]...)
-		p.emit(Event{Name: OnInteractionRemoved, Data: p.ptr(ia)})
+		p.emit(Event{Name: OnInteractionRemoved, Data: snapshotAt(ia, now)})
 		if p.activeID == id {
 			next := ""
 			if n := len(p.calls); n > 0 {
@@ -400,17 +400,12 @@ func (p *Softphone) activate(id string) {
 	p.emit(ev)
 }
 
-// snapshot is the interaction's data now, with a live duration.
-func (p *Softphone) snapshot(ia *interaction) InteractionData {
+// snapshotAt is the interaction's data at now, with a live duration.
+func snapshotAt(ia *interaction, now time.Time) *InteractionData {
 	d := ia.data
 	if d.EndTime == 0 {
-		d.Duration = p.clock.Now().Sub(ia.start).Milliseconds()
+		d.Duration = now.Sub(ia.start).Milliseconds()
 	}
-	return d
-}
-
-func (p *Softphone) ptr(ia *interaction) *InteractionData {
-	d := p.snapshot(ia)
 	return &d
 }
 

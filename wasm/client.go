@@ -3,7 +3,6 @@
 package main
 
 import (
-	"encoding/json"
 	"sync"
 	"syscall/js"
 
@@ -41,11 +40,11 @@ func (c *clients) create(args []js.Value) any {
 	cl := bridge.NewClient(bridge.RealClock{}, key,
 		func(m bridge.OutMessage) { c.loader.Call("post", id, jsonString(m)) },
 		func(m bridge.Message) {
-			b, err := json.Marshal(m.Out().Params)
-			if err != nil || m.Params == nil {
-				b = []byte("[]")
+			params := m.Out().Params
+			if params == nil {
+				params = []any{}
 			}
-			c.loader.Call("emitTo", id, m.Type, string(b))
+			c.loader.Call("emitTo", id, m.Type, string(bridge.AppendJSON(nil, params)))
 		})
 	c.mu.Lock()
 	c.byID[id] = cl
@@ -79,18 +78,19 @@ func (c *clients) startCall(_ js.Value, args []js.Value) (ret any) {
 	return "p" + cl.StartCall(call, opts, s.done)
 }
 
-// receive is (id, JSON of a message from the desktop frame), already
-// checked by the loader to come from that frame at the desktop's origin.
+// receive is (id, the loader's snapshot of a message from the desktop
+// frame), already checked by the loader to come from that frame at the
+// desktop's origin.
 func (c *clients) receive(args []js.Value) any {
 	cl := c.get(args[0].Int())
 	if cl == nil {
 		return nil
 	}
-	var x any
-	if json.Unmarshal([]byte(args[1].String()), &x) != nil {
+	v, err := bridge.DecodeSnapshot([]byte(args[1].String()))
+	if err != nil {
 		return nil
 	}
-	if m, err := bridge.DecodeMessage(bridge.ValueOf(x)); err == nil {
+	if m, err := bridge.DecodeMessage(v); err == nil {
 		cl.Receive(m)
 	}
 	return nil

@@ -1,9 +1,9 @@
-//go:build js && wasm
+//go:build js && wasm && !adapiclient
 
 package main
 
 import (
-	"encoding/json"
+	"runtime"
 	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge"
@@ -34,6 +34,11 @@ func (d *desktop) control(_ js.Value, args []js.Value) (ret any) {
 		return jsonString(d.phone.Interactions())
 	case "peers":
 		return jsonString(d.end.Peers())
+	case "stats": // for make bench: the Go side's memory, after a collection
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return jsonString(map[string]any{"heapAlloc": int64(m.HeapAlloc), "heapSys": int64(m.HeapSys), "goroutines": runtime.NumGoroutine()})
 	case "update":
 		var pt bridge.SettingsPatch
 		if err := vert.ValueOf(arg).AssignTo(&pt); err != nil {
@@ -53,12 +58,4 @@ func (d *desktop) control(_ js.Value, args []js.Value) (ret any) {
 		s.done("", d.act(op, arg.String()))
 	}
 	return nil
-}
-
-func jsonString(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
 }

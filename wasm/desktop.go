@@ -1,10 +1,9 @@
-//go:build js && wasm
+//go:build js && wasm && !adapiclient
 
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"sync"
@@ -65,9 +64,9 @@ func runDesktop(loader js.Value) {
 		"listening":      guard("listening", d.setListening),
 		"cancel":         guard("cancel", d.cancel),
 	}
+	startPanel(d)
 	loader.Call("ready", entries)
 	js.Global().Set("adApiDesktop", loader.Call("wrapControl"))
-	startPanel(d)
 	if loader.Get("framed").Bool() && len(cfg.AllowedOrigins) > 0 {
 		origins := make([]any, len(cfg.AllowedOrigins))
 		for i, o := range cfg.AllowedOrigins {
@@ -93,8 +92,11 @@ func (n note) String() string {
 	return n.text
 }
 
+// noteEvent notes an event for the log, untimed: the panel stamps it when
+// it draws it, within a frame (reading the clock is a call into
+// JavaScript, and there are several events a call).
 func (d *desktop) noteEvent(e bridge.Event) {
-	d.addNote(note{at: time.Now(), ev: e})
+	d.addNote(note{ev: e})
 }
 
 // note adds a line to the panel's log.
@@ -120,8 +122,12 @@ func (d *desktop) takeNotes() []note {
 	return n
 }
 
-// changed asks the panel to redraw; many changes make one redraw.
+// changed asks the panel to redraw; many changes make one redraw. A page
+// without the panel has no redraw channel.
 func (d *desktop) changed() {
+	if d.redraw == nil {
+		return
+	}
 	select {
 	case d.redraw <- struct{}{}:
 	default:
@@ -181,21 +187,6 @@ func (d *desktop) outcome(call bridge.Call, id string, err error) {
 	}
 }
 
-// decodeStartCall reads the loader's snapshots of startCall's arguments
-// into a validated call and its idempotency key.
-func decodeStartCall(snapshots string) (bridge.Call, string, error) {
-	vs, err := bridge.DecodeSnapshots([]byte(snapshots))
-	if err != nil || len(vs) < 3 {
-		return bridge.Call{}, "", bridge.Errorf(bridge.InvalidArgs, "arguments could not be decoded")
-	}
-	call, err := bridge.ParseCall(vs[0], vs[1])
-	if err != nil {
-		return call, "", err
-	}
-	key, err := bridge.ParseIdempotencyKey(vs[2])
-	return call, key, err
-}
-
 // cancel is an AbortSignal firing: (token). A call not yet dialling is
 // dropped; one already dialling is not affected.
 func (d *desktop) cancel(args []js.Value) any {
@@ -208,8 +199,6 @@ func (d *desktop) cancel(args []js.Value) any {
 	}
 	return nil
 }
-
-var errAborted = bridge.Errorf(bridge.UnknownError, "aborted by the caller")
 
 func (d *desktop) refused(what string, err error) {
 	e := bridge.AsError(err)
@@ -229,20 +218,15 @@ func (d *desktop) emit(e bridge.Event) {
 	d.mu.Lock()
 	wake := false
 	if d.listening || d.end.HasPeers() {
-		b, err := json.Marshal([]any{e.Payload()})
-		if err != nil {
-			d.mu.Unlock()
-			panic(fmt.Sprintf("event %s: %v", e.Name, err)) // our own types: cannot happen
-		}
 		if len(d.events) == 0 {
 			d.events = append(d.events, '[')
 			wake = true
 		} else {
 			d.events = append(d.events, ',')
 		}
-		d.events = append(d.events, `["`+e.Name+`",`...)
-		d.events = append(d.events, b...)
-		d.events = append(d.events, ']')
+		d.events = append(d.events, `["`+e.Name+`",[`...)
+		d.events = bridge.AppendJSON(d.events, e.Payload())
+		d.events = append(d.events, "]]"...)
 		d.toPeer = append(d.toPeer, e)
 	}
 	d.mu.Unlock()
@@ -282,8 +266,8 @@ func (d *desktop) receive(args []js.Value) any {
 	if len(args) < 3 {
 		return nil
 	}
-	var v bridge.Value
-	if err := json.Unmarshal([]byte(args[2].String()), &v); err != nil {
+	v, err := bridge.DecodeSnapshot([]byte(args[2].String()))
+	if err != nil {
 		return nil
 	}
 	d.end.Receive(args[0].String(), bridge.PeerID(args[1].Int()), v)

@@ -10,9 +10,11 @@
 // The js.Funcs made here are made once, at start, and live as long as the
 // page: nothing is made per call, so nothing needs releasing per call.
 //
-// The loader picks the role: "desktop" (the agent desktop page: softphone,
-// panel, and the desktop end of the cross-frame protocol) or "client" (a
-// CRM page on another origin, talking to the desktop in its frame).
+// It is built twice: adapi.wasm for the agent desktop page (softphone,
+// panel, and the desktop end of the cross-frame protocol), and, with the
+// build tag adapiclient, adapi-client.wasm for a CRM page on another
+// origin, which only talks to the desktop in its frame and so carries no
+// softphone, panel or DOM code. The loader picks the module by its role.
 package main
 
 import (
@@ -25,11 +27,7 @@ func main() {
 		js.Global().Get("console").Call("error", "adApi: load the module with adapi.js")
 		return
 	}
-	if loader.Get("role").String() == "client" {
-		runClient(loader)
-	} else {
-		runDesktop(loader)
-	}
+	run(loader) // the role this build serves: role_desktop.go or role_client.go
 	register(loader)
 	select {} // serve the page until it goes away
 }

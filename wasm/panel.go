@@ -1,4 +1,4 @@
-//go:build js && wasm
+//go:build js && wasm && !adapiclient
 
 package main
 
@@ -50,10 +50,9 @@ func startPanel(d *desktop) {
 	doc := dom.GetWindow().Document().(dom.HTMLDocument)
 	root := doc.GetElementByID("agentDesktop")
 	if root == nil { // a page without the panel
-		go func() {
-			for range d.redraw {
-			}
-		}()
+		d.mu.Lock()
+		d.redraw = nil
+		d.mu.Unlock()
 		return
 	}
 	p := &panel{d: d, doc: doc, root: root, items: map[string]*item{}}
@@ -403,7 +402,11 @@ func clock(ms int64) string {
 }
 
 func (p *panel) drawLog() {
+	now := time.Now()
 	for _, l := range p.d.takeNotes() {
+		if l.at.IsZero() {
+			l.at = now
+		}
 		li := p.el("li", "")
 		if l.refused {
 			li.SetAttribute("class", "refused")

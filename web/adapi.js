@@ -466,6 +466,7 @@
           settings: () => get('settings'),
           interactions: () => get('interactions'),
           peers: () => get('peers'),
+          stats: () => get('stats'),
           update: patch => act('update', () => JSON.parse(JSON.stringify(patch === undefined ? {} : patch))),
           setDialpad: number => act('setDialpad', () => String(number)),
           dial: () => act('dial', () => null),
@@ -534,9 +535,7 @@
         frame,
         hub,
         receive (e) {
-          let data
-          try { data = JSON.stringify(e.data) } catch (_) { return }
-          if (typeof data !== 'string') return
+          const data = JSON.stringify(deep(e.data, MESSAGE_DEPTH))
           const m = e.data
           if (m && typeof m === 'object') {
             const type = String(m.type)
@@ -631,7 +630,8 @@
       const config = withConfig
         ? fetch(new URL('adapi-config.json', base), { cache: 'no-cache' }).then(r => (r.ok ? r.json() : {})).catch(() => ({}))
         : Promise.resolve({})
-      const module = fetch(new URL('adapi.wasm', base))
+      // A CRM page needs no softphone or panel: it loads the smaller module.
+      const module = fetch(new URL(role === 'client' ? 'adapi-client.wasm' : 'adapi.wasm', base))
       await loadScript(new URL('wasm_exec.js', base).href)
       const g = new globalThis.Go()
       const { instance } = await WebAssembly.instantiateStreaming(module, g.importObject)

@@ -1,0 +1,7 @@
+//go:build js && wasm && adapiclient
+
+package main
+
+import "syscall/js"
+
+func run(loader js.Value) { runClient(loader) }

@@ -1,0 +1,24 @@
+//go:build js && wasm
+
+package main
+
+import "github.com/adapi-go/adapi-go/bridge"
+
+// decodeStartCall reads the loader's snapshots of startCall's arguments
+// into a validated call and its idempotency key.
+func decodeStartCall(snapshots string) (bridge.Call, string, error) {
+	vs, err := bridge.DecodeSnapshots([]byte(snapshots))
+	if err != nil || len(vs) < 3 {
+		return bridge.Call{}, "", bridge.Errorf(bridge.InvalidArgs, "arguments could not be decoded")
+	}
+	call, err := bridge.ParseCall(vs[0], vs[1])
+	if err != nil {
+		return call, "", err
+	}
+	key, err := bridge.ParseIdempotencyKey(vs[2])
+	return call, key, err
+}
+
+var errAborted = bridge.Errorf(bridge.UnknownError, "aborted by the caller")
+
+func jsonString(v any) string { return string(bridge.AppendJSON(nil, v)) }
