@@ -63,40 +63,12 @@ func AppendJSON(b []byte, x any) []byte {
 		}
 		return append(b, ']')
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, k)
-			b = append(b, ':')
-			b = AppendJSON(b, x[k])
-		}
-		return append(b, '}')
+		return appendObject(b, x, AppendJSON)
 	case map[string]string:
 		if x == nil {
 			return append(b, "null"...)
 		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, k)
-			b = append(b, ':')
-			b = appendString(b, x[k])
-		}
-		return append(b, '}')
+		return appendObject(b, x, appendString)
 	case Value:
 		return AppendJSON(b, x.Any())
 	case OutMessage:
@@ -273,6 +245,25 @@ func (d *InteractionData) appendJSON(b []byte) []byte {
 	}
 	b = append(b, `,"duration":`...)
 	b = strconv.AppendInt(b, d.Duration, 10)
+	return append(b, '}')
+}
+
+// appendObject writes m with its keys sorted, as encoding/json does.
+func appendObject[V any](b []byte, m map[string]V, value func([]byte, V) []byte) []byte {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+		b = append(b, ':')
+		b = value(b, m[k])
+	}
 	return append(b, '}')
 }
 

@@ -27,6 +27,9 @@ func TestHostileInputMore(t *testing.T) {
 			'sealed':              ['100', Object.seal({id: '1', type: 'c'})],
 			'prototype keys':      ['100', polluting],
 			'null prototype':      ['100', Object.assign(Object.create(null), {id: 'n1', type: 'c'})],
+			// 400 KB of arguments: more than the loader's shared buffer, so
+			// they take the string path into Go.
+			'big but valid':       ['100', {id: 'b1', type: 'c', customFields: Object.fromEntries(Array.from({length: 100}, (_, i) => ['k' + i, 'x'.repeat(4000)]))}],
 			'class instance':      ['100', new (class { constructor () { this.id = 'k1'; this.type = 'c' } get displayName () { return 'Getter' } })()],
 			'options number':      ['100', undefined, 5],
 			'options getter':      ['100', undefined, {get idempotencyKey () { throw new Error('no key') }}],
@@ -57,6 +60,7 @@ func TestHostileInputMore(t *testing.T) {
 		"prototype keys":     "ok",
 		"null prototype":     "ok",
 		"class instance":     "ok",
+		"big but valid":      "ok",
 		"options number":     "3 options: want object, got number",
 		"options getter":     "3 options: could not be read: Error: no key",
 		"options bad signal": "3 options.signal: want AbortSignal, got object",

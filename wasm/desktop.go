@@ -31,6 +31,8 @@ type desktop struct {
 	bridge *bridge.Bridge
 	end    *bridge.DesktopEnd
 	redraw chan struct{} // the panel redraws when this fires
+	io     js.Value      // the loader's shared Uint8Array (startCallIO)
+	ioBuf  []byte        // its Go side; used only on the JavaScript thread
 
 	mu        sync.Mutex
 	notes     []note                          // for the panel's log, at most panelLogMax
@@ -56,8 +58,11 @@ func runDesktop(loader js.Value) {
 	d.end = bridge.NewDesktopEnd(d.bridge, cfg.AllowedOrigins, d.postPeer)
 	d.end.Note = d.note
 
+	d.io = loader.Get("io")
+	d.ioBuf = make([]byte, d.io.Length())
 	entries := map[string]any{
 		"startCall":      js.FuncOf(d.startCall),
+		"startCallIO":    js.FuncOf(d.startCallIO),
 		"control":        js.FuncOf(d.control),
 		"desktopReceive": guard("desktopReceive", d.receive),
 		"takeEvents":     guard("takeEvents", d.takeEvents),
@@ -175,6 +180,65 @@ func (d *desktop) startCall(_ js.Value, args []js.Value) (ret any) {
 		s.done(id, err)
 	}()
 	return "p" + strconv.Itoa(token)
+}
+
+// startCallIO is startCall with numbers only (see web/adapi.js, io): (n)
+// where the loader has written n bytes of snapshots into the shared
+// buffer. It returns the result's length in that buffer, or -token when
+// the call must wait (loader.settle(token, result) comes later), or the
+// result as a string if it does not fit.
+func (d *desktop) startCallIO(_ js.Value, args []js.Value) (ret any) {
+	defer recoverResult(&ret)
+	n := args[0].Int()
+	if n < 0 || n > len(d.ioBuf) {
+		return encodeResult("", bridge.Errorf(bridge.UnknownError, "startCall: bad call from the loader"))
+	}
+	js.CopyBytesToGo(d.ioBuf[:n], d.io)
+	call, key, err := decodeStartCallBytes(d.ioBuf[:n])
+	if err != nil {
+		d.refused("startCall", err)
+		return d.ioResult(encodeResult("", err))
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	id, err, wait := d.bridge.Start(ctx, key, call)
+	if wait == nil {
+		cancel(nil)
+		d.outcome(call, id, err)
+		return d.ioResult(encodeResult(id, err))
+	}
+	d.mu.Lock()
+	d.token++
+	token := d.token
+	d.cancels[token] = cancel
+	d.mu.Unlock()
+	go func() {
+		var id string
+		var err error
+		defer func() {
+			if r := recover(); r != nil {
+				err = bridge.Errorf(bridge.UnknownError, "the bridge failed: %s", fmtPanic(r))
+			}
+			d.loader.Call("settle", token, encodeResult(id, err))
+		}()
+		id, err = wait()
+		d.mu.Lock()
+		delete(d.cancels, token)
+		d.mu.Unlock()
+		cancel(nil)
+		d.outcome(call, id, err)
+	}()
+	return -token
+}
+
+// ioResult writes a result into the shared buffer and returns its length,
+// or returns the result itself when it does not fit.
+func (d *desktop) ioResult(r string) any {
+	if len(r) > len(d.ioBuf) {
+		return r
+	}
+	n := copy(d.ioBuf, r)
+	js.CopyBytesToJS(d.io, d.ioBuf[:n])
+	return n
 }
 
 // outcome notes what the panel's log should show of a startCall.

@@ -7,7 +7,11 @@ import "github.com/adapi-go/adapi-go/bridge"
 // decodeStartCall reads the loader's snapshots of startCall's arguments
 // into a validated call and its idempotency key.
 func decodeStartCall(snapshots string) (bridge.Call, string, error) {
-	vs, err := bridge.DecodeSnapshots([]byte(snapshots))
+	return decodeStartCallBytes([]byte(snapshots))
+}
+
+func decodeStartCallBytes(snapshots []byte) (bridge.Call, string, error) {
+	vs, err := bridge.DecodeSnapshots(snapshots)
 	if err != nil || len(vs) < 3 {
 		return bridge.Call{}, "", bridge.Errorf(bridge.InvalidArgs, "arguments could not be decoded")
 	}

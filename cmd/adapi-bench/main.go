@@ -62,6 +62,7 @@ type results struct {
 func main() {
 	quick := flag.Bool("quick", false, "fewer samples (a smoke run)")
 	out := flag.String("out", "bench/results.json", "where to write the figures")
+	only := flag.String("only", "", "run only these sections, comma-separated: calls, memory, ready, cross (sizes always)")
 	flag.Parse()
 	log.SetFlags(0)
 	root, _ := os.Getwd()
@@ -136,6 +137,7 @@ func main() {
 		r.Chromium = strings.TrimSpace(string(v))
 	}
 
+	want := func(section string) bool { return *only == "" || strings.Contains(","+*only+",", ","+section+",") }
 	batches, per := 200, 100
 	if *quick {
 		batches, per = 20, 20
@@ -147,6 +149,9 @@ func main() {
 	check(chromedp.Do(tab, chromedp.Navigate(deskURL+"/bench/bench.html")))
 	eval[bool](tab, `new Promise(r => __adApiLoader.isReady ? r(true) : document.addEventListener('adapi:ready', () => r(true))).then(() => __noopReady).then(() => adApiDesktop.update({answerDelayMs: 0})).then(() => true)`)
 	for _, obj := range []bool{false, true} {
+		if !want("calls") {
+			break
+		}
 		key := map[bool]string{false: "without object", true: "with object"}[obj]
 		r.Calls[key] = map[string]stat{}
 		for _, fn := range []string{"go", "js", "noop"} {
@@ -159,28 +164,33 @@ func main() {
 	if *quick {
 		n = 4000
 	}
-	log.Printf("memory over %d calls…", n)
-	heap := func() float64 {
-		u, err := chromedp.Run(tab, chromedp.Action[cdpruntime.GetHeapUsageResult](func(ctx context.Context, t *chromedp.Target) (cdpruntime.GetHeapUsageResult, error) {
-			if _, err := cdp.Call(ctx, t, heapprofiler.CollectGarbage, cdp.Empty{}); err != nil {
-				return cdpruntime.GetHeapUsageResult{}, err
-			}
-			return cdp.Call(ctx, t, cdpruntime.GetHeapUsage, cdp.Empty{})
-		}))
-		check(err)
-		return u.UsedSize
+	if !want("memory") {
+		n = 0
 	}
-	eval[int](tab, fmt.Sprintf(`__churn(%d)`, n/2))
-	h1, w1, g1 := heap(), float64(eval[int](tab, `__wasmBytes()`)), eval[map[string]float64](tab, `__goStats()`)
-	events := eval[int](tab, fmt.Sprintf(`__churn(%d)`, n/2))
-	h2, w2, g2 := heap(), float64(eval[int](tab, `__wasmBytes()`)), eval[map[string]float64](tab, `__goStats()`)
-	r.Memory = map[string]float64{"calls": float64(n), "events": float64(events), "js_heap_half": h1, "js_heap_end": h2, "wasm_half": w1, "wasm_end": w2,
-		"go_heap_half": g1["heapAlloc"], "go_heap_end": g2["heapAlloc"], "goroutines_half": g1["goroutines"], "goroutines_end": g2["goroutines"]}
+	if n > 0 {
+		log.Printf("memory over %d calls…", n)
+		heap := func() float64 {
+			u, err := chromedp.Run(tab, chromedp.Action[cdpruntime.GetHeapUsageResult](func(ctx context.Context, t *chromedp.Target) (cdpruntime.GetHeapUsageResult, error) {
+				if _, err := cdp.Call(ctx, t, heapprofiler.CollectGarbage, cdp.Empty{}); err != nil {
+					return cdpruntime.GetHeapUsageResult{}, err
+				}
+				return cdp.Call(ctx, t, cdpruntime.GetHeapUsage, cdp.Empty{})
+			}))
+			check(err)
+			return u.UsedSize
+		}
+		eval[int](tab, fmt.Sprintf(`__churn(%d)`, n/2))
+		h1, w1, g1 := heap(), float64(eval[int](tab, `__wasmBytes()`)), eval[map[string]float64](tab, `__goStats()`)
+		events := eval[int](tab, fmt.Sprintf(`__churn(%d)`, n/2))
+		h2, w2, g2 := heap(), float64(eval[int](tab, `__wasmBytes()`)), eval[map[string]float64](tab, `__goStats()`)
+		r.Memory = map[string]float64{"calls": float64(n), "events": float64(events), "js_heap_half": h1, "js_heap_end": h2, "wasm_half": w1, "wasm_end": w2,
+			"go_heap_half": g1["heapAlloc"], "go_heap_end": g2["heapAlloc"], "goroutines_half": g1["goroutines"], "goroutines_end": g2["goroutines"]}
+	}
 
 	// 3. Time to a usable adApi.startCall, cold, and a queued call.
 	log.Println("time to ready…")
 	var readies, queued []float64
-	for i := 0; i < 10; i++ {
+	for i := 0; i < 10 && want("ready"); i++ {
 		t := newTab(browser)
 		check(chromedp.Do(t, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
@@ -191,14 +201,18 @@ func main() {
 		queued = append(queued, q["ms"].(float64))
 		chromedp.Cancel(t)
 	}
-	r.ReadyMs, r.QueuedMs = median(readies), median(queued)
+	if len(readies) > 0 {
+		r.ReadyMs, r.QueuedMs = median(readies), median(queued)
+	}
 
 	// 5. Across origins: startCall beside a raw postMessage ping-pong.
-	log.Println("across origins…")
-	ct := newTab(browser)
-	check(chromedp.Do(ct, chromedp.Navigate(crmURL+"/")))
-	cross := eval[map[string]stat](ct, fmt.Sprintf(`new Promise(r => __adApiLoader.isReady ? r() : document.addEventListener('adapi:ready', r)).then(() => __crossFrame(%d, %d))`, batches/4, 10))
-	r.CrossCall, r.CrossPing = cross["startCall"], cross["ping"]
+	if want("cross") {
+		log.Println("across origins…")
+		ct := newTab(browser)
+		check(chromedp.Do(ct, chromedp.Navigate(crmURL+"/")))
+		cross := eval[map[string]stat](ct, fmt.Sprintf(`new Promise(r => __adApiLoader.isReady ? r() : document.addEventListener('adapi:ready', r)).then(() => __crossFrame(%d, %d))`, batches/4, 10))
+		r.CrossCall, r.CrossPing = cross["startCall"], cross["ping"]
+	}
 
 	printTable(r)
 	b, _ := json.MarshalIndent(r, "", "  ")
