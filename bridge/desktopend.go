@@ -142,6 +142,14 @@ func (d *DesktopEnd) startCall(peer PeerID, origin string, m Message) {
 	call.Origin = origin
 	ctx, cancel := context.WithCancelCause(context.Background())
 	inflight := origin + " " + m.UID
+	// Answer at once when the desktop can (the usual case): no goroutine,
+	// so the answer leaves in the same task as the request arrived.
+	id, err, wait := d.Bridge.Start(ctx, key, call)
+	if wait == nil {
+		cancel(nil)
+		d.finish(peer, origin, m, id, err)
+		return
+	}
 	d.mu.Lock()
 	d.calls[inflight] = cancel
 	d.mu.Unlock()
@@ -151,16 +159,20 @@ func (d *DesktopEnd) startCall(peer PeerID, origin string, m Message) {
 				d.answer(peer, origin, m, "", Errorf(UnknownError, "the bridge failed: %v", r))
 			}
 		}()
-		id, err := d.Bridge.PlaceOnce(ctx, key, call)
+		id, err := wait()
 		d.mu.Lock()
 		delete(d.calls, inflight)
 		d.mu.Unlock()
 		cancel(nil)
-		if err != nil {
-			d.note(true, "START_CALL from "+origin+": "+AsError(err).Message)
-		}
-		d.answer(peer, origin, m, id, err)
+		d.finish(peer, origin, m, id, err)
 	}()
+}
+
+func (d *DesktopEnd) finish(peer PeerID, origin string, m Message, id string, err error) {
+	if err != nil {
+		d.note(true, "START_CALL from "+origin+": "+AsError(err).Message)
+	}
+	d.answer(peer, origin, m, id, err)
 }
 
 func (d *DesktopEnd) answer(peer PeerID, origin string, m Message, id string, err error) {
