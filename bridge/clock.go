@@ -31,6 +31,7 @@ type FakeClock struct {
 	now    time.Time
 	seq    int
 	timers []*fakeTimer
+	added  chan struct{} // closed and replaced each time a timer is set
 }
 
 type fakeTimer struct {
@@ -40,7 +41,7 @@ type fakeTimer struct {
 }
 
 // NewFakeClock starts a FakeClock at t.
-func NewFakeClock(t time.Time) *FakeClock { return &FakeClock{now: t} }
+func NewFakeClock(t time.Time) *FakeClock { return &FakeClock{now: t, added: make(chan struct{})} }
 
 func (c *FakeClock) Now() time.Time {
 	c.mu.Lock()
@@ -54,6 +55,8 @@ func (c *FakeClock) AfterFunc(d time.Duration, f func()) func() bool {
 	c.seq++
 	t := &fakeTimer{at: c.now.Add(d), seq: c.seq, f: f}
 	c.timers = append(c.timers, t)
+	close(c.added)
+	c.added = make(chan struct{})
 	return func() bool {
 		c.mu.Lock()
 		defer c.mu.Unlock()
@@ -72,6 +75,22 @@ func (c *FakeClock) Pending() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.timers)
+}
+
+// WaitTimers blocks until at least n timers are pending: a goroutine under
+// test has reached the wait that set them. It wakes on each new timer;
+// nothing polls.
+func (c *FakeClock) WaitTimers(n int) {
+	for {
+		c.mu.Lock()
+		if len(c.timers) >= n {
+			c.mu.Unlock()
+			return
+		}
+		added := c.added
+		c.mu.Unlock()
+		<-added
+	}
 }
 
 // Advance moves the clock by d, firing every timer that falls due, in time
