@@ -161,3 +161,27 @@ func TestDeniedPrefixes(t *testing.T) {
 	evalJS[OperationResult](tb, `adApiDesktop.update({deferredDial: false})`)
 	evalJS[OperationResult](tb, `adApi.startCall('+1 415 555 0100')`).id(t)
 }
+
+// A page that never gives the event loop a turn never receives events
+// (they are a later task): the bridge holds at most 10,000 of them, drops
+// the rest and says so, instead of growing without bound.
+func TestEventsHeldForAPageThatNeverYieldsAreBounded(t *testing.T) {
+	tb := openDesktop(t)
+	got := evalJS[string](tb, `(async () => {
+		let seen = 0
+		adApi.on('ON_NEW_INTERACTION', () => seen++)
+		adApi.on('ON_ACTIVE_INTERACTION_SWITCHED', () => seen++)
+		for (let i = 0; i < 5100; i++) await adApi.startCall('100') // 10,200 events, no turn given
+		await new Promise(r => setTimeout(r, 0))
+		await new Promise(r => setTimeout(r, 0))
+		return String(seen)
+	})()`)
+	if got != "10000" {
+		t.Fatalf("handlers saw %s events, want the 10000 held", got)
+	}
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	if len(tb.consoleWarns) == 0 || !strings.Contains(tb.consoleWarns[0], "adApi: 200 events were dropped: the page did not yield") {
+		t.Fatalf("warnings %q", tb.consoleWarns)
+	}
+}

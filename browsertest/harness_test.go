@@ -158,6 +158,7 @@ type tab struct {
 	mu             sync.Mutex
 	exceptions     []string
 	consoleErrors  []string
+	consoleWarns   []string
 	dialogs        []string
 	expectConsoled bool // the test makes the page log errors on purpose
 }
@@ -207,7 +208,7 @@ func (tb *tab) listen(ev any) {
 		tb.exceptions = append(tb.exceptions, msg)
 		tb.mu.Unlock()
 	case *runtime.EventConsoleAPICalled:
-		if ev.Type != runtime.ConsoleAPICalledTypeError {
+		if ev.Type != runtime.ConsoleAPICalledTypeError && ev.Type != runtime.ConsoleAPICalledTypeWarning {
 			return
 		}
 		var parts []string
@@ -219,7 +220,11 @@ func (tb *tab) listen(ev any) {
 			}
 		}
 		tb.mu.Lock()
-		tb.consoleErrors = append(tb.consoleErrors, strings.Join(parts, " "))
+		if ev.Type == runtime.ConsoleAPICalledTypeWarning {
+			tb.consoleWarns = append(tb.consoleWarns, strings.Join(parts, " "))
+		} else {
+			tb.consoleErrors = append(tb.consoleErrors, strings.Join(parts, " "))
+		}
 		tb.mu.Unlock()
 	case *page.EventJavascriptDialogOpening:
 		tb.mu.Lock()

@@ -39,6 +39,7 @@ type desktop struct {
 	toPeer    []bridge.Event                  // events for other frames, sent after this task
 	events    []byte                          // JSON of the events not yet taken by the loader
 	listening bool                            // the page has handlers
+	dropped   int                             // events dropped since the last batch (maxPendingEvents)
 	cancels   map[int]context.CancelCauseFunc // calls in flight that an AbortSignal may drop
 	token     int
 }
@@ -281,7 +282,11 @@ func (d *desktop) emit(e bridge.Event) {
 	}
 	d.mu.Lock()
 	wake := false
-	if d.listening || d.end.HasPeers() {
+	if (d.listening || d.end.HasPeers()) && len(d.toPeer) >= maxPendingEvents {
+		// The page has not given the event loop a turn for this many
+		// events: drop rather than hold without bound, and say so.
+		d.dropped++
+	} else if d.listening || d.end.HasPeers() {
 		if len(d.events) == 0 {
 			d.events = append(d.events, '[')
 			wake = true
@@ -300,13 +305,22 @@ func (d *desktop) emit(e bridge.Event) {
 	d.noteEvent(e)
 }
 
+// maxPendingEvents bounds the events held for a page that does not give
+// the event loop a turn (they are delivered as a later task, so such a
+// page never receives them until it does).
+const maxPendingEvents = 10000
+
 // takeEvents is the loader's later task: the batch for the page's
 // handlers, as one JSON string; the same events go to other frames.
 func (d *desktop) takeEvents([]js.Value) any {
 	d.mu.Lock()
-	batch, evs := d.events, d.toPeer
-	d.events, d.toPeer = nil, nil
+	batch, evs, dropped := d.events, d.toPeer, d.dropped
+	d.events, d.toPeer, d.dropped = nil, nil, 0
 	d.mu.Unlock()
+	if dropped > 0 {
+		js.Global().Get("console").Call("warn", fmt.Sprintf("adApi: %d events were dropped: the page did not yield to the event loop for %d events, and events are delivered as a later task", dropped, maxPendingEvents))
+		d.note(true, fmt.Sprintf("%d events dropped: the page did not yield to the event loop", dropped))
+	}
 	for _, e := range evs {
 		d.end.Event(e)
 	}
