@@ -176,14 +176,12 @@ func (c *Client) Receive(m Message) {
 // Requests sent to the old document will never be answered: they settle
 // api_not_answer now and are not sent again. Queued ones go out.
 func (c *Client) hello(m Message) {
+	c.mu.Lock()
 	if ms := m.Param(0).Get("placementTimeoutMs"); ms.Type == TypeNumber {
 		if d, ok := parseMillis(ms.Str); ok {
-			c.mu.Lock()
 			c.wait = d
-			c.mu.Unlock()
 		}
 	}
-	c.mu.Lock()
 	var lost []*request
 	for uid, r := range c.sent {
 		lost = append(lost, r)

@@ -95,7 +95,7 @@ func (d *DesktopEnd) Receive(origin string, peer PeerID, data Value) {
 		cancel := d.calls[origin+" "+m.Param(0).Str]
 		d.mu.Unlock()
 		if cancel != nil {
-			cancel(errAborted)
+			cancel(ErrAborted)
 		}
 	default:
 		if !isResponse(m.Type) {
@@ -108,7 +108,8 @@ func isResponse(t string) bool {
 	return len(t) > len(responseSuffix) && t[len(t)-len(responseSuffix):] == responseSuffix
 }
 
-var errAborted = Errorf(UnknownError, "aborted by the caller")
+// ErrAborted is a call dropped at the caller's request (an AbortSignal).
+var ErrAborted = Errorf(UnknownError, "aborted by the caller")
 
 func (d *DesktopEnd) hi(peer PeerID, origin string) {
 	d.mu.Lock()

@@ -16,28 +16,11 @@ import (
 func DecodeSnapshots(b []byte) ([]Value, error) {
 	p := snapParser{b: b}
 	p.space()
-	if !p.eat('[') {
-		return nil, errSnapshot
+	out, err := p.values(0)
+	if err != nil {
+		return nil, err
 	}
-	var out []Value
-	p.space()
-	if p.eat(']') {
-		return out, p.end()
-	}
-	for {
-		v, err := p.value(0)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-		p.space()
-		if p.eat(']') {
-			return out, p.end()
-		}
-		if !p.eat(',') {
-			return nil, errSnapshot
-		}
-	}
+	return out, p.end()
 }
 
 var errSnapshot = errors.New("malformed snapshot")
@@ -135,46 +118,30 @@ func (p *snapParser) literal(s string) bool {
 }
 
 func (p *snapParser) strings() ([]string, error) {
-	if !p.eat('[') {
-		return nil, errSnapshot
-	}
-	var out []string
-	p.space()
-	if p.eat(']') {
-		return out, nil
-	}
-	for {
-		p.space()
-		s, err := p.str()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-		p.space()
-		if p.eat(']') {
-			return out, nil
-		}
-		if !p.eat(',') {
-			return nil, errSnapshot
-		}
-	}
+	return list(p, p.str)
 }
 
 func (p *snapParser) values(depth int) ([]Value, error) {
+	return list(p, func() (Value, error) { return p.value(depth) })
+}
+
+// list reads a JSON array, each element with elem.
+func list[T any](p *snapParser, elem func() (T, error)) ([]T, error) {
 	if !p.eat('[') {
 		return nil, errSnapshot
 	}
-	var out []Value
+	var out []T
 	p.space()
 	if p.eat(']') {
 		return out, nil
 	}
 	for {
-		v, err := p.value(depth)
+		p.space()
+		e, err := elem()
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, v)
+		out = append(out, e)
 		p.space()
 		if p.eat(']') {
 			return out, nil
