@@ -66,7 +66,7 @@ func (c *clients) startCall(_ js.Value, args []js.Value) (ret any) {
 	if cl == nil {
 		return encodeResult("", bridge.Errorf(bridge.UnknownError, "no such adApi instance"))
 	}
-	call, key, err := decodeStartCall(args[1].String())
+	call, key, err := decodeStartCall([]byte(args[1].String()))
 	if err != nil {
 		return encodeResult("", err)
 	}
@@ -105,7 +105,7 @@ func (c *clients) frameLoaded(args []js.Value) any {
 
 func (c *clients) cancel(args []js.Value) any {
 	if cl := c.get(args[0].Int()); cl != nil {
-		cl.Cancel(args[1].String(), errAborted)
+		cl.Cancel(args[1].String(), bridge.ErrAborted)
 	}
 	return nil
 }

@@ -140,54 +140,23 @@ func (d *desktop) changed() {
 	}
 }
 
-// startCall is the entry behind adApi.startCall: (snapshots, settle), the
-// snapshots being one JSON string from the loader: [phoneNumber,
-// initialObject, idempotencyKey or null]. One crossing in, one string out:
-// the result itself when the desktop answers at once (bad arguments, the
-// agent's state, the dial policy, a healthy phone), or "p<token>" when it
-// must wait (a slow phone), and then settle gets the result later from a
-// goroutine. The token is what cancel takes, for an AbortSignal.
+// startCall and startCallIO are the entries behind adApi.startCall; they
+// differ only in how the loader's snapshots cross (see begin). startCall
+// takes them as one string, for arguments too big for the shared buffer;
+// it returns the result string, or -token when the call must wait.
 func (d *desktop) startCall(_ js.Value, args []js.Value) (ret any) {
 	defer recoverResult(&ret)
-	if len(args) < 2 {
-		return encodeResult("", bridge.Errorf(bridge.UnknownError, "startCall: bad call from the loader"))
+	r, token := d.begin([]byte(args[0].String()))
+	if token != 0 {
+		return -token
 	}
-	call, key, err := decodeStartCall(args[0].String())
-	if err != nil {
-		d.refused("startCall", err)
-		return encodeResult("", err)
-	}
-	ctx, cancel := context.WithCancelCause(context.Background())
-	id, err, wait := d.bridge.Start(ctx, key, call)
-	if wait == nil {
-		cancel(nil)
-		d.outcome(call, id, err)
-		return encodeResult(id, err)
-	}
-	d.mu.Lock()
-	d.token++
-	token := d.token
-	d.cancels[token] = cancel
-	d.mu.Unlock()
-	s := settler(args[1])
-	go func() {
-		defer s.recoverInto()
-		id, err := wait()
-		d.mu.Lock()
-		delete(d.cancels, token)
-		d.mu.Unlock()
-		cancel(nil)
-		d.outcome(call, id, err)
-		s.done(id, err)
-	}()
-	return "p" + strconv.Itoa(token)
+	return r
 }
 
-// startCallIO is startCall with numbers only (see web/adapi.js, io): (n)
-// where the loader has written n bytes of snapshots into the shared
-// buffer. It returns the result's length in that buffer, or -token when
-// the call must wait (loader.settle(token, result) comes later), or the
-// result as a string if it does not fit.
+// startCallIO crosses with numbers only (see web/adapi.js, io): (n) where
+// the loader has written n bytes of snapshots into the shared buffer. It
+// returns the result's length in that buffer, or -token when the call must
+// wait, or the result as a string if it does not fit.
 func (d *desktop) startCallIO(_ js.Value, args []js.Value) (ret any) {
 	defer recoverResult(&ret)
 	n := args[0].Int()
@@ -195,21 +164,35 @@ func (d *desktop) startCallIO(_ js.Value, args []js.Value) (ret any) {
 		return encodeResult("", bridge.Errorf(bridge.UnknownError, "startCall: bad call from the loader"))
 	}
 	js.CopyBytesToGo(d.ioBuf[:n], d.io)
-	call, key, err := decodeStartCallBytes(d.ioBuf[:n])
+	r, token := d.begin(d.ioBuf[:n])
+	if token != 0 {
+		return -token
+	}
+	return d.ioResult(r)
+}
+
+// begin validates and starts a call from the loader's snapshots:
+// [phoneNumber, initialObject, idempotencyKey or null]. When the desktop
+// answers at once (bad arguments, the agent's state, the dial policy, a
+// healthy phone) it returns the result (wasm/settle.go) and token 0.
+// Otherwise (a slow phone) it returns a token, which cancel takes for an
+// AbortSignal, and loader.settle(token, result) follows from a goroutine.
+func (d *desktop) begin(snapshots []byte) (result string, token int) {
+	call, key, err := decodeStartCall(snapshots)
 	if err != nil {
 		d.refused("startCall", err)
-		return d.ioResult(encodeResult("", err))
+		return encodeResult("", err), 0
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	id, err, wait := d.bridge.Start(ctx, key, call)
 	if wait == nil {
 		cancel(nil)
 		d.outcome(call, id, err)
-		return d.ioResult(encodeResult(id, err))
+		return encodeResult(id, err), 0
 	}
 	d.mu.Lock()
 	d.token++
-	token := d.token
+	token = d.token
 	d.cancels[token] = cancel
 	d.mu.Unlock()
 	go func() {
@@ -228,7 +211,7 @@ func (d *desktop) startCallIO(_ js.Value, args []js.Value) (ret any) {
 		cancel(nil)
 		d.outcome(call, id, err)
 	}()
-	return -token
+	return "", token
 }
 
 // ioResult writes a result into the shared buffer and returns its length,
@@ -260,7 +243,7 @@ func (d *desktop) cancel(args []js.Value) any {
 	c := d.cancels[token]
 	d.mu.Unlock()
 	if c != nil {
-		c(errAborted)
+		c(bridge.ErrAborted)
 	}
 	return nil
 }

@@ -16,8 +16,12 @@ import (
 //
 //	"s<id>"                   success; "s" alone is success with id null
 //	"e<code>:<name>:<message>" failure
-//	"p<token>"                pending: settle will be called later, and the
-//	                          token lets an AbortSignal drop the call
+//	"p<uid>"                  pending (the CRM page's calls): settle will be
+//	                          called later, and the uid lets an AbortSignal
+//	                          drop the call
+//
+// The desktop's startCall entries return a pending call as a negative
+// number instead, -token (wasm/desktop.go, begin).
 //
 // One string instead of an object: building an object from Go costs a
 // crossing per property.

@@ -6,11 +6,7 @@ import "github.com/adapi-go/adapi-go/bridge"
 
 // decodeStartCall reads the loader's snapshots of startCall's arguments
 // into a validated call and its idempotency key.
-func decodeStartCall(snapshots string) (bridge.Call, string, error) {
-	return decodeStartCallBytes([]byte(snapshots))
-}
-
-func decodeStartCallBytes(snapshots []byte) (bridge.Call, string, error) {
+func decodeStartCall(snapshots []byte) (bridge.Call, string, error) {
 	vs, err := bridge.DecodeSnapshots(snapshots)
 	if err != nil || len(vs) < 3 {
 		return bridge.Call{}, "", bridge.Errorf(bridge.InvalidArgs, "arguments could not be decoded")
@@ -22,7 +18,5 @@ func decodeStartCallBytes(snapshots []byte) (bridge.Call, string, error) {
 	key, err := bridge.ParseIdempotencyKey(vs[2])
 	return call, key, err
 }
-
-var errAborted = bridge.Errorf(bridge.UnknownError, "aborted by the caller")
 
 func jsonString(v any) string { return string(bridge.AppendJSON(nil, v)) }

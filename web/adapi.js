@@ -98,20 +98,24 @@
     try { v = o[k] } catch (e) { return thrown(e) }
     return leaf(v)
   }
+  // entries copies an object's own enumerable properties, at most max of
+  // them (l says how many there were), each value by value(o, key).
+  function entries (o, max, value) {
+    const keys = Object.keys(o)
+    const n = Math.min(keys.length, max)
+    const k = new Array(n)
+    const v = new Array(n)
+    for (let i = 0; i < n; i++) {
+      k[i] = keys[i].length > STRING_COPY ? keys[i].slice(0, STRING_COPY) : keys[i]
+      v[i] = value(o, keys[i])
+    }
+    return { t: 'object', l: keys.length, k, v }
+  }
   function customFields (o) {
     let cf
     try { cf = o.customFields } catch (e) { return thrown(e) }
     try {
-      if (typeOf(cf) !== 'object') return leaf(cf)
-      const keys = Object.keys(cf)
-      const n = Math.min(keys.length, FIELDS_COPY)
-      const k = new Array(n)
-      const v = new Array(n)
-      for (let i = 0; i < n; i++) {
-        k[i] = keys[i].length > STRING_COPY ? keys[i].slice(0, STRING_COPY) : keys[i]
-        v[i] = read(cf, keys[i])
-      }
-      return { t: 'object', l: keys.length, k, v }
+      return typeOf(cf) === 'object' ? entries(cf, FIELDS_COPY, read) : leaf(cf)
     } catch (e) {
       return thrown(e)
     }
@@ -129,10 +133,6 @@
       return thrown(e)
     }
   }
-  // snapshot copies startCall's arguments; it never throws.
-  function snapshot (phoneNumber, initialObject) {
-    return { p: leaf(phoneNumber), o: associatedObject(initialObject) }
-  }
   // deep copies a received message, within bounds; it never throws.
   // Structured-clone data has no getters or Proxies, but may be anything
   // else: deep, wide, BigInt, Map, cyclic.
@@ -146,15 +146,7 @@
         return { t, l: v.length, v: items }
       }
       if (t !== 'object' || depth <= 0) return leaf(v)
-      const keys = Object.keys(v)
-      const n = Math.min(keys.length, MESSAGE_KEYS)
-      const k = new Array(n)
-      const items = new Array(n)
-      for (let i = 0; i < n; i++) {
-        k[i] = keys[i].length > STRING_COPY ? keys[i].slice(0, STRING_COPY) : keys[i]
-        items[i] = deep(v[keys[i]], depth - 1)
-      }
-      return { t, l: keys.length, k, v: items }
+      return entries(v, MESSAGE_KEYS, (o, key) => deep(o[key], depth - 1))
     } catch (e) {
       return thrown(e)
     }
@@ -398,13 +390,15 @@
         settle(r)
       }
     }
+    // Go returns the result (a string, or its length in io), or -token for
+    // a call that must wait: loader.settle(token, result) comes later.
     api.startCall = startCallWith(function (args, resolve, reject, signal) {
       withAbort(signal, resolve, reject, function (onToken, settle) {
+        if (broken) return settle(failure(99, 'unknown_error', broken))
         const w = encoder.encodeInto(args, io)
-        if (broken || w.read < args.length) return callGo('startCall', [args], settle, onToken)
         let r
         try {
-          r = go.startCallIO(w.written)
+          r = w.read < args.length ? go.startCall(args) : go.startCallIO(w.written)
         } catch (e) {
           return settle(failure(99, 'unknown_error', 'adApi: the bridge failed: ' + thrown(e).s))
         }
