@@ -11,20 +11,44 @@ FUZZTIME ?= 5s
 # a duration, a worker still busy when it runs out fails the run with
 # "context deadline exceeded" on a slow machine (seen in CI here).
 FUZZTEST ?= 20000x
+WASM := web/adapi.wasm web/adapi-client.wasm
+PRECOMPRESSED := $(foreach f,adapi.wasm adapi-client.wasm wasm_exec.js adapi.js,web/$(f).br web/$(f).gz)
 
 .PHONY: build run test test-native test-types test-browser fuzz chromium clean bench
 
 ## build: the wasm modules (the desktop's, and the smaller one CRM pages
-## load), wasm_exec.js from this toolchain, precompressed copies
-build:
-	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o web/adapi.wasm ./wasm
-	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -tags adapiclient -o web/adapi-client.wasm ./wasm
-	cp "$(GOROOT)/lib/wasm/wasm_exec.js" web/wasm_exec.js
-	$(GO) run ./cmd/precompress web/adapi.wasm web/adapi-client.wasm web/wasm_exec.js web/adapi.js
+## load), wasm_exec.js from this toolchain, precompressed copies. Each is a
+## file target with its real inputs, so with nothing changed nothing is
+## rebuilt or recompressed (make run starts in about a second).
+build: $(WASM) web/wasm_exec.js $(PRECOMPRESSED)
+
+# What the modules are built from: every Go file of the packages the glue
+# can import (all but the servers, tools, bench and tests), go.mod, go.sum
+# and the toolchain.
+WASM_SRC := $(shell find . \( -path ./.git -o -path ./.tools -o -path ./web -o -path ./bench -o -path ./browsertest -o -path ./cmd -o -path ./server -o -path ./typescheck \) -prune -o -type f -name '*.go' ! -name '*_test.go' -print)
+SERVE_SRC := $(shell find . \( -path ./.git -o -path ./.tools -o -path ./web -o -path ./bench -o -path ./browsertest -o -path ./wasm -o -path ./cmd/adapi-bench \) -prune -o -type f -name '*.go' ! -name '*_test.go' -print)
+GODEPS := go.mod go.sum $(GOROOT)/VERSION
+
+web/adapi.wasm: $(WASM_SRC) $(GODEPS)
+	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o $@ ./wasm
+web/adapi-client.wasm: $(WASM_SRC) $(GODEPS)
+	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -tags adapiclient -o $@ ./wasm
+# Copied from the toolchain on every build, but only written (and so only
+# recompressed) when it differs.
+web/wasm_exec.js: FORCE
+	@cmp -s "$(GOROOT)/lib/wasm/wasm_exec.js" $@ || { echo cp "$(GOROOT)/lib/wasm/wasm_exec.js" $@; cp "$(GOROOT)/lib/wasm/wasm_exec.js" $@; }
+# One rule writes both copies (a grouped pattern rule: safe with make -j).
+web/%.br web/%.gz: web/% bin/precompress
+	bin/precompress $<
+bin/precompress: cmd/precompress/main.go $(GODEPS)
+	$(GO) build -o $@ ./cmd/precompress
+bin/adapi-serve: $(SERVE_SRC) $(GODEPS)
+	$(GO) build -o $@ ./cmd/adapi-serve
+FORCE:
 
 ## run: build, then serve the demo and print its URL
-run: build
-	$(GO) run ./cmd/adapi-serve -addr $(ADDR) -allow "$(ALLOW)"
+run: build bin/adapi-serve
+	bin/adapi-serve -addr $(ADDR) -allow "$(ALLOW)"
 
 TSC_VERSION := 5.9.3
 
@@ -37,7 +61,8 @@ test-native:
 	$(GO) test -race -count=1 ./bridge/... ./server/...
 	$(MAKE) fuzz FUZZTIME=$(FUZZTEST)
 
-test-browser:
+# The browser tests serve what make build wrote: with make -j they wait for it.
+test-browser: chromium build
 	$(GO) test -count=1 -v ./browsertest/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)' ; exit $${PIPESTATUS[0]}
 
 ## test-types: compile a small TypeScript widget against web/adapi.d.ts
@@ -57,7 +82,7 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 clean:
-	rm -f web/adapi.wasm web/adapi-client.wasm web/*.br web/*.gz web/adapi-config.json
+	rm -f web/adapi.wasm web/adapi-client.wasm web/*.br web/*.gz web/adapi-config.json bin/precompress bin/adapi-serve
 
 ## bench: speed and footprint, beside a pure-JS reference and a Go no-op floor
 ## measured in the same run (prints a table, writes bench/results.json)

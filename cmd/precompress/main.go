@@ -40,9 +40,20 @@ func compress(name string) error {
 			return err
 		}
 	}
-	if err := os.WriteFile(name+".br", br.Bytes(), 0o644); err != nil {
+	if err := writeFile(name+".br", br.Bytes()); err != nil {
 		return err
 	}
 	fmt.Printf("%-22s raw %8d  gzip %8d  brotli %8d\n", name, len(raw), gz.Len(), br.Len())
-	return os.WriteFile(name+".gz", gz.Bytes(), 0o644)
+	return writeFile(name+".gz", gz.Bytes())
+}
+
+// writeFile writes through a temporary file and a rename, so that a build
+// stopped half-way never leaves a truncated copy newer than its source
+// (the server would send it).
+func writeFile(name string, b []byte) error {
+	tmp := name + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
 }
