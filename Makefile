@@ -14,7 +14,7 @@ FUZZTEST ?= 20000x
 WASM := web/adapi.wasm web/adapi-client.wasm
 PRECOMPRESSED := $(foreach f,adapi.wasm adapi-client.wasm wasm_exec.js adapi.js,web/$(f).br web/$(f).gz)
 
-.PHONY: build run test test-native test-types test-browser fuzz chromium clean bench
+.PHONY: build run test test-native test-types test-browser fuzz chromium kamailio clean bench
 
 ## build: the wasm modules (the desktop's, and the smaller one CRM pages
 ## load), wasm_exec.js from this toolchain, precompressed copies. Each is a
@@ -53,12 +53,12 @@ run: build bin/adapi-serve
 TSC_VERSION := 5.9.3
 
 ## test: everything: vet, native tests with -race, short fuzzing, the types, the browser
-test: chromium build test-native test-types test-browser
+test: chromium kamailio build test-native test-types test-browser
 
 test-native:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm
-	$(GO) test -race -count=1 ./bridge/... ./server/...
+	$(GO) test -race -count=1 ./bridge/... ./server/... ./testbed/...
 	$(MAKE) fuzz FUZZTIME=$(FUZZTEST)
 
 # The browser tests serve what make build wrote: with make -j they wait for it.
@@ -80,6 +80,10 @@ fuzz:
 ## chromium: the browser the tests drive, installed when missing
 chromium:
 	@command -v chromium >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+## kamailio: the SIP server of the test bed (testbed/), installed when missing
+kamailio:
+	@test -x /usr/sbin/kamailio && dpkg -s kamailio-websocket-modules >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y kamailio kamailio-websocket-modules; }
 
 clean:
 	rm -f web/adapi.wasm web/adapi-client.wasm web/*.br web/*.gz web/adapi-config.json bin/precompress bin/adapi-serve

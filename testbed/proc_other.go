@@ -1,0 +1,9 @@
+//go:build !linux
+
+package testbed
+
+import "syscall"
+
+func procAttr() *syscall.SysProcAttr { return nil }
+
+func killGroup(pid int) {}

@@ -1,0 +1,247 @@
+package testbed
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/adapi-go/adapi-go/testbed/farend"
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+	"github.com/pion/webrtc/v4"
+	"github.com/pion/webrtc/v4/pkg/media"
+)
+
+// The test bed as a browser agent sees it, with sipgo as the agent over a
+// native WebSocket: register (digest), call the far end through Kamailio
+// with real DTLS-SRTP audio both ways, hang up; busy and refused calls;
+// wrong password.
+func TestBed(t *testing.T) {
+	if _, err := os.Stat(Kamailio); err != nil {
+		t.Skip("kamailio not installed (make test installs it)")
+	}
+	bed, err := Start(Options{FarEnd: farend.Config{AnswerDelay: 100 * time.Millisecond, HangupAfter: time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		bed.Close()
+		if t.Failed() {
+			t.Logf("kamailio log:\n%s", bed.Log())
+		}
+	})
+	wsAddr := strings.TrimSuffix(strings.TrimPrefix(bed.WSURL, "ws://"), "/ws")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	ua, err := sipgo.NewUA(sipgo.WithUserAgent("agent"), sipgo.WithUserAgentHostname("127.0.0.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ua.Close()
+	client, err := sipgo.NewClient(ua, sipgo.WithClientHostname("127.0.0.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sipgo.NewServer(ua)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In-dialog requests from the far end (its BYE) come back over our
+	// WebSocket.
+	byes := make(chan *sip.Request, 4)
+	srv.OnBye(func(req *sip.Request, tx sip.ServerTransaction) {
+		tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
+		byes <- req
+	})
+
+	register := func(user, password string) *sip.Response {
+		t.Helper()
+		req := sip.NewRequest(sip.REGISTER, sip.Uri{Scheme: "sip", Host: bed.Domain})
+		req.SetDestination(wsAddr)
+		req.SetTransport("WS")
+		req.AppendHeader(&sip.FromHeader{Address: sip.Uri{Scheme: "sip", User: user, Host: bed.Domain}, Params: sip.NewParams()})
+		req.From().Params.Add("tag", sip.GenerateTagN(8))
+		req.AppendHeader(&sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: user, Host: bed.Domain}, Params: sip.NewParams()})
+		req.AppendHeader(sip.NewHeader("Contact", "<sip:"+user+"@abcdef.invalid;transport=ws>"))
+		req.AppendHeader(sip.NewHeader("Expires", "300"))
+		res, err := client.Do(ctx, req, sipgo.ClientRequestRegisterBuild)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != 401 {
+			t.Fatalf("REGISTER without credentials: %d %s, want 401", res.StatusCode, res.Reason)
+		}
+		res, err = client.DoDigestAuth(ctx, req, res, sipgo.DigestAuth{Username: user, Password: password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := register("agent", "wrong"); res.StatusCode != 401 && res.StatusCode != 403 {
+		t.Fatalf("REGISTER, wrong password: %d %s, want 401 or 403", res.StatusCode, res.Reason)
+	}
+	if res := register("agent", bed.Passwords["agent"]); res.StatusCode != 200 {
+		t.Fatalf("REGISTER: %d %s, want 200", res.StatusCode, res.Reason)
+	}
+
+	udp, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, mux, err := farend.LoopbackAPI(udp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mux.Close()
+
+	dua := sipgo.DialogUA{Client: client, ContactHDR: sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: "agent", Host: "abcdef.invalid", UriParams: sip.NewParams()}}}
+	dua.ContactHDR.Address.UriParams.Add("transport", "ws")
+	// call places a call to number and returns its dialog (nil and the
+	// final response when it failed) and the count of RTP packets the
+	// agent received.
+	call := func(number string) (*sipgo.DialogClientSession, *webrtc.PeerConnection, *atomic.Int64, error) {
+		t.Helper()
+		pc, err := api.NewPeerConnection(webrtc.Configuration{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		track, err := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", "agent")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pc.AddTrack(track); err != nil {
+			t.Fatal(err)
+		}
+		var received atomic.Int64
+		pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+			for {
+				if _, _, err := tr.ReadRTP(); err != nil {
+					return
+				}
+				received.Add(1)
+			}
+		})
+		offer, err := pc.CreateOffer(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gathered := webrtc.GatheringCompletePromise(pc)
+		if err := pc.SetLocalDescription(offer); err != nil {
+			t.Fatal(err)
+		}
+		<-gathered
+		req := sip.NewRequest(sip.INVITE, sip.Uri{Scheme: "sip", User: number, Host: bed.Domain})
+		req.SetDestination(wsAddr)
+		req.SetTransport("WS")
+		req.SetBody([]byte(pc.LocalDescription().SDP))
+		req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+		req.AppendHeader(&sip.FromHeader{Address: sip.Uri{Scheme: "sip", User: "agent", Host: bed.Domain}, Params: sip.NewParams()})
+		req.From().Params.Add("tag", sip.GenerateTagN(8))
+		dlg, err := dua.WriteInvite(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := dlg.WaitAnswer(ctx, sipgo.AnswerOptions{Username: "agent", Password: bed.Passwords["agent"]}); err != nil {
+			pc.Close()
+			return nil, nil, nil, err
+		}
+		if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: string(dlg.InviteResponse.Body())}); err != nil {
+			t.Fatal(err)
+		}
+		if err := dlg.Ack(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// 20 ms of Opus silence at a time, as a microphone would send.
+		go func() {
+			tick := time.NewTicker(20 * time.Millisecond)
+			defer tick.Stop()
+			for range tick.C {
+				if pc.ConnectionState() == webrtc.PeerConnectionStateClosed {
+					return
+				}
+				track.WriteSample(media.Sample{Data: []byte{0xf8, 0xff, 0xfe}, Duration: 20 * time.Millisecond})
+			}
+		}()
+		return dlg, pc, &received, nil
+	}
+	// waitCall waits until the far end's call n satisfies ok.
+	waitCall := func(n int, what string, ok func(farend.Call) bool) farend.Call {
+		t.Helper()
+		for {
+			calls, version := bed.FarEnd.Calls()
+			if len(calls) >= n && ok(calls[n-1]) {
+				return calls[n-1]
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("far end's call %d: never %s; calls: %+v", n, what, calls)
+			}
+			bed.FarEnd.WaitChange(ctx, version)
+		}
+	}
+
+	// 1. The echo number: audio both ways, the agent hangs up.
+	dlg, pc, received, err := call(farend.Echo)
+	if err != nil {
+		t.Fatalf("call %s: %v", farend.Echo, err)
+	}
+	c := waitCall(1, "received 25 RTP packets", func(c farend.Call) bool { return c.RTPReceived >= 25 && c.RTPSent >= 25 })
+	if c.Number != farend.Echo || c.Direction != "inbound" || c.State != "answered" || len(c.Directions) != 1 || c.Directions[0] != "sendrecv" {
+		t.Errorf("far end saw %+v", c)
+	}
+	for received.Load() < 20 && ctx.Err() == nil {
+		// The echo arrives as the far end counts it sent; the far end's
+		// counter is the event, this is the last few packets in flight.
+		waitCall(1, "sent more", func(x farend.Call) bool { return x.RTPSent > c.RTPSent })
+		c, _ = lastCall(bed)
+	}
+	if received.Load() < 20 {
+		t.Errorf("agent received %d RTP packets from the echo, want at least 20", received.Load())
+	}
+	if err := dlg.Bye(ctx); err != nil {
+		t.Fatalf("BYE: %v", err)
+	}
+	pc.Close()
+	waitCall(1, "ended by the agent", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "agent" })
+
+	// 2. Busy and rejected: the far end's status reaches the agent.
+	for i, want := range []struct {
+		number string
+		status int
+	}{{farend.Busy, 486}, {farend.Reject, 603}, {"+15559999", 404}} {
+		_, _, _, err := call(want.number)
+		var de *sipgo.ErrDialogResponse
+		if !errors.As(err, &de) || de.Res.StatusCode != want.status {
+			t.Errorf("call %s: %v, want %d", want.number, err, want.status)
+		}
+		waitCall(2+i, "ended", func(c farend.Call) bool { return c.State == "ended" && c.Status == want.status })
+	}
+
+	// 3. The far end hangs up: its BYE reaches the agent over the
+	// WebSocket (record-routed, the alias of the agent's connection).
+	dlg, pc, _, err = call(farend.HangUp)
+	if err != nil {
+		t.Fatalf("call %s: %v", farend.HangUp, err)
+	}
+	select {
+	case bye := <-byes:
+		if bye.CallID().Value() != dlg.InviteRequest.CallID().Value() {
+			t.Errorf("BYE for another call: %s", bye.CallID().Value())
+		}
+	case <-ctx.Done():
+		t.Fatal("the far end's BYE never reached the agent")
+	}
+	pc.Close()
+	waitCall(5, "ended by the far end", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "far end" })
+	_ = srv
+}
+
+func lastCall(b *Bed) (farend.Call, int) {
+	calls, v := b.FarEnd.Calls()
+	return calls[len(calls)-1], v
+}
