@@ -31,10 +31,12 @@ const (
 
 // Call is a validated request to place a call.
 type Call struct {
-	PhoneNumber string            // normalised (NormalizePhone)
+	PhoneNumber string            // normalised (NormalizePhone); the Bridge makes it canonical (DialPlan)
 	Object      *AssociatedObject // nil: none
 	Origin      string            // the origin that asked; "" is the desktop page itself
 	Origination Origination
+
+	notCanonical string // why PhoneNumber could not be made canonical ("" when it is)
 }
 
 // ParseCall validates startCall's two documented arguments.
@@ -74,6 +76,7 @@ type Bridge struct {
 	Desktop          Desktop
 	Clock            Clock         // nil: RealClock
 	PlacementTimeout time.Duration // 0: DefaultPlacementTimeout
+	Plan             DialPlan      // how numbers become canonical; the zero value knows no country
 	Policy           DialPolicy    // the zero value allows every number
 
 	once  sync.Once
@@ -169,7 +172,24 @@ func (b *Bridge) Start(ctx context.Context, key string, c Call) (id string, err 
 	}
 }
 
+// Canonical makes c's number canonical with the dial plan (DialPlan),
+// as every placement does before the agent's conditions and the policy.
+// Code that takes a number for the agent to dial (a transfer, a
+// conference) goes through Place, or calls this and then the policy.
+func (b *Bridge) Canonical(c Call) (Call, error) {
+	n, why, err := b.Plan.Canonical(c.PhoneNumber)
+	if err != nil {
+		return c, err
+	}
+	c.PhoneNumber, c.notCanonical = n, why
+	return c, nil
+}
+
 func (b *Bridge) start(ctx context.Context, c Call) (string, error, func() (string, error)) {
+	c, err := b.Canonical(c)
+	if err != nil {
+		return "", err, nil
+	}
 	if ch, ok := b.Desktop.(Checker); ok {
 		if err := ch.Check(c); err != nil {
 			return "", err, nil

@@ -70,6 +70,8 @@ func normalizePhoneField(field string, v Value) (string, error) {
 		return "", Errorf(InvalidArgs, "%s: no digits", field)
 	case plus && strings.ContainsAny(n, "*#"):
 		return "", Errorf(InvalidArgs, "%s: a '+' number has digits only (E.164), no * or #", field)
+	case plus && n[0] == '0':
+		return "", Errorf(InvalidArgs, "%s: +%s: no country code starts with 0", field, n)
 	case plus && len(n) > MaxE164Digits:
 		return "", Errorf(InvalidArgs, "%s: a '+' number has at most %d digits (E.164), got %d", field, MaxE164Digits, len(n))
 	}

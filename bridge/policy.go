@@ -7,19 +7,29 @@ import (
 )
 
 // DialPolicy is the desktop owner's toll-fraud guard (dialPolicy in
-// adapi-config.json): prefixes matched against the normalised number, and
-// a per-minute cap per origin. It applies to every placement, however the
-// call was asked for: the API, the Dialpad, a Deferred Dial number dialled
-// later. The zero DialPolicy allows everything.
+// adapi-config.json): prefixes matched against the canonical number (see
+// DialPlan), and a per-minute cap per origin. It applies to every
+// placement, however the call was asked for: the API, the Dialpad, a
+// Deferred Dial number dialled later. With a policy set, a number that
+// cannot be made canonical is refused, unless AllowServiceCodes. The zero
+// DialPolicy allows everything.
 type DialPolicy struct {
 	Allow             []string `js:"allow" json:"allow,omitempty"`
 	Deny              []string `js:"deny" json:"deny,omitempty"`
 	MaxCallsPerMinute int      `js:"maxCallsPerMinute" json:"maxCallsPerMinute,omitempty"`
+	AllowServiceCodes bool     `js:"allowServiceCodes" json:"allowServiceCodes,omitempty"`
+}
+
+// IsSet reports whether p restricts anything.
+func (p DialPolicy) IsSet() bool {
+	return len(p.Allow) > 0 || len(p.Deny) > 0 || p.MaxCallsPerMinute > 0
 }
 
 // policy is a DialPolicy ready to use: prefixes normalised, and the calls
 // of the last minute per origin.
 type policy struct {
+	set         bool
+	services    bool // allowServiceCodes
 	allow, deny []string
 	max         int
 	clock       Clock
@@ -28,7 +38,7 @@ type policy struct {
 }
 
 func newPolicy(p DialPolicy, clock Clock) *policy {
-	n := &policy{max: p.MaxCallsPerMinute, clock: clock, recent: map[string][]time.Time{}}
+	n := &policy{set: p.IsSet(), services: p.AllowServiceCodes, max: p.MaxCallsPerMinute, clock: clock, recent: map[string][]time.Time{}}
 	n.allow = prefixes(p.Allow)
 	n.deny = prefixes(p.Deny)
 	return n
@@ -59,7 +69,11 @@ func originName(o string) string {
 }
 
 // check refuses c if the policy forbids it, and counts it if not.
+// c.PhoneNumber is canonical, or c.notCanonical says why it is not.
 func (p *policy) check(c Call) error {
+	if p.set && c.notCanonical != "" && !p.services {
+		return Errorf(NotEnoughPrivileges, "dial policy: %s cannot be checked against the policy: %s; such numbers are refused (dialPolicy.allowServiceCodes allows them)", c.PhoneNumber, c.notCanonical)
+	}
 	for _, d := range p.deny {
 		if strings.HasPrefix(c.PhoneNumber, d) {
 			return Errorf(NotEnoughPrivileges, "dial policy: %s matches the denied prefix %s", c.PhoneNumber, d)

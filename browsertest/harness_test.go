@@ -77,6 +77,7 @@ func run(m *testing.M) int {
 	cfg := server.Config{
 		AllowedOrigins:     []string{strings.TrimSuffix(crmURL, "/")},
 		PlacementTimeoutMs: int(testPlacementTimeout / time.Millisecond),
+		DialPlan:           &server.DialPlan{Country: "US"},
 		DialPolicy:         &server.DialPolicy{Deny: []string{"+1900", "+1976"}},
 	}
 	files := server.Handler(web, cfg, true)

@@ -19,8 +19,8 @@ func TestStartCallAsDocumented(t *testing.T) {
 	tb.open("")
 
 	with := evalJS[OperationResult](tb, `adApi.startCall('+14155550123', `+contactJS+`)`)
-	without := evalJS[OperationResult](tb, `adApi.startCall('5551234')`)
-	explicitUndefined := evalJS[OperationResult](tb, `adApi.startCall('5551234', undefined)`)
+	without := evalJS[OperationResult](tb, `adApi.startCall('4155551234')`)
+	explicitUndefined := evalJS[OperationResult](tb, `adApi.startCall('4155551234', undefined)`)
 	ids := map[string]bool{with.id(t): true, without.id(t): true, explicitUndefined.id(t): true}
 	if len(ids) != 3 {
 		t.Fatalf("ids are not distinct: %v", ids)

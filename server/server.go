@@ -14,21 +14,23 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
 )
 
 // Config is adapi-config.json (SPEC.md, "The desktop owner's settings").
 type Config struct {
 	AllowedOrigins     []string    `json:"allowedOrigins"`
 	PlacementTimeoutMs int         `json:"placementTimeoutMs,omitempty"`
+	DialPlan           *DialPlan   `json:"dialPlan,omitempty"`
 	DialPolicy         *DialPolicy `json:"dialPolicy,omitempty"`
 }
 
+// DialPlan is adapi-config.json's dialPlan.
+type DialPlan = bridge.DialPlan
+
 // DialPolicy is adapi-config.json's dialPolicy.
-type DialPolicy struct {
-	Allow             []string `json:"allow,omitempty"`
-	Deny              []string `json:"deny,omitempty"`
-	MaxCallsPerMinute int      `json:"maxCallsPerMinute,omitempty"`
-}
+type DialPolicy = bridge.DialPolicy
 
 // WriteConfig writes c as dir/adapi-config.json.
 func WriteConfig(dir string, c Config) error {

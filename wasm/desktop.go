@@ -19,6 +19,7 @@ import (
 type config struct {
 	AllowedOrigins     []string          `js:"allowedOrigins"`
 	PlacementTimeoutMs int               `js:"placementTimeoutMs"`
+	DialPlan           bridge.DialPlan   `js:"dialPlan"`
 	DialPolicy         bridge.DialPolicy `js:"dialPolicy"`
 }
 
@@ -52,7 +53,7 @@ func runDesktop(loader js.Value) {
 	}
 	d := &desktop{loader: loader, redraw: make(chan struct{}, 1), cancels: map[int]context.CancelCauseFunc{}}
 	d.phone = bridge.NewSoftphone(bridge.RealClock{}, d.emit)
-	d.bridge = &bridge.Bridge{Desktop: d.phone, Policy: cfg.DialPolicy}
+	d.bridge = &bridge.Bridge{Desktop: d.phone, Plan: cfg.DialPlan, Policy: cfg.DialPolicy}
 	if cfg.PlacementTimeoutMs > 0 {
 		d.bridge.PlacementTimeout = time.Duration(cfg.PlacementTimeoutMs) * time.Millisecond
 	}

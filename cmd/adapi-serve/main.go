@@ -23,9 +23,14 @@ func main() {
 	deny := flag.String("deny", "+1900,+1976", "comma-separated number prefixes never dialled (dialPolicy.deny): premium-rate lines by default")
 	allowNumbers := flag.String("allow-numbers", "", "comma-separated number prefixes that alone may be dialled (dialPolicy.allow); empty: any")
 	perMinute := flag.Int("max-calls-per-minute", 0, "calls a minute per origin (dialPolicy.maxCallsPerMinute); 0: no cap")
+	country := flag.String("country", "US", "the desktop's country (dialPlan.country): its international and trunk prefixes make numbers canonical; \"\" for none")
+	extDigits := flag.Int("extension-digits", 0, "numbers of at most this many digits are internal extensions (dialPlan.extensionDigits); 0: the default, 6")
 	flag.Parse()
 
 	cfg := server.Config{AllowedOrigins: list(*allow), PlacementTimeoutMs: *timeout}
+	if *country != "" || *extDigits != 0 {
+		cfg.DialPlan = &server.DialPlan{Country: *country, ExtensionDigits: *extDigits}
+	}
 	if d, a := list(*deny), list(*allowNumbers); len(d)+len(a) > 0 || *perMinute > 0 {
 		cfg.DialPolicy = &server.DialPolicy{Deny: d, Allow: a, MaxCallsPerMinute: *perMinute}
 	}
