@@ -86,8 +86,10 @@ type AssociatedObjectEntry struct {
 
 // AssociatedObjects is InteractionData.associatedObjects.
 type AssociatedObjects struct {
-	List     []AssociatedObjectEntry `json:"list"`
-	Selected *string                 `json:"selected"`
+	List []AssociatedObjectEntry `json:"list"`
+	// Selected holds the ids of the selected objects (Bright Pattern's
+	// current types: string[]; never null).
+	Selected []string `json:"selected"`
 }
 
 // CallParty is one party of a voice interaction.

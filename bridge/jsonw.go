@@ -54,6 +54,9 @@ func AppendJSON(b []byte, x any) []byte {
 		}
 		return append(b, ']')
 	case []string:
+		if x == nil {
+			return append(b, "null"...)
+		}
 		b = append(b, '[')
 		for i, e := range x {
 			if i > 0 {

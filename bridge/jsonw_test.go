@@ -31,7 +31,7 @@ func TestAppendJSON(t *testing.T) {
 		InteractionID: "ia-1", State: StateDelivered, Type: "voice", Subject: "Call to +1",
 		AssociatedObjects: AssociatedObjects{List: []AssociatedObjectEntry{{AssociatedObject: AssociatedObject{
 			ID: "c-1", Type: "contact", DisplayName: "<img src=x onerror=alert(1)> \u2028 \"q\" \x01 \xff", DisplayType: "Contact",
-			CustomFields: map[string]string{"__proto__": "x", "b": "2", "a": "1"}}, Source: "integration-api"}}, Selected: &sel},
+			CustomFields: map[string]string{"__proto__": "x", "b": "2", "a": "1"}}, Source: "integration-api"}}, Selected: []string{sel}},
 		CallParties:  []CallParty{{ID: "p", Name: "Ada", Phone: "+1"}, {ID: "q", Name: "B", Phone: "2", UserID: "u"}},
 		AttachedData: map[string]string{}, PhoneNumber: "+1", CallDirection: "outbound", Origination: ByAPI,
 		StartTime: 1764064800000, EndTime: 1764064810000, Duration: 10000,

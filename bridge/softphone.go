@@ -297,7 +297,7 @@ func (p *Softphone) create(c Call) string {
 		State:             StateDeliveryPending,
 		Type:              "voice",
 		Subject:           "Call to " + c.PhoneNumber,
-		AssociatedObjects: AssociatedObjects{List: []AssociatedObjectEntry{}},
+		AssociatedObjects: AssociatedObjects{List: []AssociatedObjectEntry{}, Selected: []string{}},
 		AttachedData:      map[string]string{},
 		PhoneNumber:       c.PhoneNumber,
 		CallDirection:     "outbound",
@@ -306,8 +306,7 @@ func (p *Softphone) create(c Call) string {
 	}
 	if o := c.Object; o != nil {
 		d.AssociatedObjects.List = append(d.AssociatedObjects.List, AssociatedObjectEntry{AssociatedObject: *o, Source: string(c.Origination)})
-		sel := o.ID
-		d.AssociatedObjects.Selected = &sel
+		d.AssociatedObjects.Selected = append(d.AssociatedObjects.Selected, o.ID)
 		if o.DisplayName != "" {
 			name = o.DisplayName
 		}

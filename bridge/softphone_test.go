@@ -211,7 +211,7 @@ func TestEventsAndPayloads(t *testing.T) {
 		InteractionID: id, State: StateDeliveryPending, Type: "voice", Subject: "Call to +14155550101",
 		AssociatedObjects: AssociatedObjects{List: []AssociatedObjectEntry{{AssociatedObject: AssociatedObject{
 			ID: "c-1", Type: "contact", DisplayName: "Ada Lovelace", DisplayType: "Contact", CustomFields: map[string]string{"__proto__": "x"}},
-			Source: "integration-api"}}, Selected: &sel},
+			Source: "integration-api"}}, Selected: []string{sel}},
 		CallParties:  []CallParty{{ID: id + "-p1", Name: "Ada Lovelace", Phone: "+14155550101"}},
 		AttachedData: map[string]string{}, PhoneNumber: "+14155550101", CallDirection: "outbound",
 		Origination: ByAPI, StartTime: epoch.UnixMilli(),

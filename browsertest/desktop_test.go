@@ -56,7 +56,7 @@ func TestEventsFollowACall(t *testing.T) {
 	b, _ := json.Marshal(newData)
 	for _, want := range []string{
 		`"interactionId":"` + id + `"`, `"state":"delivery_pending"`, `"type":"voice"`, `"phoneNumber":"+14155550101"`,
-		`"callDirection":"outbound"`, `"origination":"integration-api"`, `"selected":"003B000000xyz"`,
+		`"callDirection":"outbound"`, `"origination":"integration-api"`, `"selected":["003B000000xyz"]`,
 		`"displayName":"Ada Lovelace"`, `"customFields":{"tier":"gold"}`, `"source":"integration-api"`,
 	} {
 		if !strings.Contains(string(b), want) {
@@ -77,7 +77,7 @@ func TestEventsFollowACall(t *testing.T) {
 			t.Fatalf("%s: %s", step.action, r)
 		}
 		d := evalJS[map[string]any](tb, `__next('ON_INTERACTION_STATE_CHANGE', '`+id+`', '`+step.state+`')`)
-		if d["associatedObjects"].(map[string]any)["selected"] != "003B000000xyz" {
+		if sel, _ := d["associatedObjects"].(map[string]any)["selected"].([]any); len(sel) != 1 || sel[0] != "003B000000xyz" {
 			t.Fatalf("%s: associated object missing: %v", step.state, d)
 		}
 	}

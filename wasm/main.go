@@ -10,6 +10,11 @@
 // The js.Funcs made here are made once, at start, and live as long as the
 // page: nothing is made per call, so nothing needs releasing per call.
 //
+// It never reads or decorates a page global: the loader put adApi's members
+// on the page when it ran, and by the time this module is ready the page
+// may have made window.adApi something else (its own brightpattern.AdApi
+// instance, typically). Go talks only to the loader's __adApiLoader.
+//
 // It is built twice: adapi.wasm for the agent desktop page (softphone,
 // panel, and the desktop end of the cross-frame protocol), and, with the
 // build tag adapiclient, adapi-client.wasm for a CRM page on another
@@ -28,7 +33,6 @@ func main() {
 		return
 	}
 	run(loader) // the role this build serves: role_desktop.go or role_client.go
-	register(loader)
 	select {} // serve the page until it goes away
 }
 
@@ -44,32 +48,4 @@ func guard(name string, f func(args []js.Value) any) js.Func {
 		}()
 		return f(args)
 	})
-}
-
-// register puts the API on window.adApi: the page's object if it has one,
-// made if it has none. The members this module serves (startCall, on,
-// remove, …: the loader's functions, which copy arguments into plain data
-// before Go sees them) replace the loader's queueing ones; Bright Pattern's
-// other methods are added only where the page has no member of that name.
-func register(loader js.Value) {
-	global := js.Global()
-	adApi := global.Get("adApi")
-	if t := adApi.Type(); t != js.TypeObject && t != js.TypeFunction {
-		adApi = global.Get("Object").New()
-		global.Set("adApi", adApi)
-	}
-	members := loader.Get("members")
-	keys := global.Get("Object").Get("keys")
-	reflectHas := global.Get("Reflect").Get("has")
-	served, optional := members.Get("served"), members.Get("optional")
-	for i, ks := 0, keys.Invoke(served); i < ks.Length(); i++ {
-		k := ks.Index(i).String()
-		adApi.Set(k, served.Get(k))
-	}
-	for i, ks := 0, keys.Invoke(optional); i < ks.Length(); i++ {
-		k := ks.Index(i).String()
-		if !reflectHas.Invoke(adApi, k).Bool() {
-			adApi.Set(k, optional.Get(k))
-		}
-	}
 }

@@ -55,7 +55,7 @@ declare global {
     subject: string
     associatedObjects: {
       list: (InteractionAssociatedObject & { source: string })[]
-      selected: string | null
+      selected: string[]
     }
     callParties: CallParty[]
     callMuted: boolean
@@ -136,12 +136,35 @@ declare global {
     setScreenRecordingMute(state: boolean): Promise<OperationResult>
     getScreenRecordingState(): Promise<OperationResult<any>>
     setWidgetMinimized(state: boolean): Promise<OperationResult>
+    openLogin(): Promise<OperationResult>
+    mergeAllCallsIntoConference(customTransferData?: Record<string, unknown>): Promise<OperationResult>
+    inviteToChatConference(partyId: string, interactionId?: string): Promise<OperationResult>
+    removeFromChatConference(partyId: string, interactionId?: string): Promise<OperationResult>
+    getService(): Promise<OperationResult<any>>
+    getDIDNumbersList(): Promise<OperationResult<any[]>>
+    getDIDNumber(): Promise<OperationResult<any>>
+    setDIDNumber(did: string | null): Promise<OperationResult>
+    getVariables(keys: string[], interactionId?: string): Promise<OperationResult<Record<string, string>>>
+    sendChatMessage(message: string, interactionId?: string): Promise<OperationResult>
+    suggestChatMessage(message: string, allowOverwrite?: boolean, interactionId?: string): Promise<OperationResult>
+    getAgentNotReadyReasons(): Promise<OperationResult<string[]>>
+    activatePage(): Promise<OperationResult>
+    getInteractionsState(): Promise<OperationResult<any>>
+    setCallRecordingMute(state: boolean, interactionId?: string): Promise<OperationResult>
+    setDialCandidates(candidates: any[]): Promise<OperationResult>
   }
 
+  /** Bright Pattern's InitOptions. One desktop frame per page: only the first AdApi's options are used. */
   interface AdApiInitOptions {
     integrationKey?: string
     mountRoot?: HTMLElement
     adcFrame?: HTMLIFrameElement
+    /** Accepted; no effect here. */
+    standalone?: boolean
+    /** Accepted; no effect here. */
+    disableNewInteractionPopup?: boolean
+    /** Accepted; no effect here. */
+    adaptiveWidth?: boolean
   }
 
   interface AdApiInstance extends AdApiClient {

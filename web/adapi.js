@@ -6,8 +6,8 @@
 //    answers Bright Pattern's postMessage protocol for allowed origins;
 //  - from another origin it is a CLIENT of the desktop at that origin:
 //    brightpattern.AdApi embeds the desktop in an iframe (adc_frame) and
-//    talks to it with postMessage; the global adApi uses the page's first
-//    instance.
+//    talks to it with postMessage; one frame per page, which every
+//    instance and the global adApi share.
 //
 // Either way it installs adApi at once (keeping whatever the page already
 // put on its adApi object), queues calls made before the WebAssembly module
@@ -40,19 +40,41 @@
   // The properties of an initialObject that startCall reads
   // (bridge.AssociatedObjectFields); any other is ignored, never read.
   const OBJECT_FIELDS = ['id', 'type', 'displayName', 'displayType', 'customFields']
-  // Bright Pattern's 5.19 client methods this bridge does not serve: each is
-  // a real function resolving api_method_not_implemented (14). Named one by
-  // one: a catch-all Proxy would also answer `then`, and `await adApi`
-  // would hang.
-  const NOT_IMPLEMENTED = ['getLoginState', 'login', 'logout', 'getAgentState', 'setAgentState',
-    'acceptInteraction', 'rejectInteraction', 'startChat', 'startEmail', 'sendDtmf', 'consultCall',
-    'blindTransfer', 'transfer', 'leaveInteraction', 'completeInteraction', 'leaveAndCompleteInteraction',
-    'switchActiveInteraction', 'inviteToCallConference', 'removeFromCallConference', 'destroyCallConference',
-    'getTeams', 'getTeamMembers', 'getServicesList', 'setService', 'getDispositionsList', 'setDisposition',
-    'setRescheduleWindow', 'addNote', 'updateNote', 'replaceNote', 'getConfig', 'setVariable',
-    'addInteractionAssociatedObject', 'setInteractionActiveScreen', 'getPhoneDevicesList', 'getPhoneDevice',
-    'setPhoneDevice', 'setCallHold', 'setCallRecording', 'setCallMute', 'setScreenRecordingMute',
-    'getScreenRecordingState', 'setWidgetMinimized']
+  // METHODS is Bright Pattern's published client API (AgentDesktopClientAPI
+  // in their crm-client-api-example, src/brightpattern-client-api-types.d.ts),
+  // in their order: each method's name and its request message across
+  // frames (their requestMessages), on/remove/injectMessageLogger aside.
+  // Every one is a real function on the global adApi and on every
+  // brightpattern.AdApi instance. Those a role below does not serve resolve
+  // api_method_not_implemented (14). Named one by one: a catch-all Proxy
+  // would also answer `then`, and `await adApi` would hang.
+  const METHODS = [
+    ['getLoginState', 'GET_LOGIN_STATE'], ['login', 'LOGIN'], ['openLogin', 'OPEN_LOGIN'], ['logout', 'LOGOUT'],
+    ['getAgentState', 'GET_AGENT_STATE'], ['setAgentState', 'SET_AGENT_STATE'],
+    ['acceptInteraction', 'ACCEPT_INTERACTION'], ['rejectInteraction', 'REJECT_INTERACTION'],
+    ['startCall', 'START_CALL'], ['startChat', 'START_CHAT'], ['startEmail', 'START_EMAIL'], ['sendDtmf', 'SEND_DTMF'],
+    ['consultCall', 'CONSULT_CALL'], ['blindTransfer', 'BLIND_TRANSFER'], ['transfer', 'TRANSFER'],
+    ['leaveInteraction', 'LEAVE_INTERACTION'], ['completeInteraction', 'COMPLETE_INTERACTION'],
+    ['leaveAndCompleteInteraction', 'LEAVE_AND_COMPLETE_INTERACTION'], ['switchActiveInteraction', 'SWITCH_ACTIVE_INTERACTION'],
+    ['inviteToCallConference', 'INVITE_TO_CALL_CONFERENCE'], ['removeFromCallConference', 'REMOVE_FROM_CALL_CONFERENCE'],
+    ['destroyCallConference', 'DESTROY_CALL_CONFERENCE'], ['mergeAllCallsIntoConference', 'MERGE_ALL_CALLS_INTO_CONFERENCE'],
+    ['inviteToChatConference', 'INVITE_TO_CHAT_CONFERENCE'], ['removeFromChatConference', 'REMOVE_FROM_CHAT_CONFERENCE'],
+    ['getTeams', 'GET_TEAMS'], ['getTeamMembers', 'GET_TEAM_MEMBERS'],
+    ['getServicesList', 'GET_SERVICES_LIST'], ['getService', 'GET_SERVICE'], ['setService', 'SET_SERVICE'],
+    ['getDIDNumbersList', 'GET_DID_LIST'], ['getDIDNumber', 'GET_DID'], ['setDIDNumber', 'SET_DID'],
+    ['getDispositionsList', 'GET_DISPOSITIONS_LIST'], ['setDisposition', 'SET_DISPOSITION'],
+    ['setRescheduleWindow', 'SET_RESCHEDULE'], ['addNote', 'ADD_NOTE'], ['updateNote', 'UPDATE_NOTE'], ['replaceNote', 'REPLACE_NOTE'],
+    ['getConfig', 'GET_CONFIG'], ['setVariable', 'SET_VARIABLE'], ['getVariables', 'GET_VARIABLES'],
+    ['addInteractionAssociatedObject', 'ADD_INTERACTION_ASSOCIATED_OBJECT'],
+    ['setInteractionActiveScreen', 'SET_INTERACTION_ACTIVE_SCREEN'],
+    ['getPhoneDevicesList', 'GET_PHONE_DEVICES_LIST'], ['getPhoneDevice', 'GET_PHONE_DEVICE'], ['setPhoneDevice', 'SET_PHONE_DEVICE'],
+    ['setCallHold', 'SET_CALL_HOLD'], ['setCallRecording', 'SET_CALL_RECORDING'], ['setCallMute', 'SET_CALL_MUTE'],
+    ['setScreenRecordingMute', 'SET_SCREEN_RECORDING_MUTE'], ['getScreenRecordingState', 'GET_SCREEN_RECORDING_STATE'],
+    ['setWidgetMinimized', 'SET_WIDGET_MINIMIZED'], ['sendChatMessage', 'SEND_CHAT_MESSAGE'],
+    ['suggestChatMessage', 'SUGGEST_CHAT_MESSAGE'], ['getAgentNotReadyReasons', 'GET_AGENT_NOT_READY_REASONS'],
+    ['activatePage', 'ACTIVATE_PAGE'], ['getInteractionsState', 'GET_INTERACTIONS_STATE'],
+    ['setCallRecordingMute', 'SET_CALL_RECORDING_MUTE'], ['setDialCandidates', 'SET_DIAL_CANDIDATES']
+  ]
 
   // ---- Results: Bright Pattern's OperationResult<InitiateResult>.
   function success (id) {
@@ -300,29 +322,30 @@
     return hub
   }
 
-  // addMembers puts the API's methods on obj, keeping the page's own
-  // members except the ones this script serves (the loader's queueing
-  // startCall among them). Go does it again when it is ready
-  // (wasm/main.go, register), from loader.members.
+  // addMembers puts the API's methods on obj, the page's adApi, once, when
+  // this script runs: a member this script serves replaces the page's
+  // (the loader's queueing startCall among them); an unserved one is added
+  // only where the page has no member of that name. Nothing touches a page
+  // object after this: by the time the module is ready, the page may have
+  // made window.adApi its own brightpattern.AdApi instance, or anything
+  // else, and it is the page's.
   function addMembers (obj, api) {
-    const served = {}
-    const optional = {}
-    for (const name of NOT_IMPLEMENTED) optional[name] = api[name]
-    for (const name of ['startCall', 'on', 'remove', 'onInteractionStateChange', 'injectMessageLogger']) {
-      if (api[name]) served[name] = api[name]
+    for (const name in api) {
+      if (!stubs.has(api[name]) || !(name in obj)) obj[name] = api[name]
     }
-    loader.members = { served, optional }
-    for (const name in optional) if (!(name in obj)) obj[name] = optional[name]
-    for (const name in served) obj[name] = served[name]
   }
+  const stubs = new WeakSet() // the functions that resolve api_method_not_implemented
   function notImplemented (name) {
-    return function () {
+    const f = function () {
       return Promise.resolve({ status: 'error', error: { code: 14, name: 'api_method_not_implemented', message: name + ' is not served by adApi-go' } })
     }
+    stubs.add(f)
+    return f
   }
+  // baseMembers is every method of METHODS, unserved, and the events.
   function baseMembers (hub) {
     const api = {}
-    for (const name of NOT_IMPLEMENTED) api[name] = notImplemented(name)
+    for (const [name] of METHODS) api[name] = notImplemented(name)
     api.on = hub.on
     api.remove = hub.remove
     // The 5.19 page's name for the state callback; returns an unsubscribe.
@@ -346,6 +369,13 @@
         whenGo(function () { run(args, resolve, reject, o && o.signal) })
       })
     }
+  }
+
+  // Loaded twice (a page that includes it and also inserts it, or both of
+  // Bright Pattern's paths): the first copy serves the page.
+  if (globalThis.__adApiLoader) {
+    console.warn('adApi: adapi.js was loaded twice; the first copy serves this page')
+    return
   }
 
   // ---- The page's adApi: the page's object if it has one.
@@ -408,6 +438,8 @@
         onToken(String(-r))
       }, function (token) { go.cancel(token) })
     })
+    // No message crosses in the page: a logger is accepted and never called.
+    api.injectMessageLogger = function () {}
     addMembers(adApi, api)
 
     // Windows that message the desktop, by the small ids Go knows them by.
@@ -505,110 +537,104 @@
   }
 
   // ================================================================= CLIENT
+  // A client page has one desktop frame and one Go client (id 1), made by
+  // its first brightpattern.AdApi, or by its first call on the global adApi
+  // when it calls before making any: one agent, one softphone. Every
+  // instance, and the global, are the same API on that frame: the same
+  // functions, handlers and message loggers.
   function client () {
-    const instances = [] // every AdApi of this page, in order of creation
-    let nextInstance = 1
+    const CONN = 1 // the Go client's id (wasm/client.go)
+    const hub = makeHub()
+    const loggers = []
+    let frame = null
+
+    function log (type, data) {
+      if (!loggers.length) return
+      // A later microtask, in order: a logger that calls back into adApi
+      // must not run inside Go.
+      queueMicrotask(function () {
+        for (const fn of loggers) {
+          try { fn(type, data) } catch (e) { console.error('adApi: a message logger threw:', e) }
+        }
+      })
+    }
+
+    // connect makes the page's desktop frame, once, from the first
+    // InitOptions (Bright Pattern's): integrationKey (sent in hi, shown on
+    // the desktop), adcFrame (an iframe of the page's own, which the
+    // desktop is loaded into) or mountRoot (where adc_frame goes; body by
+    // default). standalone, disableNewInteractionPopup and adaptiveWidth
+    // are accepted and have no effect here (README).
+    function connect (opts) {
+      if (frame) return frame
+      let key = ''
+      let given = null
+      let root = null
+      try {
+        if (opts.integrationKey !== undefined && opts.integrationKey !== null) key = String(opts.integrationKey)
+        if (opts.adcFrame instanceof HTMLIFrameElement) given = opts.adcFrame
+        if (opts.mountRoot instanceof Element) root = opts.mountRoot
+      } catch (e) {
+        console.error('adApi: the AdApi options could not be read:', e)
+      }
+      frame = given || document.createElement('iframe')
+      if (!given) {
+        frame.id = 'adc_frame'
+        frame.title = 'Agent Desktop'
+      }
+      frame.allow = 'microphone; autoplay'
+      let loads = 0
+      frame.addEventListener('load', function () {
+        // The first load is the desktop's; any later one is a new desktop.
+        if (loads++ > 0) whenGo(function () { if (!broken) go.clientFrameLoaded(CONN) })
+      })
+      frame.src = desktopOrigin + '/'
+      if (!given) {
+        const mount = function () { (root || document.body).appendChild(frame) }
+        if (root || document.body) mount()
+        else document.addEventListener('DOMContentLoaded', mount)
+      }
+      whenGo(function () { if (!broken) go.clientNew(CONN, key) })
+      return frame
+    }
+
+    const api = baseMembers(hub)
+    const startCall = startCallWith(function (args, resolve, reject, signal) {
+      withAbort(signal, resolve, reject, function (onToken, settle) {
+        callGo('clientStartCall', [CONN, args], settle, onToken)
+      }, function (uid) { go.clientCancel(CONN, uid) })
+    })
+    api.startCall = function (phoneNumber, initialObject, opts) {
+      connect({})
+      return startCall(phoneNumber, initialObject, opts)
+    }
+    api.injectMessageLogger = function (fn) {
+      if (typeof fn === 'function') loggers.push(fn)
+    }
 
     class AdApi {
       constructor (opts) {
-        init(this, opts || {})
+        const made = frame !== null
+        const f = connect(opts || {})
+        if (made) console.warn('adApi: one desktop frame per page: this AdApi shares the first one\'s frame; its options are not used')
+        for (const name in api) this[name] = api[name]
+        this.adcFrame = f
       }
     }
-    function init (self, opts) {
-      const id = nextInstance++
-      const hub = makeHub()
-      const loggers = []
-      let key = ''
-      try { key = String(opts.integrationKey === undefined ? '' : opts.integrationKey) } catch (_) { /* keep '' */ }
-
-      let frame = opts.adcFrame instanceof HTMLIFrameElement ? opts.adcFrame : null
-      if (!frame) {
-        frame = document.createElement('iframe')
-        frame.id = 'adc_frame'
-        frame.title = 'Agent Desktop'
-        frame.allow = 'microphone; autoplay'
-        frame.src = desktopOrigin + '/'
-        const mount = function () {
-          const root = opts.mountRoot instanceof Element ? opts.mountRoot : document.body
-          root.appendChild(frame)
-        }
-        if (opts.mountRoot instanceof Element || document.body) mount()
-        else document.addEventListener('DOMContentLoaded', mount)
-      }
-      self.adcFrame = frame
-
-      function log (type, data) {
-        if (!loggers.length) return
-        // A later microtask, in order: a logger that calls back into adApi
-        // must not run inside Go.
-        queueMicrotask(function () {
-          for (const fn of loggers) {
-            try { fn(type, data) } catch (e) { console.error('adApi: a message logger threw:', e) }
-          }
-        })
-      }
-      let loads = 0
-      frame.addEventListener('load', function () {
-        if (loads++ > 0) whenGo(function () { if (!broken) go.clientFrameLoaded(id) })
-      })
-
-      const inst = {
-        id,
-        api: self,
-        frame,
-        hub,
-        receive (e) {
-          const data = JSON.stringify(deep(e.data, MESSAGE_DEPTH))
-          const m = e.data
-          if (m && typeof m === 'object') {
-            const type = String(m.type)
-            log(type, type.startsWith('ON_') && Array.isArray(m.params) ? m.params[0] : m.params)
-          }
-          whenGo(function () { if (!broken) go.clientReceive(id, data) })
-        },
-        post (json) {
-          const m = JSON.parse(json)
-          log(m.type, m.params)
-          if (frame.contentWindow) frame.contentWindow.postMessage(m, desktopOrigin)
-        }
-      }
-      instances.push(inst)
-      whenGo(function () { if (!broken) go.clientNew(id, key) })
-
-      const api = baseMembers(hub)
-      api.startCall = startCallWith(function (args, resolve, reject, signal) {
-        withAbort(signal, resolve, reject, function (onToken, settle) {
-          callGo('clientStartCall', [id, args], settle, onToken)
-        }, function (uid) { go.clientCancel(id, uid) })
-      })
-      api.injectMessageLogger = function (fn) {
-        if (typeof fn === 'function') loggers.push(fn)
-      }
-      for (const name in api) self[name] = api[name]
-    }
-
-    window.addEventListener('message', function (e) {
-      if (e.origin !== desktopOrigin || !e.source) return
-      for (const inst of instances) {
-        if (inst.frame.contentWindow === e.source) return inst.receive(e)
-      }
-    })
-
     if (typeof globalThis.brightpattern !== 'object' || globalThis.brightpattern === null) globalThis.brightpattern = {}
     globalThis.brightpattern.AdApi = AdApi
+    addMembers(adApi, api)
 
-    // The global adApi uses the page's first instance, and makes one only
-    // when the page calls it before creating any: never two frames.
-    let first = null
-    function instance () {
-      if (!first) first = instances.length ? instances[0].api : new AdApi({})
-      return first
-    }
-    const facade = {}
-    for (const name of NOT_IMPLEMENTED.concat(['startCall', 'on', 'remove', 'onInteractionStateChange', 'injectMessageLogger'])) {
-      facade[name] = function () { const i = instance(); return i[name].apply(i, arguments) }
-    }
-    addMembers(adApi, facade)
+    window.addEventListener('message', function (e) {
+      if (e.origin !== desktopOrigin || !e.source || !frame || frame.contentWindow !== e.source) return
+      const data = JSON.stringify(deep(e.data, MESSAGE_DEPTH))
+      const m = e.data
+      if (m && typeof m === 'object') {
+        const type = String(m.type)
+        log(type, type.startsWith('ON_') && Array.isArray(m.params) ? m.params[0] : m.params)
+      }
+      whenGo(function () { if (!broken) go.clientReceive(CONN, data) })
+    })
 
     Object.assign(loader, {
       ready (entries) {
@@ -618,12 +644,12 @@
         document.dispatchEvent(new CustomEvent('adapi:ready'))
       },
       post (id, json) {
-        const inst = instances.find(i => i.id === id)
-        if (inst) inst.post(json)
+        const m = JSON.parse(json)
+        log(m.type, m.params)
+        if (frame && frame.contentWindow) frame.contentWindow.postMessage(m, desktopOrigin)
       },
       emitTo (id, name, json) {
-        const inst = instances.find(i => i.id === id)
-        if (inst) inst.hub.emit(name, json)
+        hub.emit(name, json)
       }
     })
     boot(false)
