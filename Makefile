@@ -61,7 +61,9 @@ test-native:
 	$(GO) test -race -count=1 ./bridge/... ./server/... ./testbed/...
 	$(MAKE) fuzz FUZZTIME=$(FUZZTEST)
 
-# The browser tests serve what make build wrote: with make -j they wait for it.
+# test-browser builds first (the harness does not build: it fails when the
+# modules are missing or older than their sources); as a prerequisite, make
+# runs build once even under -j.
 test-browser: chromium build
 	$(GO) test -count=1 -v ./browsertest/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)' ; exit $${PIPESTATUS[0]}
 
@@ -72,14 +74,17 @@ test-types:
 
 ## fuzz: each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for a long run)
 fuzz:
-	@for f in $$($(GO) test -list 'Fuzz.*' ./bridge/ | grep ^Fuzz); do \
+	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
+	for f in $$($(GO) test -list 'Fuzz.*' ./bridge/ | grep ^Fuzz); do \
 		echo "fuzz $$f for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./bridge/ > /tmp/adapi-fuzz.log 2>&1 || { cat /tmp/adapi-fuzz.log; exit 1; }; \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./bridge/ > "$$log" 2>&1 || { cat "$$log"; exit 1; }; \
 	done
 
-## chromium: the browser the tests drive, installed when missing
+## chromium: the browser the tests drive, installed when missing ($$CHROME,
+## or any of the names browsertest looks for)
 chromium:
-	@command -v chromium >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	@{ [ -n "$$CHROME" ] && command -v "$$CHROME"; } >/dev/null || command -v chromium chromium-browser google-chrome google-chrome-stable chrome headless_shell >/dev/null || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 ## kamailio: the SIP server of the test bed (testbed/), installed when missing
 kamailio:

@@ -148,6 +148,12 @@ func TestNotAllowedOriginCannotFrameTheDesktop(t *testing.T) {
 	if n := evalJS[int](tb, `document.querySelectorAll('iframe#adc_frame').length`); n != 1 {
 		t.Fatalf("%d frames", n)
 	}
+	// The frame is there, and the desktop is not in it: the browser
+	// refused to load it (its target keeps the URL it was asked for).
+	docs := tb.frameDocuments(desktopURL)
+	if len(docs) != 1 || strings.HasPrefix(docs[0], desktopURL) || strings.HasSuffix(docs[0], "loader:object") {
+		t.Fatalf("the frame under a page that is not allowed holds %q, want the browser's error page", docs)
+	}
 }
 
 func TestDesktopRefusesNotAllowedOrigin(t *testing.T) {

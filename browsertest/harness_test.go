@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -45,17 +46,22 @@ func TestMain(m *testing.M) {
 
 func run(m *testing.M) int {
 	if os.Getenv("ADAPI_SKIP_BROWSER") != "" {
-		fmt.Println("browsertest: skipped (ADAPI_SKIP_BROWSER is set)")
-		return 0
-	}
-	root, _ := filepath.Abs("..")
-	if out, err := exec.Command("make", "-C", root, "--no-print-directory", "build").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "browsertest: make build: %v\n%s", err, out)
+		// A suite that passes without running is worse than one that fails:
+		// nothing here can be skipped and still count as tested.
+		fmt.Fprintln(os.Stderr, "browsertest: FAIL: ADAPI_SKIP_BROWSER is set, so the browser tests did not run")
 		return 1
 	}
-	chromium, err := exec.LookPath("chromium")
+	root, _ := filepath.Abs("..")
+	// The harness does not build: `make test` and `make test-browser` build
+	// first (a second build here raced theirs under -j). It refuses
+	// modules that are missing or older than their sources.
+	if err := checkBuilt(root); err != nil {
+		fmt.Fprintln(os.Stderr, "browsertest:", err)
+		return 1
+	}
+	chromium, err := findChromium()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "browsertest: no chromium on PATH; `make test` installs it")
+		fmt.Fprintln(os.Stderr, "browsertest:", err)
 		return 1
 	}
 
@@ -122,6 +128,80 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
+// chromiumNames are the names Chromium goes by, tried in order after $CHROME.
+var chromiumNames = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "headless_shell"}
+
+// findChromium finds the browser: $CHROME (a path or a name on PATH), or
+// the first of chromiumNames on PATH.
+func findChromium() (string, error) {
+	names := chromiumNames
+	if c := os.Getenv("CHROME"); c != "" {
+		p, err := exec.LookPath(c)
+		if err != nil {
+			return "", fmt.Errorf("CHROME=%s: %w", c, err)
+		}
+		return p, nil
+	}
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("no Chromium on PATH (tried %s; set CHROME to its path); `make test` installs it", strings.Join(names, ", "))
+}
+
+// builtFiles are what `make build` writes that the tests load.
+var builtFiles = []string{"web/adapi.wasm", "web/adapi-client.wasm", "web/wasm_exec.js"}
+
+// checkBuilt fails unless every built file exists and is newer than every
+// source it is built from (the Go files of the module's packages that
+// ./wasm imports, with either build tag, and go.mod, go.sum): a test must
+// never run yesterday's module.
+func checkBuilt(root string) error {
+	srcs := []string{filepath.Join(root, "go.mod"), filepath.Join(root, "go.sum")}
+	for _, tags := range []string{"", "adapiclient"} {
+		cmd := exec.Command("go", "list", "-tags", tags, "-deps", "-f", "{{if not .Standard}}{{.Dir}}{{end}}", "./wasm")
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		out, err := cmd.Output()
+		if err != nil {
+			return fmt.Errorf("go list ./wasm: %w", err)
+		}
+		for _, dir := range strings.Fields(string(out)) {
+			if !strings.HasPrefix(dir, root+string(filepath.Separator)) {
+				continue // a module dependency: go.sum covers it
+			}
+			names, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+			srcs = append(srcs, names...)
+		}
+	}
+	var newest time.Time
+	var newestName string
+	for _, p := range srcs {
+		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			return err
+		}
+		if fi.ModTime().After(newest) {
+			newest, newestName = fi.ModTime(), p
+		}
+	}
+	for _, f := range builtFiles {
+		fi, err := os.Stat(filepath.Join(root, f))
+		if err != nil {
+			return fmt.Errorf("%s is missing: run `make build` first (`make test` and `make test-browser` do)", f)
+		}
+		if fi.ModTime().Before(newest) {
+			rel, _ := filepath.Rel(root, newestName)
+			return fmt.Errorf("%s is older than %s: run `make build` first (`make test` and `make test-browser` do)", f, rel)
+		}
+	}
+	return nil
+}
+
 // gate holds requests while closed.
 type gate struct {
 	mu   sync.Mutex
@@ -151,7 +231,10 @@ func (g *gate) hold() (release func()) {
 	return func() { once.Do(func() { close(ch) }) }
 }
 
-// tab is one page under test, with what it printed and threw.
+// tab is one page under test, with what it printed and threw. Every
+// cross-site frame inside it (a target of its own, such as the framed
+// desktop) is attached as it appears, and what it throws or logs as an
+// error fails the test too.
 type tab struct {
 	t   *testing.T
 	ctx context.Context
@@ -162,16 +245,29 @@ type tab struct {
 	consoleWarns   []string
 	dialogs        []string
 	expectConsoled bool // the test makes the page log errors on purpose
+
+	// For a top-level tab: its frames and what they threw and logged.
+	frameWG            sync.WaitGroup
+	frames             map[target.ID]*tab
+	frameErrors        []string // uncaught errors and console errors inside frames
+	frameWarns         []string
+	expectFrameConsole bool // the test makes a frame log errors on purpose
+
+	// For a frame: the top-level tab that records for it, and its URL.
+	top *tab
+	url string
 }
 
 // openTab opens a new tab. before, if set, runs in the page before any of
 // its own scripts (as a CRM page's earlier code would).
 func openTab(t *testing.T, before string) *tab {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
+	tb := &tab{t: t, frames: map[target.ID]*tab{}}
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithListener(tb.listen))
 	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	tb := &tab{t: t, ctx: ctx}
+	tb.ctx = ctx
 	t.Cleanup(func() {
+		tb.checkFrames()
 		tb.mu.Lock()
 		defer tb.mu.Unlock()
 		if len(tb.exceptions) > 0 {
@@ -183,7 +279,7 @@ func openTab(t *testing.T, before string) *tab {
 		cancelTimeout()
 		cancel()
 	})
-	if err := chromedp.Listen(ctx, tb.listen); err != nil {
+	if err := chromedp.Do(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if before != "" {
@@ -197,17 +293,143 @@ func openTab(t *testing.T, before string) *tab {
 	return tb
 }
 
+// root is the top-level tab that records for tb.
+func (tb *tab) root() *tab {
+	if tb.top != nil {
+		return tb.top
+	}
+	return tb
+}
+
+// attachFrame attaches to a frame's target (once per target), with the
+// same listener as a tab: Runtime.enable replays what the frame threw and
+// logged before, so nothing it did while loading is missed.
+func (tb *tab) attachFrame(info *target.Info) {
+	r := tb.root()
+	r.mu.Lock()
+	if _, ok := r.frames[info.TargetID]; ok {
+		r.mu.Unlock()
+		return
+	}
+	f := &tab{t: r.t, top: r, url: info.URL}
+	r.frames[info.TargetID] = f
+	r.frameWG.Add(1)
+	r.mu.Unlock()
+	go func() {
+		defer r.frameWG.Done()
+		ctx, _ := chromedp.NewContext(r.ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithListener(f.listen), chromedp.WithDetachOnCancel())
+		f.ctx = ctx
+		if err := chromedp.Do(ctx); err != nil && r.ctx.Err() == nil {
+			// A frame that went away before we attached is not an error;
+			// any other failure is.
+			if infos, lerr := chromedp.Targets(r.ctx); lerr == nil && !slices.ContainsFunc(infos, func(in *target.Info) bool { return in.TargetID == info.TargetID }) {
+				return
+			}
+			r.mu.Lock()
+			r.frameErrors = append(r.frameErrors, fmt.Sprintf("attach to frame %s: %v", info.URL, err))
+			r.mu.Unlock()
+		}
+	}()
+}
+
+// checkFrames waits until every frame seen is attached, makes one round
+// trip to each (events come before the answer), and fails the test on any
+// error they threw or logged.
+func (tb *tab) checkFrames() {
+	tb.frameWG.Wait()
+	tb.mu.Lock()
+	frames := make([]*tab, 0, len(tb.frames))
+	for _, f := range tb.frames {
+		frames = append(frames, f)
+	}
+	tb.mu.Unlock()
+	for _, f := range frames {
+		if f.ctx == nil || f.ctx.Err() != nil {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(f.ctx, 5*time.Second)
+		_ = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, runtime.Evaluate, runtime.EvaluateParams{Expression: "0"})
+			return err
+		}))
+		cancel()
+	}
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	if len(tb.frameErrors) > 0 && !tb.expectFrameConsole {
+		tb.t.Errorf("errors inside frames of the page: %q", tb.frameErrors)
+	}
+}
+
+// frameTargets lists the frames of the tab's page that are targets of
+// their own (cross-site frames) with a URL starting with prefix.
+func (tb *tab) frameTargets(prefix string) []*target.Info {
+	tb.t.Helper()
+	r := tb.root()
+	infos, err := chromedp.Targets(r.ctx)
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	tg := chromedp.FromContext(r.ctx).Target
+	var out []*target.Info
+	for _, in := range infos {
+		if in.Type == "iframe" && string(in.ParentFrameID) == string(tg.TargetID) && strings.HasPrefix(in.URL, prefix) {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// frameDocuments is, for each frame of frameTargets(prefix), the URL of the
+// document it holds now and whether that document has the adApi loader:
+// a frame a page was refused shows the browser's error page, not the
+// desktop, even though its target keeps the URL it was asked for.
+func (tb *tab) frameDocuments(prefix string) []string {
+	tb.t.Helper()
+	var out []string
+	for _, in := range tb.frameTargets(prefix) {
+		ctx, cancel := chromedp.NewContext(tb.root().ctx, chromedp.WithTargetID(in.TargetID), chromedp.WithDetachOnCancel())
+		res, err := chromedp.Run(ctx, chromedp.Action[runtime.EvaluateResult](func(ctx context.Context, tg *chromedp.Target) (runtime.EvaluateResult, error) {
+			byValue := true
+			return cdp.Call(ctx, tg, runtime.Evaluate, runtime.EvaluateParams{Expression: `location.href + ' loader:' + (typeof __adApiLoader)`, ReturnByValue: &byValue})
+		}))
+		cancel()
+		if err != nil {
+			tb.t.Fatalf("frame %s: %v", in.URL, err)
+		}
+		var s string
+		if res.Result != nil {
+			_ = json.Unmarshal(res.Result.Value, &s)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 func (tb *tab) listen(ev any) {
+	r := tb.root()
+	where := ""
+	if tb.top != nil {
+		where = "frame: "
+	}
 	switch ev := ev.(type) {
+	case *target.EventAttachedToTarget:
+		if ev.TargetInfo != nil && ev.TargetInfo.Type == "iframe" {
+			tb.attachFrame(ev.TargetInfo)
+		}
 	case *runtime.EventExceptionThrown:
 		d := ev.ExceptionDetails
 		msg := d.Text
 		if d.Exception != nil && d.Exception.Description != "" {
 			msg += " " + d.Exception.Description
 		}
-		tb.mu.Lock()
-		tb.exceptions = append(tb.exceptions, msg)
-		tb.mu.Unlock()
+		r.mu.Lock()
+		if tb.top != nil {
+			r.frameErrors = append(r.frameErrors, where+msg)
+		} else {
+			r.exceptions = append(r.exceptions, msg)
+		}
+		r.mu.Unlock()
 	case *runtime.EventConsoleAPICalled:
 		if ev.Type != runtime.ConsoleAPICalledTypeError && ev.Type != runtime.ConsoleAPICalledTypeWarning {
 			return
@@ -220,17 +442,23 @@ func (tb *tab) listen(ev any) {
 				parts = append(parts, a.Description)
 			}
 		}
-		tb.mu.Lock()
-		if ev.Type == runtime.ConsoleAPICalledTypeWarning {
-			tb.consoleWarns = append(tb.consoleWarns, strings.Join(parts, " "))
-		} else {
-			tb.consoleErrors = append(tb.consoleErrors, strings.Join(parts, " "))
+		msg := strings.Join(parts, " ")
+		r.mu.Lock()
+		switch {
+		case tb.top != nil && ev.Type == runtime.ConsoleAPICalledTypeWarning:
+			r.frameWarns = append(r.frameWarns, where+msg)
+		case tb.top != nil:
+			r.frameErrors = append(r.frameErrors, where+"console.error: "+msg)
+		case ev.Type == runtime.ConsoleAPICalledTypeWarning:
+			r.consoleWarns = append(r.consoleWarns, msg)
+		default:
+			r.consoleErrors = append(r.consoleErrors, msg)
 		}
-		tb.mu.Unlock()
+		r.mu.Unlock()
 	case *page.EventJavascriptDialogOpening:
-		tb.mu.Lock()
-		tb.dialogs = append(tb.dialogs, ev.Message)
-		tb.mu.Unlock()
+		r.mu.Lock()
+		r.dialogs = append(r.dialogs, where+ev.Message)
+		r.mu.Unlock()
 		// Answer from another goroutine: this one reads the browser's
 		// messages.
 		go chromedp.Do(tb.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -256,25 +484,27 @@ func (tb *tab) openURL(url string) {
 
 // frame attaches to the desktop frame inside the tab's page (a cross-site
 // iframe is a target of its own) and waits for its bridge. The caller has
-// seen the frame load (its hello, or its load event) first.
+// seen the frame load (its hello, or its load event) first. What the frame
+// throws or logs is checked by the tab (attachFrame), not through this.
 func (tb *tab) frame(prefix string) *tab {
 	tb.t.Helper()
 	infos, err := chromedp.Targets(tb.ctx)
 	if err != nil {
 		tb.t.Fatal(err)
 	}
-	var id target.ID
+	var info *target.Info
 	for _, in := range infos {
 		if in.Type == "iframe" && strings.HasPrefix(in.URL, prefix) {
-			id = in.TargetID // the newest is listed last
+			info = in // the newest is listed last
 		}
 	}
-	if id == "" {
+	if info == nil {
 		tb.t.Fatalf("no frame at %s among %d targets", prefix, len(infos))
 	}
-	ctx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(id))
+	tb.attachFrame(info) // in case its attach event is still on the way
+	ctx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(info.TargetID))
 	tb.t.Cleanup(cancel)
-	f := &tab{t: tb.t, ctx: ctx}
+	f := &tab{t: tb.t, ctx: ctx, top: tb.root(), url: info.URL}
 	f.waitReady()
 	return f
 }
