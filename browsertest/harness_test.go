@@ -151,7 +151,7 @@ func findChromium() (string, error) {
 }
 
 // builtFiles are what `make build` writes that the tests load.
-var builtFiles = []string{"web/adapi.wasm", "web/adapi-client.wasm", "web/wasm_exec.js"}
+var builtFiles = []string{"web/adapi.wasm", "web/adapi-client.wasm"}
 
 // checkBuilt fails unless every built file exists and is newer than every
 // source it is built from (the Go files of the module's packages that
