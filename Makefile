@@ -25,7 +25,7 @@ build: $(WASM) web/wasm_exec.js $(PRECOMPRESSED)
 # What the modules are built from: every Go file of the packages the glue
 # can import (all but the servers, tools, bench and tests), go.mod, go.sum
 # and the toolchain.
-WASM_SRC := $(shell find . \( -path ./.git -o -path ./.tools -o -path ./web -o -path ./bench -o -path ./browsertest -o -path ./cmd -o -path ./server -o -path ./typescheck \) -prune -o -type f -name '*.go' ! -name '*_test.go' -print)
+WASM_SRC := $(shell find . \( -path ./.git -o -path ./.tools -o -path ./web -o -path ./bench -o -path ./browsertest -o -path ./cmd -o -path ./server -o -path ./testbed -o -path ./typescheck \) -prune -o -type f -name '*.go' ! -name '*_test.go' -print)
 SERVE_SRC := $(shell find . \( -path ./.git -o -path ./.tools -o -path ./web -o -path ./bench -o -path ./browsertest -o -path ./wasm -o -path ./cmd/adapi-bench \) -prune -o -type f -name '*.go' ! -name '*_test.go' -print)
 GODEPS := go.mod go.sum $(GOROOT)/VERSION
 
@@ -44,11 +44,18 @@ bin/precompress: cmd/precompress/main.go $(GODEPS)
 	$(GO) build -o $@ ./cmd/precompress
 bin/adapi-serve: $(SERVE_SRC) $(GODEPS)
 	$(GO) build -o $@ ./cmd/adapi-serve
+bin/sipbed: $(SERVE_SRC) $(GODEPS)
+	$(GO) build -o $@ ./cmd/sipbed
 FORCE:
 
-## run: build, then serve the demo and print its URL
-run: build bin/adapi-serve
+## run: build, then serve the demo and print its URL; SIP=1: with real
+## calls through the local SIP test bed (Kamailio and the far end)
+run: build bin/adapi-serve $(if $(filter 1,$(SIP)),kamailio bin/sipbed)
+ifeq ($(SIP),1)
+	bin/sipbed -origin http://$(ADDR) -- bin/adapi-serve -addr $(ADDR) -allow "$(ALLOW)"
+else
 	bin/adapi-serve -addr $(ADDR) -allow "$(ALLOW)"
+endif
 
 TSC_VERSION := 5.9.3
 

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -24,6 +25,33 @@ type Config struct {
 	PlacementTimeoutMs int         `json:"placementTimeoutMs,omitempty"`
 	DialPlan           *DialPlan   `json:"dialPlan,omitempty"`
 	DialPolicy         *DialPolicy `json:"dialPolicy,omitempty"`
+	SIP                *SIP        `json:"sip,omitempty"`
+}
+
+// SIP is adapi-config.json's sip: with it the desktop's phone is a SIP
+// user agent registering at WSURL (SPEC.md, "Real calls over SIP").
+type SIP struct {
+	WSURL      string      `json:"wsUrl"`
+	Domain     string      `json:"domain"`
+	ICEServers []ICEServer `json:"iceServers,omitempty"`
+}
+
+// ICEServer is one of sip.iceServers, as RTCPeerConnection takes it.
+type ICEServer struct {
+	URLs       []string `json:"urls"`
+	Username   string   `json:"username,omitempty"`
+	Credential string   `json:"credential,omitempty"`
+}
+
+// wsOrigin is the ws:// or wss:// origin of a sip.wsUrl, for the
+// desktop's connect-src; "" when it is not one (nothing is added).
+func wsOrigin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" || u.User != nil ||
+		strings.ContainsAny(u.Host, " ;,'\"*") {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // DialPlan is adapi-config.json's dialPlan.
@@ -48,8 +76,14 @@ func WriteConfig(dir string, c Config) error {
 func Handler(dir string, cfg Config, serveConfig bool) http.Handler {
 	ancestors := strings.Join(append([]string{"'self'"}, cfg.AllowedOrigins...), " ")
 	cfgJSON, _ := json.Marshal(cfg)
+	connect := "'self'"
+	if cfg.SIP != nil {
+		if o := wsOrigin(cfg.SIP.WSURL); o != "" {
+			connect += " " + o
+		}
+	}
 	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
-		"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors " + ancestors
+		"connect-src " + connect + "; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors " + ancestors
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)

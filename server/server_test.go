@@ -75,3 +75,27 @@ func TestHandler(t *testing.T) {
 		}
 	}
 }
+
+// The desktop may connect to its SIP server's WebSocket origin, and to no
+// other; a wsUrl that is not a ws/wss URL adds nothing.
+func TestCSPConnectSrc(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte("x"), 0o644)
+	for _, tt := range []struct{ wsURL, want string }{
+		{"wss://sip.example.com:8089/ws", "connect-src 'self' wss://sip.example.com:8089;"},
+		{"ws://127.0.0.1:5066/ws", "connect-src 'self' ws://127.0.0.1:5066;"},
+		{"https://sip.example.com/ws", "connect-src 'self';"},
+		{"wss://sip.example.com; script-src *", "connect-src 'self';"},
+		{"wss://sip.example.com;script-src/ws", "connect-src 'self';"},
+		{"wss://*/ws", "connect-src 'self';"},
+		{"wss://user@sip.example.com/ws", "connect-src 'self';"},
+		{"", "connect-src 'self';"},
+	} {
+		cfg := Config{SIP: &SIP{WSURL: tt.wsURL, Domain: "example.com"}}
+		w := httptest.NewRecorder()
+		Handler(dir, cfg, true).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+		if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, tt.want) {
+			t.Errorf("wsUrl %q: CSP %q, want %q", tt.wsURL, csp, tt.want)
+		}
+	}
+}

@@ -213,7 +213,7 @@ func TestBed(t *testing.T) {
 	for i, want := range []struct {
 		number string
 		status int
-	}{{farend.Busy, 486}, {farend.Reject, 603}, {"+15559999", 404}} {
+	}{{farend.Busy, 486}, {farend.Reject, 603}, {"+12025559999", 404}} {
 		_, _, _, err := call(want.number)
 		var de *sipgo.ErrDialogResponse
 		if !errors.As(err, &de) || de.Res.StatusCode != want.status {

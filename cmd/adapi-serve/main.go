@@ -25,6 +25,8 @@ func main() {
 	perMinute := flag.Int("max-calls-per-minute", 0, "calls a minute per origin (dialPolicy.maxCallsPerMinute); 0: no cap")
 	country := flag.String("country", "US", "the desktop's country (dialPlan.country): its international and trunk prefixes make numbers canonical; \"\" for none")
 	extDigits := flag.Int("extension-digits", 0, "numbers of at most this many digits are internal extensions (dialPlan.extensionDigits); 0: the default, 6")
+	sipWS := flag.String("sip-ws-url", "", "the SIP server's WebSocket URL (sip.wsUrl): the desktop's phone is then a SIP phone (make run SIP=1 sets it)")
+	sipDomain := flag.String("sip-domain", "", "the agents' SIP domain (sip.domain)")
 	flag.Parse()
 
 	cfg := server.Config{AllowedOrigins: list(*allow), PlacementTimeoutMs: *timeout}
@@ -33,6 +35,9 @@ func main() {
 	}
 	if d, a := list(*deny), list(*allowNumbers); len(d)+len(a) > 0 || *perMinute > 0 {
 		cfg.DialPolicy = &server.DialPolicy{Deny: d, Allow: a, MaxCallsPerMinute: *perMinute}
+	}
+	if *sipWS != "" {
+		cfg.SIP = &server.SIP{WSURL: *sipWS, Domain: *sipDomain}
 	}
 	if err := server.WriteConfig(*dir, cfg); err != nil {
 		log.Fatal(err)

@@ -30,11 +30,11 @@ import (
 
 // The test numbers (canonical, as the desktop dials them) and what each does.
 const (
-	Echo     = "+15550100" // rings AnswerDelay, answers, echoes the audio back
-	Busy     = "+15550101" // 486 Busy Here
-	NoAnswer = "+15550102" // rings until the caller gives up (CANCEL → 487)
-	Reject   = "+15550103" // 603 Decline
-	HangUp   = "+15550104" // answers, echoes, hangs up after HangupAfter
+	Echo     = "+12025550100" // rings AnswerDelay, answers, echoes the audio back
+	Busy     = "+12025550101" // 486 Busy Here
+	NoAnswer = "+12025550102" // rings until the caller gives up (CANCEL → 487)
+	Reject   = "+12025550103" // 603 Decline
+	HangUp   = "+12025550104" // answers, echoes, hangs up after HangupAfter
 )
 
 // Numbers lists the test numbers with what each does, for people.
