@@ -154,7 +154,7 @@ func Start(opts Options) (_ *Bed, err error) {
 	var cfg bytes.Buffer
 	if err := tmpl.Execute(&cfg, map[string]any{
 		"Debug": opts.Debug, "WSPort": wsPort, "SIPPort": sipPort, "FarEndPort": b.FarEnd.Port(),
-		"DBDir": dbDir, "ModulesDir": filepath.Dir(ws[0]) + "/", "Domain": opts.Domain, "Origin": opts.Origin,
+		"SilentNumber": farend.Silent, "DBDir": dbDir, "ModulesDir": filepath.Dir(ws[0]) + "/", "Domain": opts.Domain, "Origin": opts.Origin,
 	}); err != nil {
 		return nil, err
 	}

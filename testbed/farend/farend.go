@@ -35,6 +35,9 @@ const (
 	NoAnswer = "+12025550102" // rings until the caller gives up (CANCEL → 487)
 	Reject   = "+12025550103" // 603 Decline
 	HangUp   = "+12025550104" // answers, echoes, hangs up after HangupAfter
+	// Silent never reaches the far end: the SIP server drops its INVITE
+	// without a word (testbed/kamailio.cfg), for the placement deadline.
+	Silent = "+12025550199"
 )
 
 // Numbers lists the test numbers with what each does, for people.
@@ -44,6 +47,7 @@ var Numbers = []struct{ Number, Does string }{
 	{NoAnswer, "rings and never answers"},
 	{Reject, "rejects the call (603 Decline)"},
 	{HangUp, "answers, echoes, and hangs up after a few seconds"},
+	{Silent, "never answered by the SIP server itself (the placement deadline: Timeout error)"},
 }
 
 // Config is how the far end behaves.
