@@ -32,6 +32,7 @@ func main() {
 		js.Global().Get("console").Call("error", "adApi: load the module with adapi.js")
 		return
 	}
+	loader.Call("mark", "go-main")
 	run(loader) // the role this build serves: role_desktop.go or role_client.go
 	select {} // serve the page until it goes away
 }

@@ -24,6 +24,15 @@
   'use strict'
 
   const script = document.currentScript
+  // Start-up marks (adapi:script, :wasm_exec, :compiled, :config,
+  // :go-main, :ready) for a profiler and make bench; a page's own
+  // performance.mark is taken once, here, and may throw.
+  const perf = globalThis.performance
+  const perfMark = perf && typeof perf.mark === 'function' ? perf.mark : null
+  function mark (name) {
+    try { if (perfMark) perfMark.call(perf, 'adapi:' + name) } catch (_) { /* the page's */ }
+  }
+  mark('script')
   const base = new URL('.', script && script.src ? script.src : location.href)
   const desktopOrigin = base.origin
   const role = desktopOrigin === location.origin ? 'desktop' : 'client'
@@ -387,6 +396,7 @@
 
   const loader = {
     role,
+    mark,
     config: {},
     isReady: false,
     framed: window.parent !== window
@@ -475,6 +485,7 @@
       ready (entries) {
         go = entries
         loader.isReady = true
+        mark('ready')
         hub.take = go.takeEvents
         hub.onListening = go.listening
         go.listening(hub.listening())
@@ -640,6 +651,7 @@
       ready (entries) {
         go = entries
         loader.isReady = true
+        mark('ready')
         for (const thunk of waiting.splice(0, waiting.length)) thunk()
         document.dispatchEvent(new CustomEvent('adapi:ready'))
       },
@@ -677,13 +689,15 @@
       // The desktop owner's settings come from the desktop's own origin,
       // never from the URL or a message.
       const config = withConfig
-        ? fetch(new URL('adapi-config.json', base), { cache: 'no-cache' }).then(r => (r.ok ? r.json() : {})).catch(() => ({}))
+        ? fetch(new URL('adapi-config.json', base), { cache: 'no-cache' }).then(r => (r.ok ? r.json() : {})).catch(() => ({})).then(c => { mark('config'); return c })
         : Promise.resolve({})
       // A CRM page needs no softphone or panel: it loads the smaller module.
       const module = fetch(new URL(role === 'client' ? 'adapi-client.wasm' : 'adapi.wasm', base))
       await loadScript(new URL('wasm_exec.js', base).href)
+      mark('wasm_exec')
       const g = new globalThis.Go()
       const { instance } = await WebAssembly.instantiateStreaming(module, g.importObject)
+      mark('compiled')
       loader.config = await config
       loader.wasmMemory = instance.exports.mem // for make bench
       g.run(instance).then(function () { fail('adApi: the bridge stopped') })

@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -15,6 +16,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,7 +55,13 @@ type results struct {
 	Calls     map[string]map[string]stat `json:"calls"` // with/without object -> go/js/noop
 	Sizes     map[string]size            `json:"sizes"`
 	ReadyMs   float64                    `json:"ready_ms_median"`
-	QueuedMs  float64                    `json:"queued_call_ms_median"`
+	QueuedMs  float64                    `json:"queued_call_ms_median"` // since navigation
+	NoopMs    float64                    `json:"noop_floor_call_ms_median"`
+	Timeline  map[string]float64         `json:"timeline_ms_median"`
+	NoopLine  map[string]float64         `json:"noop_timeline_ms_median"`
+	Packages  pkgBytes                   `json:"desktop_packages"`
+	RunStart  float64                    `json:"make_run_start_s"`
+	ServeOnly float64                    `json:"server_start_s"`
 	Memory    map[string]float64         `json:"memory"`
 	CrossCall stat                       `json:"cross_frame_startcall"`
 	CrossPing stat                       `json:"cross_frame_ping"`
@@ -62,7 +70,7 @@ type results struct {
 func main() {
 	quick := flag.Bool("quick", false, "fewer samples (a smoke run)")
 	out := flag.String("out", "bench/results.json", "where to write the figures")
-	only := flag.String("only", "", "run only these sections, comma-separated: calls, memory, ready, cross (sizes always)")
+	only := flag.String("only", "", "run only these sections, comma-separated: calls, memory, ready, cross, run (sizes always)")
 	flag.Parse()
 	log.SetFlags(0)
 	root, _ := os.Getwd()
@@ -88,6 +96,13 @@ func main() {
 		r.Sizes[m.name] = measureSize(file)
 	}
 	check(os.Rename(filepath.Join(tmp, "noopstartCall.wasm"), filepath.Join(tmp, "noop.wasm")))
+	// The floor page gets its module compressed as the desktop's is.
+	check(exec.Command("go", "run", "./cmd/precompress", filepath.Join(tmp, "noop.wasm")).Run())
+	// Where the desktop module's bytes go, by package: once more without -s.
+	names := filepath.Join(tmp, "names.wasm")
+	buildFlags(names, "./wasm", "-trimpath", "-ldflags=-w")
+	r.Packages, err = wasmPackages(names)
+	check(err)
 
 	// Servers: the desktop (with /bench/ pages) and a CRM origin on another site.
 	desk, crm := listen("127.0.0.1:0"), listen("127.0.0.1:0")
@@ -105,10 +120,23 @@ func main() {
 		}
 		files.ServeHTTP(w, req)
 	})
+	noop := http.StripPrefix("/bench", server.Handler(tmp, cfg, true))
 	go http.Serve(desk, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		switch {
 		case req.URL.Path == "/bench/noop.wasm":
-			http.ServeFile(w, req, filepath.Join(tmp, "noop.wasm"))
+			noop.ServeHTTP(w, req)
+		case req.URL.Path == "/":
+			// The desktop page, with bench/desk-echo.js added: the
+			// across-origins bench frames it.
+			rec := httptest.NewRecorder()
+			web.ServeHTTP(rec, req)
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Del("Content-Length")
+			body := strings.Replace(rec.Body.String(), "</head>", `<script src="/bench/desk-echo.js"></script></head>`, 1)
+			w.WriteHeader(rec.Code)
+			w.Write([]byte(body))
 		case strings.HasPrefix(req.URL.Path, "/bench/"):
 			benchFiles.ServeHTTP(w, req)
 		default:
@@ -187,22 +215,44 @@ func main() {
 			"go_heap_half": g1["heapAlloc"], "go_heap_end": g2["heapAlloc"], "goroutines_half": g1["goroutines"], "goroutines_end": g2["goroutines"]}
 	}
 
-	// 3. Time to a usable adApi.startCall, cold, and a queued call.
+	// 3. Time to a usable adApi.startCall, cold, a queued call, the
+	// start-up timeline; and the same first call on the no-op floor page.
 	log.Println("time to ready…")
-	var readies, queued []float64
-	for i := 0; i < 10 && want("ready"); i++ {
+	var readies, queued, noops []float64
+	lines, noopLines := map[string][]float64{}, map[string][]float64{}
+	cold := func(url string) context.Context {
 		t := newTab(browser)
 		check(chromedp.Do(t, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
 			return err
-		}), chromedp.Navigate(deskURL+"/bench/ready.html")))
+		}), chromedp.Navigate(url)))
+		return t
+	}
+	for i := 0; i < 10 && want("ready"); i++ {
+		t := cold(deskURL + "/bench/ready.html")
 		readies = append(readies, eval[float64](t, `__ready`))
 		q := eval[map[string]any](t, `__queued`)
 		queued = append(queued, q["ms"].(float64))
+		for k, v := range eval[map[string]float64](t, `__timeline`) {
+			lines[k] = append(lines[k], v)
+		}
+		chromedp.Cancel(t)
+		t = cold(deskURL + "/bench/noop-ready.html")
+		noops = append(noops, eval[map[string]any](t, `__queued`)["ms"].(float64))
+		for k, v := range eval[map[string]float64](t, `__timeline`) {
+			noopLines[k] = append(noopLines[k], v)
+		}
 		chromedp.Cancel(t)
 	}
 	if len(readies) > 0 {
-		r.ReadyMs, r.QueuedMs = median(readies), median(queued)
+		r.ReadyMs, r.QueuedMs, r.NoopMs = median(readies), median(queued), median(noops)
+		r.Timeline, r.NoopLine = map[string]float64{}, map[string]float64{}
+		for k, v := range lines {
+			r.Timeline[k] = median(v)
+		}
+		for k, v := range noopLines {
+			r.NoopLine[k] = median(v)
+		}
 	}
 
 	// 5. Across origins: startCall beside a raw postMessage ping-pong.
@@ -210,8 +260,14 @@ func main() {
 		log.Println("across origins…")
 		ct := newTab(browser)
 		check(chromedp.Do(ct, chromedp.Navigate(crmURL+"/")))
-		cross := eval[map[string]stat](ct, fmt.Sprintf(`new Promise(r => __adApiLoader.isReady ? r() : document.addEventListener('adapi:ready', r)).then(() => __crossFrame(%d, %d))`, batches/4, 10))
+		cross := eval[map[string]stat](ct, fmt.Sprintf(`new Promise(r => __adApiLoader.isReady ? r() : document.addEventListener('adapi:ready', r)).then(() => __crossFrame(%d, %d, 30))`, batches/4, 10))
 		r.CrossCall, r.CrossPing = cross["startCall"], cross["ping"]
+	}
+
+	// 6. make run with nothing changed, to serving.
+	if want("run") {
+		log.Println("make run start…")
+		r.RunStart, r.ServeOnly = runStart(root, tmp)
 	}
 
 	printTable(r)
@@ -242,22 +298,60 @@ func printTable(r results) {
 	b, c, f, v := r.Sizes["adapi.wasm (bridge)"], r.Sizes["adapi-client.wasm"], r.Sizes["floor: vert + dom/v2"], r.Sizes["floor: vert only"]
 	fmt.Printf("   desktop module / its floor (vert + dom/v2), brotli: %.2fx\n", float64(b.Brotli)/float64(f.Brotli))
 	fmt.Printf("   CRM page module / the vert-only floor, brotli:     %.2fx (it needs neither vert nor dom/v2)\n", float64(c.Brotli)/float64(v.Brotli))
-	fmt.Printf("\n3. ready: navigation to usable adApi.startCall, cold, median of 10: %.1f ms; a call queued before ready settles after %.1f ms\n", r.ReadyMs, r.QueuedMs)
+	if len(r.Packages.Code) > 0 {
+		fmt.Println("   where the desktop module's bytes go (built once more without -s; code by package):")
+		printPackages("adapi.wasm", r.Packages, 14)
+	}
+	fmt.Printf("\n3. ready, cold, median of 10 (ms since navigation): adApi.startCall usable at %.1f; a call queued at once settles at %.1f; on the no-op floor page (wasm_exec.js + no-op module, one call) at %.1f: %.2fx\n", r.ReadyMs, r.QueuedMs, r.NoopMs, r.QueuedMs/r.NoopMs)
+	if len(r.Timeline) > 0 {
+		fmt.Printf("   %-22s %9s %9s\n", "start-up timeline", "adapi.js", "floor")
+		keys := make([]string, 0, len(r.Timeline))
+		for k := range r.Timeline {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool { return r.Timeline[keys[i]] < r.Timeline[keys[j]] })
+		for _, k := range keys {
+			floor := "-"
+			if v, ok := r.NoopLine[k]; ok {
+				floor = fmt.Sprintf("%9.1f", v)
+			}
+			fmt.Printf("   %-22s %9.1f %9s\n", k, r.Timeline[k], floor)
+		}
+	}
 	m := r.Memory
 	fmt.Printf("\n4. memory over %.0f calls and %.0f events (each call hung up and completed):\n", m["calls"], m["events"])
 	fmt.Printf("   JS heap after GC: %.2f MB at half, %.2f MB at the end (growth %+.3f MB)\n", m["js_heap_half"]/1e6, m["js_heap_end"]/1e6, (m["js_heap_end"]-m["js_heap_half"])/1e6)
 	fmt.Printf("   wasm memory:      %.2f MB at half, %.2f MB at the end (growth %+.3f MB; it never shrinks)\n", m["wasm_half"]/1e6, m["wasm_end"]/1e6, (m["wasm_end"]-m["wasm_half"])/1e6)
 	fmt.Printf("   Go heap in use:   %.2f MB at half, %.2f MB at the end (growth %+.3f MB); goroutines %.0f → %.0f\n", m["go_heap_half"]/1e6, m["go_heap_end"]/1e6, (m["go_heap_end"]-m["go_heap_half"])/1e6, m["goroutines_half"], m["goroutines_end"])
-	fmt.Printf("\n5. across origins (µs p50 / p99): startCall round trip %.0f / %.0f, raw postMessage ping-pong %.0f / %.0f: %.2fx\n",
+	fmt.Printf("\n5. across origins, CRM page ↔ desktop frame, the desktop showing 30 calls (µs p50 / p99 of batch means): startCall round trip %.0f / %.0f, raw postMessage round trip between the same frames (panel idle) %.0f / %.0f: %.2fx\n",
 		r.CrossCall.P50, r.CrossCall.P99, r.CrossPing.P50, r.CrossPing.P99, r.CrossCall.P50/r.CrossPing.P50)
+	fmt.Printf("\n6. make run with nothing changed, to serving (median of 5): %.2f s (the server alone %.2f s)\n", r.RunStart, r.ServeOnly)
+
+	fmt.Println("\ngoals (issue 13), each a ratio within this run:")
+	goal := func(name string, v float64, unit, g string) {
+		if v == 0 || v != v {
+			fmt.Printf("   %-62s %10s   goal %s\n", name, "not run", g)
+			return
+		}
+		fmt.Printf("   %-62s %9.2f%s   goal %s\n", name, v, unit, g)
+	}
+	goal("cross-frame startCall / raw postMessage, 30 calls shown", r.CrossCall.P50/r.CrossPing.P50, "x", "≤ 2x (1.5x)")
+	goal("per call with an object / no-op Go floor", r.Calls["with object"]["go"].P50/r.Calls["with object"]["noop"].P50, "x", "≤ 1.5x (1.25x)")
+	goal("first call after navigation / no-op floor page", r.QueuedMs/r.NoopMs, "x", "≤ 1.5x (1.2x)")
+	goal("desktop module brotli / vert+dom floor", float64(b.Brotli)/float64(f.Brotli), "x", "≤ 1.25x (1.1x)")
+	goal("make run, nothing changed, to serving", r.RunStart, " s", "≤ 2 s")
 }
 
 func build(pkg, out string, client bool) {
-	args := []string{"build", "-trimpath", "-ldflags=-s -w", "-o", out}
+	flags := []string{"-trimpath", "-ldflags=-s -w"}
 	if client {
-		args = append(args, "-tags", "adapiclient")
+		flags = append(flags, "-tags", "adapiclient")
 	}
-	cmd := exec.Command("go", append(args, pkg)...)
+	buildFlags(out, pkg, flags...)
+}
+
+func buildFlags(out, pkg string, flags ...string) {
+	cmd := exec.Command("go", append(append([]string{"build", "-o", out}, flags...), pkg)...)
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		log.Fatalf("build %s: %v\n%s", pkg, err, b)
@@ -327,4 +421,34 @@ func check(err error) {
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// runStart times `make run` with nothing changed, to serving, as its two
+// halves: make bringing its prerequisites up to date (build and the server
+// binary), then the server until it prints its URL (serving from a scratch
+// folder, so that the bench leaves web/adapi-config.json alone). Median of
+// five; the second figure is the server alone.
+func runStart(root, tmp string) (total, serve float64) {
+	var totals, serves []float64
+	for i := 0; i < 5; i++ {
+		t0 := time.Now()
+		if b, err := exec.Command("make", "-C", root, "--no-print-directory", "-s", "build", "bin/adapi-serve").CombinedOutput(); err != nil {
+			log.Fatalf("make build: %v\n%s", err, b)
+		}
+		made := time.Since(t0)
+		t1 := time.Now()
+		cmd := exec.Command(filepath.Join(root, "bin", "adapi-serve"), "-addr", "127.0.0.1:0", "-crm-addr", "127.0.0.1:0", "-dir", tmp)
+		out, err := cmd.StdoutPipe()
+		check(err)
+		check(cmd.Start())
+		sc := bufio.NewScanner(out)
+		for sc.Scan() && !strings.Contains(sc.Text(), "agent desktop at") {
+		}
+		served := time.Since(t1)
+		cmd.Process.Kill()
+		cmd.Wait()
+		totals = append(totals, (made + served).Seconds())
+		serves = append(serves, served.Seconds())
+	}
+	return median(totals), median(serves)
 }
