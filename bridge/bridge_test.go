@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -194,15 +195,38 @@ func TestConcurrentCalls(t *testing.T) {
 	wg.Wait()
 	close(ids)
 	seen := map[string]bool{}
+	var hangUps sync.WaitGroup
 	for id := range ids {
 		if seen[id] {
 			t.Fatalf("duplicate id %s", id)
 		}
 		seen[id] = true
-		go sp.HangUp(id) // concurrent with the rest, for the race detector
+		hangUps.Add(1)
+		go func() { // concurrent with the rest, for the race detector
+			defer hangUps.Done()
+			if err := sp.HangUp(id); err != nil {
+				t.Errorf("hang up %s: %v", id, err)
+			}
+		}()
 	}
-	if len(sp.Interactions()) != n || len(seen) != n {
-		t.Fatalf("%d interactions, %d ids", len(sp.Interactions()), len(seen))
+	hangUps.Wait()
+	calls := sp.Interactions()
+	if len(calls) != n || len(seen) != n {
+		t.Fatalf("%d interactions, %d ids", len(calls), len(seen))
 	}
-	_ = rec
+	for _, c := range calls {
+		if !seen[c.InteractionID] || c.State != StateWrapUp {
+			t.Fatalf("interaction %s in %s, want a placed call in wrap_up", c.InteractionID, c.State)
+		}
+	}
+	// Each call was announced once.
+	news := 0
+	for _, name := range rec.names() {
+		if strings.HasPrefix(name, OnNewInteraction) {
+			news++
+		}
+	}
+	if news != n {
+		t.Fatalf("%d ON_NEW_INTERACTION for %d calls", news, n)
+	}
 }

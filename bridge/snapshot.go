@@ -164,7 +164,7 @@ func (p *snapParser) int() (int, error) {
 		n = n*10 + int(p.b[p.i]-'0')
 		p.i++
 	}
-	if p.i == start {
+	if p.i == start || (p.b[start] == '0' && p.i-start > 1) { // JSON has no leading zeros
 		return 0, errSnapshot
 	}
 	return n, nil

@@ -3,7 +3,10 @@ package bridge
 import (
 	"encoding/json"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -38,8 +41,46 @@ func FuzzDecodeSnapshots(f *testing.F) {
 	f.Add(`[{"t":"string","s":"+1 (415) 555-0123","l":17},{"t":"object","l":1,"k":["id"],"v":[{"t":"string","s":"c\u00e9","l":2}]},null]`)
 	f.Add(`[{"t":"string","s":"\ud800\udc00\\\"","l":3}]`)
 	f.Add(`[null,null]`)
+	// Every escape, so that a decoder that reads one wrongly fails here,
+	// in plain go test, not only when fuzzing.
+	f.Add(`[{"t":"string","s":"a\nb\tc\rd\be\ff\/g\\h\"i\u0041\u00e9\u20ac\ud83d\ude00"}]`)
+	f.Add(`[{"k":["\n","\u0000","a\u001fb"],"v":[{"s":"\"\\"}]}]`)
+	f.Add(` [ { "t" : "x" , "l" : 0 } ] `)
+	f.Add(`[{"l":01}]`)
+	f.Add(`[{"l":1e3}]`)
+	f.Add(`[{"l":-0}]`)
+	f.Add(`[{"t":"a","t":"b","k":["x"],"k":[]}]`)
+	f.Add(`[{"v":[{"v":[{"v":[null]}]}]}]`)
+	f.Add(`[{"s":"\ud800"}]`)
+	f.Add(`[{"s":"\ud800\u0041"}]`)
+	f.Add(`[{"s":"\udc00\ud800"}]`)
+	f.Add(`[{"s":"\u00G0"}]`)
+	f.Add(`[{"T":"x"}]`)
+	f.Add(`[]`)
+	f.Add(`[{}]`)
 	f.Fuzz(func(t *testing.T, s string) {
 		vs, err := DecodeSnapshots([]byte(s))
+		if !json.Valid([]byte(s)) {
+			if err == nil {
+				t.Fatalf("%q is not JSON, but decoded to %+v", s, vs)
+			}
+			return
+		}
+		// The same as encoding/json reads it: what decodes is what
+		// encoding/json reads, and what encoding/json reads as snapshots
+		// decodes (lone surrogates aside: both make them U+FFFD, but the
+		// comparison is not needed there).
+		if utf8.ValidString(s) && !hasLoneSurrogate(s) {
+			want, ok := snapshotsByJSON(s)
+			switch {
+			case err == nil && !ok:
+				t.Fatalf("%q decoded to %+v, but encoding/json does not read it as snapshots", s, vs)
+			case err == nil && !reflect.DeepEqual(normal(vs), normal(want)):
+				t.Fatalf("%q decoded to\n%+v, encoding/json reads\n%+v", s, vs, want)
+			case err != nil && ok:
+				t.Fatalf("%q: %v, but encoding/json reads %+v", s, err, want)
+			}
+		}
 		if err != nil || !utf8.ValidString(s) { // what crosses from JavaScript is valid UTF-8
 			return
 		}
@@ -60,6 +101,125 @@ func FuzzDecodeSnapshots(f *testing.F) {
 			_, _ = ParseCall(vs[0], vs[1])
 		}
 	})
+}
+
+// snapshotsByJSON reads s with encoding/json (which the module must not
+// use, but a test may) as the loader's snapshots: an array of Values or
+// nulls, each Value an object with only the keys t, s (strings), l (a
+// non-negative integer written with digits only), k (an array of
+// strings) and v (an array of Values or nulls), at most maxSnapshotDepth
+// deep. ok is false when s is JSON but not that.
+func snapshotsByJSON(s string) (vs []Value, ok bool) {
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	var x any
+	if d.Decode(&x) != nil || d.More() {
+		return nil, false
+	}
+	arr, ok := x.([]any)
+	if !ok {
+		return nil, false
+	}
+	return valuesByJSON(arr, 0)
+}
+
+func valuesByJSON(arr []any, depth int) ([]Value, bool) {
+	var out []Value
+	for _, e := range arr {
+		v, ok := valueByJSON(e, depth)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, v)
+	}
+	return out, true
+}
+
+func valueByJSON(x any, depth int) (Value, bool) {
+	if depth > maxSnapshotDepth {
+		return Value{}, false
+	}
+	if x == nil {
+		return Undefined, true
+	}
+	m, ok := x.(map[string]any)
+	if !ok {
+		return Value{}, false
+	}
+	var v Value
+	for k, e := range m {
+		switch k {
+		case "t", "s":
+			str, ok := e.(string)
+			if !ok {
+				return Value{}, false
+			}
+			if k == "t" {
+				v.Type = str
+			} else {
+				v.Str = str
+			}
+		case "l":
+			n, ok := e.(json.Number)
+			if !ok || strings.TrimLeft(string(n), "0123456789") != "" || len(n) > 12 {
+				return Value{}, false
+			}
+			l, err := strconv.Atoi(string(n))
+			if err != nil {
+				return Value{}, false
+			}
+			v.Len = l
+		case "k":
+			arr, ok := e.([]any)
+			if !ok {
+				return Value{}, false
+			}
+			for _, a := range arr {
+				str, ok := a.(string)
+				if !ok {
+					return Value{}, false
+				}
+				v.Keys = append(v.Keys, str)
+			}
+		case "v":
+			arr, ok := e.([]any)
+			if !ok {
+				return Value{}, false
+			}
+			if v.Vals, ok = valuesByJSON(arr, depth+1); !ok {
+				return Value{}, false
+			}
+		default:
+			return Value{}, false
+		}
+	}
+	return v, true
+}
+
+// hasLoneSurrogate reports whether s holds a \u escape of a surrogate
+// that is not half of a pair (JSON allows it; JavaScript strings hold it).
+func hasLoneSurrogate(s string) bool {
+	for i := 0; i+6 <= len(s); i++ {
+		if s[i] != '\\' {
+			continue
+		}
+		if s[i+1] != 'u' {
+			i++ // an escaped character, perhaps a backslash
+			continue
+		}
+		r, err := strconv.ParseUint(s[i+2:i+6], 16, 32)
+		if err != nil || !utf16.IsSurrogate(rune(r)) {
+			continue
+		}
+		if r < 0xdc00 && i+12 <= len(s) && s[i+6] == '\\' && s[i+7] == 'u' {
+			if r2, err := strconv.ParseUint(s[i+8:i+12], 16, 32); err == nil && r2 >= 0xdc00 && r2 <= 0xdfff {
+				i += 11
+				continue
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // normal makes nil and empty slices alike, for comparison.
