@@ -32,3 +32,39 @@ unsubscribe()
 adApi.remove('ON_INTERACTION_STATE_CHANGE', follow)
 void adApi.getLoginState().then(r => r.status)
 void callContact('+1 (415) 555-0123')
+
+// What must NOT compile: each line below is an error against the d.ts. If
+// one stops being an error (a declaration loosened to `any`, a catch-all
+// overload), its @ts-expect-error is unused, and tsc fails.
+async function misuse (): Promise<void> {
+  // @ts-expect-error the number is a string
+  await adApi.startCall(42)
+  // @ts-expect-error the object needs id and type
+  await adApi.startCall('100', { displayName: 'Ada' })
+  // @ts-expect-error customFields are strings
+  await adApi.startCall('100', { id: 'c', type: 'contact', customFields: { age: 42 } })
+  // @ts-expect-error idempotencyKey is a string
+  await adApi.startCall('100', undefined, { idempotencyKey: 7 })
+  // @ts-expect-error the result is an OperationResult, not a string
+  const s: string = await adApi.startCall('100')
+  const r = await adApi.startCall('100')
+  // @ts-expect-error data is there only on success (narrow on status first)
+  console.log(r.data.id.length)
+  if (r.status === 'error') {
+    // @ts-expect-error an error's code is a number
+    const c: string = r.error.code
+    console.log(c)
+  }
+  // @ts-expect-error no such event
+  adApi.on('ON_TYPO', (d: InteractionData) => console.log(d))
+  // @ts-expect-error ON_NEW_INTERACTION hands over InteractionData, not a string
+  adApi.on('ON_NEW_INTERACTION', (id: number) => console.log(id))
+  // @ts-expect-error no such event
+  adApi.remove('ON_TYPO', follow)
+  // @ts-expect-error integrationKey is a string
+  void new brightpattern.AdApi({ integrationKey: 1, mountRoot: document.body })
+  // @ts-expect-error not a method of the API
+  void adApi.startCalls('100')
+  console.log(s)
+}
+void misuse

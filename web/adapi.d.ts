@@ -70,6 +70,8 @@ declare global {
   }
 
   type InteractionEvent = 'ON_NEW_INTERACTION' | 'ON_INTERACTION_STATE_CHANGE' | 'ON_INTERACTION_REMOVED'
+  /** The events adApi.on delivers: a misspelt name is a type error, not a handler that never runs. */
+  type AdApiEvent = InteractionEvent | 'ON_ACTIVE_INTERACTION_SWITCHED'
 
   /** Beyond Bright Pattern's API, opt-in: a duplicate guard and cancellation. */
   interface StartCallOptions {
@@ -85,8 +87,7 @@ declare global {
     startCall(phoneNumber: string, initialObject?: InteractionAssociatedObject, options?: StartCallOptions): Promise<OperationResult<InitiateResult>>
     on(event: InteractionEvent, handler: (interaction: InteractionData) => void): void
     on(event: 'ON_ACTIVE_INTERACTION_SWITCHED', handler: (activatedInteractionId: string | null) => void): void
-    on(event: string, handler: (...args: any[]) => void): void
-    remove(event: string, handler: (...args: any[]) => void): void
+    remove(event: AdApiEvent, handler: (...args: any[]) => void): void
     /** The 5.19 page's state callback; returns an unsubscribe function. */
     onInteractionStateChange(handler: (interaction: InteractionData) => void): () => void
     injectMessageLogger(callback: MessageLogger): void
