@@ -10,7 +10,9 @@ import (
 // the windows; Go only sees their ids).
 type PeerID int
 
-// maxPeers bounds the windows the desktop sends events to.
+// maxPeers bounds the windows of one origin the desktop sends events to:
+// an origin's oldest is forgotten for a newer one of the same origin,
+// never for another origin's.
 const maxPeers = 16
 
 // DesktopEnd is the agent desktop's end of the cross-frame protocol. It
@@ -28,7 +30,7 @@ type DesktopEnd struct {
 	mu      sync.Mutex
 	allowed map[string]bool
 	peers   map[PeerID]string // said hi: peer → origin
-	order   []PeerID          // peers, oldest first
+	order   []PeerID          // peers, oldest first (all origins)
 	calls   map[string]context.CancelCauseFunc
 }
 
@@ -60,8 +62,9 @@ func (d *DesktopEnd) Receive(origin string, peer PeerID, data Value) {
 		return
 	}
 	if !d.Allowed(origin) {
-		// Refuse requests, so a developer sees why; never serve them.
-		d.note(true, "refused a message from "+origin+": origin not allowed")
+		// Refuse requests, so a developer sees why; never serve them, and
+		// change nothing (no peer, no log line: a flood from an origin
+		// that is not allowed must not push out anything).
 		if m.Type != MsgHi && m.Type != "" && !isResponse(m.Type) {
 			d.answer(peer, origin, m, "", Errorf(NotEnoughPrivileges, "origin %s is not allowed to use this agent desktop", origin))
 		}
@@ -114,14 +117,37 @@ var ErrAborted = Errorf(UnknownError, "aborted by the caller")
 func (d *DesktopEnd) hi(peer PeerID, origin string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if _, ok := d.peers[peer]; !ok {
-		d.order = append(d.order, peer)
-		if len(d.order) > maxPeers {
-			delete(d.peers, d.order[0])
-			d.order = d.order[1:]
+	if o, ok := d.peers[peer]; ok && o == origin {
+		return
+	} else if ok {
+		d.forgetLocked(peer) // the window navigated to another allowed origin
+	}
+	n := 0
+	for _, p := range d.order {
+		if d.peers[p] == origin {
+			n++
 		}
 	}
+	if n >= maxPeers {
+		for _, p := range d.order {
+			if d.peers[p] == origin {
+				d.forgetLocked(p)
+				break
+			}
+		}
+	}
+	d.order = append(d.order, peer)
 	d.peers[peer] = origin
+}
+
+func (d *DesktopEnd) forgetLocked(peer PeerID) {
+	delete(d.peers, peer)
+	for i, p := range d.order {
+		if p == peer {
+			d.order = append(d.order[:i:i], d.order[i+1:]...)
+			break
+		}
+	}
 }
 
 func (d *DesktopEnd) startCall(peer PeerID, origin string, m Message) {

@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -79,5 +80,151 @@ func TestDialPolicySeesOneNumberAcrossFrames(t *testing.T) {
 	desk := crm.frame(desktopURL)
 	if got := evalJS[[]string](desk, `adApiDesktop.interactions().map(i => i.phoneNumber)`); strings.Join(got, ",") != "+14155550123" {
 		t.Fatalf("dialled %v", got)
+	}
+}
+
+// posters adds n frames on the origin the desktop does not allow to a CRM
+// test page, each posting kind to the desktop frame (the page's first),
+// and waits until they all have.
+func posters(tb *tab, kind string, n, each int) {
+	tb.t.Helper()
+	evalJS[bool](tb, fmt.Sprintf(`new Promise(resolve => {
+		const want = new Set()
+		window.addEventListener('message', function h (e) {
+			if (e.data && want.delete(e.data.posterDone) && want.size === 0) { window.removeEventListener('message', h); resolve(true) }
+		})
+		for (let i = 0; i < %d; i++) {
+			const id = '%s' + i + '-' + Math.random()
+			want.add(id)
+			const f = document.createElement('iframe')
+			f.src = '%stest/poster.html?frame=0&kind=%s&n=%d&id=' + encodeURIComponent(id)
+			document.body.appendChild(f)
+		}
+	})`, n, kind, evilURL, kind, each))
+}
+
+// openClientPage opens a CRM test page (an allowed origin, no CSP) whose
+// global adApi has made one call through the desktop frame.
+func openClientPage(t *testing.T) *tab {
+	tb := openTab(t, "")
+	tb.openURL(crmURL + "test/client.html")
+	evalJS[OperationResult](tb, `adApi.startCall('100')`).id(t)
+	return tb
+}
+
+// Finding 2: one small message that contains itself froze the desktop
+// (copied before its origin was checked, bounded only in depth). From a
+// frame that is not allowed, and from the allowed CRM page itself, it is
+// now cheap, and the next call is served.
+func TestSelfContainingMessageDoesNotFreezeTheDesktop(t *testing.T) {
+	tb := openClientPage(t)
+	posters(tb, "cycle", 1, 1)
+	evalJS[bool](tb, `{ const a = new Array(64); a.fill(a);
+		const o = {uid: 'x', type: 'START_CALL', params: a}; const w = {}; for (let i = 0; i < 128; i++) w['k' + i] = o; o.w = w
+		const f = document.getElementById('adc_frame').contentWindow
+		f.postMessage(a, '`+strings.TrimSuffix(desktopURL, "/")+`'); f.postMessage(o, '`+strings.TrimSuffix(desktopURL, "/")+`'); true }`)
+	evalJS[OperationResult](tb, `adApi.startCall('101')`).id(t)
+}
+
+// Finding 3: forty frames on an origin that is not allowed, posting hi
+// once each, pushed the CRM's window out of the desktop's memory. Now
+// they change nothing: the CRM's calls and events carry on.
+func TestNotAllowedFramesCannotCutTheCRMOff(t *testing.T) {
+	tb := openClientPage(t)
+	evalJS[bool](tb, pageHelpers)
+	posters(tb, "hi", 40, 1)
+	posters(tb, "call", 5, 1)
+	r := evalJS[OperationResult](tb, `adApi.startCall('102')`)
+	id := r.id(t)
+	evalJS[map[string]any](tb, `__next('ON_NEW_INTERACTION', '`+id+`')`)
+	desk := tb.frame(desktopURL)
+	if got := evalJS[[]string](desk, `adApiDesktop.peers()`); len(got) != 1 || got[0] != strings.TrimSuffix(crmURL, "/") {
+		t.Fatalf("peers %v", got)
+	}
+	if got := evalJS[[]string](desk, `adApiDesktop.interactions().map(i => i.phoneNumber)`); strings.Join(got, ",") != "100,102" {
+		t.Fatalf("calls %v (the frames that are not allowed placed some?)", got)
+	}
+}
+
+// Finding 4: a signal that only looks like an AbortSignal, before the
+// module is ready, killed the Go runtime; after, it rejected, and a
+// revoked Proxy made startCall throw. Each is now invalid_args, and the
+// calls queued beside it are served.
+func TestFakeAbortSignalIsInvalidArgs(t *testing.T) {
+	release := wasmGate.hold()
+	defer release()
+	tb := openTab(t, "")
+	tb.do(chromedp.Navigate(desktopURL))
+	const calls = `(() => {
+		const revoked = Proxy.revocable({}, {}); revoked.revoke()
+		const real = new AbortController().signal
+		const out = []
+		const call = (...a) => { try { out.push(adApi.startCall(...a)) } catch (e) { out.push(Promise.resolve('threw ' + e)) } }
+		call('100', null, {signal: Object.create(AbortSignal.prototype)})
+		call('100', null, {signal: revoked.proxy})
+		call('100', null, revoked.proxy)
+		call('100', null, {signal: new Proxy(real, {})})
+		call('100', null, {get signal () { throw new Error('no') }})
+		call('100', null, {signal: real})
+		return Promise.all(out).then(rs => rs.map(r => typeof r === 'string' ? r : r.status === 'success' ? 'success' : r.error.name + ': ' + r.error.message))
+	})()`
+	evalJS[bool](tb, `window.__early = `+calls+`; true`)
+	release()
+	want := []string{
+		"invalid_args: options.signal: want AbortSignal, got object",
+		"invalid_args: options.signal: want AbortSignal, got a revoked Proxy",
+		"invalid_args: options: could not be read: TypeError: Cannot perform 'get' on a proxy that has been revoked",
+		"invalid_args: options.signal: want AbortSignal, got object",
+		"invalid_args: options: could not be read: Error: no",
+		"success",
+	}
+	for _, got := range [][]string{evalJS[[]string](tb, `__early`), evalJS[[]string](tb, calls)} {
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	evalJS[OperationResult](tb, `adApi.startCall('101')`).id(t)
+}
+
+// Finding 10: a page that replaces the built-ins the loader uses (after it
+// loaded) only hurts itself: startCall still resolves, and a call
+// goes through.
+func TestOverriddenBuiltinsDoNotBreakStartCall(t *testing.T) {
+	tb := openDesktop(t)
+	got := evalJS[string](tb, `(async () => {
+		JSON.stringify = () => { throw new Error('page JSON.stringify') }
+		JSON.parse = () => { throw new Error('page JSON.parse') }
+		TextEncoder.prototype.encodeInto = () => { throw new Error('page encodeInto') }
+		Object.keys = () => { throw new Error('page Object.keys') }
+		Array.isArray = () => { throw new Error('page Array.isArray') }
+		AbortSignal.prototype.addEventListener = () => { throw new Error('page addEventListener') }
+		let r
+		try { r = await adApi.startCall('100', {id: '1', type: 'contact', customFields: {a: 'b'}}, {signal: new AbortController().signal}) } catch (e) { return 'threw ' + e }
+		if (r.status !== 'success') return r.error.message
+		// wasm_exec.js (the toolchain's, never edited) decodes Go's strings
+		// with TextDecoder.prototype.decode as it is at the time: replaced,
+		// calls fail, but the promise still resolves.
+		TextDecoder.prototype.decode = () => { throw new Error('page decode') }
+		try { r = await adApi.startCall('100') } catch (e) { return 'threw ' + e }
+		return 'success, then ' + r.error.name
+	})()`)
+	if got != "success, then unknown_error" {
+		t.Fatalf("got %s", got)
+	}
+}
+
+// Finding 10: a page whose adApi is a Proxy that refuses every member
+// (or a global adApi whose getter throws) still gets a loaded desktop.
+func TestHostileAdApiObjectDoesNotStopLoading(t *testing.T) {
+	for _, before := range []string{
+		`window.adApi = new Proxy({}, {set () { throw new Error('page set') }, has () { throw new Error('page has') }})`,
+		`Object.defineProperty(window, 'adApi', {get () { throw new Error('page get') }, set () { throw new Error('page set') }})`,
+	} {
+		tb := openTab(t, before)
+		tb.expectConsoled = true
+		tb.open("")
+		if got := evalJS[string](tb, `adApiDesktop.settings().agentState`); got != "ready" {
+			t.Fatalf("%s: settings %q", before, got)
+		}
 	}
 }

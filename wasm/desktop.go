@@ -71,9 +71,16 @@ func runDesktop(loader js.Value) {
 		"listening":      guard("listening", d.setListening),
 		"cancel":         guard("cancel", d.cancel),
 	}
+	// The loader checks a message's origin against these before it reads
+	// the message (SPEC.md, "Who may change state").
+	allowed := make([]any, len(cfg.AllowedOrigins))
+	for i, o := range cfg.AllowedOrigins {
+		allowed[i] = o
+	}
+	entries["allowedOrigins"] = allowed
 	startPanel(d)
 	loader.Call("ready", entries)
-	js.Global().Set("adApiDesktop", loader.Call("wrapControl"))
+	loader.Call("wrapControl") // installs window.adApiDesktop
 	if loader.Get("framed").Bool() && len(cfg.AllowedOrigins) > 0 {
 		origins := make([]any, len(cfg.AllowedOrigins))
 		for i, o := range cfg.AllowedOrigins {

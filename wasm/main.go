@@ -33,6 +33,15 @@ func main() {
 		return
 	}
 	loader.Call("mark", "go-main")
+	defer func() {
+		// Go never exits while the page lives: a failure while starting
+		// fails the calls, with the reason, instead of leaving them
+		// pending against a module that has gone.
+		if r := recover(); r != nil {
+			loader.Call("fail", "adApi: the bridge could not start: "+fmtPanic(r))
+			select {}
+		}
+	}()
 	run(loader) // the role this build serves: role_desktop.go or role_client.go
 	select {} // serve the page until it goes away
 }

@@ -23,6 +23,23 @@
 ;(function () {
   'use strict'
 
+  // The built-ins this script uses, as they are when it loads: a page that
+  // later replaces JSON.stringify, Promise or TextEncoder's encodeInto
+  // (hurting itself) does not make startCall throw or reject. Everything
+  // below reads these names, which shadow the page's globals.
+  const Object = globalThis.Object
+  const JSON = Object.freeze({ stringify: globalThis.JSON.stringify, parse: globalThis.JSON.parse })
+  const ObjectKeys = Object.keys
+  const isArray = globalThis.Array.isArray
+  const String = globalThis.String
+  const Promise = globalThis.Promise
+  const setTimeout = globalThis.setTimeout
+  const uncurry = f => globalThis.Function.prototype.call.bind(f)
+  const abortedOf = uncurry(Object.getOwnPropertyDescriptor(globalThis.AbortSignal.prototype, 'aborted').get)
+  const reasonOf = uncurry(Object.getOwnPropertyDescriptor(globalThis.AbortSignal.prototype, 'reason').get)
+  const listen = uncurry(globalThis.EventTarget.prototype.addEventListener)
+  const unlisten = uncurry(globalThis.EventTarget.prototype.removeEventListener)
+
   const script = document.currentScript
   // Start-up marks (adapi:script, :wasm_exec, :compiled, :config,
   // :go-main, :ready) for a profiler and make bench; a page's own
@@ -42,10 +59,14 @@
   // without copying megabytes.
   const STRING_COPY = 4097
   const FIELDS_COPY = 101
-  // A received message is copied generically, within these bounds.
+  // A received message is copied generically, within these bounds: its
+  // shape, and the total work (values copied, characters copied), so that
+  // a small message that contains itself costs no more than a big one.
   const MESSAGE_DEPTH = 8
   const MESSAGE_KEYS = 128
   const MESSAGE_ITEMS = 64
+  const MESSAGE_NODES = 2048
+  const MESSAGE_CHARS = 1 << 20
   // The properties of an initialObject that startCall reads
   // (bridge.AssociatedObjectFields); any other is ignored, never read.
   const OBJECT_FIELDS = ['id', 'type', 'displayName', 'displayType', 'customFields']
@@ -97,7 +118,7 @@
   function typeOf (v) {
     if (v === null) return 'null'
     const t = typeof v
-    if (t === 'object' && Array.isArray(v)) return 'array' // may throw: revoked Proxy
+    if (t === 'object' && isArray(v)) return 'array' // may throw: revoked Proxy
     return t
   }
   function thrown (e) {
@@ -132,7 +153,7 @@
   // entries copies an object's own enumerable properties, at most max of
   // them (l says how many there were), each value by value(o, key).
   function entries (o, max, value) {
-    const keys = Object.keys(o)
+    const keys = ObjectKeys(o)
     const n = Math.min(keys.length, max)
     const k = new Array(n)
     const v = new Array(n)
@@ -164,26 +185,47 @@
       return thrown(e)
     }
   }
-  // deep copies a received message, within bounds; it never throws.
+  // message copies a received message, within bounds; it never throws.
   // Structured-clone data has no getters or Proxies, but may be anything
-  // else: deep, wide, BigInt, Map, cyclic.
-  function deep (v, depth) {
+  // else: deep, wide, BigInt, Map, cyclic. Past the budget (values and
+  // characters copied in all) the copy stops, and the message is an error
+  // value, which Go ignores as malformed.
+  const TOO_LARGE = { t: 'error', s: 'message too large' }
+  function message (v) {
+    try {
+      return deep(v, MESSAGE_DEPTH, { nodes: MESSAGE_NODES, chars: MESSAGE_CHARS })
+    } catch (e) {
+      return e === TOO_LARGE ? TOO_LARGE : thrown(e)
+    }
+  }
+  function scalar (v, budget) {
+    const c = leaf(v)
+    if (c.s && (budget.chars -= c.s.length) < 0) throw TOO_LARGE
+    return c
+  }
+  function deep (v, depth, budget) {
+    if (--budget.nodes < 0 || budget.chars < 0) throw TOO_LARGE
     try {
       const t = typeOf(v)
       if (t === 'array') {
         const n = Math.min(v.length, MESSAGE_ITEMS)
+        if (depth <= 0 && (budget.nodes -= n) < 0) throw TOO_LARGE
         const items = new Array(n)
-        for (let i = 0; i < n; i++) items[i] = depth > 0 ? deep(v[i], depth - 1) : leaf(v[i])
+        for (let i = 0; i < n; i++) items[i] = depth > 0 ? deep(v[i], depth - 1, budget) : scalar(v[i], budget)
         return { t, l: v.length, v: items }
       }
-      if (t !== 'object' || depth <= 0) return leaf(v)
-      return entries(v, MESSAGE_KEYS, (o, key) => deep(o[key], depth - 1))
+      if (t !== 'object' || depth <= 0) return scalar(v, budget)
+      return entries(v, MESSAGE_KEYS, (o, key) => { budget.chars -= key.length; return deep(o[key], depth - 1, budget) })
     } catch (e) {
+      if (e === TOO_LARGE) throw e
       return thrown(e)
     }
   }
   // options copies startCall's third argument (ours, opt-in):
   // {idempotencyKey, signal}. Without it, behaviour is Bright Pattern's.
+  // Everything is read inside try/catch: a getter, a revoked Proxy, a
+  // "signal" that only looks like one (Object.create(AbortSignal.prototype),
+  // a Proxy of a real one) is invalid_args, never an exception.
   function options (o) {
     if (o === undefined || o === null) return null
     let key, signal
@@ -194,26 +236,35 @@
     } catch (e) {
       return { bad: 'options: could not be read: ' + thrown(e).s }
     }
-    if (signal !== undefined && signal !== null && !(signal instanceof AbortSignal)) {
-      return { bad: 'options.signal: want AbortSignal, got ' + typeOf(signal) }
+    if (signal === undefined || signal === null) signal = null
+    else {
+      try {
+        abortedOf(signal) // AbortSignal's own getter: it throws for anything but a real one
+      } catch (e) {
+        let t
+        try { t = typeOf(signal) } catch (_) { t = 'a revoked Proxy' }
+        return { bad: 'options.signal: want AbortSignal, got ' + t }
+      }
     }
-    return { key: key === undefined ? null : leaf(key), signal: signal || null }
+    return { key: key === undefined ? null : leaf(key), signal }
   }
 
   // withAbort runs a call that may be aborted: an aborted signal rejects
   // with its reason, as fetch does (the one rejection: the caller asked for
   // it), and cancel(token) tells Go to drop the call if it has not started
   // dialling. start(onToken, settle) starts the call.
+  // signal is a real AbortSignal (options checked it); it is used through
+  // the built-ins captured at load.
   function withAbort (signal, resolve, reject, start, cancel) {
-    if (signal && signal.aborted) return reject(signal.reason)
+    if (signal && abortedOf(signal)) return reject(reasonOf(signal))
     let token = null
     const onAbort = function () {
-      reject(signal.reason) // first: dropping the call settles it in Go at once
+      reject(reasonOf(signal)) // first: dropping the call settles it in Go at once
       if (token !== null) cancel(token)
     }
-    if (signal) signal.addEventListener('abort', onAbort, { once: true })
+    if (signal) listen(signal, 'abort', onAbort, { once: true })
     start(function (t) { token = t }, function (r) {
-      if (signal) signal.removeEventListener('abort', onAbort)
+      if (signal) unlisten(signal, 'abort', onAbort)
       resolve(r)
     })
   }
@@ -226,6 +277,13 @@
   function whenGo (thunk) {
     if (go || broken) thunk()
     else waiting.push(thunk)
+  }
+  // runWaiting runs what waited for Go; one that fails does not stop the
+  // others (each call settles on its own).
+  function runWaiting () {
+    for (const thunk of waiting.splice(0, waiting.length)) {
+      try { thunk() } catch (e) { console.error('adApi: a queued call failed:', e) }
+    }
   }
 
   // decodeResult turns Go's one-string result (wasm/settle.go) into
@@ -338,9 +396,15 @@
   // object after this: by the time the module is ready, the page may have
   // made window.adApi its own brightpattern.AdApi instance, or anything
   // else, and it is the page's.
+  // A page object that refuses a member (a Proxy whose set or has throws,
+  // a frozen object) keeps its own; the rest still load.
   function addMembers (obj, api) {
     for (const name in api) {
-      if (!stubs.has(api[name]) || !(name in obj)) obj[name] = api[name]
+      try {
+        if (!stubs.has(api[name]) || !(name in obj)) obj[name] = api[name]
+      } catch (e) {
+        console.warn('adApi: the page\'s adApi refused ' + name + ':', e)
+      }
     }
   }
   const stubs = new WeakSet() // the functions that resolve api_method_not_implemented
@@ -369,13 +433,21 @@
   // the caller left them, into the one JSON string Go reads
   // (bridge.DecodeSnapshots: [phoneNumber, initialObject, idempotencyKey]),
   // and hands it to run(args, resolve, reject, signal).
+  // It never throws, and its promise always settles.
   function startCallWith (run) {
     return function startCall (phoneNumber, initialObject, opts) {
-      const o = options(opts)
-      const args = JSON.stringify([leaf(phoneNumber), associatedObject(initialObject), o && o.key ? o.key : null])
       return new Promise(function (resolve, reject) {
-        if (o && o.bad) return resolve(failure(3, 'invalid_args', o.bad))
-        whenGo(function () { run(args, resolve, reject, o && o.signal) })
+        const fail = e => resolve(failure(99, 'unknown_error', 'adApi: ' + thrown(e).s))
+        try {
+          const o = options(opts)
+          if (o && o.bad) return resolve(failure(3, 'invalid_args', o.bad))
+          const args = JSON.stringify([leaf(phoneNumber), associatedObject(initialObject), o && o.key ? o.key : null])
+          whenGo(function () {
+            try { run(args, resolve, reject, o && o.signal) } catch (e) { fail(e) }
+          })
+        } catch (e) {
+          fail(e)
+        }
       })
     }
   }
@@ -388,10 +460,15 @@
   }
 
   // ---- The page's adApi: the page's object if it has one.
-  let adApi = globalThis.adApi
+  let adApi
+  try { adApi = globalThis.adApi } catch (_) { /* a getter that throws: the page's */ }
   if ((typeof adApi !== 'object' && typeof adApi !== 'function') || adApi === null) {
     adApi = {}
-    globalThis.adApi = adApi
+    try {
+      globalThis.adApi = adApi
+    } catch (e) {
+      console.warn('adApi: window.adApi could not be set:', e)
+    }
   }
 
   const loader = {
@@ -402,6 +479,7 @@
     framed: window.parent !== window
   }
   Object.defineProperty(globalThis, '__adApiLoader', { value: loader })
+  loader.fail = function (why) { fail(String(why)) }
 
   if (role === 'desktop') desktop()
   else client()
@@ -421,6 +499,8 @@
     const io = new Uint8Array(64 << 10)
     const encoder = new TextEncoder()
     const decoder = new TextDecoder()
+    const encodeInto = globalThis.TextEncoder.prototype.encodeInto.bind(encoder)
+    const decode = globalThis.TextDecoder.prototype.decode.bind(decoder)
     const waitingTokens = new Map() // token -> settle, for calls that must wait
     loader.io = io
     loader.settle = function (token, r) {
@@ -435,7 +515,7 @@
     api.startCall = startCallWith(function (args, resolve, reject, signal) {
       withAbort(signal, resolve, reject, function (onToken, settle) {
         if (broken) return settle(failure(99, 'unknown_error', broken))
-        const w = encoder.encodeInto(args, io)
+        const w = encodeInto(args, io)
         let r
         try {
           r = w.read < args.length ? go.startCall(args) : go.startCallIO(w.written)
@@ -443,7 +523,7 @@
           return settle(failure(99, 'unknown_error', 'adApi: the bridge failed: ' + thrown(e).s))
         }
         if (typeof r === 'string') return settle(decodeResult(r))
-        if (r >= 0) return settle(decodeResult(decoder.decode(io.subarray(0, r))))
+        if (r >= 0) return settle(decodeResult(decode(io.subarray(0, r))))
         waitingTokens.set(-r, function (res) { settle(decodeResult(res)) })
         onToken(String(-r))
       }, function (token) { go.cancel(token) })
@@ -452,45 +532,96 @@
     api.injectMessageLogger = function () {}
     addMembers(adApi, api)
 
-    // Windows that message the desktop, by the small ids Go knows them by.
-    // Bounded: the oldest is forgotten.
-    const peers = new Map() // window -> id
+    // Who may change state (SPEC.md): the origin of a message is checked
+    // first, against the owner's allowedOrigins as Go validated them; a
+    // message from any other origin changes nothing here (no window
+    // remembered or forgotten, nothing queued, nothing copied). Until Go
+    // is ready no origin is allowed: no client sends before the hello Go
+    // sends.
+    let allowed = Object.create(null) // origin -> true
+    // Windows of allowed origins, by the small ids Go knows them by.
+    // Bounded per origin: an origin's oldest window is forgotten for a newer
+    // one of the same origin, never for another origin's.
+    const PEERS_PER_ORIGIN = 32
+    const peers = new Map() // window -> {id, origin}
     const windows = new Map() // id -> window
+    const byOrigin = new Map() // origin -> ids, oldest first
     let nextPeer = 1
-    function peerId (w) {
-      let id = peers.get(w)
-      if (id) return id
-      id = nextPeer++
-      peers.set(w, id)
+    function peerId (w, origin) {
+      const p = peers.get(w)
+      if (p && p.origin === origin) return p.id
+      if (p) forget(p.id) // the window navigated to another (allowed) origin
+      const id = nextPeer++
+      peers.set(w, { id, origin })
       windows.set(id, w)
-      if (windows.size > 32) {
-        const [oldID, oldW] = windows.entries().next().value
-        windows.delete(oldID)
-        peers.delete(oldW)
-      }
+      const list = byOrigin.get(origin) || []
+      list.push(id)
+      byOrigin.set(origin, list)
+      if (list.length > PEERS_PER_ORIGIN) forget(list[0])
       return id
     }
+    function forget (id) {
+      const w = windows.get(id)
+      const p = peers.get(w)
+      windows.delete(id)
+      if (p && p.id === id) {
+        peers.delete(w)
+        const list = byOrigin.get(p.origin)
+        list.splice(list.indexOf(id), 1)
+      }
+    }
+    // refuse answers a request from an origin that is not allowed with
+    // not_enough_privileges, so that a developer sees why, looking only at
+    // the envelope's uid and type; at most 20 a second, the rest are
+    // ignored unread. Nothing is remembered.
+    let refusals = 0
+    let refusalsSince = 0
+    let warned = false
+    function refuse (e, origin) {
+      const now = Date.now()
+      if (now - refusalsSince >= 1000) { refusalsSince = now; refusals = 0 }
+      if (++refusals > 20 || origin === 'null' || !e.source) return
+      try {
+        const m = e.data
+        if (typeof m !== 'object' || m === null) return
+        const uid = m.uid
+        const type = m.type
+        if (typeof uid !== 'string' || uid === '' || uid.length > 128 || typeof type !== 'string' ||
+          !/^[A-Za-z0-9_]{1,64}$/.test(type) || type === 'hi' || type === 'hello' || /_RESPONSE$/.test(type)) return
+        const why = 'origin ' + origin + ' is not allowed to use this agent desktop'
+        e.source.postMessage({ uid, type: type + '_RESPONSE', params: failure(1, 'not_enough_privileges', why) }, origin)
+        if (!warned) {
+          warned = true
+          console.warn('adApi: refusing messages from origins not in adapi-config.json allowedOrigins, e.g. ' + origin)
+        }
+      } catch (_) { /* nothing to answer */ }
+    }
     window.addEventListener('message', function (e) {
-      if (!e.source || e.source === window) return
       const origin = e.origin
-      const id = peerId(e.source)
-      const data = JSON.stringify(deep(e.data, MESSAGE_DEPTH))
-      whenGo(function () {
-        if (!broken) go.desktopReceive(origin, id, data)
-      })
+      if (e.source === window) return
+      if (allowed[origin] !== true) return refuse(e, origin)
+      if (!e.source || broken) return
+      const id = peerId(e.source, origin)
+      const data = JSON.stringify(message(e.data))
+      try {
+        go.desktopReceive(origin, id, data)
+      } catch (err) {
+        console.error('adApi: a message could not be handled:', err)
+      }
     })
 
     Object.assign(loader, {
       // Go's side of the handshake (wasm/main.go).
       ready (entries) {
         go = entries
+        for (const o of entries.allowedOrigins || []) allowed[o] = true
         loader.isReady = true
         mark('ready')
         hub.take = go.takeEvents
         hub.onListening = go.listening
         go.listening(hub.listening())
-        for (const thunk of waiting.splice(0, waiting.length)) thunk()
-        document.dispatchEvent(new CustomEvent('adapi:ready'))
+        runWaiting()
+        try { document.dispatchEvent(new CustomEvent('adapi:ready')) } catch (_) { /* the page's CustomEvent */ }
       },
       wake: hub.wake,
       postPeer (id, origin, json) {
@@ -528,7 +659,7 @@
           callGo('control', [op, arg], resolve)
         })
         const id = op => x => act(op, () => String(x))
-        return Object.freeze({
+        const control = Object.freeze({
           settings: () => get('settings'),
           interactions: () => get('interactions'),
           peers: () => get('peers'),
@@ -542,6 +673,11 @@
           hangUp: id('hangup'),
           complete: id('complete')
         })
+        try {
+          globalThis.adApiDesktop = control
+        } catch (e) {
+          console.warn('adApi: window.adApiDesktop could not be set:', e)
+        }
       }
     })
     boot(true)
@@ -638,11 +774,11 @@
 
     window.addEventListener('message', function (e) {
       if (e.origin !== desktopOrigin || !e.source || !frame || frame.contentWindow !== e.source) return
-      const data = JSON.stringify(deep(e.data, MESSAGE_DEPTH))
+      const data = JSON.stringify(message(e.data))
       const m = e.data
       if (m && typeof m === 'object') {
         const type = String(m.type)
-        log(type, type.startsWith('ON_') && Array.isArray(m.params) ? m.params[0] : m.params)
+        log(type, type.startsWith('ON_') && isArray(m.params) ? m.params[0] : m.params)
       }
       whenGo(function () { if (!broken) go.clientReceive(CONN, data) })
     })
@@ -652,8 +788,8 @@
         go = entries
         loader.isReady = true
         mark('ready')
-        for (const thunk of waiting.splice(0, waiting.length)) thunk()
-        document.dispatchEvent(new CustomEvent('adapi:ready'))
+        runWaiting()
+        try { document.dispatchEvent(new CustomEvent('adapi:ready')) } catch (_) { /* the page's CustomEvent */ }
       },
       post (id, json) {
         const m = JSON.parse(json)
@@ -671,7 +807,7 @@
   function fail (why) {
     broken = why
     console.error(why)
-    for (const thunk of waiting.splice(0, waiting.length)) thunk()
+    runWaiting()
   }
 
   function loadScript (src) {
