@@ -114,6 +114,14 @@ func run(m *testing.M) int {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("no-first-run", true),
+		// Real calls (sip_test.go): a fake microphone granted without a
+		// prompt, ICE on 127.0.0.1, host candidates as addresses (no
+		// mDNS), remote audio that plays without a gesture.
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("allow-loopback-in-peer-connection", true),
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,WebRtcHideLocalIpsWithMdns"), // chromedp's two, and ours
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
 		chromedp.WindowSize(1280, 900),
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -125,8 +133,16 @@ func run(m *testing.M) int {
 		return 1
 	}
 	browser = b
-	return m.Run()
+	code := m.Run()
+	for i := len(afterAll) - 1; i >= 0; i-- {
+		afterAll[i]()
+	}
+	return code
 }
+
+// afterAll is what tests started for all of them (the SIP test bed), stopped
+// after the last, newest first.
+var afterAll []func()
 
 // chromiumNames are the names Chromium goes by, tried in order after $CHROME.
 var chromiumNames = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "headless_shell"}

@@ -34,6 +34,8 @@ func (d *desktop) control(_ js.Value, args []js.Value) (ret any) {
 		return jsonString(d.phone.Interactions())
 	case "peers":
 		return jsonString(d.end.Peers())
+	case "media": // the newest SIP call's audio counters (getStats), or null
+		return mediaJSON()
 	case "stats": // for make bench: the Go side's memory, after a collection
 		runtime.GC()
 		var m runtime.MemStats

@@ -439,6 +439,7 @@ func (m *rtcMedia) open() (err error) {
 		m.sender = pc.Call("addTrack", tr, stream)
 		break
 	}
+	trackMedia(m, true)
 	audio := sipJS.document.Call("createElement", "audio")
 	audio.Set("autoplay", true)
 	audio.Call("setAttribute", "data-adapi", "remote-audio")
@@ -621,6 +622,7 @@ func (m *rtcMedia) Close() {
 	pc, audio, funcs := m.pc, m.audio, m.funcs
 	m.funcs = nil
 	m.mu.Unlock()
+	trackMedia(m, false)
 	if pc.Truthy() {
 		for _, name := range []string{"ontrack", "onicecandidate", "onicegatheringstatechange"} {
 			pc.Set(name, js.Null())
@@ -634,4 +636,98 @@ func (m *rtcMedia) Close() {
 	for _, f := range funcs {
 		f.Release()
 	}
+}
+
+// liveMedia are the calls' media now open, newest last, with their
+// latest getStats (read every statsEvery while any is open): the panel
+// and adApiDesktop.media() show them without waiting on a promise.
+var liveMedia struct {
+	mu      sync.Mutex
+	open    []*rtcMedia
+	stats   map[*rtcMedia]MediaStats
+	polling bool
+}
+
+const statsEvery = 500 * time.Millisecond
+
+func trackMedia(m *rtcMedia, open bool) {
+	liveMedia.mu.Lock()
+	defer liveMedia.mu.Unlock()
+	if liveMedia.stats == nil {
+		liveMedia.stats = map[*rtcMedia]MediaStats{}
+	}
+	if !open {
+		for i, x := range liveMedia.open {
+			if x == m {
+				liveMedia.open = append(liveMedia.open[:i], liveMedia.open[i+1:]...)
+				break
+			}
+		}
+		delete(liveMedia.stats, m)
+		return
+	}
+	liveMedia.open = append(liveMedia.open, m)
+	if !liveMedia.polling {
+		liveMedia.polling = true
+		go pollStats()
+	}
+}
+
+func pollStats() {
+	for {
+		liveMedia.mu.Lock()
+		open := append([]*rtcMedia(nil), liveMedia.open...)
+		if len(open) == 0 {
+			liveMedia.polling = false
+			liveMedia.mu.Unlock()
+			return
+		}
+		liveMedia.mu.Unlock()
+		for _, m := range open {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			st, err := m.Stats(ctx)
+			cancel()
+			if err != nil {
+				continue
+			}
+			liveMedia.mu.Lock()
+			if containsMedia(liveMedia.open, m) {
+				liveMedia.stats[m] = st
+			}
+			liveMedia.mu.Unlock()
+		}
+		time.Sleep(statsEvery)
+	}
+}
+
+func containsMedia(list []*rtcMedia, m *rtcMedia) bool {
+	for _, x := range list {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// latestMediaStats is the newest open call's audio counters, and whether
+// there is one.
+func latestMediaStats() (MediaStats, bool) {
+	liveMedia.mu.Lock()
+	defer liveMedia.mu.Unlock()
+	if len(liveMedia.open) == 0 {
+		return MediaStats{}, false
+	}
+	st, ok := liveMedia.stats[liveMedia.open[len(liveMedia.open)-1]]
+	return st, ok
+}
+
+// mediaJSON is latestMediaStats for adApiDesktop.media(): null without a
+// call or before its first reading.
+func mediaJSON() string {
+	st, ok := latestMediaStats()
+	if !ok {
+		return "null"
+	}
+	return `{"packetsReceived":` + strconv.Itoa(st.PacketsReceived) + `,"packetsSent":` + strconv.Itoa(st.PacketsSent) +
+		`,"packetsLost":` + strconv.Itoa(st.PacketsLost) + `,"iceState":` + strconv.Quote(st.ICEState) + `}`
 }

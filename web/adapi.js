@@ -663,6 +663,7 @@
           settings: () => get('settings'),
           interactions: () => get('interactions'),
           peers: () => get('peers'),
+          media: () => get('media'),
           stats: () => get('stats'),
           update: patch => act('update', () => JSON.parse(JSON.stringify(patch === undefined ? {} : patch))),
           setDialpad: number => act('setDialpad', () => String(number)),
