@@ -3,6 +3,7 @@ package testbed
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"strings"
@@ -203,6 +204,38 @@ func TestBed(t *testing.T) {
 	if received.Load() < 20 {
 		t.Errorf("agent received %d RTP packets from the echo, want at least 20", received.Load())
 	}
+	// Hold: a re-INVITE with a=sendonly, answered by the far end.
+	// (pion has no way to set a transceiver's direction: the offer says
+	// sendonly, the answer's recvonly is a legal answer to sendrecv.)
+	for _, dir := range []string{"sendonly", "sendrecv"} {
+		offer, err := pc.CreateOffer(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pc.SetLocalDescription(offer); err != nil {
+			t.Fatal(err)
+		}
+		reinvite := sip.NewRequest(sip.INVITE, dlg.InviteResponse.Contact().Address)
+		reinvite.SetBody([]byte(strings.Replace(pc.LocalDescription().SDP, "a=sendrecv", "a="+dir, 1)))
+		reinvite.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+		reinvite.AppendHeader(&dua.ContactHDR)
+		res, err := dlg.Do(ctx, reinvite)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("re-INVITE %s: %v %v", dir, res, err)
+		}
+		if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: string(res.Body())}); err != nil {
+			t.Fatal(err)
+		}
+		ack := sip.NewRequest(sip.ACK, dlg.InviteResponse.Contact().Address)
+		ack.AppendHeader(sip.NewHeader("CSeq", fmt.Sprintf("%d ACK", res.CSeq().SeqNo)))
+		if err := dlg.WriteRequest(ack); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c = waitCall(1, "saw the hold", func(c farend.Call) bool { return len(c.Directions) == 3 })
+	if c.Directions[1] != "sendonly" || c.Directions[2] != "sendrecv" {
+		t.Errorf("far end saw directions %v, want sendrecv, sendonly, sendrecv", c.Directions)
+	}
 	if err := dlg.Bye(ctx); err != nil {
 		t.Fatalf("BYE: %v", err)
 	}
@@ -238,7 +271,66 @@ func TestBed(t *testing.T) {
 	}
 	pc.Close()
 	waitCall(5, "ended by the far end", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "far end" })
-	_ = srv
+
+	// 4. The far end calls the agent: Kamailio finds the agent's
+	// registration and sends the INVITE over its WebSocket; the agent
+	// answers with audio; the far end's ACK and BYE find their way back
+	// (the alias of the agent's connection in its 200's Contact).
+	invites := make(chan *sip.Request, 1)
+	srv.OnInvite(func(req *sip.Request, tx sip.ServerTransaction) {
+		pc, err := api.NewPeerConnection(webrtc.Configuration{})
+		if err != nil {
+			tx.Respond(sip.NewResponseFromRequest(req, 500, "Server Error", nil))
+			return
+		}
+		defer pc.Close()
+		track, _ := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", "agent")
+		pc.AddTrack(track)
+		pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: string(req.Body())})
+		answer, _ := pc.CreateAnswer(nil)
+		gathered := webrtc.GatheringCompletePromise(pc)
+		pc.SetLocalDescription(answer)
+		<-gathered
+		res := sip.NewSDPResponseFromRequest(req, []byte(pc.LocalDescription().SDP))
+		res.AppendHeader(sip.NewHeader("Contact", "<sip:agent@abcdef.invalid;transport=ws>"))
+		res.To().Params.Add("tag", sip.GenerateTagN(8))
+		invites <- req
+		tx.Respond(res)
+		go func() {
+			tick := time.NewTicker(20 * time.Millisecond)
+			defer tick.Stop()
+			for range tick.C {
+				if pc.ConnectionState() == webrtc.PeerConnectionStateClosed {
+					return
+				}
+				track.WriteSample(media.Sample{Data: []byte{0xf8, 0xff, 0xfe}, Duration: 20 * time.Millisecond})
+			}
+		}()
+		select {
+		case <-byes:
+		case <-ctx.Done():
+		}
+	})
+	id, err := bed.FarEnd.Dial("agent", farend.Echo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case req := <-invites:
+		if req.From().Address.User != farend.Echo {
+			t.Errorf("INVITE from %s", req.From().Address.User)
+		}
+	case <-ctx.Done():
+		t.Fatal("the far end's INVITE never reached the agent")
+	}
+	c = waitCall(id, "answered with audio", func(c farend.Call) bool { return c.State == "answered" && c.RTPReceived >= 10 })
+	if c.Direction != "outbound" || c.Number != "agent" {
+		t.Errorf("far end's call to the agent: %+v", c)
+	}
+	if err := bed.FarEnd.Hangup(id); err != nil {
+		t.Fatalf("far end's BYE: %v", err)
+	}
+	waitCall(id, "ended", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "far end" })
 }
 
 func lastCall(b *Bed) (farend.Call, int) {
