@@ -175,18 +175,76 @@ func TestDesktopRefusesNotAllowedOrigin(t *testing.T) {
 	}
 }
 
+// awaitForger resolves when testdata/forger.html has posted its forgeries
+// and its marker, and two turns of the event loop later: the bridge hands
+// events to handlers in a timer set when they arrive, which runs before
+// these. Set it before the forger runs.
+const awaitForger = `new Promise(resolve => {
+	addEventListener('message', function h (e) {
+		if (e.data !== 'forger:done') return
+		removeEventListener('message', h)
+		setTimeout(() => setTimeout(() => resolve(true), 0), 0)
+	})
+})`
+
+// forgeriesSeen is what reached the page's handlers or its message log
+// from the forger.
+const forgeriesSeen = `JSON.stringify(__log.filter(e => JSON.stringify(e.payload).includes('forged')).concat(
+	__wire.filter(m => JSON.stringify(m.data).includes('forged'))))`
+
+// TestForgedMessagesChangeNothing: a window on the desktop's own origin
+// that is not the desktop's frame (a popup) forges the desktop's answer to
+// a call in flight (its real uid), events and a hello. The origin is right,
+// so only the client's source check stands between them and the widget.
 func TestForgedMessagesChangeNothing(t *testing.T) {
 	crm, _ := openCRM(t)
 	evalJS[OperationResult](crm, `adApi.startCall('100')`).id(t)
 	desk := crm.frame(desktopURL)
 	evalJS[OperationResult](desk, `adApiDesktop.update({phone: 'dead'})`)
+	evalJS[bool](desk, `window.__uid = new Promise(resolve => addEventListener('message', e => {
+		if (e.data && e.data.type === 'START_CALL' && e.data.params[0] === '101') resolve(e.data.uid)
+	})); true`)
 	evalJS[bool](crm, `window.__p = adApi.startCall('101'); true`)
-	evalJS[[]any](crm, `__wireNext('START_CALL', d => d[0] === '101')`)
-	// The page itself (the wrong origin, the wrong window) posts forged
-	// answers, with uids it made up, and a forged hello.
-	evalJS[bool](crm, `for (let i = 0; i < 20; i++) window.postMessage({uid: Math.random().toString(16).substring(2), type: 'START_CALL_RESPONSE', params: {status: 'success', data: {id: 'forged'}}}, '*');
-		window.postMessage({type: 'hello'}, '*'); true`)
+	uid := evalJS[string](desk, `__uid`)
+	evalJS[bool](crm, `window.__forged = `+awaitForger+`;
+		window.__popup = window.open('`+desktopURL+`test/forger.html#' + encodeURIComponent('`+uid+`'), 'forger'); true`)
+	evalJS[bool](crm, `__forged`)
+	evalJS[bool](crm, `__popup.close(); true`)
+	if got := evalJS[string](crm, forgeriesSeen); got != "[]" {
+		t.Fatalf("forged messages from a popup on the desktop's origin reached the widget: %s", got)
+	}
+	if n := evalJS[int](crm, `__wire.filter(m => m.type === 'hi').length`); n != 1 {
+		t.Fatalf("%d hi sent: a forged hello was taken", n)
+	}
+	// The call in flight waits for the real desktop, whose phone is dead.
 	evalJS[OperationResult](crm, `__p`).wantError(t, 8, "timeout", "Timeout error")
+}
+
+// TestForgedMessagesFromTheFrameOnAnotherOrigin: the desktop's own frame
+// is navigated to a page on another origin, which forges a hello, an answer
+// and events. The window is the right one, so only the client's origin
+// check stands between them and the widget.
+func TestForgedMessagesFromTheFrameOnAnotherOrigin(t *testing.T) {
+	t.Parallel() // it waits for the 10 s hello deadline
+	tb := openTab(t, "")
+	tb.openURL(crmURL + "test/client.html")
+	evalJS[bool](tb, wireHelpers)
+	evalJS[bool](tb, pageHelpers)
+	evalJS[OperationResult](tb, `adApi.startCall('100')`).id(t)
+	evalJS[bool](tb, `window.__forged = `+awaitForger+`;
+		document.getElementById('adc_frame').src = '`+evilURL+`test/forger.html#' + 'any'; true`)
+	evalJS[bool](tb, `__forged`)
+	if got := evalJS[string](tb, forgeriesSeen); got != "[]" {
+		t.Fatalf("forged messages from the frame on another origin reached the widget: %s", got)
+	}
+	if n := evalJS[int](tb, `__wire.filter(m => m.type === 'hi').length`); n != 1 {
+		t.Fatalf("%d hi sent: a forged hello was taken", n)
+	}
+	// No hello from the desktop's origin came, so a new call is never sent.
+	evalJS[OperationResult](tb, `adApi.startCall('102')`).wantError(t, 6, "api_not_answer", "the agent desktop did not say hello")
+	if n := evalJS[int](tb, `__wire.filter(m => m.type === 'START_CALL').length`); n != 1 {
+		t.Fatalf("%d START_CALL sent, want only the first", n)
+	}
 }
 
 func TestDesktopReloadMidFlight(t *testing.T) {

@@ -87,9 +87,16 @@ func run(m *testing.M) int {
 		DialPolicy:         &server.DialPolicy{Deny: []string{"+1900", "+1976"}},
 	}
 	files := server.Handler(web, cfg, true)
+	pages := testPages(desktopOrigin)
 	go http.Serve(lns[0], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/adapi.wasm" {
 			wasmGate.wait()
+		}
+		if strings.HasPrefix(r.URL.Path, "/test/") {
+			// Test pages on the desktop's own origin too (a window there
+			// that is not the desktop's frame).
+			pages.ServeHTTP(w, r)
+			return
 		}
 		if r.URL.Query().Has("nocsp") {
 			// Only for refused-frame.html: the desktop without its
@@ -99,7 +106,6 @@ func run(m *testing.M) int {
 		}
 		files.ServeHTTP(w, r)
 	}))
-	pages := testPages(desktopOrigin)
 	crm := http.NewServeMux()
 	crm.Handle("/test/", pages)
 	crm.Handle("/", server.CRMHandler(web, desktopOrigin))
