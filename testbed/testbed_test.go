@@ -331,6 +331,16 @@ func TestBed(t *testing.T) {
 		t.Fatalf("far end's BYE: %v", err)
 	}
 	waitCall(id, "ended", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "far end" })
+
+	// 5. Kamailio restarted (part 2's reconnection test): same ports,
+	// registrations gone, a new WebSocket registers again.
+	bed.StopKamailio()
+	if err := bed.StartKamailio(); err != nil {
+		t.Fatal(err)
+	}
+	if res := register("agent", bed.Passwords["agent"]); res.StatusCode != 200 {
+		t.Fatalf("REGISTER after a restart: %d %s, want 200", res.StatusCode, res.Reason)
+	}
 }
 
 func lastCall(b *Bed) (farend.Call, int) {
