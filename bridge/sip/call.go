@@ -1,0 +1,413 @@
+package sip
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// CallState is where an outbound call is, as SIP sees it.
+type CallState int
+
+const (
+	CallCalling    CallState = iota // INVITE sent, no response yet
+	CallProceeding                  // a provisional response: 100 dialling, 180/183 ringing
+	CallConfirmed                   // answered (200, ACK sent) and the answer applied to the media
+	CallTerminated                  // over: failed, cancelled, or hung up by either side
+)
+
+func (s CallState) String() string {
+	return [...]string{"calling", "proceeding", "confirmed", "terminated"}[s]
+}
+
+// CallEvent is a change of a call's state. Status and Reason are the SIP
+// response that caused it (0 and "" for the UA's own or the far end's
+// BYE, which sets ByRemote).
+type CallEvent struct {
+	State    CallState
+	Status   int
+	Reason   string
+	ByRemote bool
+}
+
+// Call is an outbound call (UAC INVITE) and, once answered, its dialog.
+type Call struct {
+	ua      *UA
+	media   Media
+	onEvent func(CallEvent)
+
+	// Guarded by ua.mu.
+	callID, localTag string
+	from, to         Addr // the INVITE's From (with our tag) and To
+	ruri             URI
+	offer            string
+	cseq             uint32
+	invite           *Message // the INVITE in flight
+	state            CallState
+	dlg              dialog
+	ack              *Message // the ACK of the 2xx, sent again for a retransmitted 2xx
+	hangup           bool     // leave asked for: CANCEL at the first provisional, BYE a 2xx
+	gaveUp           bool     // the caller stopped waiting: as hangup, and no more events
+	cancelled        bool     // CANCEL sent
+	authTries        int
+	first            chan struct{} // closed at the first response that is not a challenge
+	stopCancel       func() bool
+}
+
+// dialog is what in-dialog requests are built from (RFC 3261 12).
+type dialog struct {
+	callID        string
+	local, remote string // From and To, with their tags
+	remoteTag     string
+	target        URI      // the far end's Contact
+	routes        []string // the route set, in the order of Route headers
+}
+
+// uacDialog builds the dialog a 2xx to our INVITE creates (12.1.2): the
+// route set is the Record-Route list reversed.
+func uacDialog(resp *Message) (dialog, error) {
+	d := dialog{callID: resp.CallID(), local: resp.Get("From"), remote: resp.Get("To")}
+	to, err := resp.To()
+	if err != nil {
+		return d, err
+	}
+	d.remoteTag = to.Tag()
+	c := resp.Values("Contact")
+	if len(c) == 0 {
+		return d, parseErr("2xx without a Contact")
+	}
+	a, err := ParseAddr(c[0])
+	if err != nil {
+		return d, err
+	}
+	d.target = a.URI
+	rr := resp.Values("Record-Route")
+	for i := len(rr) - 1; i >= 0; i-- {
+		d.routes = append(d.routes, rr[i])
+	}
+	return d, nil
+}
+
+// request builds an in-dialog request (12.2.1.1): Request-URI the remote
+// target and Route the route set, or, when the first route is a strict
+// router (no lr), Request-URI that route and the target last.
+func (ua *UA) inDialog(d dialog, method string, cseq uint32) *Message {
+	ruri, routes := d.target.String(), d.routes
+	if len(routes) > 0 {
+		if a, err := ParseAddr(routes[0]); err == nil {
+			if _, lr := a.URI.Param("lr"); !lr {
+				ruri = a.URI.String()
+				routes = append(routes[1:len(routes):len(routes)], "<"+d.target.String()+">")
+			}
+		}
+	}
+	m := &Message{Method: method, RequestURI: ruri}
+	m.Add("Via", "")
+	m.Add("Max-Forwards", "70")
+	m.Add("From", d.local)
+	m.Add("To", d.remote)
+	m.Add("Call-ID", d.callID)
+	m.Add("CSeq", itoa(cseq)+" "+method)
+	for _, r := range routes {
+		m.Add("Route", r)
+	}
+	m.Add("User-Agent", ua.cfg.UserAgent)
+	return m
+}
+
+// sendNew sends a request outside any transaction (an ACK for a 2xx)
+// with a new branch.
+func (ua *UA) sendNew(m *Message) {
+	m.Set("Via", ua.via+" "+ua.host+";branch=z9hG4bK"+randomToken(16)+";rport")
+	ua.sendMsg(m)
+}
+
+// TargetURI is the Request-URI for dialling number at the UA's domain:
+// sip:<number>@<domain>, '#' escaped.
+func (ua *UA) TargetURI(number string) (URI, error) {
+	user := strings.ReplaceAll(number, "#", "%23")
+	if number == "" || strings.IndexByte(number, '%') >= 0 || !isUser(strings.ReplaceAll(user, "%23", "")) {
+		return URI{}, errors.New("sip: cannot dial " + quote(number))
+	}
+	return URI{Scheme: "sip", User: user, Host: ua.cfg.Domain}, nil
+}
+
+// Invite places a call to number (sip:number@domain) with media's offer.
+// It returns the Call when the server has taken the INVITE: its first
+// response, provisional or final (a final failure then arrives as a
+// CallTerminated event). If ctx ends first, it returns ctx's error and
+// the UA makes sure nothing stays up: a provisional response that comes
+// later is answered with CANCEL, a 200 with ACK then BYE, and the call's
+// events are not delivered. onEvent hears every change, in order, on the
+// UA's event goroutine; it may be called before Invite returns.
+func (ua *UA) Invite(ctx context.Context, number string, media Media, onEvent func(CallEvent)) (*Call, error) {
+	ruri, err := ua.TargetURI(number)
+	if err != nil {
+		return nil, err
+	}
+	if !ua.Registered() {
+		return nil, ErrNotRegistered
+	}
+	offer, err := media.CreateOffer(ctx)
+	if err != nil {
+		media.Close()
+		return nil, err
+	}
+	if onEvent == nil {
+		onEvent = func(CallEvent) {}
+	}
+	c := &Call{
+		ua: ua, media: media, onEvent: onEvent,
+		callID: randomToken(20), localTag: randomToken(10),
+		ruri: ruri, offer: offer, first: make(chan struct{}),
+	}
+	c.from = Addr{Display: quoteDisplay(ua.cfg.DisplayName), URI: ua.AOR(), Params: ";tag=" + c.localTag}
+	c.to = Addr{URI: ruri}
+	ua.mu.Lock()
+	if !ua.reg.registered {
+		err = ErrNotRegistered
+	} else {
+		err = c.sendInvite(Header{})
+	}
+	if err == nil {
+		ua.calls[c.callID] = c
+	}
+	ua.mu.Unlock()
+	if err != nil {
+		media.Close()
+		return nil, err
+	}
+	select {
+	case <-c.first:
+		return c, nil
+	case <-ctx.Done():
+		ua.mu.Lock()
+		c.gaveUp = true
+		c.leave()
+		ua.mu.Unlock()
+		return nil, ctx.Err()
+	}
+}
+
+func quoteDisplay(s string) string {
+	if s == "" {
+		return ""
+	}
+	return strconv.Quote(s)
+}
+
+func (c *Call) sendInvite(auth Header) error {
+	c.cseq++
+	m := c.ua.newRequest("INVITE", c.ruri, c.from, c.to, c.callID, c.cseq)
+	m.Add("Contact", c.ua.contact())
+	m.Add("Allow", allow)
+	m.Add("Content-Type", "application/sdp")
+	if auth.Name != "" {
+		m.Headers = append(m.Headers, auth)
+	}
+	m.Body = c.offer
+	c.invite = m
+	_, err := c.ua.request(m, c.onInviteResponse)
+	return err
+}
+
+func (c *Call) markFirst() {
+	select {
+	case <-c.first:
+	default:
+		close(c.first)
+	}
+}
+
+// emit hands ev to onEvent on the event goroutine, unless the caller gave
+// up on the call. Called with ua.mu held.
+func (c *Call) emit(ev CallEvent) {
+	if !c.gaveUp {
+		c.ua.post(func() { c.onEvent(ev) })
+	}
+}
+
+func (c *Call) onInviteResponse(m *Message) {
+	code := m.StatusCode
+	switch {
+	case code < 200:
+		if c.state > CallProceeding {
+			return
+		}
+		c.state = CallProceeding
+		c.markFirst()
+		if c.hangup {
+			c.sendCancel()
+			return
+		}
+		c.emit(CallEvent{State: CallProceeding, Status: code, Reason: m.Reason})
+	case code < 300:
+		c.markFirst()
+		if c.state >= CallConfirmed || c.ack != nil {
+			c.stray2xx(m)
+			return
+		}
+		d, err := uacDialog(m)
+		if err != nil {
+			c.ua.ackAndBye(m)
+			c.terminate(CallEvent{State: CallTerminated, Status: 502, Reason: "Bad 2xx: " + err.Error()})
+			return
+		}
+		c.dlg = d
+		n, _, _ := m.CSeq()
+		c.ack = c.ua.inDialog(d, "ACK", n)
+		c.ua.sendNew(c.ack)
+		if c.hangup {
+			c.bye()
+			c.terminate(CallEvent{State: CallTerminated})
+			return
+		}
+		// The answer goes to the media on the event goroutine (it may
+		// wait for the page); the call is confirmed once it is applied.
+		sdp := m.Body
+		c.ua.post(func() {
+			err := c.media.SetAnswer(sdp)
+			c.ua.mu.Lock()
+			defer c.ua.mu.Unlock()
+			if c.state == CallTerminated {
+				return
+			}
+			if err != nil {
+				c.bye()
+				c.terminate(CallEvent{State: CallTerminated, Status: 488, Reason: "Not Acceptable Here: " + err.Error()})
+				return
+			}
+			c.state = CallConfirmed
+			c.emit(CallEvent{State: CallConfirmed, Status: code, Reason: m.Reason})
+		})
+	default:
+		if (code == 401 || code == 407) && !c.hangup && c.authTries < 2 {
+			c.authTries++
+			if ch, err := ParseChallenge(m.Get(challengeHeader(code))); err == nil && (c.authTries == 1 || ch.Stale) {
+				a := ch.Authorization(c.ua.cfg.User, c.ua.cfg.Password, "INVITE", c.ruri.String(), 1, randomToken(12))
+				if c.sendInvite(Header{credentialsHeader(code), a}) == nil {
+					return
+				}
+			}
+		}
+		c.markFirst()
+		c.terminate(CallEvent{State: CallTerminated, Status: code, Reason: m.Reason})
+	}
+}
+
+// stray2xx answers a 2xx that is not the call's first: the same dialog's
+// retransmission gets the ACK again; another fork's gets ACK then BYE.
+func (c *Call) stray2xx(m *Message) {
+	if to, err := m.To(); err == nil && c.ack != nil && to.Tag() == c.dlg.remoteTag {
+		c.ua.sendMsg(c.ack)
+		return
+	}
+	c.ua.ackAndBye(m)
+}
+
+// ackAndBye ends a dialog nobody wants: a 2xx that came after the call
+// was given up or ended, or from a second fork. Called with ua.mu held.
+func (ua *UA) ackAndBye(m *Message) {
+	d, err := uacDialog(m)
+	if err != nil {
+		return
+	}
+	n, _, _ := m.CSeq()
+	ua.sendNew(ua.inDialog(d, "ACK", n))
+	ua.request(ua.inDialog(d, "BYE", n+1), func(*Message) {})
+}
+
+// Hangup ends the call as the agent's leave: CANCEL before the answer
+// (at once if the server has answered provisionally, else at its first
+// provisional response), BYE after. The call ends with a CallTerminated
+// event.
+func (c *Call) Hangup() {
+	c.ua.mu.Lock()
+	defer c.ua.mu.Unlock()
+	c.leave()
+}
+
+func (c *Call) leave() {
+	c.hangup = true
+	switch {
+	case c.state == CallTerminated:
+	case c.ack != nil: // answered (maybe not yet applied to the media)
+		c.bye()
+		c.terminate(CallEvent{State: CallTerminated})
+	case c.state == CallProceeding:
+		c.sendCancel()
+	}
+}
+
+// sendCancel cancels the INVITE in flight (9.1): the same Request-URI,
+// top Via, From, To, Call-ID and Route, CSeq with method CANCEL. If no
+// final response follows within 64*T1 the call ends anyway.
+func (c *Call) sendCancel() {
+	if c.cancelled {
+		return
+	}
+	c.cancelled = true
+	inv := c.invite
+	n, _, _ := inv.CSeq()
+	m := &Message{Method: "CANCEL", RequestURI: inv.RequestURI}
+	via := inv.Values("Via")[0]
+	m.Add("Via", via)
+	m.Add("Max-Forwards", "70")
+	m.Add("From", inv.Get("From"))
+	m.Add("To", inv.Get("To"))
+	m.Add("Call-ID", inv.CallID())
+	m.Add("CSeq", itoa(n)+" CANCEL")
+	for _, r := range inv.Values("Route") {
+		m.Add("Route", r)
+	}
+	m.Add("User-Agent", c.ua.cfg.UserAgent)
+	v, _ := ParseVia(via)
+	c.ua.requestBranch(m, v.Branch(), func(*Message) {})
+	c.stopCancel = c.ua.afterFunc(TimerB, func() {
+		if tx := c.ua.txs[v.Branch()+" INVITE"]; tx != nil {
+			tx.end()
+		}
+		c.terminate(CallEvent{State: CallTerminated, Status: 408, Reason: "Request Timeout"})
+	})
+}
+
+func (c *Call) bye() {
+	c.cseq++
+	c.ua.request(c.ua.inDialog(c.dlg, "BYE", c.cseq), func(*Message) {})
+}
+
+// remoteBye is the far end hanging up (its BYE was answered 200).
+func (c *Call) remoteBye() {
+	c.terminate(CallEvent{State: CallTerminated, ByRemote: true})
+}
+
+// terminate ends the call once: the media is closed and onEvent told.
+func (c *Call) terminate(ev CallEvent) {
+	if c.state == CallTerminated {
+		return
+	}
+	c.state = CallTerminated
+	if c.stopCancel != nil {
+		c.stopCancel()
+	}
+	delete(c.ua.calls, c.callID)
+	c.emit(ev)
+	media := c.media
+	c.ua.post(media.Close)
+}
+
+// State is the call's state now.
+func (c *Call) State() CallState {
+	c.ua.mu.Lock()
+	defer c.ua.mu.Unlock()
+	return c.state
+}
+
+// Media is the call's media (for mute and DTMF, which need no SIP).
+func (c *Call) Media() Media { return c.media }
+
+// CallID is the call's SIP Call-ID.
+func (c *Call) CallID() string { return c.callID }
+
+func itoa(n uint32) string { return strconv.FormatUint(uint64(n), 10) }

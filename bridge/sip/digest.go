@@ -1,0 +1,101 @@
+package sip
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"strconv"
+	"strings"
+)
+
+// Challenge is a Digest challenge from WWW-Authenticate (401) or
+// Proxy-Authenticate (407).
+type Challenge struct {
+	Realm, Nonce, Opaque, Algorithm string
+	QOPAuth                         bool // the server offers qop=auth
+	Stale                           bool
+}
+
+// ParseChallenge reads a Digest challenge. Only MD5 (the algorithm
+// every SIP server offers) is answered.
+func ParseChallenge(v string) (Challenge, error) {
+	var c Challenge
+	scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
+	if !strings.EqualFold(scheme, "Digest") {
+		return c, parseErr("not a Digest challenge " + quote(v))
+	}
+	for _, p := range splitList(rest) {
+		k, val, _ := strings.Cut(p, "=")
+		val = unquote(strings.TrimSpace(val))
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "realm":
+			c.Realm = val
+		case "nonce":
+			c.Nonce = val
+		case "opaque":
+			c.Opaque = val
+		case "algorithm":
+			c.Algorithm = val
+		case "stale":
+			c.Stale = strings.EqualFold(val, "true")
+		case "qop":
+			for _, q := range strings.Split(val, ",") {
+				if strings.EqualFold(strings.TrimSpace(q), "auth") {
+					c.QOPAuth = true
+				}
+			}
+		}
+	}
+	if c.Nonce == "" {
+		return c, parseErr("Digest challenge without a nonce")
+	}
+	if c.Algorithm != "" && !strings.EqualFold(c.Algorithm, "MD5") {
+		return c, parseErr("Digest algorithm " + quote(c.Algorithm) + " (only MD5 is supported)")
+	}
+	return c, nil
+}
+
+func unquote(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+		if strings.IndexByte(s, '\\') >= 0 {
+			var b strings.Builder
+			for i := 0; i < len(s); i++ {
+				if s[i] == '\\' && i+1 < len(s) {
+					i++
+				}
+				b.WriteByte(s[i])
+			}
+			s = b.String()
+		}
+	}
+	return s
+}
+
+func md5hex(s string) string {
+	h := md5.Sum([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// Authorization is the credentials answering c (RFC 2617 / 3261 22.4):
+// the value of an Authorization or Proxy-Authorization header. nc counts
+// the requests made with this nonce (from 1); cnonce is the client's own
+// nonce, used when the server offers qop=auth.
+func (c Challenge) Authorization(user, password, method, uri string, nc uint32, cnonce string) string {
+	ha1 := md5hex(user + ":" + c.Realm + ":" + password)
+	ha2 := md5hex(method + ":" + uri)
+	var b strings.Builder
+	b.WriteString(`Digest username="` + user + `", realm="` + c.Realm + `", nonce="` + c.Nonce + `", uri="` + uri + `"`)
+	if c.QOPAuth {
+		ncs := strconv.FormatUint(uint64(nc), 16)
+		ncs = strings.Repeat("0", 8-len(ncs)) + ncs
+		resp := md5hex(ha1 + ":" + c.Nonce + ":" + ncs + ":" + cnonce + ":auth:" + ha2)
+		b.WriteString(`, response="` + resp + `", qop=auth, nc=` + ncs + `, cnonce="` + cnonce + `"`)
+	} else {
+		b.WriteString(`, response="` + md5hex(ha1+":"+c.Nonce+":"+ha2) + `"`)
+	}
+	b.WriteString(", algorithm=MD5")
+	if c.Opaque != "" {
+		b.WriteString(`, opaque="` + c.Opaque + `"`)
+	}
+	return b.String()
+}

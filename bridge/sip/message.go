@@ -1,0 +1,311 @@
+// Package sip is the desktop's SIP user agent: SIP over WebSocket (RFC
+// 7118) from the browser to a contact centre's SIP server. It holds the
+// messages (parse and serialise), client transactions for a reliable
+// transport, dialogs, digest authentication, REGISTER and INVITE as a
+// UAC, and the answers a UA owes to in-dialog requests.
+//
+// It never touches JavaScript or the network itself: the wasm glue gives
+// it a Transport (the page's WebSocket) and a Media (the page's
+// RTCPeerConnection), and time comes from a bridge.Clock, so that all of
+// it runs and is tested natively. Names follow emiago/sipgo's sip package
+// where they overlap; the code is much smaller (no transports, no
+// net/http, no TLS) to fit the browser module.
+package sip
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// MaxMessageSize bounds a frame the UA will parse. A WebRTC SDP makes
+// INVITEs of about 2 KB; 64 KB leaves room and bounds the work.
+const MaxMessageSize = 64 << 10
+
+// maxHeaders bounds the header lines of one message.
+const maxHeaders = 200
+
+// Header is one header line: its canonical name and its value as sent.
+type Header struct {
+	Name, Value string
+}
+
+// Message is a SIP request or response. A request has Method and
+// RequestURI; a response has StatusCode and Reason.
+type Message struct {
+	Method     string // request only: INVITE, ACK, ...
+	RequestURI string // request only, as sent
+	StatusCode int    // response only
+	Reason     string // response only
+	Headers    []Header
+	Body       string
+}
+
+// IsRequest reports whether m is a request.
+func (m *Message) IsRequest() bool { return m.Method != "" }
+
+// compact maps RFC 3261's compact header forms to their full names.
+var compact = map[string]string{
+	"i": "Call-ID", "m": "Contact", "e": "Content-Encoding", "l": "Content-Length",
+	"c": "Content-Type", "f": "From", "s": "Subject", "k": "Supported", "t": "To", "v": "Via",
+}
+
+// canonical spells a header name the way the UA writes it, so that
+// lookups can compare names with EqualFold only.
+func canonical(name string) string {
+	if full, ok := compact[strings.ToLower(name)]; ok {
+		return full
+	}
+	if strings.EqualFold(name, "Call-Id") {
+		return "Call-ID"
+	}
+	if strings.EqualFold(name, "Cseq") {
+		return "CSeq"
+	}
+	return name
+}
+
+// Get returns the first value of the named header, or "".
+func (m *Message) Get(name string) string {
+	for _, h := range m.Headers {
+		if strings.EqualFold(h.Name, name) {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+// Values returns every value of the named header, a header line holding a
+// comma-separated list counting as one value per element (for Via, Route,
+// Record-Route and Contact).
+func (m *Message) Values(name string) []string {
+	var out []string
+	for _, h := range m.Headers {
+		if strings.EqualFold(h.Name, name) {
+			out = append(out, splitList(h.Value)...)
+		}
+	}
+	return out
+}
+
+// Add appends a header.
+func (m *Message) Add(name, value string) { m.Headers = append(m.Headers, Header{name, value}) }
+
+// Set replaces every header of that name with one, in the place of the
+// first.
+func (m *Message) Set(name, value string) {
+	for i, h := range m.Headers {
+		if strings.EqualFold(h.Name, name) {
+			m.Headers[i].Value = value
+			m.del(name, i+1)
+			return
+		}
+	}
+	m.Add(name, value)
+}
+
+// Del removes every header of that name.
+func (m *Message) Del(name string) { m.del(name, 0) }
+
+func (m *Message) del(name string, from int) {
+	out := m.Headers[:from]
+	for _, h := range m.Headers[from:] {
+		if !strings.EqualFold(h.Name, name) {
+			out = append(out, h)
+		}
+	}
+	m.Headers = out
+}
+
+// String serialises m, with a Content-Length that matches the body.
+func (m *Message) String() string {
+	var b strings.Builder
+	b.Grow(256 + len(m.Body))
+	if m.IsRequest() {
+		b.WriteString(m.Method + " " + m.RequestURI + " SIP/2.0\r\n")
+	} else {
+		b.WriteString("SIP/2.0 " + strconv.Itoa(m.StatusCode) + " " + m.Reason + "\r\n")
+	}
+	for _, h := range m.Headers {
+		if strings.EqualFold(h.Name, "Content-Length") {
+			continue
+		}
+		b.WriteString(h.Name + ": " + h.Value + "\r\n")
+	}
+	b.WriteString("Content-Length: " + strconv.Itoa(len(m.Body)) + "\r\n\r\n")
+	b.WriteString(m.Body)
+	return b.String()
+}
+
+// ErrMessage is the class of every parse error; errors.Is(err, ErrMessage)
+// tells a malformed frame from other failures.
+var ErrMessage = errors.New("sip: malformed message")
+
+func parseErr(what string) error { return &msgError{what} }
+
+type msgError struct{ what string }
+
+func (e *msgError) Error() string        { return "sip: malformed message: " + e.what }
+func (e *msgError) Is(target error) bool { return target == ErrMessage }
+
+// Parse reads one SIP message from a WebSocket frame (RFC 7118: one
+// message per frame). It checks what the UA relies on: a start line, the
+// headers every message must carry (Via, From, To, Call-ID, CSeq) and a
+// Content-Length, when present, that the frame holds.
+func Parse(frame string) (*Message, error) {
+	if len(frame) > MaxMessageSize {
+		return nil, parseErr("larger than " + strconv.Itoa(MaxMessageSize) + " bytes")
+	}
+	head, body, ok := strings.Cut(frame, "\r\n\r\n")
+	if !ok {
+		// Tolerate bare LF line ends, as sipgo does.
+		if head, body, ok = strings.Cut(frame, "\n\n"); !ok {
+			return nil, parseErr("no empty line after the headers")
+		}
+	}
+	lines := strings.Split(strings.ReplaceAll(head, "\r\n", "\n"), "\n")
+	m := &Message{}
+	if err := m.parseStart(lines[0]); err != nil {
+		return nil, err
+	}
+	for _, line := range lines[1:] {
+		if line == "" {
+			continue
+		}
+		if line[0] == ' ' || line[0] == '\t' { // folded continuation
+			if len(m.Headers) == 0 {
+				return nil, parseErr("continuation line before any header")
+			}
+			h := &m.Headers[len(m.Headers)-1]
+			h.Value = strings.TrimSpace(h.Value + " " + strings.TrimSpace(line))
+			continue
+		}
+		name, value, ok := strings.Cut(line, ":")
+		name = strings.TrimSpace(name)
+		if !ok || !isToken(name) {
+			return nil, parseErr("bad header line " + quote(line))
+		}
+		if len(m.Headers) == maxHeaders {
+			return nil, parseErr("more than " + strconv.Itoa(maxHeaders) + " headers")
+		}
+		m.Headers = append(m.Headers, Header{canonical(name), strings.TrimSpace(value)})
+	}
+	for _, h := range []string{"Via", "From", "To", "Call-ID", "CSeq"} {
+		if m.Get(h) == "" {
+			return nil, parseErr("no " + h + " header")
+		}
+	}
+	if _, _, err := m.CSeq(); err != nil {
+		return nil, err
+	}
+	if cl := m.Get("Content-Length"); cl != "" {
+		n, err := strconv.Atoi(cl)
+		if err != nil || n < 0 {
+			return nil, parseErr("bad Content-Length " + quote(cl))
+		}
+		if n > len(body) {
+			return nil, parseErr("Content-Length " + cl + " beyond the frame")
+		}
+		body = body[:n]
+	}
+	m.Body = body
+	return m, nil
+}
+
+func (m *Message) parseStart(line string) error {
+	if rest, ok := strings.CutPrefix(line, "SIP/2.0 "); ok {
+		code, reason, _ := strings.Cut(rest, " ")
+		n, err := strconv.Atoi(code)
+		if err != nil || len(code) != 3 || n < 100 || n > 699 {
+			return parseErr("bad status code " + quote(code))
+		}
+		m.StatusCode, m.Reason = n, reason
+		return nil
+	}
+	parts := strings.Split(line, " ")
+	if len(parts) != 3 || parts[2] != "SIP/2.0" || !isToken(parts[0]) || parts[1] == "" {
+		return parseErr("bad start line " + quote(line))
+	}
+	m.Method, m.RequestURI = parts[0], parts[1]
+	return nil
+}
+
+// CSeq returns the sequence number and method of the CSeq header.
+func (m *Message) CSeq() (uint32, string, error) {
+	v := m.Get("CSeq")
+	num, method, _ := strings.Cut(v, " ")
+	n, err := strconv.ParseUint(num, 10, 32)
+	method = strings.TrimSpace(method)
+	if err != nil || !isToken(method) {
+		return 0, "", parseErr("bad CSeq " + quote(v))
+	}
+	return uint32(n), method, nil
+}
+
+// CallID is the Call-ID header.
+func (m *Message) CallID() string { return m.Get("Call-ID") }
+
+// From parses the From header.
+func (m *Message) From() (Addr, error) { return ParseAddr(m.Get("From")) }
+
+// To parses the To header.
+func (m *Message) To() (Addr, error) { return ParseAddr(m.Get("To")) }
+
+// TopVia parses the first Via.
+func (m *Message) TopVia() (Via, error) {
+	vs := m.Values("Via")
+	if len(vs) == 0 {
+		return Via{}, parseErr("no Via")
+	}
+	return ParseVia(vs[0])
+}
+
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-.!%*_+`'~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// quote shows untrusted text in an error, bounded.
+func quote(s string) string {
+	if len(s) > 60 {
+		s = s[:60] + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// splitList splits a header value at the commas that separate its
+// elements, not those inside quotes or angle brackets.
+func splitList(v string) []string {
+	var out []string
+	start, quoted, angle := 0, false, false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '\\' && quoted:
+			i++
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '<':
+			angle = true
+		case c == '>':
+			angle = false
+		case c == ',' && !angle:
+			if s := strings.TrimSpace(v[start:i]); s != "" {
+				out = append(out, s)
+			}
+			start = i + 1
+		}
+	}
+	if s := strings.TrimSpace(v[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}

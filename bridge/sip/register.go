@@ -1,0 +1,216 @@
+package sip
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+)
+
+// registration is the UA's binding at the registrar: one Call-ID and a
+// growing CSeq for all its REGISTERs (RFC 3261 10.2).
+type registration struct {
+	callID, fromTag string
+	cseq            uint32
+	registered      bool
+	want            bool // Register succeeded and Unregister was not called: come back after a drop
+	backoff         time.Duration
+	stop            func() bool // the refresh or retry timer
+}
+
+func (r *registration) stopTimer() {
+	if r.stop != nil {
+		r.stop()
+		r.stop = nil
+	}
+}
+
+// ErrNotRegistered: a call was asked for while the phone is not
+// registered.
+var ErrNotRegistered = errors.New("sip: phone not registered")
+
+// Registered reports whether the registrar holds a binding for the UA.
+func (ua *UA) Registered() bool {
+	ua.mu.Lock()
+	defer ua.mu.Unlock()
+	return ua.reg.registered
+}
+
+// Register connects (if needed) and registers, answering a digest
+// challenge; it returns when the registrar has answered, or ctx is done.
+// The UA refreshes the registration before it expires, and after a
+// dropped connection reconnects with backoff and registers again
+// (Config.OnRegistration hears each change).
+//
+// Errors: ErrUnreachable (connection failed), ErrUnauthorized (the
+// credentials were refused), a *StatusError for another failure.
+func (ua *UA) Register(ctx context.Context) error {
+	if err := ua.connect(ctx); err != nil {
+		return err
+	}
+	return ua.sendRegister(ctx, ua.cfg.Expires)
+}
+
+// Unregister removes the binding (Expires: 0) and stops refreshing.
+func (ua *UA) Unregister(ctx context.Context) error {
+	ua.mu.Lock()
+	ua.reg.want = false
+	ua.reg.stopTimer()
+	ua.mu.Unlock()
+	return ua.sendRegister(ctx, 0)
+}
+
+func (ua *UA) sendRegister(ctx context.Context, expires time.Duration) error {
+	done := make(chan error, 1)
+	ua.mu.Lock()
+	ua.register(expires, 0, Header{}, func(err error) { done <- err })
+	ua.mu.Unlock()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// register sends one REGISTER (with credentials when auth is set) and
+// follows it to the end: a challenge is answered once (again when the
+// server says the nonce was stale), a 2xx sets the refresh timer.
+// done gets the outcome. Called with ua.mu held.
+func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(error)) {
+	r := &ua.reg
+	if r.callID == "" {
+		r.callID, r.fromTag = randomToken(20), randomToken(10)
+	}
+	r.cseq++
+	secs := strconv.Itoa(int(expires / time.Second))
+	aor := Addr{URI: ua.AOR()}
+	from := aor
+	from.Params = ";tag=" + r.fromTag
+	ruri := URI{Scheme: "sip", Host: ua.cfg.Domain}
+	m := ua.newRequest("REGISTER", ruri, from, aor, r.callID, r.cseq)
+	m.Add("Contact", ua.contact()+";expires="+secs)
+	m.Add("Expires", secs)
+	m.Add("Allow", allow)
+	if auth.Name != "" {
+		m.Headers = append(m.Headers, auth)
+	}
+	_, err := ua.request(m, func(resp *Message) {
+		switch code := resp.StatusCode; {
+		case code < 200:
+		case code < 300:
+			r.backoff = 0
+			if expires == 0 {
+				r.registered = false
+				done(nil)
+				return
+			}
+			got := ua.grantedExpires(resp, expires)
+			r.stopTimer()
+			// Refresh well before the binding expires: at half its life
+			// for a short one, a minute before for a long one.
+			r.stop = ua.afterFunc(max(got/2, got-time.Minute), ua.refresh)
+			r.want = true
+			if !r.registered {
+				r.registered = true
+				if f := ua.cfg.OnRegistration; f != nil {
+					ua.post(func() { f(true, nil) })
+				}
+			}
+			done(nil)
+		case code == 401 || code == 407:
+			ch, err := ParseChallenge(resp.Get(challengeHeader(code)))
+			if err != nil || tries > 0 && !ch.Stale || tries > 2 {
+				done(ErrUnauthorized)
+				return
+			}
+			a := ch.Authorization(ua.cfg.User, ua.cfg.Password, "REGISTER", ruri.String(), 1, randomToken(12))
+			ua.register(expires, tries+1, Header{credentialsHeader(code), a}, done)
+		case code == 403:
+			done(ErrUnauthorized)
+		case code == 503 && !ua.connected: // the UA's stand-in: the connection dropped
+			done(ErrUnreachable)
+		default:
+			done(&StatusError{code, resp.Reason})
+		}
+	})
+	if err != nil {
+		done(errors.Join(ErrUnreachable, err))
+	}
+}
+
+func challengeHeader(code int) string {
+	if code == 407 {
+		return "Proxy-Authenticate"
+	}
+	return "WWW-Authenticate"
+}
+
+func credentialsHeader(code int) string {
+	if code == 407 {
+		return "Proxy-Authorization"
+	}
+	return "Authorization"
+}
+
+// grantedExpires is the registrar's answer: our Contact's expires
+// parameter, else the Expires header, else what we asked for.
+func (ua *UA) grantedExpires(resp *Message, asked time.Duration) time.Duration {
+	for _, c := range resp.Values("Contact") {
+		a, err := ParseAddr(c)
+		if err != nil || a.URI.Host != ua.host {
+			continue
+		}
+		if v, ok := a.Param("expires"); ok {
+			if n, err := strconv.Atoi(v); err == nil && n > 0 {
+				return time.Duration(n) * time.Second
+			}
+		}
+	}
+	if n, err := strconv.Atoi(resp.Get("Expires")); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	return asked
+}
+
+// refresh re-registers before expiry; a failure takes the registration
+// down and retries. Called with ua.mu held.
+func (ua *UA) refresh() {
+	ua.reg.stop = nil
+	ua.register(ua.cfg.Expires, 0, Header{}, func(err error) {
+		if err != nil {
+			ua.reg.lost(ua, err)
+		}
+	})
+}
+
+// lost takes the registration down, tells OnRegistration, and (when the
+// agent is still signed in) tries again with backoff: 1 s, doubling to
+// 30 s. A refused password stops the retries. Called with ua.mu held.
+func (r *registration) lost(ua *UA, err error) {
+	r.stopTimer()
+	if r.registered {
+		r.registered = false
+		if f := ua.cfg.OnRegistration; f != nil {
+			ua.post(func() { f(false, err) })
+		}
+	}
+	if !r.want || ua.closed || errors.Is(err, ErrUnauthorized) {
+		return
+	}
+	r.backoff = min(max(2*r.backoff, time.Second), 30*time.Second)
+	r.stop = ua.afterFunc(r.backoff, func() {
+		r.stop = nil
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), TimerB)
+			defer cancel()
+			if err := ua.Register(ctx); err != nil {
+				ua.mu.Lock()
+				if !r.registered {
+					r.lost(ua, err)
+				}
+				ua.mu.Unlock()
+			}
+		}()
+	})
+}

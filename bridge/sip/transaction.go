@@ -1,0 +1,117 @@
+package sip
+
+// clientTx is a client transaction over a reliable transport (RFC 3261
+// 17.1, with RFC 6026's Accepted state): the request is sent once; Timer
+// B (INVITE, until the first response) or Timer F (others, until the
+// final response) stand in a 408 when they fire; a transport failure
+// stands in a 503. An INVITE's non-2xx final response is acknowledged
+// here, with the same branch; its 2xx goes to the dialog, which sends its
+// own ACK, and the transaction stays for 64*T1 to pass on the 2xx
+// retransmissions and forks. Everything runs with ua.mu held.
+type clientTx struct {
+	ua     *UA
+	key    string // branch + " " + method
+	req    *Message
+	onResp func(*Message)
+	stop   func() bool
+	final  bool
+}
+
+// request sends req in a new client transaction; onResp sees every
+// response (provisional, final, and the 408/503 the UA stands in).
+func (ua *UA) request(req *Message, onResp func(*Message)) (*clientTx, error) {
+	branch := "z9hG4bK" + randomToken(16)
+	req.Set("Via", ua.via+" "+ua.host+";branch="+branch+";rport")
+	return ua.requestBranch(req, branch, onResp)
+}
+
+func (ua *UA) requestBranch(req *Message, branch string, onResp func(*Message)) (*clientTx, error) {
+	tx := &clientTx{ua: ua, key: branch + " " + req.Method, req: req, onResp: onResp}
+	if err := ua.sendMsg(req); err != nil {
+		return nil, err
+	}
+	ua.txs[tx.key] = tx
+	tx.stop = ua.afterFunc(TimerB, func() { tx.fail(408, "Request Timeout") })
+	return tx, nil
+}
+
+func (tx *clientTx) stopTimer() {
+	if tx.stop != nil {
+		tx.stop()
+		tx.stop = nil
+	}
+}
+
+func (tx *clientTx) end() {
+	tx.stopTimer()
+	delete(tx.ua.txs, tx.key)
+}
+
+// fail ends the transaction with a response the UA stands in for.
+func (tx *clientTx) fail(code int, reason string) {
+	if tx.ua.txs[tx.key] != tx {
+		return
+	}
+	tx.end()
+	if tx.final { // Accepted: the 2xx was already passed on
+		return
+	}
+	r := &Message{StatusCode: code, Reason: reason}
+	for _, h := range tx.req.Headers {
+		switch h.Name {
+		case "Via", "From", "To", "Call-ID", "CSeq":
+			r.Headers = append(r.Headers, h)
+		}
+	}
+	tx.onResp(r)
+}
+
+func (tx *clientTx) receive(m *Message) {
+	invite := tx.req.Method == "INVITE"
+	switch {
+	case m.StatusCode < 200:
+		if tx.final {
+			return
+		}
+		if invite { // Timer B covers the wait for the first response only
+			tx.stopTimer()
+		}
+	case m.StatusCode < 300:
+		first := !tx.final
+		tx.final = true
+		if !invite {
+			tx.end()
+		} else if first {
+			tx.stopTimer()
+			tx.stop = tx.ua.afterFunc(TimerB, tx.end) // Timer M
+		}
+	default:
+		if tx.final {
+			return
+		}
+		tx.final = true
+		if invite {
+			tx.ua.sendMsg(tx.ack(m))
+		}
+		tx.end()
+	}
+	tx.onResp(m)
+}
+
+// ack is the ACK for a non-2xx final response to an INVITE (17.1.1.3):
+// the INVITE's Request-URI, top Via, From, Call-ID and Route, the
+// response's To, and CSeq with method ACK.
+func (tx *clientTx) ack(resp *Message) *Message {
+	n, _, _ := tx.req.CSeq()
+	a := &Message{Method: "ACK", RequestURI: tx.req.RequestURI}
+	a.Add("Via", tx.req.Values("Via")[0])
+	a.Add("Max-Forwards", "70")
+	a.Add("From", tx.req.Get("From"))
+	a.Add("To", resp.Get("To"))
+	a.Add("Call-ID", tx.req.CallID())
+	a.Add("CSeq", itoa(n)+" ACK")
+	for _, r := range tx.req.Values("Route") {
+		a.Add("Route", r)
+	}
+	return a
+}

@@ -1,0 +1,384 @@
+package sip
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
+)
+
+// T1 is RFC 3261's round-trip estimate. Over a reliable transport nothing
+// is retransmitted; T1 only sets how long a transaction waits for its
+// final answer: Timer B (INVITE) and Timer F (others) are 64*T1.
+const T1 = 500 * time.Millisecond
+
+// TimerB is how long an INVITE waits for any response, and a request
+// other than INVITE for its final one (Timer F).
+const TimerB = 64 * T1
+
+// Transport is the connection to the SIP server: the page's WebSocket
+// (subprotocol "sip") in the browser, a native WebSocket or a script in
+// tests. One frame is one SIP message.
+type Transport interface {
+	// Connect opens the connection. Each frame received is handed to
+	// onFrame, in order; onClose is called once when the connection
+	// closes after Connect returned nil. Neither may be called from
+	// inside Send.
+	Connect(ctx context.Context, onFrame func(string), onClose func(error)) error
+	// Send sends one frame. It must not wait for a reply.
+	Send(frame string) error
+	// Close closes the connection (onClose is still called).
+	Close()
+}
+
+// Media is one call's audio: the page's RTCPeerConnection. Its methods
+// are never called while the UA holds its lock or from inside the
+// Transport's onFrame, so they may wait for the page.
+type Media interface {
+	// CreateOffer makes the SDP offer, ICE fully gathered (no trickle
+	// over SIP).
+	CreateOffer(ctx context.Context) (string, error)
+	// SetAnswer applies the far end's SDP answer.
+	SetAnswer(sdp string) error
+	// Close stops the audio and frees the connection.
+	Close()
+}
+
+// Config is who the UA is and where it registers.
+type Config struct {
+	URL         string // the WebSocket URL (ws:// or wss://), named in errors
+	Domain      string // the SIP domain: sip:User@Domain is the agent's address
+	User        string
+	Password    string
+	DisplayName string
+	Expires     time.Duration // the registration asked for; default 10 minutes
+	UserAgent   string        // default "adApi-go"
+
+	// OnRegistration is told each time the registration comes up or goes
+	// down (err says why). It runs on the UA's event goroutine.
+	OnRegistration func(registered bool, err error)
+}
+
+// Errors of Register.
+var (
+	// ErrUnauthorized: the server refused the credentials.
+	ErrUnauthorized = errors.New("sip: invalid credentials")
+	// ErrUnreachable: the connection to the server failed or closed.
+	ErrUnreachable = errors.New("sip: server unreachable")
+)
+
+// StatusError is a final failure response (or one the UA stands in for:
+// 408 when Timer B/F fires, 503 when the transport fails).
+type StatusError struct {
+	Code   int
+	Reason string
+}
+
+func (e *StatusError) Error() string { return "sip: " + strconv.Itoa(e.Code) + " " + e.Reason }
+
+// UA is the SIP user agent. Its state is guarded by one lock; every
+// callback it makes (registration, call events, Media) runs on its event
+// goroutine, in order, without the lock.
+type UA struct {
+	cfg   Config
+	tr    Transport
+	clock bridge.Clock
+	host  string // our Via and Contact host: a random name in .invalid (RFC 7118)
+	via   string // "SIP/2.0/WS" or "SIP/2.0/WSS"
+
+	mu        sync.Mutex
+	connected bool
+	txs       map[string]*clientTx
+	calls     map[string]*Call // by Call-ID
+	reg       registration
+	queue     []func()
+	draining  bool
+	closed    bool
+}
+
+// NewUA makes a UA. Nothing is sent until Register.
+func NewUA(cfg Config, tr Transport, clock bridge.Clock) (*UA, error) {
+	if clock == nil {
+		clock = bridge.RealClock{}
+	}
+	if cfg.Expires <= 0 {
+		cfg.Expires = 10 * time.Minute
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "adApi-go"
+	}
+	if !isUser(cfg.User) {
+		return nil, errors.New("sip: username " + quote(cfg.User) + ": letters, digits and -_.!~*'()&=+$,;?/ only")
+	}
+	if cfg.Domain == "" || strings.ContainsAny(cfg.Domain, " \t\r\n<>\";@") {
+		return nil, errors.New("sip: domain " + quote(cfg.Domain) + " is not a host")
+	}
+	via := "SIP/2.0/WS"
+	if strings.HasPrefix(strings.ToLower(cfg.URL), "wss:") {
+		via = "SIP/2.0/WSS"
+	}
+	return &UA{
+		cfg: cfg, tr: tr, clock: clock, via: via,
+		host:  randomToken(12) + ".invalid",
+		txs:   map[string]*clientTx{},
+		calls: map[string]*Call{},
+	}, nil
+}
+
+// isUser accepts RFC 3261's user characters, unescaped (no '%', no '"'
+// or '@', which would change the message around them).
+func isUser(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.!~*'()&=+$,;?/", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// AOR is the agent's address of record, sip:user@domain.
+func (ua *UA) AOR() URI { return URI{Scheme: "sip", User: ua.cfg.User, Host: ua.cfg.Domain} }
+
+func (ua *UA) contact() string {
+	return "<sip:" + ua.cfg.User + "@" + ua.host + ";transport=ws>"
+}
+
+// post queues f for the event goroutine. Called with ua.mu held. One
+// goroutine at a time drains the queue, so callbacks run in order; it
+// exits when the queue is empty.
+func (ua *UA) post(f func()) {
+	ua.queue = append(ua.queue, f)
+	if !ua.draining {
+		ua.draining = true
+		go ua.drain()
+	}
+}
+
+func (ua *UA) drain() {
+	for {
+		ua.mu.Lock()
+		q := ua.queue
+		ua.queue = nil
+		if len(q) == 0 {
+			ua.draining = false
+			ua.mu.Unlock()
+			return
+		}
+		ua.mu.Unlock()
+		for _, f := range q {
+			f()
+		}
+	}
+}
+
+// afterFunc runs f with ua.mu held after d.
+func (ua *UA) afterFunc(d time.Duration, f func()) func() bool {
+	return ua.clock.AfterFunc(d, func() {
+		ua.mu.Lock()
+		defer ua.mu.Unlock()
+		f()
+	})
+}
+
+// connect opens the transport if it is not open.
+func (ua *UA) connect(ctx context.Context) error {
+	ua.mu.Lock()
+	up := ua.connected
+	ua.mu.Unlock()
+	if up {
+		return nil
+	}
+	if err := ua.tr.Connect(ctx, ua.HandleFrame, ua.handleClose); err != nil {
+		return errors.Join(ErrUnreachable, err)
+	}
+	ua.mu.Lock()
+	ua.connected = true
+	ua.mu.Unlock()
+	return nil
+}
+
+// handleClose fails every pending transaction (as 503) and takes the
+// registration down. Calls that are up keep their audio.
+func (ua *UA) handleClose(err error) {
+	ua.mu.Lock()
+	defer ua.mu.Unlock()
+	ua.connected = false
+	for _, tx := range ua.txs {
+		tx.fail(503, "Service Unavailable")
+	}
+	ua.reg.lost(ua, errors.Join(ErrUnreachable, err))
+}
+
+// HandleFrame takes one frame from the transport. A malformed frame is
+// dropped (a reliable transport has no one to tell).
+func (ua *UA) HandleFrame(frame string) {
+	m, err := Parse(frame)
+	if err != nil {
+		return
+	}
+	ua.mu.Lock()
+	defer ua.mu.Unlock()
+	if ua.closed {
+		return
+	}
+	if m.IsRequest() {
+		ua.handleRequest(m)
+	} else {
+		ua.handleResponse(m)
+	}
+}
+
+func (ua *UA) handleResponse(m *Message) {
+	via, err := m.TopVia()
+	if err != nil {
+		return
+	}
+	_, method, _ := m.CSeq()
+	if tx := ua.txs[via.Branch()+" "+method]; tx != nil {
+		tx.receive(m)
+		return
+	}
+	// A 2xx to an INVITE whose transaction is gone: a retransmission, a
+	// second fork, or a late answer to a call given up. The call decides.
+	if method == "INVITE" && m.StatusCode/100 == 2 {
+		if c := ua.calls[m.CallID()]; c != nil {
+			c.stray2xx(m)
+		} else {
+			ua.ackAndBye(m)
+		}
+	}
+}
+
+func (ua *UA) handleRequest(m *Message) {
+	to, err := m.To()
+	if err != nil {
+		ua.respond(m, 400, "Bad To")
+		return
+	}
+	c := ua.calls[m.CallID()]
+	if c != nil && to.Tag() != c.localTag {
+		c = nil
+	}
+	switch m.Method {
+	case "ACK":
+		return // for a 2xx we sent; nothing to answer
+	case "BYE":
+		if c == nil {
+			ua.respond(m, 481, "Call/Transaction Does Not Exist")
+			return
+		}
+		ua.respond(m, 200, "OK")
+		c.remoteBye()
+	case "OPTIONS":
+		r := ua.response(m, 200, "OK")
+		r.Add("Allow", allow)
+		r.Add("Accept", "application/sdp")
+		ua.sendMsg(r)
+	case "INVITE":
+		if to.Tag() != "" {
+			if c == nil {
+				ua.respond(m, 481, "Call/Transaction Does Not Exist")
+				return
+			}
+			// A re-INVITE: answered in part 2 (hold from the far end).
+			ua.respond(m, 488, "Not Acceptable Here")
+			return
+		}
+		ua.respond(m, 480, "Temporarily Unavailable")
+	case "CANCEL":
+		ua.respond(m, 481, "Call/Transaction Does Not Exist")
+	default:
+		r := ua.response(m, 405, "Method Not Allowed")
+		r.Add("Allow", allow)
+		ua.sendMsg(r)
+	}
+}
+
+const allow = "INVITE, ACK, CANCEL, BYE, OPTIONS"
+
+// response builds a response to req (RFC 3261 8.2.6): the same Vias,
+// From, Call-ID and CSeq; To with a tag of ours added.
+func (ua *UA) response(req *Message, code int, reason string) *Message {
+	r := &Message{StatusCode: code, Reason: reason}
+	for _, h := range req.Headers {
+		switch h.Name {
+		case "Via", "From", "Call-ID", "CSeq", "Record-Route":
+			r.Headers = append(r.Headers, h)
+		}
+	}
+	if code/100 != 2 {
+		r.Del("Record-Route")
+	}
+	to := req.Get("To")
+	if a, err := ParseAddr(to); err == nil && a.Tag() == "" && code > 100 {
+		tag := randomToken(10)
+		if c := ua.calls[req.CallID()]; c != nil {
+			tag = c.localTag
+		}
+		to += ";tag=" + tag
+	}
+	r.Add("To", to)
+	return r
+}
+
+func (ua *UA) respond(req *Message, code int, reason string) {
+	ua.sendMsg(ua.response(req, code, reason))
+}
+
+func (ua *UA) sendMsg(m *Message) error {
+	if !ua.connected {
+		return ErrUnreachable
+	}
+	return ua.tr.Send(m.String())
+}
+
+// newRequest builds an out-of-dialog request's common headers; the
+// caller adds From/To tags, Contact and the body. The Via branch is set
+// when the request is sent.
+func (ua *UA) newRequest(method string, ruri URI, from, to Addr, callID string, cseq uint32) *Message {
+	m := &Message{Method: method, RequestURI: ruri.String()}
+	m.Add("Via", "")
+	m.Add("Max-Forwards", "70")
+	m.Add("From", from.String())
+	m.Add("To", to.String())
+	m.Add("Call-ID", callID)
+	m.Add("CSeq", strconv.FormatUint(uint64(cseq), 10)+" "+method)
+	m.Add("User-Agent", ua.cfg.UserAgent)
+	return m
+}
+
+// Close stops the UA: registration timers, pending transactions, and the
+// transport. Calls are not hung up (the caller does that first).
+func (ua *UA) Close() {
+	ua.mu.Lock()
+	ua.closed = true
+	ua.reg.stopTimer()
+	for _, tx := range ua.txs {
+		tx.stopTimer()
+		delete(ua.txs, tx.key)
+	}
+	ua.mu.Unlock()
+	ua.tr.Close()
+}
+
+const tokenChars = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// randomToken makes branches, tags, Call-IDs and cnonces. They need to be
+// unique, not secret (the digest's secret is the password), so
+// math/rand/v2 does (crypto/rand would add to the module).
+func randomToken(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = tokenChars[rand.IntN(len(tokenChars))]
+	}
+	return string(b)
+}

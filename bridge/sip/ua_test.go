@@ -1,0 +1,648 @@
+package sip
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
+)
+
+// pipe is a Transport whose far side is the test: frames the UA sends
+// arrive on sent, and the test hands the UA frames with ua.HandleFrame.
+type pipe struct {
+	sent       chan string
+	connectErr error
+	mu         sync.Mutex
+	onClose    func(error)
+	connects   int
+}
+
+func newPipe() *pipe { return &pipe{sent: make(chan string, 100)} }
+
+func (p *pipe) Connect(ctx context.Context, onFrame func(string), onClose func(error)) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.connects++
+	if p.connectErr != nil {
+		return p.connectErr
+	}
+	p.onClose = onClose
+	return nil
+}
+func (p *pipe) Send(frame string) error { p.sent <- frame; return nil }
+func (p *pipe) Close()                  {}
+
+// drop closes the connection from the far side.
+func (p *pipe) drop() {
+	p.mu.Lock()
+	f := p.onClose
+	p.mu.Unlock()
+	f(errors.New("connection reset"))
+}
+
+// media is a Media that records what the UA asked of it.
+type media struct {
+	answers chan string
+	closed  chan struct{}
+	once    sync.Once
+	fail    error
+}
+
+func newMedia() *media { return &media{answers: make(chan string, 4), closed: make(chan struct{})} }
+
+func (m *media) CreateOffer(ctx context.Context) (string, error) { return "v=0\r\noffer\r\n", nil }
+func (m *media) SetAnswer(sdp string) error                     { m.answers <- sdp; return m.fail }
+func (m *media) Close()                                         { m.once.Do(func() { close(m.closed) }) }
+
+type harness struct {
+	t     *testing.T
+	clock *bridge.FakeClock
+	pipe  *pipe
+	ua    *UA
+	regs  chan bool
+}
+
+func newHarness(t *testing.T) *harness {
+	h := &harness{t: t, clock: bridge.NewFakeClock(time.Unix(1e9, 0)), pipe: newPipe(), regs: make(chan bool, 10)}
+	ua, err := NewUA(Config{
+		URL: "wss://sip.example.com/ws", Domain: "example.com", User: "1001", Password: "secret",
+		Expires: 60 * time.Second,
+		OnRegistration: func(ok bool, err error) { h.regs <- ok },
+	}, h.pipe, h.clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.ua = ua
+	return h
+}
+
+// next is the next frame the UA sent, parsed.
+func (h *harness) next() *Message {
+	h.t.Helper()
+	select {
+	case f := <-h.pipe.sent:
+		m, err := Parse(f)
+		if err != nil {
+			h.t.Fatalf("UA sent a malformed message: %v\n%s", err, f)
+		}
+		return m
+	case <-time.After(5 * time.Second):
+		h.t.Fatal("UA sent nothing")
+		return nil
+	}
+}
+
+// expect is next, checked to be a request of method.
+func (h *harness) expect(method string) *Message {
+	h.t.Helper()
+	m := h.next()
+	if m.Method != method {
+		h.t.Fatalf("want %s, UA sent:\n%s", method, m)
+	}
+	return m
+}
+
+// quiet checks the UA sent nothing more.
+func (h *harness) quiet() {
+	h.t.Helper()
+	select {
+	case f := <-h.pipe.sent:
+		h.t.Fatalf("UA sent unexpectedly:\n%s", f)
+	default:
+	}
+}
+
+// reply answers req as the server: code, a To tag for non-100, extra
+// headers and a body.
+func (h *harness) reply(req *Message, code int, reason string, extra []Header, body string) {
+	r := &Message{StatusCode: code, Reason: reason, Body: body}
+	for _, hd := range req.Headers {
+		switch hd.Name {
+		case "Via", "From", "Call-ID", "CSeq":
+			r.Headers = append(r.Headers, hd)
+		case "To":
+			v := hd.Value
+			if code > 100 && !strings.Contains(v, "tag=") {
+				v += ";tag=srv"
+			}
+			r.Add("To", v)
+		}
+	}
+	r.Headers = append(r.Headers, extra...)
+	h.ua.HandleFrame(r.String())
+}
+
+func (h *harness) register() {
+	h.t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- h.ua.Register(context.Background()) }()
+	req := h.expect("REGISTER")
+	h.reply(req, 200, "OK", []Header{{"Contact", "<sip:1001@" + h.ua.host + ";transport=ws>;expires=60"}}, "")
+	if err := <-done; err != nil {
+		h.t.Fatal(err)
+	}
+	<-h.regs
+}
+
+func TestRegisterDigest(t *testing.T) {
+	h := newHarness(t)
+	done := make(chan error, 1)
+	go func() { done <- h.ua.Register(context.Background()) }()
+	req := h.expect("REGISTER")
+	if req.RequestURI != "sip:example.com" || !strings.Contains(req.Get("Contact"), ".invalid;transport=ws>;expires=60") ||
+		!strings.HasPrefix(req.Get("Via"), "SIP/2.0/WSS ") || req.Get("Expires") != "60" {
+		t.Fatalf("REGISTER:\n%s", req)
+	}
+	ch := `Digest realm="example.com", nonce="abc", qop="auth", opaque="op"`
+	h.reply(req, 401, "Unauthorized", []Header{{"WWW-Authenticate", ch}}, "")
+	req2 := h.expect("REGISTER")
+	n1, _, _ := req.CSeq()
+	n2, _, _ := req2.CSeq()
+	if req2.CallID() != req.CallID() || n2 != n1+1 {
+		t.Errorf("retry: Call-ID %q→%q, CSeq %d→%d", req.CallID(), req2.CallID(), n1, n2)
+	}
+	auth := req2.Get("Authorization")
+	if !checkDigest(auth, "1001", "secret", "REGISTER") || !strings.Contains(auth, `opaque="op"`) {
+		t.Fatalf("Authorization does not verify: %s", auth)
+	}
+	h.reply(req2, 200, "OK", []Header{
+		{"Contact", "<sip:other@elsewhere>;expires=3600"},
+		{"Contact", "<sip:1001@" + h.ua.host + ";transport=ws>;expires=40"},
+	}, "")
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !<-h.regs || !h.ua.Registered() {
+		t.Fatal("not registered")
+	}
+	// Refreshed before the granted 40 s run out (at half: 20 s).
+	h.clock.Advance(19 * time.Second)
+	h.quiet()
+	h.clock.Advance(time.Second)
+	ref := h.expect("REGISTER")
+	if ref.CallID() != req.CallID() {
+		t.Error("refresh has a new Call-ID")
+	}
+	h.reply(ref, 200, "OK", []Header{{"Expires", "40"}}, "")
+	if !h.ua.Registered() {
+		t.Error("refresh took the registration down")
+	}
+}
+
+// checkDigest verifies credentials as a registrar would, from the
+// header's own fields.
+func checkDigest(auth, user, password, method string) bool {
+	f := map[string]string{}
+	for _, p := range splitList(strings.TrimPrefix(auth, "Digest ")) {
+		k, v, _ := strings.Cut(p, "=")
+		f[strings.TrimSpace(k)] = unquote(v)
+	}
+	ha1 := md5hex(user + ":" + f["realm"] + ":" + password)
+	ha2 := md5hex(method + ":" + f["uri"])
+	want := md5hex(ha1 + ":" + f["nonce"] + ":" + f["nc"] + ":" + f["cnonce"] + ":" + f["qop"] + ":" + ha2)
+	return f["username"] == user && f["response"] == want && f["qop"] == "auth" && f["nc"] == "00000001" && f["cnonce"] != ""
+}
+
+func TestDigestRFC2617(t *testing.T) {
+	// The worked example of RFC 2617 3.5.
+	c, err := ParseChallenge(`Digest realm="testrealm@host.com", qop="auth,auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.Authorization("Mufasa", "Circle Of Life", "GET", "/dir/index.html", 1, "0a4f113b")
+	if !strings.Contains(a, `response="6629fae49393a05397450978507c4ef1"`) {
+		t.Errorf("got %s", a)
+	}
+	for _, bad := range []string{"", "Basic realm=x", `Digest realm="x"`, `Digest nonce="n", algorithm=SHA-256`} {
+		if _, err := ParseChallenge(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestRegisterFailures(t *testing.T) {
+	t.Run("wrong password", func(t *testing.T) {
+		h := newHarness(t)
+		done := make(chan error, 1)
+		go func() { done <- h.ua.Register(context.Background()) }()
+		ch := []Header{{"WWW-Authenticate", `Digest realm="example.com", nonce="abc", qop="auth"`}}
+		h.reply(h.expect("REGISTER"), 401, "Unauthorized", ch, "")
+		h.reply(h.expect("REGISTER"), 401, "Unauthorized", ch, "")
+		if err := <-done; !errors.Is(err, ErrUnauthorized) {
+			t.Fatalf("got %v", err)
+		}
+		h.quiet()
+	})
+	t.Run("stale nonce is answered again", func(t *testing.T) {
+		h := newHarness(t)
+		done := make(chan error, 1)
+		go func() { done <- h.ua.Register(context.Background()) }()
+		h.reply(h.expect("REGISTER"), 401, "Unauthorized", []Header{{"WWW-Authenticate", `Digest realm="r", nonce="a"`}}, "")
+		h.reply(h.expect("REGISTER"), 401, "Unauthorized", []Header{{"WWW-Authenticate", `Digest realm="r", nonce="b", stale=true`}}, "")
+		req := h.expect("REGISTER")
+		if !strings.Contains(req.Get("Authorization"), `nonce="b"`) {
+			t.Fatalf("stale: %s", req)
+		}
+		h.reply(req, 200, "OK", nil, "")
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("unreachable", func(t *testing.T) {
+		h := newHarness(t)
+		h.pipe.connectErr = errors.New("refused")
+		if err := h.ua.Register(context.Background()); !errors.Is(err, ErrUnreachable) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("no answer: Timer F", func(t *testing.T) {
+		h := newHarness(t)
+		done := make(chan error, 1)
+		go func() { done <- h.ua.Register(context.Background()) }()
+		h.expect("REGISTER")
+		h.clock.Advance(TimerB - time.Millisecond)
+		select {
+		case err := <-done:
+			t.Fatalf("ended before Timer F: %v", err)
+		default:
+		}
+		h.clock.Advance(time.Millisecond)
+		var se *StatusError
+		if err := <-done; !errors.As(err, &se) || se.Code != 408 {
+			t.Fatalf("got %v", err)
+		}
+		h.quiet() // no retransmission over a reliable transport
+	})
+	t.Run("server error", func(t *testing.T) {
+		h := newHarness(t)
+		done := make(chan error, 1)
+		go func() { done <- h.ua.Register(context.Background()) }()
+		h.reply(h.expect("REGISTER"), 500, "Server Internal Error", nil, "")
+		var se *StatusError
+		if err := <-done; !errors.As(err, &se) || se.Code != 500 {
+			t.Fatalf("got %v", err)
+		}
+	})
+}
+
+func TestReconnect(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	h.pipe.drop()
+	if <-h.regs {
+		t.Fatal("registration still up after the drop")
+	}
+	if h.ua.Registered() {
+		t.Fatal("Registered() after the drop")
+	}
+	h.clock.Advance(time.Second) // backoff
+	req := h.expect("REGISTER")
+	if h.pipe.connects != 2 {
+		t.Errorf("connects: %d", h.pipe.connects)
+	}
+	h.reply(req, 200, "OK", nil, "")
+	if !<-h.regs {
+		t.Fatal("not back")
+	}
+}
+
+type callLog struct {
+	events chan CallEvent
+}
+
+func (l *callLog) on(ev CallEvent) { l.events <- ev }
+
+func (l *callLog) next(t *testing.T) CallEvent {
+	t.Helper()
+	select {
+	case ev := <-l.events:
+		return ev
+	case <-time.After(5 * time.Second):
+		t.Fatal("no call event")
+		return CallEvent{}
+	}
+}
+
+// dial places a call and returns the INVITE the server saw; the call
+// and its error arrive on the channel once the server answers.
+func (h *harness) dial(ctx context.Context, m Media) (*Message, *callLog, chan *Call, chan error) {
+	l := &callLog{events: make(chan CallEvent, 10)}
+	calls, errs := make(chan *Call, 1), make(chan error, 1)
+	go func() {
+		c, err := h.ua.Invite(ctx, "+1555#", m, l.on)
+		calls <- c
+		errs <- err
+	}()
+	return h.expect("INVITE"), l, calls, errs
+}
+
+var answer = []Header{
+	{"Record-Route", "<sip:10.0.0.1;lr;r2=on;transport=tcp>, <sip:127.0.0.1:8080;transport=ws;lr;r2=on>"},
+	{"Contact", "<sip:5000@10.0.0.9:5070;transport=tcp>"},
+	{"Content-Type", "application/sdp"},
+}
+
+func TestOutboundCall(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	m := newMedia()
+	inv, l, calls, errs := h.dial(context.Background(), m)
+	if inv.RequestURI != "sip:+1555%23@example.com" || inv.Body != "v=0\r\noffer\r\n" || inv.Get("Content-Type") != "application/sdp" {
+		t.Fatalf("INVITE:\n%s", inv)
+	}
+	// The proxy challenges: the 407 is ACKed on the same branch, the
+	// INVITE sent again with credentials.
+	h.reply(inv, 407, "Proxy Authentication Required", []Header{{"Proxy-Authenticate", `Digest realm="example.com", nonce="n1", qop="auth"`}}, "")
+	ack := h.expect("ACK")
+	v1, _ := inv.TopVia()
+	va, _ := ack.TopVia()
+	if va.Branch() != v1.Branch() || ack.Get("To") != inv.Get("To")+";tag=srv" || ack.Get("CSeq") != "1 ACK" {
+		t.Errorf("ACK of 407:\n%s", ack)
+	}
+	inv2 := h.expect("INVITE")
+	if !checkDigest(inv2.Get("Proxy-Authorization"), "1001", "secret", "INVITE") || inv2.Get("CSeq") != "2 INVITE" || inv2.CallID() != inv.CallID() {
+		t.Fatalf("INVITE with credentials:\n%s", inv2)
+	}
+	h.reply(inv2, 100, "Trying", nil, "")
+	c, err := <-calls, <-errs
+	if err != nil || c == nil {
+		t.Fatalf("Invite: %v", err)
+	}
+	if ev := l.next(t); ev.State != CallProceeding || ev.Status != 100 {
+		t.Errorf("event: %+v", ev)
+	}
+	h.reply(inv2, 180, "Ringing", nil, "")
+	if ev := l.next(t); ev.State != CallProceeding || ev.Status != 180 {
+		t.Errorf("event: %+v", ev)
+	}
+	h.reply(inv2, 200, "OK", answer, "v=0\r\nanswer\r\n")
+	// ACK to the Contact, through the Record-Route set reversed.
+	ack = h.expect("ACK")
+	if ack.RequestURI != "sip:5000@10.0.0.9:5070;transport=tcp" || ack.Get("CSeq") != "2 ACK" ||
+		strings.Join(ack.Values("Route"), "|") != "<sip:127.0.0.1:8080;transport=ws;lr;r2=on>|<sip:10.0.0.1;lr;r2=on;transport=tcp>" {
+		t.Errorf("ACK of 2xx:\n%s", ack)
+	}
+	if sdp := <-m.answers; sdp != "v=0\r\nanswer\r\n" {
+		t.Errorf("answer: %q", sdp)
+	}
+	if ev := l.next(t); ev.State != CallConfirmed || ev.Status != 200 {
+		t.Errorf("event: %+v", ev)
+	}
+	// A retransmitted 200 is ACKed again.
+	h.reply(inv2, 200, "OK", answer, "v=0\r\nanswer\r\n")
+	if again := h.expect("ACK"); again.String() != ack.String() {
+		t.Errorf("second ACK differs")
+	}
+	// The far end asks OPTIONS in the dialog.
+	h.ua.HandleFrame(inDialogRequest("OPTIONS", inv2, 7))
+	if r := h.next(); r.StatusCode != 200 || r.Get("CSeq") != "7 OPTIONS" {
+		t.Errorf("OPTIONS answer:\n%s", r)
+	}
+	c.Hangup()
+	bye := h.expect("BYE")
+	if bye.RequestURI != ack.RequestURI || bye.Get("CSeq") != "3 BYE" || bye.Get("To") != inv2.Get("To")+";tag=srv" ||
+		strings.Join(bye.Values("Route"), "|") != strings.Join(ack.Values("Route"), "|") {
+		t.Errorf("BYE:\n%s", bye)
+	}
+	if ev := l.next(t); ev.State != CallTerminated || ev.ByRemote {
+		t.Errorf("event: %+v", ev)
+	}
+	<-m.closed
+	h.reply(bye, 200, "OK", nil, "")
+	h.quiet()
+}
+
+// inDialogRequest is a request from the far end in the dialog inv made.
+func inDialogRequest(method string, inv *Message, cseq int) string {
+	from := inv.Get("From")
+	to := inv.Get("To") + ";tag=srv"
+	return method + " sip:1001@x.invalid;transport=ws SIP/2.0\r\n" +
+		"Via: SIP/2.0/TCP 10.0.0.9:5070;branch=z9hG4bKfar" + method + "\r\n" +
+		"From: " + to + "\r\nTo: " + from + "\r\nCall-ID: " + inv.CallID() + "\r\n" +
+		"CSeq: " + strings.TrimSpace(strings.Repeat(" ", 0)) + itoa(uint32(cseq)) + " " + method + "\r\n\r\n"
+}
+
+func TestFarEndHangsUp(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	m := newMedia()
+	inv, l, calls, _ := h.dial(context.Background(), m)
+	h.reply(inv, 200, "OK", answer, "v=0\r\n")
+	<-calls
+	h.expect("ACK")
+	l.next(t) // confirmed
+	h.ua.HandleFrame(inDialogRequest("BYE", inv, 1))
+	if r := h.next(); r.StatusCode != 200 || r.Get("CSeq") != "1 BYE" {
+		t.Fatalf("BYE answer:\n%s", r)
+	}
+	if ev := l.next(t); ev.State != CallTerminated || !ev.ByRemote {
+		t.Errorf("event: %+v", ev)
+	}
+	<-m.closed
+	// The dialog is gone: a second BYE gets 481.
+	h.ua.HandleFrame(inDialogRequest("BYE", inv, 2))
+	if r := h.next(); r.StatusCode != 481 {
+		t.Errorf("second BYE: %d", r.StatusCode)
+	}
+}
+
+func TestCallFails(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	m := newMedia()
+	inv, l, calls, errs := h.dial(context.Background(), m)
+	h.reply(inv, 100, "Trying", nil, "")
+	if <-calls == nil || <-errs != nil {
+		t.Fatal("no call")
+	}
+	l.next(t)
+	h.reply(inv, 486, "Busy Here", nil, "")
+	if ack := h.expect("ACK"); ack.Get("CSeq") != "1 ACK" {
+		t.Errorf("ACK:\n%s", ack)
+	}
+	if ev := l.next(t); ev.State != CallTerminated || ev.Status != 486 || ev.Reason != "Busy Here" {
+		t.Errorf("event: %+v", ev)
+	}
+	<-m.closed
+}
+
+func TestLeaveBeforeAnswer(t *testing.T) {
+	t.Run("after a provisional: CANCEL at once", func(t *testing.T) {
+		h := newHarness(t)
+		h.register()
+		inv, l, calls, _ := h.dial(context.Background(), newMedia())
+		h.reply(inv, 180, "Ringing", nil, "")
+		c := <-calls
+		l.next(t)
+		c.Hangup()
+		cancel := h.expect("CANCEL")
+		vi, _ := inv.TopVia()
+		vc, _ := cancel.TopVia()
+		if vc.Branch() != vi.Branch() || cancel.Get("CSeq") != "1 CANCEL" || cancel.RequestURI != inv.RequestURI || cancel.Get("To") != inv.Get("To") {
+			t.Errorf("CANCEL:\n%s", cancel)
+		}
+		h.reply(cancel, 200, "OK", nil, "")
+		h.reply(inv, 487, "Request Terminated", nil, "")
+		h.expect("ACK")
+		if ev := l.next(t); ev.State != CallTerminated || ev.Status != 487 {
+			t.Errorf("event: %+v", ev)
+		}
+	})
+	t.Run("before any response: CANCEL waits for the provisional", func(t *testing.T) {
+		h := newHarness(t)
+		h.register()
+		inv, _, _, _ := h.dial(context.Background(), newMedia())
+		h.ua.mu.Lock()
+		var c *Call
+		for _, x := range h.ua.calls {
+			c = x
+		}
+		h.ua.mu.Unlock()
+		c.Hangup()
+		h.quiet() // RFC 3261 9.1: no CANCEL before a provisional response
+		h.reply(inv, 100, "Trying", nil, "")
+		h.expect("CANCEL")
+	})
+	t.Run("CANCEL unanswered: the call ends after 64*T1", func(t *testing.T) {
+		h := newHarness(t)
+		h.register()
+		inv, l, calls, _ := h.dial(context.Background(), newMedia())
+		h.reply(inv, 180, "Ringing", nil, "")
+		c := <-calls
+		l.next(t)
+		c.Hangup()
+		h.expect("CANCEL")
+		h.clock.Advance(TimerB)
+		if ev := l.next(t); ev.State != CallTerminated || ev.Status != 408 {
+			t.Errorf("event: %+v", ev)
+		}
+	})
+	t.Run("200 crosses the CANCEL: ACK then BYE", func(t *testing.T) {
+		h := newHarness(t)
+		h.register()
+		inv, l, calls, _ := h.dial(context.Background(), newMedia())
+		h.reply(inv, 180, "Ringing", nil, "")
+		c := <-calls
+		l.next(t)
+		c.Hangup()
+		h.expect("CANCEL")
+		h.reply(inv, 200, "OK", answer, "v=0\r\n")
+		h.expect("ACK")
+		h.expect("BYE")
+		if ev := l.next(t); ev.State != CallTerminated {
+			t.Errorf("event: %+v", ev)
+		}
+	})
+}
+
+func TestPlacementDeadline(t *testing.T) {
+	for _, late := range []int{180, 200, 486} {
+		t.Run(itoa(uint32(late)), func(t *testing.T) {
+			h := newHarness(t)
+			h.register()
+			ctx, cancel := context.WithCancel(context.Background())
+			m := newMedia()
+			inv, l, calls, errs := h.dial(ctx, m)
+			cancel() // the placement deadline
+			if c, err := <-calls, <-errs; c != nil || !errors.Is(err, context.Canceled) {
+				t.Fatalf("Invite: %v %v", c, err)
+			}
+			h.quiet()
+			switch late {
+			case 180:
+				h.reply(inv, 180, "Ringing", nil, "")
+				h.expect("CANCEL")
+				h.reply(inv, 487, "Request Terminated", nil, "")
+				h.expect("ACK")
+			case 200:
+				h.reply(inv, 200, "OK", answer, "v=0\r\n")
+				h.expect("ACK")
+				h.expect("BYE")
+			case 486:
+				h.reply(inv, 486, "Busy Here", nil, "")
+				h.expect("ACK")
+			}
+			<-m.closed
+			h.quiet()
+			select {
+			case ev := <-l.events:
+				t.Errorf("event after giving up: %+v", ev)
+			default:
+			}
+		})
+	}
+}
+
+func TestNoResponseTimerB(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	m := newMedia()
+	h.dial(context.Background(), m)
+	h.clock.WaitTimers(2) // the refresh and Timer B
+	h.clock.Advance(TimerB)
+	<-m.closed
+}
+
+func TestLate200AfterTransaction(t *testing.T) {
+	// A 200 for a call the UA no longer knows: ACK then BYE.
+	h := newHarness(t)
+	h.register()
+	inv, _, calls, _ := h.dial(context.Background(), newMedia())
+	h.reply(inv, 486, "Busy Here", nil, "")
+	<-calls
+	h.expect("ACK")
+	h.reply(inv, 200, "OK", answer, "v=0\r\n")
+	h.expect("ACK")
+	h.expect("BYE")
+}
+
+func TestInviteRefused(t *testing.T) {
+	h := newHarness(t)
+	if _, err := h.ua.Invite(context.Background(), "5000", newMedia(), nil); !errors.Is(err, ErrNotRegistered) {
+		t.Errorf("unregistered: %v", err)
+	}
+	h.register()
+	for _, bad := range []string{"", "a b", "50%00", "x@y", `"`} {
+		if _, err := h.ua.Invite(context.Background(), bad, newMedia(), nil); err == nil {
+			t.Errorf("%q dialled", bad)
+		}
+	}
+	h.quiet()
+}
+
+func TestServerRequests(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	req := func(method, to string) string {
+		return method + " sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/TCP 10.0.0.9;branch=z9hG4bK9\r\n" +
+			"From: <sip:5000@example.com>;tag=far\r\nTo: " + to + "\r\nCall-ID: nope\r\nCSeq: 5 " + method + "\r\n\r\n"
+	}
+	cases := []struct {
+		method, to string
+		code       int
+	}{
+		{"OPTIONS", "<sip:1001@example.com>", 200},
+		{"BYE", "<sip:1001@example.com>;tag=x", 481},
+		{"INVITE", "<sip:1001@example.com>;tag=x", 481},
+		{"INVITE", "<sip:1001@example.com>", 480},
+		{"CANCEL", "<sip:1001@example.com>", 481},
+		{"MESSAGE", "<sip:1001@example.com>", 405},
+	}
+	for _, c := range cases {
+		h.ua.HandleFrame(req(c.method, c.to))
+		r := h.next()
+		if r.StatusCode != c.code || r.Get("Via") != "SIP/2.0/TCP 10.0.0.9;branch=z9hG4bK9" {
+			t.Errorf("%s: got\n%s", c.method, r)
+		}
+		if to, _ := r.To(); to.Tag() == "" {
+			t.Errorf("%s: no To tag", c.method)
+		}
+	}
+	h.ua.HandleFrame(req("ACK", "<sip:1001@example.com>;tag=x"))
+	h.ua.HandleFrame("garbage")
+	h.quiet()
+}
