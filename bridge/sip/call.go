@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"strings"
 )
 
 // CallState is where an outbound call is, as SIP sees it.
@@ -126,8 +125,19 @@ func (ua *UA) sendNew(m *Message) {
 // TargetURI is the Request-URI for dialling number at the UA's domain:
 // sip:<number>@<domain>, '#' escaped.
 func (ua *UA) TargetURI(number string) (URI, error) {
-	user := strings.ReplaceAll(number, "#", "%23")
-	if number == "" || strings.IndexByte(number, '%') >= 0 || !isUser(strings.ReplaceAll(user, "%23", "")) {
+	user := ""
+	for i := 0; i < len(number); i++ {
+		switch c := number[i]; {
+		case c == '#':
+			user += "%23"
+		case isUserByte(c):
+			user += number[i : i+1]
+		default:
+			user = ""
+			i = len(number)
+		}
+	}
+	if user == "" || len(number) > 64 {
 		return URI{}, errors.New("sip: cannot dial " + quote(number))
 	}
 	return URI{Scheme: "sip", User: user, Host: ua.cfg.Domain}, nil
@@ -351,18 +361,9 @@ func (c *Call) sendCancel() {
 	inv := c.invite
 	n, _, _ := inv.CSeq()
 	m := &Message{Method: "CANCEL", RequestURI: inv.RequestURI}
-	via := inv.Values("Via")[0]
-	m.Add("Via", via)
-	m.Add("Max-Forwards", "70")
-	m.Add("From", inv.Get("From"))
-	m.Add("To", inv.Get("To"))
-	m.Add("Call-ID", inv.CallID())
+	m.copyHeaders(inv, "|Via|Max-Forwards|From|To|Call-ID|Route|User-Agent|")
 	m.Add("CSeq", itoa(n)+" CANCEL")
-	for _, r := range inv.Values("Route") {
-		m.Add("Route", r)
-	}
-	m.Add("User-Agent", c.ua.cfg.UserAgent)
-	v, _ := ParseVia(via)
+	v, _ := inv.TopVia()
 	c.ua.requestBranch(m, v.Branch(), func(*Message) {})
 	c.stopCancel = c.ua.afterFunc(TimerB, func() {
 		if tx := c.ua.txs[v.Branch()+" INVITE"]; tx != nil {

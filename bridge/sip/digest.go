@@ -1,8 +1,6 @@
 package sip
 
 import (
-	"crypto/md5"
-	"encoding/hex"
 	"strconv"
 	"strings"
 )
@@ -26,19 +24,21 @@ func ParseChallenge(v string) (Challenge, error) {
 	for _, p := range splitList(rest) {
 		k, val, _ := strings.Cut(p, "=")
 		val = unquote(strings.TrimSpace(val))
-		switch strings.ToLower(strings.TrimSpace(k)) {
-		case "realm":
+		switch k = strings.TrimSpace(k); {
+		case strings.EqualFold(k, "realm"):
 			c.Realm = val
-		case "nonce":
+		case strings.EqualFold(k, "nonce"):
 			c.Nonce = val
-		case "opaque":
+		case strings.EqualFold(k, "opaque"):
 			c.Opaque = val
-		case "algorithm":
+		case strings.EqualFold(k, "algorithm"):
 			c.Algorithm = val
-		case "stale":
+		case strings.EqualFold(k, "stale"):
 			c.Stale = strings.EqualFold(val, "true")
-		case "qop":
-			for _, q := range strings.Split(val, ",") {
+		case strings.EqualFold(k, "qop"):
+			for val != "" {
+				var q string
+				q, val, _ = strings.Cut(val, ",")
 				if strings.EqualFold(strings.TrimSpace(q), "auth") {
 					c.QOPAuth = true
 				}
@@ -71,11 +71,6 @@ func unquote(s string) string {
 	return s
 }
 
-func md5hex(s string) string {
-	h := md5.Sum([]byte(s))
-	return hex.EncodeToString(h[:])
-}
-
 // Authorization is the credentials answering c (RFC 2617 / 3261 22.4):
 // the value of an Authorization or Proxy-Authorization header. nc counts
 // the requests made with this nonce (from 1); cnonce is the client's own
@@ -87,7 +82,7 @@ func (c Challenge) Authorization(user, password, method, uri string, nc uint32, 
 	b.WriteString(`Digest username="` + user + `", realm="` + c.Realm + `", nonce="` + c.Nonce + `", uri="` + uri + `"`)
 	if c.QOPAuth {
 		ncs := strconv.FormatUint(uint64(nc), 16)
-		ncs = strings.Repeat("0", 8-len(ncs)) + ncs
+		ncs = "00000000"[len(ncs):] + ncs
 		resp := md5hex(ha1 + ":" + c.Nonce + ":" + ncs + ":" + cnonce + ":auth:" + ha2)
 		b.WriteString(`, response="` + resp + `", qop=auth, nc=` + ncs + `, cnonce="` + cnonce + `"`)
 	} else {

@@ -1,6 +1,8 @@
 package sip
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
@@ -187,6 +189,25 @@ func FuzzParse(f *testing.F) {
 		}
 		if m2.String() != s {
 			t.Fatalf("round trip differs:\n%q\n%q", s, m2.String())
+		}
+	})
+}
+
+func TestMD5(t *testing.T) {
+	for _, s := range []string{"", "a", "abc", "message digest", strings.Repeat("x", 55), strings.Repeat("y", 56), strings.Repeat("z", 64), strings.Repeat("0123456789", 100)} {
+		want := md5.Sum([]byte(s))
+		if got := md5hex(s); got != hex.EncodeToString(want[:]) {
+			t.Errorf("md5(%q) = %s, want %x", s, got, want)
+		}
+	}
+}
+
+func FuzzMD5(f *testing.F) {
+	f.Add("abc")
+	f.Fuzz(func(t *testing.T, s string) {
+		want := md5.Sum([]byte(s))
+		if got := md5hex(s); got != hex.EncodeToString(want[:]) {
+			t.Fatalf("md5(%q) = %s, want %x", s, got, want)
 		}
 	})
 }

@@ -135,7 +135,7 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 		}
 	})
 	if err != nil {
-		done(errors.Join(ErrUnreachable, err))
+		done(unreachable{err})
 	}
 }
 
@@ -202,8 +202,10 @@ func (r *registration) lost(ua *UA, err error) {
 	r.stop = ua.afterFunc(r.backoff, func() {
 		r.stop = nil
 		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), TimerB)
-			defer cancel()
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			stop := ua.clock.AfterFunc(TimerB, func() { cancel(unreachable{}) })
+			defer stop()
 			if err := ua.Register(ctx); err != nil {
 				ua.mu.Lock()
 				if !r.registered {

@@ -57,12 +57,7 @@ func (tx *clientTx) fail(code int, reason string) {
 		return
 	}
 	r := &Message{StatusCode: code, Reason: reason}
-	for _, h := range tx.req.Headers {
-		switch h.Name {
-		case "Via", "From", "To", "Call-ID", "CSeq":
-			r.Headers = append(r.Headers, h)
-		}
-	}
+	r.copyHeaders(tx.req, "|Via|From|To|Call-ID|CSeq|")
 	tx.onResp(r)
 }
 
@@ -104,14 +99,8 @@ func (tx *clientTx) receive(m *Message) {
 func (tx *clientTx) ack(resp *Message) *Message {
 	n, _, _ := tx.req.CSeq()
 	a := &Message{Method: "ACK", RequestURI: tx.req.RequestURI}
-	a.Add("Via", tx.req.Values("Via")[0])
-	a.Add("Max-Forwards", "70")
-	a.Add("From", tx.req.Get("From"))
+	a.copyHeaders(tx.req, "|Via|Max-Forwards|From|Call-ID|Route|")
 	a.Add("To", resp.Get("To"))
-	a.Add("Call-ID", tx.req.CallID())
 	a.Add("CSeq", itoa(n)+" ACK")
-	for _, r := range tx.req.Values("Route") {
-		a.Add("Route", r)
-	}
 	return a
 }

@@ -72,6 +72,19 @@ var (
 	ErrUnreachable = errors.New("sip: server unreachable")
 )
 
+// unreachable is ErrUnreachable with its cause (errors.Join would cost
+// the module 4 KB).
+type unreachable struct{ err error }
+
+func (e unreachable) Error() string {
+	if e.err == nil {
+		return ErrUnreachable.Error()
+	}
+	return ErrUnreachable.Error() + ": " + e.err.Error()
+}
+func (e unreachable) Is(target error) bool { return target == ErrUnreachable }
+func (e unreachable) Unwrap() error        { return e.err }
+
 // StatusError is a final failure response (or one the UA stands in for:
 // 408 when Timer B/F fires, 503 when the transport fails).
 type StatusError struct {
@@ -119,7 +132,7 @@ func NewUA(cfg Config, tr Transport, clock bridge.Clock) (*UA, error) {
 		return nil, errors.New("sip: domain " + quote(cfg.Domain) + " is not a host")
 	}
 	via := "SIP/2.0/WS"
-	if strings.HasPrefix(strings.ToLower(cfg.URL), "wss:") {
+	if len(cfg.URL) > 4 && strings.EqualFold(cfg.URL[:4], "wss:") {
 		via = "SIP/2.0/WSS"
 	}
 	return &UA{
@@ -137,12 +150,15 @@ func isUser(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.!~*'()&=+$,;?/", c) >= 0) {
+		if !isUserByte(s[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+func isUserByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.!~*'()&=+$,;?/", c) >= 0
 }
 
 // AOR is the agent's address of record, sip:user@domain.
@@ -198,7 +214,7 @@ func (ua *UA) connect(ctx context.Context) error {
 		return nil
 	}
 	if err := ua.tr.Connect(ctx, ua.HandleFrame, ua.handleClose); err != nil {
-		return errors.Join(ErrUnreachable, err)
+		return unreachable{err}
 	}
 	ua.mu.Lock()
 	ua.connected = true
@@ -215,7 +231,7 @@ func (ua *UA) handleClose(err error) {
 	for _, tx := range ua.txs {
 		tx.fail(503, "Service Unavailable")
 	}
-	ua.reg.lost(ua, errors.Join(ErrUnreachable, err))
+	ua.reg.lost(ua, unreachable{err})
 }
 
 // HandleFrame takes one frame from the transport. A malformed frame is
@@ -309,15 +325,7 @@ const allow = "INVITE, ACK, CANCEL, BYE, OPTIONS"
 // From, Call-ID and CSeq; To with a tag of ours added.
 func (ua *UA) response(req *Message, code int, reason string) *Message {
 	r := &Message{StatusCode: code, Reason: reason}
-	for _, h := range req.Headers {
-		switch h.Name {
-		case "Via", "From", "Call-ID", "CSeq", "Record-Route":
-			r.Headers = append(r.Headers, h)
-		}
-	}
-	if code/100 != 2 {
-		r.Del("Record-Route")
-	}
+	r.copyHeaders(req, "|Via|From|Call-ID|CSeq|")
 	to := req.Get("To")
 	if a, err := ParseAddr(to); err == nil && a.Tag() == "" && code > 100 {
 		tag := randomToken(10)

@@ -55,8 +55,8 @@ type media struct {
 func newMedia() *media { return &media{answers: make(chan string, 4), closed: make(chan struct{})} }
 
 func (m *media) CreateOffer(ctx context.Context) (string, error) { return "v=0\r\noffer\r\n", nil }
-func (m *media) SetAnswer(sdp string) error                     { m.answers <- sdp; return m.fail }
-func (m *media) Close()                                         { m.once.Do(func() { close(m.closed) }) }
+func (m *media) SetAnswer(sdp string) error                      { m.answers <- sdp; return m.fail }
+func (m *media) Close()                                          { m.once.Do(func() { close(m.closed) }) }
 
 type harness struct {
 	t     *testing.T
@@ -70,7 +70,7 @@ func newHarness(t *testing.T) *harness {
 	h := &harness{t: t, clock: bridge.NewFakeClock(time.Unix(1e9, 0)), pipe: newPipe(), regs: make(chan bool, 10)}
 	ua, err := NewUA(Config{
 		URL: "wss://sip.example.com/ws", Domain: "example.com", User: "1001", Password: "secret",
-		Expires: 60 * time.Second,
+		Expires:        60 * time.Second,
 		OnRegistration: func(ok bool, err error) { h.regs <- ok },
 	}, h.pipe, h.clock)
 	if err != nil {

@@ -18,11 +18,14 @@ type URI struct {
 func ParseURI(s string) (URI, error) {
 	var u URI
 	scheme, rest, ok := strings.Cut(s, ":")
-	scheme = strings.ToLower(scheme)
-	if !ok || scheme != "sip" && scheme != "sips" {
+	switch {
+	case ok && strings.EqualFold(scheme, "sip"):
+		u.Scheme = "sip"
+	case ok && strings.EqualFold(scheme, "sips"):
+		u.Scheme = "sips"
+	default:
 		return u, parseErr("not a sip URI " + quote(s))
 	}
-	u.Scheme = scheme
 	if i := strings.IndexByte(rest, '?'); i >= 0 {
 		rest, u.Headers = rest[:i], rest[i:]
 	}
@@ -122,11 +125,10 @@ type Via struct {
 func ParseVia(s string) (Via, error) {
 	var v Via
 	proto, rest, ok := strings.Cut(strings.TrimSpace(s), " ")
-	t, ok2 := strings.CutPrefix(strings.ToUpper(proto), "SIP/2.0/")
-	if !ok || !ok2 || t == "" {
+	if !ok || len(proto) <= 8 || !strings.EqualFold(proto[:8], "SIP/2.0/") {
 		return v, parseErr("bad Via " + quote(s))
 	}
-	v.Transport = t
+	v.Transport = proto[8:]
 	rest = strings.TrimSpace(rest)
 	if i := strings.IndexByte(rest, ';'); i >= 0 {
 		rest, v.Params = rest[:i], rest[i:]
@@ -148,7 +150,7 @@ func param(params, name string) (string, bool) {
 		p, params, _ = strings.Cut(strings.TrimPrefix(params, ";"), ";")
 		k, v, _ := strings.Cut(p, "=")
 		if strings.EqualFold(strings.TrimSpace(k), name) {
-			return strings.Trim(strings.TrimSpace(v), `"`), true
+			return unquote(strings.TrimSpace(v)), true
 		}
 	}
 	return "", false
