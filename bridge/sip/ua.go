@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/adapi-go/adapi-go/bridge"
 )
 
 // T1 is RFC 3261's round-trip estimate. Over a reliable transport nothing
@@ -20,6 +18,16 @@ const T1 = 500 * time.Millisecond
 // TimerB is how long an INVITE waits for any response, and a request
 // other than INVITE for its final one (Timer F).
 const TimerB = 64 * T1
+
+// Clock is the time the UA's timers run on: the project's Clock (the wall
+// clock in the page, a FakeClock in tests) satisfies it.
+type Clock interface {
+	AfterFunc(d time.Duration, f func()) (stop func() bool)
+}
+
+type realClock struct{}
+
+func (realClock) AfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
 
 // Transport is the connection to the SIP server: the page's WebSocket
 // (subprotocol "sip") in the browser, a native WebSocket or a script in
@@ -100,7 +108,7 @@ func (e *StatusError) Error() string { return "sip: " + strconv.Itoa(e.Code) + "
 type UA struct {
 	cfg   Config
 	tr    Transport
-	clock bridge.Clock
+	clock Clock
 	host  string // our Via and Contact host: a random name in .invalid (RFC 7118)
 	via   string // "SIP/2.0/WS" or "SIP/2.0/WSS"
 
@@ -115,9 +123,9 @@ type UA struct {
 }
 
 // NewUA makes a UA. Nothing is sent until Register.
-func NewUA(cfg Config, tr Transport, clock bridge.Clock) (*UA, error) {
+func NewUA(cfg Config, tr Transport, clock Clock) (*UA, error) {
 	if clock == nil {
-		clock = bridge.RealClock{}
+		clock = realClock{}
 	}
 	if cfg.Expires <= 0 {
 		cfg.Expires = 10 * time.Minute

@@ -1,0 +1,330 @@
+package sip_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/adapi-go/adapi-go/bridge/sip"
+	"github.com/adapi-go/adapi-go/testbed"
+	"github.com/adapi-go/adapi-go/testbed/farend"
+	"github.com/gobwas/ws"
+	"github.com/gobwas/ws/wsutil"
+	"github.com/pion/webrtc/v4"
+	"github.com/pion/webrtc/v4/pkg/media"
+)
+
+// wsTransport is sip.Transport over a native WebSocket (gobwas/ws, which
+// the test bed's sipgo already brings; test-only, never in the module).
+type wsTransport struct {
+	url  string
+	mu   sync.Mutex
+	conn net.Conn
+}
+
+func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose func(error)) error {
+	d := ws.Dialer{Protocols: []string{"sip"}}
+	conn, _, _, err := d.Dial(ctx, t.url)
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.conn = conn
+	t.mu.Unlock()
+	go func() {
+		for {
+			b, err := wsutil.ReadServerText(conn)
+			if err != nil {
+				onClose(err)
+				return
+			}
+			onFrame(string(b))
+		}
+	}()
+	return nil
+}
+
+func (t *wsTransport) Send(frame string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.conn == nil {
+		return errors.New("not connected")
+	}
+	return wsutil.WriteClientText(t.conn, []byte(frame))
+}
+
+func (t *wsTransport) Close() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.conn != nil {
+		t.conn.Close()
+	}
+}
+
+// pionMedia is sip.Media over a pion PeerConnection on loopback, sending
+// 20 ms of Opus silence at a time as a microphone would and counting the
+// RTP it receives.
+type pionMedia struct {
+	pc       *webrtc.PeerConnection
+	track    *webrtc.TrackLocalStaticSample
+	received atomic.Int64
+	heard    chan struct{} // closed at the 10th packet received
+	closed   chan struct{}
+	once     sync.Once
+}
+
+func newPionMedia(t *testing.T, api *webrtc.API) *pionMedia {
+	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	track, err := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", "agent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pc.AddTrack(track); err != nil {
+		t.Fatal(err)
+	}
+	m := &pionMedia{pc: pc, track: track, heard: make(chan struct{}), closed: make(chan struct{})}
+	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		for {
+			if _, _, err := tr.ReadRTP(); err != nil {
+				return
+			}
+			if m.received.Add(1) == 10 {
+				close(m.heard)
+			}
+		}
+	})
+	return m
+}
+
+func (m *pionMedia) CreateOffer(ctx context.Context) (string, error) {
+	offer, err := m.pc.CreateOffer(nil)
+	if err != nil {
+		return "", err
+	}
+	gathered := webrtc.GatheringCompletePromise(m.pc)
+	if err := m.pc.SetLocalDescription(offer); err != nil {
+		return "", err
+	}
+	select {
+	case <-gathered:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	return m.pc.LocalDescription().SDP, nil
+}
+
+func (m *pionMedia) SetAnswer(sdp string) error {
+	if err := m.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
+		return err
+	}
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-m.closed:
+				return
+			case <-tick.C:
+				m.track.WriteSample(media.Sample{Data: []byte{0xf8, 0xff, 0xfe}, Duration: 20 * time.Millisecond})
+			}
+		}
+	}()
+	return nil
+}
+
+func (m *pionMedia) Close() {
+	m.once.Do(func() {
+		close(m.closed)
+		m.pc.Close()
+	})
+}
+
+// TestAgainstTestBed: the UA over a real WebSocket to Kamailio, calling
+// the far end (sipgo and pion) with pion as its media: registration with
+// digest (right and wrong password, server down), an answered call with
+// RTP both ways, busy, rejected, never answered then left (CANCEL), the
+// far end hanging up, and the placement deadline with a number the SIP
+// server never answers.
+func TestAgainstTestBed(t *testing.T) {
+	if _, err := os.Stat(testbed.Kamailio); err != nil {
+		t.Skip("kamailio not installed (make test installs it)")
+	}
+	bed, err := testbed.Start(testbed.Options{FarEnd: farend.Config{AnswerDelay: 100 * time.Millisecond, HangupAfter: time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		bed.Close()
+		if t.Failed() {
+			t.Logf("kamailio log:\n%s", bed.Log())
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	newUA := func(user, password, url string, regs chan bool) *sip.UA {
+		ua, err := sip.NewUA(sip.Config{URL: url, Domain: bed.Domain, User: user, Password: password,
+			OnRegistration: func(ok bool, err error) {
+				if regs != nil {
+					regs <- ok
+				}
+			}}, &wsTransport{url: url}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(ua.Close)
+		return ua
+	}
+
+	// Login: a wrong password, a server that is not there, then right.
+	if err := newUA("agent", "wrong", bed.WSURL, nil).Register(ctx); !errors.Is(err, sip.ErrUnauthorized) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	down := "ws://" + ln.Addr().String() + "/ws"
+	ln.Close()
+	if err := newUA("agent", "x", down, nil).Register(ctx); !errors.Is(err, sip.ErrUnreachable) {
+		t.Fatalf("server down: %v", err)
+	}
+	regs := make(chan bool, 4)
+	ua := newUA("agent", bed.Passwords["agent"], bed.WSURL, regs)
+	if err := ua.Register(ctx); err != nil {
+		t.Fatalf("register: %v", err)
+	}
+	if !<-regs {
+		t.Fatal("OnRegistration(false)")
+	}
+
+	udp, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, mux, err := farend.LoopbackAPI(udp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mux.Close()
+
+	type placed struct {
+		call   *sip.Call
+		media  *pionMedia
+		events chan sip.CallEvent
+	}
+	dial := func(number string) placed {
+		t.Helper()
+		p := placed{media: newPionMedia(t, api), events: make(chan sip.CallEvent, 16)}
+		c, err := ua.Invite(ctx, number, p.media, func(ev sip.CallEvent) { p.events <- ev })
+		if err != nil {
+			t.Fatalf("call %s: %v", number, err)
+		}
+		p.call = c
+		return p
+	}
+	// until waits for the call's event in state.
+	until := func(p placed, state sip.CallState) sip.CallEvent {
+		t.Helper()
+		for {
+			select {
+			case ev := <-p.events:
+				if ev.State == state {
+					return ev
+				}
+				if ev.State == sip.CallTerminated {
+					t.Fatalf("call ended: %+v, waiting for %v", ev, state)
+				}
+			case <-ctx.Done():
+				t.Fatalf("no %v event", state)
+			}
+		}
+	}
+	waitCall := func(n int, what string, ok func(farend.Call) bool) farend.Call {
+		t.Helper()
+		for {
+			calls, version := bed.FarEnd.Calls()
+			if len(calls) >= n && ok(calls[n-1]) {
+				return calls[n-1]
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("far end's call %d: never %s; calls: %+v", n, what, calls)
+			}
+			bed.FarEnd.WaitChange(ctx, version)
+		}
+	}
+
+	// 1. Echo: answered, RTP both ways, the agent hangs up (BYE through
+	// the route set Kamailio recorded).
+	p := dial(farend.Echo)
+	until(p, sip.CallConfirmed)
+	c := waitCall(1, "received and sent 25 RTP packets", func(c farend.Call) bool { return c.RTPReceived >= 25 && c.RTPSent >= 25 })
+	if c.State != "answered" || c.Directions[0] != "sendrecv" {
+		t.Errorf("far end saw %+v", c)
+	}
+	select {
+	case <-p.media.heard:
+	case <-ctx.Done():
+		t.Fatalf("agent received %d RTP packets", p.media.received.Load())
+	}
+	p.call.Hangup()
+	if ev := until(p, sip.CallTerminated); ev.ByRemote {
+		t.Errorf("hang-up: %+v", ev)
+	}
+	waitCall(1, "ended by the agent", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "agent" })
+	<-p.media.closed
+
+	// 2, 3. Busy and rejected: the status and reason reach the event.
+	for i, want := range []struct {
+		number string
+		status int
+	}{{farend.Busy, 486}, {farend.Reject, 603}} {
+		p := dial(want.number)
+		if ev := until(p, sip.CallTerminated); ev.Status != want.status || ev.Reason == "" {
+			t.Errorf("%s: %+v", want.number, ev)
+		}
+		waitCall(2+i, "ended", func(c farend.Call) bool { return c.Status == want.status })
+	}
+
+	// 4. Never answered, then left: CANCEL, 487.
+	p = dial(farend.NoAnswer)
+	if ev := until(p, sip.CallProceeding); ev.Status != 180 && ev.Status != 100 {
+		t.Errorf("ringing: %+v", ev)
+	}
+	waitCall(4, "ringing", func(c farend.Call) bool { return c.State == "ringing" })
+	p.call.Hangup()
+	if ev := until(p, sip.CallTerminated); ev.Status != 487 {
+		t.Errorf("cancelled: %+v", ev)
+	}
+	waitCall(4, "cancelled", func(c farend.Call) bool { return c.Cancelled && c.State == "ended" })
+
+	// 5. The far end hangs up: its BYE comes back over our WebSocket.
+	p = dial(farend.HangUp)
+	until(p, sip.CallConfirmed)
+	if ev := until(p, sip.CallTerminated); !ev.ByRemote {
+		t.Errorf("far end's hang-up: %+v", ev)
+	}
+	waitCall(5, "ended by the far end", func(c farend.Call) bool { return c.EndedBy == "far end" })
+
+	// 6. The placement deadline: the SIP server never answers; Invite
+	// gives up with its context and nothing stays up.
+	m := newPionMedia(t, api)
+	dctx, dcancel := context.WithTimeout(ctx, 2*time.Second)
+	defer dcancel()
+	if c, err := ua.Invite(dctx, farend.Silent, m, func(ev sip.CallEvent) { t.Errorf("event after the deadline: %+v", ev) }); c != nil || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("silent number: %v %v", c, err)
+	}
+
+	// Still registered, and signing out works.
+	if !ua.Registered() {
+		t.Error("not registered after the calls")
+	}
+	if err := ua.Unregister(ctx); err != nil {
+		t.Errorf("unregister: %v", err)
+	}
+}
