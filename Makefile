@@ -3,8 +3,14 @@ SHELL := /bin/bash
 GO ?= go
 GOROOT := $(shell $(GO) env GOROOT)
 ADDR ?= 127.0.0.1:8080
-# Origins allowed to embed the desktop and call it (adapi-config.json).
-ALLOW ?= http://localhost:8081
+# The demo CRM page's address ("" for none), on another site.
+CRM_ADDR ?= localhost:8081
+# TLS=1: HTTPS, with a self-signed certificate made once in .tls/ (README, "HTTPS").
+TLS ?=
+SCHEME := $(if $(TLS),https,http)
+# Origins allowed to embed the desktop and call it (adapi-config.json): the
+# demo CRM page's by default.
+ALLOW ?= $(if $(CRM_ADDR),$(SCHEME)://$(CRM_ADDR))
 WASMFLAGS := -trimpath -ldflags="-s -w"
 FUZZTIME ?= 5s
 # make test fuzzes each target for a number of inputs, not a duration: with
@@ -50,11 +56,12 @@ FORCE:
 
 ## run: build, then serve the demo and print its URL; SIP=1: with real
 ## calls through the local SIP test bed (Kamailio and the far end)
+SERVE := bin/adapi-serve -addr $(ADDR) -crm-addr "$(CRM_ADDR)" -allow "$(ALLOW)" $(if $(TLS),-tls)
 run: build bin/adapi-serve $(if $(filter 1,$(SIP)),kamailio bin/sipbed)
 ifeq ($(SIP),1)
-	bin/sipbed -origin http://$(ADDR) -- bin/adapi-serve -addr $(ADDR) -allow "$(ALLOW)"
+	bin/sipbed -origin $(SCHEME)://$(ADDR) -- $(SERVE)
 else
-	bin/adapi-serve -addr $(ADDR) -allow "$(ALLOW)"
+	$(SERVE)
 endif
 
 TSC_VERSION := 5.9.3
@@ -65,7 +72,7 @@ test: chromium kamailio build test-native test-types test-browser
 test-native:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm
-	$(GO) test -race -count=1 ./bridge/... ./server/... ./testbed/...
+	$(GO) test -race -count=1 ./bridge/... ./server/... ./cmd/... ./testbed/...
 	$(MAKE) fuzz FUZZTIME=$(FUZZTEST)
 
 # test-browser builds first (the harness does not build: it fails when the

@@ -6,6 +6,7 @@ package browsertest
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -34,6 +35,7 @@ const testPlacementTimeout = 1500 * time.Millisecond
 
 var (
 	desktopURL string          // the agent desktop's origin, with a trailing /
+	desktopTLS string          // the same desktop over HTTPS (a self-signed certificate), host:port
 	crmURL     string          // an allowed CRM origin, another site, with a trailing /
 	evilURL    string          // an origin that is not allowed, with a trailing /
 	browser    context.Context // one Chromium for all tests; each test opens a tab
@@ -86,7 +88,7 @@ func run(m *testing.M) int {
 		DialPlan:           &server.DialPlan{Country: "US"},
 		DialPolicy:         &server.DialPolicy{Deny: []string{"+1900", "+1976"}},
 	}
-	files := server.Handler(web, cfg, true)
+	files := server.Handler(web, cfg)
 	pages := testPages(desktopOrigin)
 	go http.Serve(lns[0], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/adapi.wasm" {
@@ -110,7 +112,30 @@ func run(m *testing.M) int {
 	crm.Handle("/test/", pages)
 	crm.Handle("/", server.CRMHandler(web, desktopOrigin))
 	go http.Serve(lns[1], crm)
-	go http.Serve(lns[2], pages)
+	// The desktop over HTTPS, as apps written for Bright Pattern load it:
+	// https://<their domain parameter>/agent/…/adapters/api.js.
+	tlsLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "browsertest:", err)
+		return 1
+	}
+	tlsDir, err := os.MkdirTemp("", "adapi-tls")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "browsertest:", err)
+		return 1
+	}
+	defer os.RemoveAll(tlsDir)
+	cert, _, _, err := server.SelfSigned(tlsDir, nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "browsertest:", err)
+		return 1
+	}
+	desktopTLS = tlsLn.Addr().String()
+	go http.Serve(tls.NewListener(tlsLn, &tls.Config{Certificates: []tls.Certificate{cert}}), files)
+	evil := http.NewServeMux()
+	evil.Handle("/test/", pages)
+	evil.Handle("/", server.CRMHandler(web, desktopOrigin)) // the demo CRM page, on an origin the desktop does not allow
+	go http.Serve(lns[2], evil)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
@@ -128,6 +153,7 @@ func run(m *testing.M) int {
 		chromedp.Flag("allow-loopback-in-peer-connection", true),
 		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,WebRtcHideLocalIpsWithMdns"), // chromedp's two, and ours
 		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+		chromedp.Flag("ignore-certificate-errors", true), // the HTTPS desktop's self-signed certificate
 		chromedp.WindowSize(1280, 900),
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)

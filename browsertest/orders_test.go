@@ -53,14 +53,15 @@ func TestPageOrders(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tb := openTab(t, "")
 			tb.do(chromedp.Navigate(crmURL + "test/blank.html"))
-			if got := loadAdApi(tb, desktopURL+"adapi.js", tc.onload+`; return __adApiLoader.isReady`); got != "false" {
+			// The wire is logged from the start (the logger sees what is
+			// sent after it is injected).
+			if got := loadAdApi(tb, desktopURL+"adapi.js", wireHelpers+`;`+tc.onload+`; return __adApiLoader.isReady`); got != "false" {
 				t.Fatalf("at the script's load the module was ready, or the page threw: %s", got)
 			}
 			evalJS[bool](tb, whenReady)
 			if tc.afterReady != "" {
 				evalJS[bool](tb, tc.afterReady+`; true`)
 			}
-			evalJS[bool](tb, wireHelpers)
 			evalJS[bool](tb, pageHelpers)
 			if got := evalJS[string](tb, `[adApi === __i, typeof __i.startCall, document.querySelectorAll('iframe').length].join()`); got != "true,function,1" {
 				t.Fatalf("adApi is the instance, has startCall, one frame: %s", got)

@@ -6,7 +6,9 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -60,20 +62,35 @@ type DialPlan = bridge.DialPlan
 // DialPolicy is adapi-config.json's dialPolicy.
 type DialPolicy = bridge.DialPolicy
 
-// WriteConfig writes c as dir/adapi-config.json.
-func WriteConfig(dir string, c Config) error {
-	b, err := json.MarshalIndent(c, "", "  ")
+// LoadConfig reads an adapi-config.json the operator names. Its bytes are
+// read once: the server serves the desktop's config from memory, so two
+// servers from one checkout never share or overwrite a file on disk.
+func LoadConfig(file string) (Config, error) {
+	var c Config
+	b, err := os.ReadFile(file)
 	if err != nil {
-		return err
+		return c, err
 	}
-	return os.WriteFile(filepath.Join(dir, "adapi-config.json"), append(b, '\n'), 0o644)
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&c); err != nil {
+		return c, fmt.Errorf("%s: %w", file, err)
+	}
+	return c, nil
 }
 
+// BrightPatternPaths are where Bright Pattern serves its client script
+// (api.js, versions 1.0 and 2.0 of their widget). A CRM app written for
+// Bright Pattern loads https://<its domain parameter>/<path>api.js, so the
+// server serves adapi.js there, and under each path the files the loader
+// loads beside itself (wasm_exec.js, the modules, adapi-config.json) as at
+// the root.
+var BrightPatternPaths = []string{"/agent/communicator/adapters/", "/agent/crmembedded/adapters/"}
+
 // Handler serves the files in dir with cfg's origins as the only pages
-// that may frame the desktop (frame-ancestors). When serveConfig is set,
-// /adapi-config.json is cfg itself, whatever dir holds (the tests use
-// this); otherwise it is dir's file, as `make run` writes it.
-func Handler(dir string, cfg Config, serveConfig bool) http.Handler {
+// that may frame the desktop (frame-ancestors), and cfg itself as
+// /adapi-config.json, from memory, whatever dir holds.
+func Handler(dir string, cfg Config) http.Handler {
 	ancestors := strings.Join(append([]string{"'self'"}, cfg.AllowedOrigins...), " ")
 	cfgJSON, _ := json.Marshal(cfg)
 	connect := "'self'"
@@ -90,6 +107,15 @@ func Handler(dir string, cfg Config, serveConfig bool) http.Handler {
 			return
 		}
 		name := path.Clean("/" + r.URL.Path)
+		for _, p := range BrightPatternPaths {
+			if rest, ok := strings.CutPrefix(name, p); ok && rest != "" {
+				if rest == "api.js" {
+					rest = "adapi.js"
+				}
+				name = "/" + rest
+				break
+			}
+		}
 		if strings.HasSuffix(name, "/") {
 			name += "index.html"
 		}
@@ -98,7 +124,7 @@ func Handler(dir string, cfg Config, serveConfig bool) http.Handler {
 			return
 		}
 		h := w.Header()
-		if serveConfig && name == "/adapi-config.json" {
+		if name == "/adapi-config.json" {
 			h.Set("Content-Type", "application/json")
 			h.Set("Cache-Control", "no-cache")
 			w.Write(cfgJSON)

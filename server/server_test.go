@@ -27,7 +27,8 @@ func TestHandler(t *testing.T) {
 	write("adapi.wasm.gz", "gzip", now)
 	write("adapi.js", "new", now)
 	write("adapi.js.br", "stale", now.Add(-time.Hour)) // older than the file: never served
-	h := Handler(dir, Config{AllowedOrigins: []string{"http://localhost:8081"}, PlacementTimeoutMs: 1234}, true)
+	write("adapi-config.json", `{"allowedOrigins": ["https://evil.example"]}`, now) // never served: the config is in memory
+	h := Handler(dir, Config{AllowedOrigins: []string{"http://localhost:8081"}, PlacementTimeoutMs: 1234})
 
 	tests := []struct {
 		path, accept          string
@@ -43,6 +44,14 @@ func TestHandler(t *testing.T) {
 		{"/adapi.wasm.br", "", 404, "", "", ""},
 		{"/../etc/passwd", "", 404, "", "", ""},
 		{"/adapi-config.json", "", 200, `{"allowedOrigins":["http://localhost:8081"],"placementTimeoutMs":1234}`, "application/json", ""},
+		// Bright Pattern's script paths, and what the loader loads beside it.
+		{"/agent/communicator/adapters/api.js", "", 200, "new", "text/javascript; charset=utf-8", ""},
+		{"/agent/crmembedded/adapters/api.js", "", 200, "new", "text/javascript; charset=utf-8", ""},
+		{"/agent/communicator/adapters/adapi.wasm", "br", 200, "brotli", "application/wasm", "br"},
+		{"/agent/crmembedded/adapters/adapi.wasm", "", 200, "\x00asm raw", "application/wasm", ""},
+		{"/agent/crmembedded/adapters/adapi-config.json", "", 200, `{"allowedOrigins":["http://localhost:8081"],"placementTimeoutMs":1234}`, "application/json", ""},
+		{"/agent/communicator/adapters/../../../adapi.js", "", 200, "new", "text/javascript; charset=utf-8", ""},
+		{"/agent/communicator/api.js", "", 404, "", "", ""},
 	}
 	for _, tt := range tests {
 		r := httptest.NewRequest("GET", tt.path, nil)
@@ -67,7 +76,7 @@ func TestHandler(t *testing.T) {
 		if got := w.Header().Get("Content-Encoding"); got != tt.encoding {
 			t.Errorf("%s (%s): Content-Encoding %q, want %q", tt.path, tt.accept, got, tt.encoding)
 		}
-		if tt.path != "/adapi-config.json" {
+		if !strings.HasSuffix(tt.path, "/adapi-config.json") {
 			csp := w.Header().Get("Content-Security-Policy")
 			if !strings.Contains(csp, "frame-ancestors 'self' http://localhost:8081") || !strings.Contains(csp, "'wasm-unsafe-eval'") || strings.Contains(csp, "unsafe-inline") {
 				t.Errorf("%s: CSP %q", tt.path, csp)
@@ -93,7 +102,7 @@ func TestCSPConnectSrc(t *testing.T) {
 	} {
 		cfg := Config{SIP: &SIP{WSURL: tt.wsURL, Domain: "example.com"}}
 		w := httptest.NewRecorder()
-		Handler(dir, cfg, true).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+		Handler(dir, cfg).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 		if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, tt.want) {
 			t.Errorf("wsUrl %q: CSP %q, want %q", tt.wsURL, csp, tt.want)
 		}

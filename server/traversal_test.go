@@ -53,7 +53,7 @@ func TestNoPathTraversal(t *testing.T) {
 		name string
 		h    http.Handler
 	}{
-		{"desktop", Handler(web, Config{AllowedOrigins: []string{"http://localhost:8081"}}, true)},
+		{"desktop", Handler(web, Config{AllowedOrigins: []string{"http://localhost:8081"}})},
 		{"crm", CRMHandler(web, "http://127.0.0.1:1")},
 	} {
 		srv := httptest.NewServer(h.h)

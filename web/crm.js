@@ -7,6 +7,31 @@
     integrationKey: 'acme-crm-demo',
     mountRoot: document.getElementById('desktopMount')
   })
+  // The status says whether the agent desktop answers this page, not
+  // only that the script loaded: a desktop that does not allow this
+  // page's origin never says hello to it (nor can it be framed by it).
+  const status = document.getElementById('bridgeStatus')
+  const desktop = new URL(api.adcFrame.src).origin
+  let answered = false
+  function show (state, text) {
+    status.dataset.state = state
+    status.dataset.ready = String(state === 'connected')
+    status.textContent = text
+  }
+  show('connecting', 'connecting to the agent desktop…')
+  api.injectMessageLogger(function (type) {
+    if (type === 'hello') {
+      answered = true
+      show('connected', 'agent desktop connected')
+    }
+  })
+  // The client's own deadline for a hello (SPEC: 10 s).
+  setTimeout(function () {
+    if (!answered) {
+      show('unanswered', 'no answer from the agent desktop at ' + desktop + ': does its allowedOrigins list this page (' + location.origin + ')?')
+    }
+  }, 10000)
+
   const messages = document.getElementById('messageLog')
   api.injectMessageLogger(function (type, data) {
     const li = document.createElement('li')

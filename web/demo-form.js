@@ -61,7 +61,10 @@
     adApi.on(name, logEvent(name))
   }
 
+  // The desktop page's status: its bridge is ready. (A CRM page's says
+  // whether the desktop in its frame answers: crm.js.)
   const status = document.getElementById('bridgeStatus')
+  if (!globalThis.__adApiLoader || __adApiLoader.role !== 'desktop') return
   function ready () {
     status.textContent = 'bridge ready'
     status.dataset.ready = 'true'

@@ -109,7 +109,7 @@ func main() {
 	deskURL := "http://" + desk.Addr().String()
 	crmURL := fmt.Sprintf("http://localhost:%d", crm.Addr().(*net.TCPAddr).Port)
 	cfg := server.Config{AllowedOrigins: []string{crmURL}}
-	web := server.Handler(filepath.Join(root, "web"), cfg, true)
+	web := server.Handler(filepath.Join(root, "web"), cfg)
 	files := http.StripPrefix("/bench/", http.FileServer(http.Dir(filepath.Join(root, "bench"))))
 	// Cross-origin isolation gives performance.now() microsecond
 	// resolution instead of 100 µs.
@@ -120,7 +120,7 @@ func main() {
 		}
 		files.ServeHTTP(w, req)
 	})
-	noop := http.StripPrefix("/bench", server.Handler(tmp, cfg, true))
+	noop := http.StripPrefix("/bench", server.Handler(tmp, cfg))
 	go http.Serve(desk, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		switch {
 		case req.URL.Path == "/bench/noop.wasm":
