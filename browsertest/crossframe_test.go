@@ -231,9 +231,12 @@ func TestForgedMessagesFromTheFrameOnAnotherOrigin(t *testing.T) {
 	evalJS[bool](tb, wireHelpers)
 	evalJS[bool](tb, pageHelpers)
 	evalJS[OperationResult](tb, `adApi.startCall('100')`).id(t)
-	evalJS[bool](tb, `window.__forged = `+awaitForger+`;
-		document.getElementById('adc_frame').src = '`+evilURL+`test/forger.html#' + 'any'; true`)
-	evalJS[bool](tb, `__forged`)
+	// Wait for the forger and for the page to see the frame load (which
+	// may come after the forger's messages).
+	evalJS[bool](tb, `const f = document.getElementById('adc_frame')
+		window.__forged = Promise.all([`+awaitForger+`, new Promise(resolve => f.addEventListener('load', resolve, {once: true}))])
+		f.src = '`+evilURL+`test/forger.html#' + 'any'; true`)
+	evalJS[bool](tb, `__forged.then(() => true)`)
 	if got := evalJS[string](tb, forgeriesSeen); got != "[]" {
 		t.Fatalf("forged messages from the frame on another origin reached the widget: %s", got)
 	}
