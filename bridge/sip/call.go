@@ -52,6 +52,12 @@ type Call struct {
 	authTries        int
 	first            chan struct{} // closed at the first response that is not a challenge
 	stopCancel       func() bool
+
+	// Inbound calls.
+	inv     *Message // the INVITE received
+	last    *Message // the last response to it, sent again for a retransmission
+	acked   bool     // the ACK of our 2xx came
+	stopAck func() bool
 }
 
 // dialog is what in-dialog requests are built from (RFC 3261 12).
@@ -234,7 +240,14 @@ func (c *Call) markFirst() {
 // up on the call. Called with ua.mu held.
 func (c *Call) emit(ev CallEvent) {
 	if !c.gaveUp {
-		c.ua.post(func() { c.onEvent(ev) })
+		c.ua.post(func() {
+			c.ua.mu.Lock()
+			f := c.onEvent // an inbound call's is set by OnIncoming, on this goroutine
+			c.ua.mu.Unlock()
+			if f != nil {
+				f(ev)
+			}
+		})
 	}
 }
 
@@ -342,7 +355,10 @@ func (c *Call) leave() {
 	c.hangup = true
 	switch {
 	case c.state == CallTerminated:
-	case c.ack != nil: // answered (maybe not yet applied to the media)
+	case c.inv != nil && c.state == CallProceeding: // inbound, still ringing
+		c.reply(486, "Busy Here", "")
+		c.terminate(CallEvent{State: CallTerminated})
+	case c.state == CallConfirmed || c.ack != nil: // answered (maybe not yet applied to the media)
 		c.bye()
 		c.terminate(CallEvent{State: CallTerminated})
 	case c.state == CallProceeding:
@@ -394,8 +410,9 @@ func (c *Call) terminate(ev CallEvent) {
 	}
 	delete(c.ua.calls, c.callID)
 	c.emit(ev)
-	media := c.media
-	c.ua.post(media.Close)
+	if media := c.media; media != nil {
+		c.ua.post(media.Close)
+	}
 }
 
 // State is the call's state now.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -73,6 +74,7 @@ type pionMedia struct {
 	pc       *webrtc.PeerConnection
 	track    *webrtc.TrackLocalStaticSample
 	received atomic.Int64
+	sending  atomic.Bool
 	heard    chan struct{} // closed at the 10th packet received
 	closed   chan struct{}
 	once     sync.Once
@@ -125,6 +127,61 @@ func (m *pionMedia) SetAnswer(sdp string) error {
 	if err := m.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
 		return err
 	}
+	m.send()
+	return nil
+}
+
+// CreateAnswer answers the far end's offer (an inbound call, a re-INVITE).
+func (m *pionMedia) CreateAnswer(ctx context.Context, offer string) (string, error) {
+	if err := m.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
+		return "", err
+	}
+	answer, err := m.pc.CreateAnswer(nil)
+	if err != nil {
+		return "", err
+	}
+	gathered := webrtc.GatheringCompletePromise(m.pc)
+	if err := m.pc.SetLocalDescription(answer); err != nil {
+		return "", err
+	}
+	select {
+	case <-gathered:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	m.send()
+	return m.pc.LocalDescription().SDP, nil
+}
+
+// HoldOffer re-offers with the audio direction sendonly (hold) or
+// sendrecv, as the browser's transceiver direction would. (pion cannot
+// set a transceiver's direction, nor take a munged offer: the offer it
+// keeps says sendrecv, the one sent says sendonly; the far end's
+// recvonly is a legal answer to either.)
+func (m *pionMedia) HoldOffer(ctx context.Context, hold bool) (string, error) {
+	offer, err := m.pc.CreateOffer(nil)
+	if err != nil {
+		return "", err
+	}
+	if err := m.pc.SetLocalDescription(offer); err != nil {
+		return "", err
+	}
+	sdp := m.pc.LocalDescription().SDP
+	if hold {
+		sdp = strings.Replace(sdp, "a=sendrecv", "a=sendonly", 1)
+	}
+	return sdp, nil
+}
+
+func (m *pionMedia) Rollback() {
+	m.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
+}
+
+// send starts the microphone's 20 ms packets, once.
+func (m *pionMedia) send() {
+	if m.sending.Swap(true) {
+		return
+	}
 	go func() {
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
@@ -137,7 +194,6 @@ func (m *pionMedia) SetAnswer(sdp string) error {
 			}
 		}
 	}()
-	return nil
 }
 
 func (m *pionMedia) Close() {
@@ -272,6 +328,16 @@ func TestAgainstTestBed(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatalf("agent received %d RTP packets", p.media.received.Load())
 	}
+	// Hold and resume by re-INVITE (issue 15).
+	if err := p.call.Hold(ctx, true); err != nil {
+		t.Fatalf("hold: %v", err)
+	}
+	if err := p.call.Hold(ctx, false); err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	if c := waitCall(1, "re-INVITEd twice", func(c farend.Call) bool { return len(c.Directions) == 3 }); c.Directions[1] != "sendonly" || c.Directions[2] != "sendrecv" {
+		t.Errorf("directions: %v", c.Directions)
+	}
 	p.call.Hangup()
 	if ev := until(p, sip.CallTerminated); ev.ByRemote {
 		t.Errorf("hang-up: %+v", ev)
@@ -319,6 +385,78 @@ func TestAgainstTestBed(t *testing.T) {
 	if c, err := ua.Invite(dctx, farend.Silent, m, func(ev sip.CallEvent) { t.Errorf("event after the deadline: %+v", ev) }); c != nil || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("silent number: %v %v", c, err)
 	}
+
+	// 7, 8. Inbound (issue 15): the far end calls the agent, who accepts
+	// (audio both ways), and hangs up; a second call is rejected (486).
+	type inbound struct {
+		call   *sip.Call
+		from   sip.Addr
+		events chan sip.CallEvent
+	}
+	incoming := make(chan inbound, 2)
+	iregs := make(chan bool, 4)
+	iua, err := sip.NewUA(sip.Config{URL: bed.WSURL, Domain: bed.Domain, User: "agent2", Password: bed.Passwords["agent2"],
+		OnRegistration: func(ok bool, err error) { iregs <- ok },
+		OnIncoming: func(c *sip.Call, from sip.Addr) func(sip.CallEvent) {
+			in := inbound{c, from, make(chan sip.CallEvent, 8)}
+			incoming <- in
+			return func(ev sip.CallEvent) { in.events <- ev }
+		}}, &wsTransport{url: bed.WSURL}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(iua.Close)
+	if err := iua.Register(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-iregs
+	nextIncoming := func() inbound {
+		t.Helper()
+		select {
+		case in := <-incoming:
+			return in
+		case <-ctx.Done():
+			t.Fatal("no inbound call")
+			return inbound{}
+		}
+	}
+	id, err := bed.FarEnd.Dial("agent2", "+12025550142")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := nextIncoming()
+	if in.from.URI.User != "+12025550142" {
+		t.Errorf("from: %+v", in.from)
+	}
+	im := newPionMedia(t, api)
+	if err := in.call.Accept(ctx, im); err != nil {
+		t.Fatalf("accept: %v", err)
+	}
+	waitCall(id, "answered with RTP both ways", func(c farend.Call) bool { return c.State == "answered" && c.RTPReceived >= 25 && c.RTPSent >= 25 })
+	select {
+	case <-im.heard:
+	case <-ctx.Done():
+		t.Fatalf("agent received %d RTP packets", im.received.Load())
+	}
+	if err := bed.FarEnd.Hangup(id); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case ev := <-in.events:
+		if ev.State != sip.CallTerminated || !ev.ByRemote {
+			t.Errorf("far end's BYE: %+v", ev)
+		}
+	case <-ctx.Done():
+		t.Fatal("no event for the far end's BYE")
+	}
+	id, err = bed.FarEnd.Dial("agent2", "+12025550143")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nextIncoming().call.Reject(486); err != nil {
+		t.Fatal(err)
+	}
+	waitCall(id, "refused", func(c farend.Call) bool { return c.State == "ended" && c.Status == 486 })
 
 	// Still registered, and signing out works.
 	if !ua.Registered() {

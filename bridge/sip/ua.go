@@ -70,6 +70,13 @@ type Config struct {
 	// OnRegistration is told each time the registration comes up or goes
 	// down (err says why). It runs on the UA's event goroutine.
 	OnRegistration func(registered bool, err error)
+
+	// OnIncoming is told of an inbound call, ringing (180 sent): the
+	// caller's From, and the Call, to Accept or Reject. It returns the
+	// function that hears the call's events (the caller's CANCEL, a BYE).
+	// It runs on the UA's event goroutine. Without it, or while not
+	// registered, inbound calls get 480.
+	OnIncoming func(c *Call, from Addr) func(CallEvent)
 }
 
 // Errors of Register.
@@ -294,7 +301,10 @@ func (ua *UA) handleRequest(m *Message) {
 	}
 	switch m.Method {
 	case "ACK":
-		return // for a 2xx we sent; nothing to answer
+		if c != nil && c.stopAck != nil { // the ACK of our 200 to an inbound INVITE
+			c.acked = true
+			c.stopAck()
+		}
 	case "BYE":
 		if c == nil {
 			ua.respond(m, 481, "Call/Transaction Does Not Exist")
@@ -308,18 +318,16 @@ func (ua *UA) handleRequest(m *Message) {
 		r.Add("Accept", "application/sdp")
 		ua.sendMsg(r)
 	case "INVITE":
-		if to.Tag() != "" {
-			if c == nil {
-				ua.respond(m, 481, "Call/Transaction Does Not Exist")
-				return
-			}
-			// A re-INVITE: answered in part 2 (hold from the far end).
-			ua.respond(m, 488, "Not Acceptable Here")
-			return
+		switch {
+		case to.Tag() == "":
+			ua.incoming(m)
+		case c == nil:
+			ua.respond(m, 481, "Call/Transaction Does Not Exist")
+		default:
+			c.reInvited(m)
 		}
-		ua.respond(m, 480, "Temporarily Unavailable")
 	case "CANCEL":
-		ua.respond(m, 481, "Call/Transaction Does Not Exist")
+		ua.cancelled(m)
 	default:
 		r := ua.response(m, 405, "Method Not Allowed")
 		r.Add("Allow", allow)

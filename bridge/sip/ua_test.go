@@ -141,7 +141,7 @@ func (h *harness) register() {
 	done := make(chan error, 1)
 	go func() { done <- h.ua.Register(context.Background()) }()
 	req := h.expect("REGISTER")
-	h.reply(req, 200, "OK", []Header{{"Contact", "<sip:1001@" + h.ua.host + ";transport=ws>;expires=60"}}, "")
+	h.reply(req, 200, "OK", []Header{{"Contact", "<sip:1001@" + h.ua.host + ";transport=ws>;expires=3600"}}, "")
 	if err := <-done; err != nil {
 		h.t.Fatal(err)
 	}
@@ -645,4 +645,190 @@ func TestServerRequests(t *testing.T) {
 	h.ua.HandleFrame(req("ACK", "<sip:1001@example.com>;tag=x"))
 	h.ua.HandleFrame("garbage")
 	h.quiet()
+}
+
+// answeringMedia is a media that can also answer and hold.
+type answeringMedia struct {
+	*media
+	offers    chan string
+	holds     chan bool
+	rollbacks chan struct{}
+}
+
+func newAnsweringMedia() *answeringMedia {
+	return &answeringMedia{media: newMedia(), offers: make(chan string, 4), holds: make(chan bool, 4), rollbacks: make(chan struct{}, 4)}
+}
+
+func (m *answeringMedia) CreateAnswer(ctx context.Context, offer string) (string, error) {
+	m.offers <- offer
+	return "v=0\r\nanswer\r\n", nil
+}
+func (m *answeringMedia) HoldOffer(ctx context.Context, hold bool) (string, error) {
+	m.holds <- hold
+	if hold {
+		return "v=0\r\na=sendonly\r\n", nil
+	}
+	return "v=0\r\na=sendrecv\r\n", nil
+}
+func (m *answeringMedia) Rollback() { m.rollbacks <- struct{}{} }
+
+// inboundInvite is an INVITE from the far end to the agent, through a
+// proxy that record-routes.
+func inboundInvite(branch string) string {
+	return "INVITE sip:1001@x.invalid;transport=ws SIP/2.0\r\n" +
+		"Via: SIP/2.0/WS 127.0.0.1:8080;branch=z9hG4bK" + branch + "\r\n" +
+		"Via: SIP/2.0/TCP 10.0.0.9:5070;branch=z9hG4bKorig\r\n" +
+		"Record-Route: <sip:127.0.0.1:8080;transport=ws;lr;r2=on>, <sip:10.0.0.1;lr;r2=on>\r\n" +
+		"From: \"Caller\" <sip:+12025550100@example.com>;tag=far\r\nTo: <sip:1001@example.com>\r\n" +
+		"Call-ID: in-1\r\nCSeq: 10 INVITE\r\nContact: <sip:far@10.0.0.9:5070;transport=tcp>\r\n" +
+		"Content-Type: application/sdp\r\n\r\nv=0\r\noffer\r\n"
+}
+
+type incomingCall struct {
+	c    *Call
+	from Addr
+	log  *callLog
+}
+
+func (h *harness) withIncoming() chan incomingCall {
+	ch := make(chan incomingCall, 4)
+	h.ua.cfg.OnIncoming = func(c *Call, from Addr) func(CallEvent) {
+		l := &callLog{events: make(chan CallEvent, 10)}
+		ch <- incomingCall{c, from, l}
+		return l.on
+	}
+	return ch
+}
+
+func TestInboundAccepted(t *testing.T) {
+	h := newHarness(t)
+	incoming := h.withIncoming()
+	h.register()
+	h.ua.HandleFrame(inboundInvite("in1"))
+	ringing := h.next()
+	if ringing.StatusCode != 180 || len(ringing.Values("Via")) != 2 {
+		t.Fatalf("180:\n%s", ringing)
+	}
+	in := <-incoming
+	if in.from.URI.User != "+12025550100" || in.from.Display != `"Caller"` {
+		t.Errorf("from: %+v", in.from)
+	}
+	// A retransmitted INVITE gets the 180 again, and no second call.
+	h.ua.HandleFrame(inboundInvite("in1"))
+	if again := h.next(); again.String() != ringing.String() {
+		t.Errorf("retransmission answered with\n%s", again)
+	}
+	m := newAnsweringMedia()
+	if err := in.c.Accept(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if offer := <-m.offers; offer != "v=0\r\noffer\r\n" {
+		t.Errorf("offer: %q", offer)
+	}
+	ok := h.next()
+	to180, _ := ringing.To()
+	to200, _ := ok.To()
+	if ok.StatusCode != 200 || ok.Body != "v=0\r\nanswer\r\n" || to200.Tag() != to180.Tag() || to200.Tag() == "" ||
+		len(ok.Values("Record-Route")) != 2 || ok.Get("Contact") == "" {
+		t.Fatalf("200:\n%s", ok)
+	}
+	h.ua.HandleFrame("ACK sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS 127.0.0.1:8080;branch=z9hG4bKack\r\n" +
+		"From: \"Caller\" <sip:+12025550100@example.com>;tag=far\r\nTo: " + ok.Get("To") + "\r\nCall-ID: in-1\r\nCSeq: 10 ACK\r\n\r\n")
+	h.clock.Advance(TimerB) // the ACK came: no BYE for a missing one
+	h.quiet()
+	// The far end holds: its re-INVITE is answered by the media.
+	h.ua.HandleFrame(strings.Replace(strings.Replace(inboundInvite("re1"), "To: <sip:1001@example.com>", "To: "+ok.Get("To"), 1), "10 INVITE", "11 INVITE", 1))
+	if re := h.next(); re.StatusCode != 200 || re.Body != "v=0\r\nanswer\r\n" || re.Get("CSeq") != "11 INVITE" {
+		t.Errorf("re-INVITE answer:\n%s", re)
+	}
+	<-m.offers
+	// The agent holds: re-INVITE with the media's sendonly offer.
+	held := make(chan error, 1)
+	go func() { held <- in.c.Hold(context.Background(), true) }()
+	re := h.expect("INVITE")
+	if re.Body != "v=0\r\na=sendonly\r\n" || re.RequestURI != "sip:far@10.0.0.9:5070;transport=tcp" || re.Get("CSeq") != "1 INVITE" ||
+		strings.Join(re.Values("Route"), "|") != "<sip:127.0.0.1:8080;transport=ws;lr;r2=on>|<sip:10.0.0.1;lr;r2=on>" ||
+		re.Get("From") != ok.Get("To") {
+		t.Fatalf("hold re-INVITE:\n%s", re)
+	}
+	h.reply(re, 200, "OK", []Header{{"Contact", "<sip:far@10.0.0.9:5070;transport=tcp>"}}, "v=0\r\na=recvonly\r\n")
+	if ack := h.expect("ACK"); ack.Get("CSeq") != "1 ACK" {
+		t.Errorf("ACK:\n%s", ack)
+	}
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if a := <-m.answers; a != "v=0\r\na=recvonly\r\n" {
+		t.Errorf("hold answer: %q", a)
+	}
+	// A refused resume rolls the media back.
+	go func() { held <- in.c.Hold(context.Background(), false) }()
+	h.reply(h.expect("INVITE"), 491, "Request Pending", nil, "")
+	h.expect("ACK")
+	var se *StatusError
+	if err := <-held; !errors.As(err, &se) || se.Code != 491 {
+		t.Errorf("refused resume: %v", err)
+	}
+	<-m.rollbacks
+	in.c.Hangup()
+	if bye := h.expect("BYE"); bye.Get("CSeq") != "3 BYE" || bye.Get("To") != inboundFrom {
+		t.Errorf("BYE:\n%s", bye)
+	}
+}
+
+const inboundFrom = "\"Caller\" <sip:+12025550100@example.com>;tag=far"
+
+func TestInboundCancelledRejectedUnanswered(t *testing.T) {
+	h := newHarness(t)
+	incoming := h.withIncoming()
+	h.register()
+
+	// The caller cancels: 200 for the CANCEL, 487 for the INVITE, an event.
+	h.ua.HandleFrame(inboundInvite("c1"))
+	h.next()
+	in := <-incoming
+	h.ua.HandleFrame("CANCEL sip:1001@x.invalid;transport=ws SIP/2.0\r\nVia: SIP/2.0/WS 127.0.0.1:8080;branch=z9hG4bKc1\r\n" +
+		"From: " + inboundFrom + "\r\nTo: <sip:1001@example.com>\r\nCall-ID: in-1\r\nCSeq: 10 CANCEL\r\n\r\n")
+	if r := h.next(); r.StatusCode != 200 || r.Get("CSeq") != "10 CANCEL" {
+		t.Errorf("CANCEL answer:\n%s", r)
+	}
+	if r := h.next(); r.StatusCode != 487 || r.Get("CSeq") != "10 INVITE" {
+		t.Errorf("INVITE answer:\n%s", r)
+	}
+	if ev := in.log.next(t); ev.State != CallTerminated || ev.Status != 487 || !ev.ByRemote {
+		t.Errorf("event: %+v", ev)
+	}
+	if err := in.c.Accept(context.Background(), newAnsweringMedia()); !errors.Is(err, ErrCallState) {
+		t.Errorf("accept after cancel: %v", err)
+	}
+
+	// Rejected: 486, no event.
+	h.ua.HandleFrame(strings.Replace(inboundInvite("r1"), "in-1", "in-2", 1))
+	h.next()
+	in = <-incoming
+	if err := in.c.Reject(486); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.next(); r.StatusCode != 486 || r.Reason != "Busy Here" {
+		t.Errorf("reject:\n%s", r)
+	}
+
+	// Accepted, but no ACK ever comes: BYE after 64*T1.
+	h.ua.HandleFrame(strings.Replace(inboundInvite("n1"), "in-1", "in-3", 1))
+	h.next()
+	in = <-incoming
+	if err := in.c.Accept(context.Background(), newAnsweringMedia()); err != nil {
+		t.Fatal(err)
+	}
+	h.next() // 200
+	h.clock.Advance(TimerB)
+	h.expect("BYE")
+	if ev := in.log.next(t); ev.State != CallTerminated || ev.Status != 408 {
+		t.Errorf("event: %+v", ev)
+	}
+	select {
+	case ev := <-in.log.events:
+		t.Errorf("second event: %+v", ev)
+	default:
+	}
 }

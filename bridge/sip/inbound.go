@@ -1,0 +1,248 @@
+package sip
+
+import (
+	"context"
+	"errors"
+)
+
+// Answerer is a Media that answers an offer: an inbound call's, or the far
+// end's re-INVITE (hold from their side).
+type Answerer interface {
+	CreateAnswer(ctx context.Context, offer string) (string, error)
+}
+
+// Holder is a Media that re-offers with its audio on hold (a=sendonly)
+// or resumed (a=sendrecv). Rollback drops that offer when the far end
+// refused it.
+type Holder interface {
+	HoldOffer(ctx context.Context, hold bool) (string, error)
+	Rollback()
+}
+
+// ErrCallState: the call cannot do that now (it ended, or is not yet
+// answered).
+var ErrCallState = errors.New("sip: the call cannot do that in its state")
+
+// incoming takes an INVITE to the agent: 180 Ringing, then OnIncoming.
+// Called with ua.mu held.
+func (ua *UA) incoming(m *Message) {
+	if c := ua.calls[m.CallID()]; c != nil {
+		if c.last != nil { // a retransmission
+			ua.sendMsg(c.last)
+		}
+		return
+	}
+	from, err := m.From()
+	f := ua.cfg.OnIncoming
+	if err != nil || f == nil || !ua.reg.registered {
+		ua.respond(m, 480, "Temporarily Unavailable")
+		return
+	}
+	c := &Call{ua: ua, inv: m, callID: m.CallID(), localTag: randomToken(10), offer: m.Body,
+		state: CallProceeding, first: make(chan struct{})}
+	c.dlg = dialog{callID: c.callID, local: m.Get("To") + ";tag=" + c.localTag, remote: m.Get("From"),
+		remoteTag: from.Tag(), routes: m.Values("Record-Route")}
+	if ct := m.Values("Contact"); len(ct) > 0 {
+		if a, err := ParseAddr(ct[0]); err == nil {
+			c.dlg.target = a.URI
+		}
+	}
+	if c.dlg.target.Host == "" {
+		ua.respond(m, 400, "Missing Contact")
+		return
+	}
+	ua.calls[c.callID] = c
+	c.reply(180, "Ringing", "")
+	ua.post(func() {
+		h := f(c, from)
+		ua.mu.Lock()
+		c.onEvent = h
+		ua.mu.Unlock()
+	})
+}
+
+// reply answers the inbound INVITE; a 2xx carries the Record-Route set,
+// our Contact and the SDP answer. Called with ua.mu held.
+func (c *Call) reply(code int, reason, sdp string) {
+	r := c.ua.response(c.inv, code, reason)
+	if code/100 == 2 {
+		r.copyHeaders(c.inv, "|Record-Route|")
+		r.Add("Contact", c.ua.contact())
+		r.Add("Content-Type", "application/sdp")
+		r.Body = sdp
+	}
+	c.last = r
+	c.ua.sendMsg(r)
+}
+
+// From is who called (inbound) or whom the agent called (outbound).
+func (c *Call) From() Addr {
+	a, _ := ParseAddr(c.dlg.remote)
+	return a
+}
+
+// Accept answers a ringing inbound call with media's answer to the
+// caller's offer (200). If the ACK does not come within 64*T1 the call
+// ends with BYE.
+func (c *Call) Accept(ctx context.Context, media Media) error {
+	ans, ok := media.(Answerer)
+	if !ok {
+		return errors.New("sip: the media cannot answer")
+	}
+	ua := c.ua
+	ua.mu.Lock()
+	ok = c.inv != nil && c.state == CallProceeding && c.media == nil
+	if ok {
+		c.media = media
+	}
+	ua.mu.Unlock()
+	if !ok {
+		return ErrCallState
+	}
+	sdp, err := ans.CreateAnswer(ctx, c.offer)
+	ua.mu.Lock()
+	defer ua.mu.Unlock()
+	switch {
+	case c.state != CallProceeding: // the caller gave up meanwhile
+		return ErrCallState
+	case err != nil:
+		c.reply(488, "Not Acceptable Here", "")
+		c.terminate(CallEvent{State: CallTerminated, Status: 488, Reason: err.Error()})
+		return err
+	}
+	c.reply(200, "OK", sdp)
+	c.state = CallConfirmed
+	c.stopAck = ua.afterFunc(TimerB, func() {
+		if !c.acked && c.state == CallConfirmed {
+			c.bye()
+			c.terminate(CallEvent{State: CallTerminated, Status: 408, Reason: "No ACK"})
+		}
+	})
+	return nil
+}
+
+// Reject refuses a ringing inbound call with status (486 Busy Here, 480
+// Temporarily Unavailable, 603 Decline). No event follows.
+func (c *Call) Reject(status int) error {
+	c.ua.mu.Lock()
+	defer c.ua.mu.Unlock()
+	if c.inv == nil || c.state != CallProceeding {
+		return ErrCallState
+	}
+	reason := "Decline"
+	switch status {
+	case 486:
+		reason = "Busy Here"
+	case 480:
+		reason = "Temporarily Unavailable"
+	}
+	c.reply(status, reason, "")
+	c.gaveUp = true
+	c.terminate(CallEvent{})
+	return nil
+}
+
+// cancelled takes a CANCEL: 200 for it, and a ringing inbound call ends
+// with 487 (an event with Status 487, ByRemote). Called with ua.mu held.
+func (ua *UA) cancelled(m *Message) {
+	c := ua.calls[m.CallID()]
+	v, _ := m.TopVia()
+	if c == nil || c.inv == nil {
+		ua.respond(m, 481, "Call/Transaction Does Not Exist")
+		return
+	}
+	if iv, _ := c.inv.TopVia(); iv.Branch() != v.Branch() {
+		ua.respond(m, 481, "Call/Transaction Does Not Exist")
+		return
+	}
+	ua.respond(m, 200, "OK")
+	if c.state == CallProceeding {
+		c.reply(487, "Request Terminated", "")
+		c.terminate(CallEvent{State: CallTerminated, Status: 487, Reason: "Request Terminated", ByRemote: true})
+	}
+}
+
+// reInvited answers the far end's re-INVITE (their hold or resume) with
+// the media's answer. Called with ua.mu held.
+func (c *Call) reInvited(m *Message) {
+	ans, ok := c.media.(Answerer)
+	if c.state != CallConfirmed || !ok || m.Body == "" {
+		c.ua.respond(m, 488, "Not Acceptable Here")
+		return
+	}
+	if ct := m.Values("Contact"); len(ct) > 0 { // a target refresh
+		if a, err := ParseAddr(ct[0]); err == nil {
+			c.dlg.target = a.URI
+		}
+	}
+	c.ua.post(func() {
+		sdp, err := ans.CreateAnswer(context.Background(), m.Body)
+		c.ua.mu.Lock()
+		defer c.ua.mu.Unlock()
+		r := c.ua.response(m, 488, "Not Acceptable Here")
+		if err == nil {
+			r = c.ua.response(m, 200, "OK")
+			r.Add("Contact", c.ua.contact())
+			r.Add("Content-Type", "application/sdp")
+			r.Body = sdp
+		}
+		c.ua.sendMsg(r)
+	})
+}
+
+// Hold puts the call on hold (on) or resumes it by re-INVITE with the
+// media's new offer; it returns when the far end has answered.
+func (c *Call) Hold(ctx context.Context, on bool) error {
+	h, ok := c.media.(Holder)
+	if !ok {
+		return errors.New("sip: the media cannot hold")
+	}
+	if c.State() != CallConfirmed {
+		return ErrCallState
+	}
+	offer, err := h.HoldOffer(ctx, on)
+	if err != nil {
+		return err
+	}
+	done := make(chan *Message, 1)
+	ua := c.ua
+	ua.mu.Lock()
+	if c.state != CallConfirmed {
+		ua.mu.Unlock()
+		h.Rollback()
+		return ErrCallState
+	}
+	c.cseq++
+	n := c.cseq
+	m := ua.inDialog(c.dlg, "INVITE", n)
+	m.Add("Contact", ua.contact())
+	m.Add("Content-Type", "application/sdp")
+	m.Body = offer
+	_, err = ua.request(m, func(r *Message) {
+		if r.StatusCode/100 == 2 {
+			ua.sendNew(ua.inDialog(c.dlg, "ACK", n))
+		}
+		if r.StatusCode >= 200 {
+			select {
+			case done <- r:
+			default:
+			}
+		}
+	})
+	ua.mu.Unlock()
+	if err != nil {
+		h.Rollback()
+		return err
+	}
+	select {
+	case r := <-done:
+		if r.StatusCode/100 == 2 {
+			return c.media.SetAnswer(r.Body)
+		}
+		h.Rollback()
+		return &StatusError{r.StatusCode, r.Reason}
+	case <-ctx.Done():
+		h.Rollback()
+		return ctx.Err()
+	}
+}
