@@ -19,6 +19,7 @@ type SettingsPatch struct {
 	Phone           *string  `js:"phone" json:"phone,omitempty"`
 	SlowDialDelayMs *float64 `js:"slowDialDelayMs" json:"slowDialDelayMs,omitempty"`
 	AnswerDelayMs   *float64 `js:"answerDelayMs" json:"answerDelayMs,omitempty"`
+	Panic           *string  `js:"panic" json:"panic,omitempty"` // tests only: Settings.Panic
 }
 
 // SettingsView is Settings as the page sees them.
@@ -79,6 +80,14 @@ func (pt SettingsPatch) Apply(s *Settings) error {
 			n.Phone = m
 		default:
 			return Errorf(InvalidArgs, "phone: want healthy, slow or dead, got %q", *pt.Phone)
+		}
+	}
+	if pt.Panic != nil {
+		switch *pt.Panic {
+		case "", PanicCheck, PanicDial:
+			n.Panic = *pt.Panic
+		default:
+			return Errorf(InvalidArgs, "panic: want \"\", %s or %s, got %q", PanicCheck, PanicDial, *pt.Panic)
 		}
 	}
 	var err error

@@ -43,7 +43,19 @@ type Settings struct {
 	Phone         PhoneMode
 	SlowDialDelay time.Duration // how long a slow phone takes to start dialling
 	AnswerDelay   time.Duration // the far end answers after this; 0: only by Connect
+	// Panic is for tests only: it makes the reference desktop panic, to
+	// show that every recover on the way holds (a panic is unknown_error
+	// for that call only). PanicCheck: the agent check, which the bridge
+	// calls before placing, so the panic reaches the wasm glue's recover;
+	// PanicDial: placing the call, the bridge's own recover. "": never.
+	Panic string
 }
+
+// The places Settings.Panic makes the reference desktop panic.
+const (
+	PanicCheck = "check"
+	PanicDial  = "dial"
+)
 
 // DefaultSettings are the reference desktop's settings on a fresh page.
 func DefaultSettings() Settings {
@@ -179,8 +191,11 @@ func (p *Softphone) StartCall(ctx context.Context, c Call) (string, error) {
 		p.mu.Unlock()
 		return "", nil
 	}
-	mode, delay := p.set.Phone, p.set.SlowDialDelay
+	mode, delay, panics := p.set.Phone, p.set.SlowDialDelay, p.set.Panic == PanicDial
 	p.mu.Unlock()
+	if panics {
+		panic("test: the reference softphone panics (dial)")
+	}
 
 	switch mode {
 	case PhoneSlow:
@@ -227,6 +242,9 @@ func (p *Softphone) TryStartCall(c Call) (string, error, bool) {
 	if p.set.Phone != PhoneHealthy {
 		return "", nil, false
 	}
+	if p.set.Panic == PanicDial {
+		panic("test: the reference softphone panics (dial)")
+	}
 	return p.create(c), nil, true
 }
 
@@ -255,6 +273,9 @@ func (p *Softphone) ClearDialpad(number string) {
 func (p *Softphone) Check(c Call) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.set.Panic == PanicCheck {
+		panic("test: the reference softphone panics (check)")
+	}
 	return p.check(c)
 }
 

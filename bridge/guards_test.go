@@ -1,0 +1,223 @@
+package bridge
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Guards the README promises, each tested where a planted defect
+// survived before: panics on the usual (TryStartCall) path, a repeated
+// idempotency key while the first call still dials, and, across frames,
+// the origin a call is charged to (rate limit, idempotency) and the
+// cancel message of an AbortSignal.
+
+// panickyTrier panics on the usual path; asked to wait instead, it would
+// place the call, which a failed call must not do.
+type panickyTrier struct{}
+
+func (panickyTrier) TryStartCall(Call) (string, error, bool) { panic("boom") }
+
+func (panickyTrier) StartCall(context.Context, Call) (string, error) { return "ia-placed-anyway", nil }
+
+func TestPanicOnTheUsualPathIsContained(t *testing.T) {
+	b := &Bridge{Desktop: panickyTrier{}}
+	_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+	if e := AsError(err); e == nil || e.Code != UnknownError || e.Message != "the desktop failed: boom" {
+		t.Fatalf("panic in TryStartCall: %v", err)
+	}
+
+	// The reference softphone told to panic when placing: on the usual
+	// path (a healthy phone answers at once) and on the waiting one (a
+	// slow phone), the call fails alone and the next one works.
+	b, sp, _, _ := newTestDesktop()
+	sp.Update(func(s *Settings) { s.Panic = PanicDial })
+	_, err = b.StartCall(context.Background(), "", String("100"), Undefined)
+	if e := AsError(err); e == nil || e.Code != UnknownError || e.Message != "the desktop failed: test: the reference softphone panics (dial)" {
+		t.Fatalf("healthy phone, panicking: %v", err)
+	}
+	sp.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = time.Second })
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		done <- err
+	}()
+	select {
+	case err = <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("a panicking slow phone never answered")
+	}
+	if e := AsError(err); e == nil || e.Code != UnknownError || e.Message != "the desktop failed: test: the reference softphone panics (dial)" {
+		t.Fatalf("slow phone, panicking: %v", err)
+	}
+	sp.Update(func(s *Settings) { s.Panic = ""; s.Phone = PhoneHealthy })
+	if id, err := b.StartCall(context.Background(), "", String("100"), Undefined); err != nil || id == "" {
+		t.Fatalf("next call: %q %v", id, err)
+	}
+	if n := len(sp.Interactions()); n != 1 {
+		t.Fatalf("%d interactions, want the last call only", n)
+	}
+}
+
+func TestRepeatedKeyWhileTheFirstCallDials(t *testing.T) {
+	b, sp, clock, _ := newTestDesktop()
+	sp.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = time.Second })
+	call, _ := ParseCall(String("100"), Undefined)
+	call.Origin = "https://crm.example"
+	_, _, wait1 := b.Start(context.Background(), "k", call)
+	_, _, wait2 := b.Start(context.Background(), "k", call) // a double click, the first still dialling
+	if wait1 == nil || wait2 == nil {
+		t.Fatal("a slow phone answered at once")
+	}
+	type res struct {
+		id  string
+		err error
+	}
+	out := make(chan res, 2)
+	for _, w := range []func() (string, error){wait1, wait2} {
+		go func() {
+			id, err := w()
+			out <- res{id, err}
+		}()
+	}
+	waitTimers(t, clock, 2) // the placement deadline and the slow phone: one call dialling
+	clock.Advance(time.Second)
+	a, c := <-out, <-out
+	if a.err != nil || c.err != nil || a.id == "" || a.id != c.id {
+		t.Fatalf("results %+v %+v: want one id for both", a, c)
+	}
+	if n := len(sp.Interactions()); n != 1 {
+		t.Fatalf("%d calls placed for one key", n)
+	}
+}
+
+// crossFrame is a desktop end serving two CRM origins, recording what it
+// posts by uid.
+type crossFrame struct {
+	b     *Bridge
+	sp    *Softphone
+	clock *FakeClock
+	d     *DesktopEnd
+	mu    sync.Mutex
+	got   map[string][]OperationResult
+	ch    chan string // uids as they are answered
+}
+
+func newCrossFrame(t *testing.T, policy DialPolicy) *crossFrame {
+	t.Helper()
+	b, sp, clock, _ := newTestDesktop()
+	b.Policy = policy
+	f := &crossFrame{b: b, sp: sp, clock: clock, got: map[string][]OperationResult{}, ch: make(chan string, 64)}
+	f.d = NewDesktopEnd(b, []string{"https://a.example", "https://b.example"}, func(_ PeerID, _ string, m OutMessage) {
+		r, ok := m.Params.(OperationResult)
+		if !ok {
+			return // an event
+		}
+		f.mu.Lock()
+		f.got[m.UID] = append(f.got[m.UID], r)
+		f.mu.Unlock()
+		f.ch <- m.UID
+	})
+	f.d.Receive("https://a.example", 1, ValueOf(map[string]any{"uid": "hi-a", "type": "hi", "params": []any{"a"}}))
+	f.d.Receive("https://b.example", 2, ValueOf(map[string]any{"uid": "hi-b", "type": "hi", "params": []any{"b"}}))
+	return f
+}
+
+func (f *crossFrame) send(origin string, uid string, params ...any) {
+	peer := PeerID(1)
+	if origin == "https://b.example" {
+		peer = 2
+	}
+	f.d.Receive(origin, peer, ValueOf(map[string]any{"uid": uid, "type": MsgStartCall, "params": params}))
+}
+
+// answer waits for the answer to uid.
+func (f *crossFrame) answer(t *testing.T, uid string) OperationResult {
+	t.Helper()
+	for {
+		f.mu.Lock()
+		rs := f.got[uid]
+		f.mu.Unlock()
+		if len(rs) > 1 {
+			t.Fatalf("%s answered %d times", uid, len(rs))
+		}
+		if len(rs) == 1 {
+			return rs[0]
+		}
+		select {
+		case <-f.ch:
+		case <-time.After(time.Minute):
+			t.Fatalf("%s never answered", uid)
+		}
+	}
+}
+
+func TestCrossFrameCallsAreChargedToTheirOrigin(t *testing.T) {
+	f := newCrossFrame(t, DialPolicy{MaxCallsPerMinute: 2, AllowServiceCodes: true})
+	// The rate limit counts a's calls as a's: its third call in a minute is
+	// refused, naming it; b and the desktop page itself are not held back.
+	for i, uid := range []string{"a1", "a2", "a3"} {
+		f.send("https://a.example", uid, "+1415555010"+string(rune('0'+i)), nil)
+		r := f.answer(t, uid)
+		if i < 2 && r.Status != "success" {
+			t.Fatalf("%s: %+v", uid, r)
+		}
+		if i == 2 && (r.Error == nil || r.Error.Code != NotEnoughPrivileges || r.Error.Message != "dial policy: more than 2 calls a minute from https://a.example") {
+			t.Fatalf("a's third call: %+v", r)
+		}
+	}
+	f.send("https://b.example", "b1", "+14155550110", nil)
+	if r := f.answer(t, "b1"); r.Status != "success" {
+		t.Fatalf("b held back by a's calls: %+v", r.Error)
+	}
+	if _, err := f.b.StartCall(context.Background(), "", String("+14155550111"), Undefined); err != nil {
+		t.Fatalf("the desktop page held back by a's calls: %v", err)
+	}
+
+	// Idempotency keys are per origin across frames too: a's repeat gets
+	// a's first call; b's same key is b's own call.
+	g := newCrossFrame(t, DialPolicy{})
+	opts := map[string]any{"idempotencyKey": "click-1"}
+	g.send("https://a.example", "k1", "100", nil, opts)
+	g.send("https://a.example", "k2", "100", nil, opts)
+	g.send("https://b.example", "k3", "100", nil, opts)
+	first, again, other := g.answer(t, "k1"), g.answer(t, "k2"), g.answer(t, "k3")
+	if first.Data.ID == nil || again.Data.ID == nil || other.Data.ID == nil || *again.Data.ID != *first.Data.ID || *other.Data.ID == *first.Data.ID {
+		t.Fatalf("ids %v %v %v: want a's repeat to be a's call, b's its own", first.Data, again.Data, other.Data)
+	}
+	if _, err := g.b.PlaceOnce(context.Background(), "click-1", Call{PhoneNumber: "100", Origination: ByAPI}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(g.sp.Interactions()); n != 3 {
+		t.Fatalf("%d calls, want a's, b's and the desktop page's own", n)
+	}
+}
+
+func TestCrossFrameCancel(t *testing.T) {
+	f := newCrossFrame(t, DialPolicy{})
+	f.sp.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = time.Second })
+	f.send("https://a.example", "c1", "100", nil)
+	f.send("https://a.example", "c2", "101", nil)
+	waitTimers(t, f.clock, 4) // two calls: a deadline and a slow phone each
+	// b cannot cancel a's call by naming its uid; a can.
+	f.d.Receive("https://b.example", 2, ValueOf(map[string]any{"uid": "x1", "type": MsgCancelStartCall, "params": []any{"c2"}}))
+	f.d.Receive("https://a.example", 1, ValueOf(map[string]any{"uid": "x2", "type": MsgCancelStartCall, "params": []any{"c1"}}))
+	r := f.answer(t, "c1")
+	if r.Error == nil || r.Error.Code != ErrAborted.Code || r.Error.Message != "aborted by the caller" {
+		t.Fatalf("cancelled call: %+v", r)
+	}
+	f.clock.Advance(time.Second) // the slow phone would have dialled both
+	if r := f.answer(t, "c2"); r.Status != "success" {
+		t.Fatalf("the other call: %+v", r.Error)
+	}
+	is := f.sp.Interactions()
+	if len(is) != 1 || is[0].PhoneNumber != "101" {
+		t.Fatalf("placed %+v, want only 101", is)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.got["x1"])+len(f.got["x2"]) != 0 {
+		t.Fatal("a cancel was answered")
+	}
+}
