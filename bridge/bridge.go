@@ -78,6 +78,9 @@ type Bridge struct {
 	PlacementTimeout time.Duration // 0: DefaultPlacementTimeout
 	Plan             DialPlan      // how numbers become canonical; the zero value knows no country
 	Policy           DialPolicy    // the zero value allows every number
+	// Refuse, when set, is every call's answer: the desktop has no valid
+	// config (ConfigError) and places nothing on guesses.
+	Refuse error
 
 	once  sync.Once
 	pol   *policy
@@ -142,6 +145,9 @@ func (b *Bridge) PlaceOnce(ctx context.Context, key string, c Call) (string, err
 // JavaScript callback).
 func (b *Bridge) Start(ctx context.Context, key string, c Call) (id string, err error, wait func() (string, error)) {
 	b.init()
+	if b.Refuse != nil {
+		return "", b.Refuse, nil
+	}
 	if key == "" {
 		return b.start(ctx, c)
 	}

@@ -2,9 +2,15 @@ package browsertest
 
 import (
 	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/adapi-go/adapi-go/server"
 	"github.com/chromedp/chromedp"
 )
 
@@ -237,5 +243,66 @@ func TestHostileAdApiObjectDoesNotStopLoading(t *testing.T) {
 		}
 		tb.exceptions = rest
 		tb.mu.Unlock()
+	}
+}
+
+// serveDesktopWith serves the desktop page with configBody as its
+// adapi-config.json (status: its HTTP status), on an origin of its own.
+func serveDesktopWith(t *testing.T, status int, configBody string) string {
+	t.Helper()
+	web, _ := filepath.Abs(filepath.Join("..", "web"))
+	files := server.Handler(web, server.Config{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/adapi-config.json" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			io.WriteString(w, configBody)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// Finding 5: a config the desktop cannot use switched the dial policy off
+// silently. Now every call is refused, naming the problem, and the panel
+// says so.
+func TestBadConfigFailsClosed(t *testing.T) {
+	for _, tt := range []struct {
+		status int
+		body   string
+		msg    string
+	}{
+		{200, `{"dialPolicy": {"deny": ["+1900", "+1976",]}}`, "adapi-config.json: not valid JSON at line 1, column 43: a trailing comma"},
+		{200, `{"placementTimeoutMs": "5000", "dialPolicy": {"deny": ["+1900"]}}`, "adapi-config.json: placementTimeoutMs: want a number, got string"},
+		{200, `{"dialPolicy": {"deny": "+1900"}}`, "adapi-config.json: dialPolicy.deny: want an array, got string"},
+		{200, `{"dialPolicy": {"Deny": ["+1900"]}}`, `adapi-config.json: unknown key "Deny" in dialPolicy`},
+		{404, `not found`, "adapi-config.json could not be read: HTTP 404"},
+	} {
+		url := serveDesktopWith(t, tt.status, tt.body)
+		tb := openTab(t, "")
+		tb.expectConsoled = true
+		tb.openURL(url)
+		for _, n := range []string{"+19005550123", "100"} {
+			evalJS[OperationResult](tb, `adApi.startCall('`+n+`')`).wantError(t, 99, "unknown_error", tt.msg)
+		}
+		evalJS[OperationResult](tb, `adApiDesktop.setDialpad('+19005550123')`)
+		evalJS[OperationResult](tb, `adApiDesktop.dial()`).wantError(t, 99, "unknown_error", tt.msg)
+		if n := evalJS[int](tb, `adApiDesktop.interactions().length`); n != 0 {
+			t.Fatalf("%s: %d calls", tt.body, n)
+		}
+		if !evalJS[bool](tb, `new Promise(resolve => {
+			const log = document.getElementById('panelLog')
+			const done = () => [...log.querySelectorAll('li.refused')].some(li => li.textContent.includes(`+strconv.Quote(tt.msg)+`)) && (resolve(true), true)
+			if (!done()) new MutationObserver((_, o) => done() && o.disconnect()).observe(log, {childList: true})
+		})`) {
+			t.Fatal("not on the panel")
+		}
 	}
 }

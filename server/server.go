@@ -62,14 +62,34 @@ type DialPlan = bridge.DialPlan
 // DialPolicy is adapi-config.json's dialPolicy.
 type DialPolicy = bridge.DialPolicy
 
-// LoadConfig reads an adapi-config.json the operator names. Its bytes are
-// read once: the server serves the desktop's config from memory, so two
-// servers from one checkout never share or overwrite a file on disk.
+// Validate checks c as the desktop will read it (bridge.ParseConfig, the
+// one reader): adapi-serve refuses to start with a config it cannot
+// validate, rather than serve one the desktop would refuse.
+func (c Config) Validate() error {
+	if c.AllowedOrigins == nil {
+		c.AllowedOrigins = []string{}
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	_, err = bridge.ParseConfig(b)
+	return err
+}
+
+// LoadConfig reads an adapi-config.json the operator names, strictly
+// (bridge.ParseConfig, as the desktop reads it: unknown keys, wrong
+// types, bad origins are errors). Its bytes are read once: the server
+// serves the desktop's config from memory, so two servers from one
+// checkout never share or overwrite a file on disk.
 func LoadConfig(file string) (Config, error) {
 	var c Config
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return c, err
+	}
+	if _, err := bridge.ParseConfig(b); err != nil {
+		return c, fmt.Errorf("%s: %w", file, err)
 	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
@@ -91,7 +111,16 @@ var BrightPatternPaths = []string{"/agent/communicator/adapters/", "/agent/crmem
 // that may frame the desktop (frame-ancestors), and cfg itself as
 // /adapi-config.json, from memory, whatever dir holds.
 func Handler(dir string, cfg Config) http.Handler {
-	ancestors := strings.Join(append([]string{"'self'"}, cfg.AllowedOrigins...), " ")
+	// Only origins that parse as origins reach the header (adapi-serve
+	// refuses the others before it starts): a "*", a space or a ";"
+	// copied here would allow any page to frame the desktop or inject a
+	// directive.
+	ancestors := "'self'"
+	for _, o := range cfg.AllowedOrigins {
+		if _, err := bridge.ParseOrigin(o); err == nil {
+			ancestors += " " + o
+		}
+	}
 	cfgJSON, _ := json.Marshal(cfg)
 	connect := "'self'"
 	if cfg.SIP != nil {
@@ -204,6 +233,11 @@ func CRMHandler(dir, desktopOrigin string) http.Handler {
 		"; frame-src " + desktopOrigin + "; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'"
 	files := map[string]bool{"/crm.html": true, "/crm.js": true, "/demo-form.js": true, "/style.css": true}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
 		name := path.Clean("/" + r.URL.Path)
 		if name == "/" {
 			name = "/crm.html"

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -11,16 +12,21 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
-	"github.com/norunners/vert"
 )
 
-// config is the desktop owner's adapi-config.json, as the loader fetched
-// it from the desktop's own origin.
-type config struct {
-	AllowedOrigins     []string          `js:"allowedOrigins"`
-	PlacementTimeoutMs int               `js:"placementTimeoutMs"`
-	DialPlan           bridge.DialPlan   `js:"dialPlan"`
-	DialPolicy         bridge.DialPolicy `js:"dialPolicy"`
+// readConfig is the desktop owner's adapi-config.json, as the loader
+// fetched it from the desktop's own origin, read strictly. A file that is
+// missing, unreadable or invalid is an error: the desktop then refuses
+// every call with it (fails closed).
+func readConfig(loader js.Value) (bridge.Config, error) {
+	if e := loader.Get("configError"); e.Type() == js.TypeString {
+		return bridge.Config{}, errors.New(e.String())
+	}
+	t := loader.Get("configText")
+	if t.Type() != js.TypeString {
+		return bridge.Config{}, errors.New("adapi-config.json could not be read")
+	}
+	return bridge.ParseConfig([]byte(t.String()))
 }
 
 // desktop is the agent desktop page: the reference softphone behind a
@@ -46,19 +52,17 @@ type desktop struct {
 }
 
 func runDesktop(loader js.Value) {
-	var cfg config
-	if err := vert.ValueOf(loader.Get("config")).AssignTo(&cfg); err != nil {
-		js.Global().Get("console").Call("warn", "adApi: adapi-config.json ignored:", err.Error())
-		cfg = config{}
-	}
+	cfg, cfgErr := readConfig(loader)
 	d := &desktop{loader: loader, redraw: make(chan struct{}, 1), cancels: map[int]context.CancelCauseFunc{}}
 	d.phone = bridge.NewSoftphone(bridge.RealClock{}, d.emit)
-	d.bridge = &bridge.Bridge{Desktop: d.phone, Plan: cfg.DialPlan, Policy: cfg.DialPolicy}
-	if cfg.PlacementTimeoutMs > 0 {
-		d.bridge.PlacementTimeout = time.Duration(cfg.PlacementTimeoutMs) * time.Millisecond
-	}
+	d.bridge = &bridge.Bridge{Desktop: d.phone, Plan: cfg.DialPlan, Policy: cfg.DialPolicy, PlacementTimeout: cfg.PlacementTimeout}
 	d.end = bridge.NewDesktopEnd(d.bridge, cfg.AllowedOrigins, d.postPeer)
 	d.end.Note = d.note
+	if cfgErr != nil {
+		d.bridge.Refuse = bridge.ConfigError(cfgErr.Error())
+		js.Global().Get("console").Call("error", "adApi: "+d.bridge.Refuse.Error())
+		d.note(true, d.bridge.Refuse.Error())
+	}
 
 	d.io = loader.Get("io")
 	d.ioBuf = make([]byte, d.io.Length())

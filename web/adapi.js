@@ -824,10 +824,14 @@
   async function boot (withConfig) {
     try {
       // The desktop owner's settings come from the desktop's own origin,
-      // never from the URL or a message.
+      // never from the URL or a message. Go reads the text strictly
+      // (bridge.ParseConfig); a file it cannot read fails closed there.
       const config = withConfig
-        ? fetch(new URL('adapi-config.json', base), { cache: 'no-cache' }).then(r => (r.ok ? r.json() : {})).catch(() => ({})).then(c => { mark('config'); return c })
-        : Promise.resolve({})
+        ? fetch(new URL('adapi-config.json', base), { cache: 'no-cache' })
+          .then(r => (r.ok ? r.text().then(text => ({ text })) : { error: 'adapi-config.json could not be read: HTTP ' + r.status }))
+          .catch(e => ({ error: 'adapi-config.json could not be read: ' + thrown(e).s }))
+          .then(c => { mark('config'); return c })
+        : Promise.resolve({ text: '{}' })
       // A CRM page needs no softphone or panel: it loads the smaller module.
       const module = fetch(new URL(role === 'client' ? 'adapi-client.wasm' : 'adapi.wasm', base))
       await loadScript(new URL('wasm_exec.js', base).href)
@@ -835,7 +839,11 @@
       const g = new globalThis.Go()
       const { instance } = await WebAssembly.instantiateStreaming(module, g.importObject)
       mark('compiled')
-      loader.config = await config
+      const c = await config
+      loader.configText = c.text === undefined ? null : c.text
+      loader.configError = c.error === undefined ? null : c.error
+      loader.config = {} // the parsed file, for glue that reads a section Go validated
+      try { if (c.text !== undefined) loader.config = JSON.parse(c.text) } catch (_) { /* Go says why */ }
       loader.wasmMemory = instance.exports.mem // for make bench
       g.run(instance).then(function () { fail('adApi: the bridge stopped') })
     } catch (e) {

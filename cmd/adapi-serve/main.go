@@ -29,7 +29,9 @@ func main() {
 		return
 	}
 	if err != nil {
-		log.Fatal(err)
+		// A value it cannot validate stops it, naming the value.
+		fmt.Fprintln(os.Stderr, "adapi-serve:", err)
+		os.Exit(2)
 	}
 	log.Fatal(d.serve())
 }
@@ -66,6 +68,23 @@ func setup(args []string, out io.Writer) (*demo, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	// Every value is checked before anything is served: a bad one is an
+	// error naming it, never a silent default.
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments %q (flags only; -h lists them)", fs.Args())
+	}
+	if fi, err := os.Stat(*dir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("-dir %q: not a folder", *dir)
+	}
+	if *timeout < 1 {
+		return nil, fmt.Errorf("-placement-timeout-ms %d: want a positive number of milliseconds", *timeout)
+	}
+	if *perMinute < 0 {
+		return nil, fmt.Errorf("-max-calls-per-minute %d: want 0 (no cap) or more", *perMinute)
+	}
+	if *extDigits < 0 {
+		return nil, fmt.Errorf("-extension-digits %d: want 0 (the default) or more", *extDigits)
+	}
 
 	var cfg server.Config
 	if *configFile != "" {
@@ -84,6 +103,9 @@ func setup(args []string, out io.Writer) (*demo, error) {
 		}
 		if *sipWS != "" {
 			cfg.SIP = &server.SIP{WSURL: *sipWS, Domain: *sipDomain}
+		}
+		if err := cfg.Validate(); err != nil {
+			return nil, fmt.Errorf("%v (from the flags; -h lists them)", err)
 		}
 	}
 

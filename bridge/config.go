@@ -1,0 +1,350 @@
+package bridge
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Config is the desktop owner's adapi-config.json (SPEC.md, "The desktop
+// owner's settings"), validated: ParseConfig is the one reader, used by
+// adapi-serve before it starts and by the module before it places a call.
+type Config struct {
+	AllowedOrigins   []string
+	PlacementTimeout time.Duration // 0: DefaultPlacementTimeout
+	DialPlan         DialPlan
+	DialPolicy       DialPolicy
+	SIP              *SIPConfig // nil: the reference softphone
+}
+
+// SIPConfig is adapi-config.json's sip section (its meaning is
+// SPEC.md's "Real calls over SIP"; here only its shape is checked).
+type SIPConfig struct {
+	WSURL      string
+	Domain     string
+	ICEServers []ICEServerConfig
+}
+
+// ICEServerConfig is one of sip.iceServers, as RTCPeerConnection takes it.
+type ICEServerConfig struct {
+	URLs       []string
+	Username   string
+	Credential string
+}
+
+// Config limits.
+const (
+	MaxConfigBytes         = 1 << 20
+	MaxPlacementTimeoutMs  = 600000 // ten minutes
+	MaxCallsPerMinuteLimit = 100000
+	maxConfigListLength    = 1000
+	maxConfigStringLength  = 2048
+)
+
+const configFile = "adapi-config.json"
+
+// ConfigError is a config the desktop cannot use: every call is refused
+// with it (unknown_error, naming the problem) until the config is fixed.
+func ConfigError(problem string) *Error {
+	return Errorf(UnknownError, "%s; the desktop places no call until it has a valid adapi-config.json", problem)
+}
+
+// ParseConfig reads adapi-config.json strictly: JSON (RFC 8259, no
+// trailing commas or comments), only the keys SPEC.md names, each of its
+// type and range; origins parsed as origins. The error names the key and
+// the problem. A new key is added here first, or every config using it is
+// refused.
+func ParseConfig(b []byte) (Config, error) {
+	var c Config
+	if len(b) > MaxConfigBytes {
+		return c, fmt.Errorf("%s: larger than %d bytes", configFile, MaxConfigBytes)
+	}
+	if !utf8.Valid(b) {
+		return c, fmt.Errorf("%s: not UTF-8", configFile)
+	}
+	v, err := ParseJSON(b)
+	if err != nil {
+		return c, fmt.Errorf("%s: %v", configFile, err)
+	}
+	r := configReader{}
+	r.object("", v, map[string]func(string, Value){
+		"allowedOrigins": func(k string, v Value) {
+			r.strings(k, v, func(k, s string) {
+				o, err := ParseOrigin(s)
+				if err != nil {
+					r.fail(k, "%v", err)
+				}
+				c.AllowedOrigins = append(c.AllowedOrigins, o)
+			})
+		},
+		"placementTimeoutMs": func(k string, v Value) {
+			c.PlacementTimeout = time.Duration(r.integer(k, v, 1, MaxPlacementTimeoutMs)) * time.Millisecond
+		},
+		"dialPlan": func(k string, v Value) {
+			r.object(k, v, map[string]func(string, Value){
+				"country": func(k string, v Value) {
+					c.DialPlan.Country = r.string(k, v)
+					if _, ok := countries[c.DialPlan.Country]; !ok {
+						r.fail(k, "want one of %s, got %q", strings.Join(DialPlanCountries(), ", "), c.DialPlan.Country)
+					}
+				},
+				"extensionDigits": func(k string, v Value) {
+					c.DialPlan.ExtensionDigits = r.integer(k, v, 1, MaxExtensionDigits)
+				},
+			})
+		},
+		"dialPolicy": func(k string, v Value) {
+			prefix := func(k, s string) string {
+				n, err := NormalizePhoneString(s)
+				if err != nil {
+					r.fail(k, "%q is not a number prefix: %s", s, AsError(err).Message)
+				}
+				return n
+			}
+			r.object(k, v, map[string]func(string, Value){
+				"allow": func(k string, v Value) {
+					c.DialPolicy.Allow = []string{}
+					r.strings(k, v, func(k, s string) { c.DialPolicy.Allow = append(c.DialPolicy.Allow, prefix(k, s)) })
+				},
+				"deny": func(k string, v Value) {
+					c.DialPolicy.Deny = []string{}
+					r.strings(k, v, func(k, s string) { c.DialPolicy.Deny = append(c.DialPolicy.Deny, prefix(k, s)) })
+				},
+				"maxCallsPerMinute": func(k string, v Value) {
+					c.DialPolicy.MaxCallsPerMinute = r.integer(k, v, 0, MaxCallsPerMinuteLimit)
+				},
+				"allowServiceCodes": func(k string, v Value) {
+					c.DialPolicy.AllowServiceCodes = r.boolean(k, v)
+				},
+			})
+		},
+		"sip": func(k string, v Value) {
+			s := &SIPConfig{}
+			c.SIP = s
+			r.object(k, v, map[string]func(string, Value){
+				"wsUrl": func(k string, v Value) {
+					s.WSURL = r.string(k, v)
+					if !strings.HasPrefix(s.WSURL, "wss://") && !strings.HasPrefix(s.WSURL, "ws://") || strings.ContainsAny(s.WSURL, " ;,'\"*") {
+						r.fail(k, "want a ws:// or wss:// URL, got %q", s.WSURL)
+					}
+				},
+				"domain": func(k string, v Value) { s.Domain = r.string(k, v) },
+				"iceServers": func(k string, v Value) {
+					r.list(k, v, func(k string, v Value) {
+						var ice ICEServerConfig
+						r.object(k, v, map[string]func(string, Value){
+							"urls": func(k string, v Value) {
+								if v.Type == TypeString {
+									ice.URLs = []string{r.string(k, v)}
+									return
+								}
+								r.strings(k, v, func(_, u string) { ice.URLs = append(ice.URLs, u) })
+							},
+							"username":   func(k string, v Value) { ice.Username = r.string(k, v) },
+							"credential": func(k string, v Value) { ice.Credential = r.string(k, v) },
+						})
+						s.ICEServers = append(s.ICEServers, ice)
+					})
+				},
+			})
+		},
+	})
+	if r.err != nil {
+		return Config{}, r.err
+	}
+	return c, nil
+}
+
+// configReader walks a config Value, keeping the first problem.
+type configReader struct{ err error }
+
+func (r *configReader) fail(key, format string, args ...any) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%s: %s: %s", configFile, key, fmt.Sprintf(format, args...))
+	}
+}
+
+func join(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+func (r *configReader) object(k string, v Value, fields map[string]func(string, Value)) {
+	if v.Type != TypeObject {
+		if k == "" {
+			r.err = fmt.Errorf("%s: want an object, got %s", configFile, jsonType(v))
+			return
+		}
+		r.fail(k, "want an object, got %s", jsonType(v))
+		return
+	}
+	for i, key := range v.Keys {
+		f, ok := fields[key]
+		if !ok {
+			known := make([]string, 0, len(fields))
+			for n := range fields {
+				known = append(known, n)
+			}
+			sortStrings(known)
+			where := "at the top level"
+			if k != "" {
+				where = "in " + k
+			}
+			if r.err == nil {
+				r.err = fmt.Errorf("%s: unknown key %q %s (known: %s)", configFile, key, where, strings.Join(known, ", "))
+			}
+			return
+		}
+		f(join(k, key), v.Vals[i])
+	}
+}
+
+func (r *configReader) list(k string, v Value, each func(string, Value)) {
+	if v.Type != TypeArray {
+		r.fail(k, "want an array, got %s", jsonType(v))
+		return
+	}
+	if len(v.Vals) > maxConfigListLength {
+		r.fail(k, "more than %d entries", maxConfigListLength)
+		return
+	}
+	for i, e := range v.Vals {
+		each(k+"["+strconv.Itoa(i)+"]", e)
+	}
+}
+
+func (r *configReader) strings(k string, v Value, each func(string, string)) {
+	r.list(k, v, func(k string, e Value) {
+		if s := r.string(k, e); r.err == nil {
+			each(k, s)
+		}
+	})
+}
+
+func (r *configReader) string(k string, v Value) string {
+	if v.Type != TypeString {
+		r.fail(k, "want a string, got %s", jsonType(v))
+		return ""
+	}
+	if len(v.Str) > maxConfigStringLength {
+		r.fail(k, "longer than %d bytes", maxConfigStringLength)
+	}
+	return v.Str
+}
+
+func (r *configReader) boolean(k string, v Value) bool {
+	if v.Type != TypeBoolean {
+		r.fail(k, "want true or false, got %s", jsonType(v))
+	}
+	return v.Str == "true"
+}
+
+func (r *configReader) integer(k string, v Value, lo, hi int) int {
+	if v.Type != TypeNumber {
+		r.fail(k, "want a number, got %s", jsonType(v))
+		return 0
+	}
+	f, err := strconv.ParseFloat(v.Str, 64)
+	if err != nil || f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
+		r.fail(k, "want a whole number from %d to %d, got %s", lo, hi, v.Str)
+		return 0
+	}
+	return int(f)
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// ParseOrigin checks that s is an origin exactly as a browser reports it
+// in event.origin (scheme://host[:port], lower case, no default port,
+// nothing after), the only form that can ever match: "*", a path, a
+// trailing slash, spaces, ";" are errors, not silent non-matches.
+func ParseOrigin(s string) (string, error) {
+	bad := func(why string) (string, error) {
+		return "", fmt.Errorf("%q is not an origin (scheme://host[:port], as the browser reports it): %s", s, why)
+	}
+	scheme, rest, ok := strings.Cut(s, "://")
+	switch {
+	case s == "*":
+		return bad("a wildcard allows nobody here; list each origin")
+	case s == "null":
+		return bad("an opaque origin cannot be allowed")
+	case !ok:
+		return bad("no scheme")
+	case scheme != "http" && scheme != "https":
+		if strings.ToLower(scheme) == "http" || strings.ToLower(scheme) == "https" {
+			return bad("the scheme in lower case")
+		}
+		return bad("want http or https")
+	}
+	for _, r := range s {
+		if r <= ' ' || r == 0x7f || r > 0x7e {
+			return bad("spaces, control or non-ASCII characters (write an internationalised name in punycode)")
+		}
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		if rest[i:] == "/" {
+			return bad("a trailing slash")
+		}
+		return bad("a path, query or fragment")
+	}
+	if strings.Contains(rest, "@") {
+		return bad("user info")
+	}
+	host, port := rest, ""
+	if strings.HasPrefix(rest, "[") {
+		end := strings.Index(rest, "]")
+		if end < 0 {
+			return bad("an unclosed IPv6 address")
+		}
+		host = rest[:end+1]
+		if strings.Trim(host[1:end], "0123456789abcdef:.") != "" || end == 1 {
+			return bad("a malformed IPv6 address (lower case hex)")
+		}
+		if after := rest[end+1:]; after != "" {
+			if !strings.HasPrefix(after, ":") {
+				return bad("text after the IPv6 address")
+			}
+			port = after[1:]
+		}
+	} else if h, p, ok := strings.Cut(rest, ":"); ok {
+		host, port = h, p
+		if strings.Contains(p, ":") {
+			return bad("more than one ':'")
+		}
+	}
+	if host == "" {
+		return bad("no host")
+	}
+	if !strings.HasPrefix(host, "[") {
+		if strings.Trim(host, "abcdefghijklmnopqrstuvwxyz0123456789-.") != "" {
+			if strings.ToLower(host) != host {
+				return bad("the host in lower case")
+			}
+			return bad("a host has letters, digits, '-' and '.' only (no '*', ';', ',', quotes)")
+		}
+		if strings.HasPrefix(host, ".") || strings.HasSuffix(host, ".") || strings.Contains(host, "..") {
+			return bad("a malformed host")
+		}
+	}
+	if port != "" || strings.HasSuffix(rest, ":") {
+		n, err := strconv.Atoi(port)
+		switch {
+		case err != nil || n < 1 || n > 65535 || port[0] == '0':
+			return bad("a port is 1 to 65535")
+		case scheme == "http" && n == 80, scheme == "https" && n == 443:
+			return bad("the browser leaves out the default port " + port)
+		}
+	}
+	return s, nil
+}

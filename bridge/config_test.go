@@ -1,0 +1,141 @@
+package bridge
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Finding 5: a config the desktop cannot use is an error naming the
+// problem, never a silent default.
+func TestParseConfig(t *testing.T) {
+	good := `{"allowedOrigins": ["https://crm.example", "http://localhost:8081", "http://[::1]:8081"],
+		"placementTimeoutMs": 5000, "dialPlan": {"country": "US", "extensionDigits": 4},
+		"dialPolicy": {"allow": ["+1"], "deny": ["+1 900", "+1976"], "maxCallsPerMinute": 30, "allowServiceCodes": false},
+		"sip": {"wsUrl": "wss://sip.example/ws", "domain": "sip.example", "iceServers": [{"urls": "stun:stun.example"}, {"urls": ["turn:t.example"], "username": "u", "credential": "c"}]}}`
+	c, err := ParseConfig([]byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(c.AllowedOrigins, " ") != "https://crm.example http://localhost:8081 http://[::1]:8081" || c.PlacementTimeout != 5*time.Second ||
+		c.DialPlan != (DialPlan{Country: "US", ExtensionDigits: 4}) || strings.Join(c.DialPolicy.Deny, " ") != "+1900 +1976" ||
+		c.DialPolicy.MaxCallsPerMinute != 30 || c.SIP == nil || len(c.SIP.ICEServers) != 2 || c.SIP.ICEServers[0].URLs[0] != "stun:stun.example" {
+		t.Fatalf("%+v", c)
+	}
+	if c, err := ParseConfig([]byte(` {} `)); err != nil || c.DialPolicy.IsSet() {
+		t.Fatal(c, err)
+	}
+	for _, tt := range []struct{ in, err string }{
+		{``, "not valid JSON at line 1, column 1: unexpected end"},
+		{`{"dialPolicy": {"deny": ["+1900",]}}`, "line 1, column 34: a trailing comma"},
+		{`{"dialPolicy": {"deny": ["+1900"]},}`, "a trailing comma"},
+		{`{"placementTimeoutMs": "5000"}`, "placementTimeoutMs: want a number, got string"},
+		{`{"placementTimeoutMs": 5000.5}`, "placementTimeoutMs: want a whole number from 1 to 600000, got 5000.5"},
+		{`{"placementTimeoutMs": -1}`, "placementTimeoutMs: want a whole number from 1 to 600000, got -1"},
+		{`{"placementTimeoutMs": 0}`, "placementTimeoutMs: want a whole number"},
+		{`{"dialPolicy": {"deny": "+1900"}}`, "dialPolicy.deny: want an array, got string"},
+		{`{"dialPolicy": {"Deny": ["+1900"]}}`, `unknown key "Deny" in dialPolicy (known: allow, allowServiceCodes, deny, maxCallsPerMinute)`},
+		{`{"dialpolicy": {}}`, `unknown key "dialpolicy" at the top level`},
+		{`{"dialPolicy": {"deny": [1900]}}`, "dialPolicy.deny[0]: want a string, got number"},
+		{`{"dialPolicy": {"deny": ["+0"]}}`, `dialPolicy.deny[0]: "+0" is not a number prefix`},
+		{`{"dialPolicy": {"deny": ["premium"]}}`, `dialPolicy.deny[0]: "premium" is not a number prefix`},
+		{`{"dialPolicy": {"maxCallsPerMinute": -3}}`, "dialPolicy.maxCallsPerMinute: want a whole number from 0"},
+		{`{"dialPolicy": {"allowServiceCodes": "yes"}}`, "dialPolicy.allowServiceCodes: want true or false, got string"},
+		{`{"dialPolicy": null}`, "dialPolicy: want an object, got null"},
+		{`{"dialPlan": {"country": "XX"}}`, `dialPlan.country: want one of`},
+		{`{"dialPlan": {"extensionDigits": 12}}`, "dialPlan.extensionDigits: want a whole number from 1 to 8"},
+		{`{"allowedOrigins": "https://crm.example"}`, "allowedOrigins: want an array, got string"},
+		{`{"allowedOrigins": ["*"]}`, `allowedOrigins[0]: "*" is not an origin`},
+		{`{"allowedOrigins": ["https://crm.example/"]}`, "a trailing slash"},
+		{`{"allowedOrigins": ["crm.example"]}`, "no scheme"},
+		{`{"allowedOrigins": ["https://crm.example; sandbox"]}`, "spaces"},
+		{`{"allowedOrigins": ["https://a.example;b"]}`, "letters, digits"},
+		{`{"allowedOrigins": ["https://a.example", "https://b.example/app"]}`, "allowedOrigins[1]: \"https://b.example/app\" is not an origin (scheme://host[:port], as the browser reports it): a path"},
+		{`{"sip": {"wsUrl": "https://x"}}`, "sip.wsUrl: want a ws:// or wss:// URL"},
+		{`{"sip": {"wsUrl": "wss://x", "password": "p"}}`, `unknown key "password" in sip`},
+		{`{"a": 1, "a": 2}`, `the key "a" twice`},
+		{`// comment` + "\n{}", "unexpected \"/\""},
+		{`{'allowedOrigins': []}`, "want a key in double quotes"},
+		{`{"placementTimeoutMs": 05000}`, "leading zero"},
+		{`{"placementTimeoutMs": NaN}`, "unexpected \"N\""},
+		{`[]`, "want an object, got array"},
+		{`{} {}`, "unexpected text after the JSON value"},
+		{"{\"x\": \"\xff\"}", "not UTF-8"},
+	} {
+		_, err := ParseConfig([]byte(tt.in))
+		if err == nil || !strings.Contains(err.Error(), tt.err) || !strings.HasPrefix(err.Error(), "adapi-config.json: ") {
+			t.Errorf("%s: err %v, want %q", tt.in, err, tt.err)
+		}
+	}
+}
+
+func TestParseOrigin(t *testing.T) {
+	for _, ok := range []string{"https://crm.example", "http://localhost:8081", "http://127.0.0.1:8080", "https://[2001:db8::1]", "https://xn--bcher-kva.example"} {
+		if o, err := ParseOrigin(ok); err != nil || o != ok {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"*", "null", "", "crm.example", "https://", "https://crm.example/", "https://crm.example/x", "https://crm.example?x",
+		"https://crm.example#x", "HTTPS://crm.example", "https://CRM.example", "ftp://crm.example", "https://crm.example:443", "http://crm.example:80",
+		"https://crm.example:0", "https://crm.example:65536", "https://crm.example:08", "https://crm.example:", "https://u@crm.example", "https://*.example",
+		"https://a b.example", "https://a.example;", "https://a.example,https://b.example", " https://a.example", "https://a..example",
+		"https://bücher.example", "https://[::1", "https://[::1]x", "https://a:1:2", "https://'a'"} {
+		if _, err := ParseOrigin(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// A desktop whose config could not be used refuses every call, naming
+// the problem, however the call comes.
+func TestBridgeRefusesWithoutAValidConfig(t *testing.T) {
+	b, sp, _, _ := newTestDesktop()
+	_, err := ParseConfig([]byte(`{"dialPolicy": {"Deny": ["+1900"]}}`))
+	b.Refuse = ConfigError(err.Error())
+	for _, n := range []string{"+19005550123", "100"} {
+		_, err := b.StartCall(context.Background(), "", String(n), Undefined)
+		if e := AsError(err); e == nil || e.Code != UnknownError || !strings.Contains(e.Message, `unknown key "Deny"`) || !strings.Contains(e.Message, "places no call") {
+			t.Fatalf("%s: %v", n, err)
+		}
+	}
+	sp.SetDialpad("100")
+	call, _ := sp.DialpadCall()
+	if _, err := b.Place(context.Background(), call); code(err) != UnknownError {
+		t.Fatal(err)
+	}
+	if len(sp.Interactions()) != 0 {
+		t.Fatal("dialled")
+	}
+}
+
+// FuzzParseJSON: ParseJSON accepts exactly what encoding/json accepts
+// (bar a key twice, which it refuses), and never panics; ParseConfig
+// never panics either, and what it accepts is valid.
+func FuzzParseJSON(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":[1,2.5e3,-0,true,false,null,"\u00e9\ud83d\ude00"]}`, `[1,]`, `{"a":1,}`, `01`, `1.`, `-`, `"\x01"`, `{"allowedOrigins":["https://a.example"],"dialPolicy":{"deny":["+1900"]}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v, err := ParseJSON(b)
+		valid := json.Valid(b)
+		if err == nil && !valid {
+			t.Fatalf("%q accepted, encoding/json refuses it", b)
+		}
+		if err != nil && valid && !strings.Contains(err.Error(), "twice") && !strings.Contains(err.Error(), "nested too deeply") {
+			t.Fatalf("%q refused (%v), encoding/json accepts it", b, err)
+		}
+		_ = v
+		if c, err := ParseConfig(b); err == nil {
+			for _, o := range c.AllowedOrigins {
+				if _, err := ParseOrigin(o); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if c.DialPlan.Validate() != nil {
+				t.Fatalf("%+v", c.DialPlan)
+			}
+		}
+	})
+}
