@@ -86,6 +86,7 @@ type Softphone struct {
 	activeID string
 	seq      uint64
 	dialpad  string
+	deferred *Call // the call Deferred Dial put in the Dialpad, while the Dialpad still holds its number
 }
 
 type interaction struct {
@@ -150,11 +151,36 @@ func (p *Softphone) Dialpad() string {
 	return p.dialpad
 }
 
-// SetDialpad puts a number into the Dialpad, as the agent typing.
+// SetDialpad puts a number into the Dialpad, as the agent typing. A call
+// Deferred Dial left there keeps its CRM record while the Dialpad holds
+// the same number (formatting aside); another number drops the record.
 func (p *Softphone) SetDialpad(s string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.dialpad = s
+	if p.deferred != nil {
+		if n, err := normalizePhoneField("dialpad", String(s)); err != nil || n != p.deferred.PhoneNumber {
+			p.deferred = nil
+		}
+	}
+	p.changed()
+}
+
+// DialpadObject is the CRM record the number in the Dialpad was sent
+// with (Deferred Dial), nil when there is none.
+func (p *Softphone) DialpadObject() *AssociatedObject {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.deferred == nil {
+		return nil
+	}
+	return p.deferred.Object
+}
+
+// deferCall leaves c in the Dialpad for the agent. Called locked.
+func (p *Softphone) deferCall(c Call) {
+	p.dialpad = c.PhoneNumber
+	p.deferred = &c
 	p.changed()
 }
 
@@ -186,8 +212,7 @@ func (p *Softphone) StartCall(ctx context.Context, c Call) (string, error) {
 		return "", err
 	}
 	if c.Origination != ByDialpad && p.set.DeferredDial {
-		p.dialpad = c.PhoneNumber
-		p.changed()
+		p.deferCall(c)
 		p.mu.Unlock()
 		return "", nil
 	}
@@ -235,8 +260,7 @@ func (p *Softphone) TryStartCall(c Call) (string, error, bool) {
 		return "", err, true
 	}
 	if c.Origination != ByDialpad && p.set.DeferredDial {
-		p.dialpad = c.PhoneNumber
-		p.changed()
+		p.deferCall(c)
 		return "", nil, true
 	}
 	if p.set.Phone != PhoneHealthy {
@@ -251,12 +275,24 @@ func (p *Softphone) TryStartCall(c Call) (string, error, bool) {
 // DialpadCall is the call the agent asks for by pressing Dial: the number
 // in the Dialpad, normalised. Place it like any other call (Bridge.Place);
 // the Dialpad empties once it is placed (ClearDialpad).
+//
+// A number Deferred Dial left there is dialled with the CRM record the
+// widget sent (the call as startCall asked for it, placed by the agent).
 func (p *Softphone) DialpadCall() (Call, error) {
-	n, err := normalizePhoneField("dialpad", String(p.Dialpad()))
+	p.mu.Lock()
+	pad, deferred := p.dialpad, p.deferred
+	p.mu.Unlock()
+	n, err := normalizePhoneField("dialpad", String(pad))
 	if err != nil {
 		return Call{}, err
 	}
-	return Call{PhoneNumber: n, Origination: ByDialpad}, nil
+	c := Call{PhoneNumber: n}
+	if deferred != nil && deferred.PhoneNumber == n {
+		c = *deferred
+		c.Origin = "" // the agent places it
+	}
+	c.Origination = ByDialpad
+	return c, nil
 }
 
 // ClearDialpad empties the Dialpad if it still holds number.
@@ -265,6 +301,7 @@ func (p *Softphone) ClearDialpad(number string) {
 	defer p.mu.Unlock()
 	if n, err := normalizePhoneField("dialpad", String(p.dialpad)); err == nil && n == number {
 		p.dialpad = ""
+		p.deferred = nil
 		p.changed()
 	}
 }

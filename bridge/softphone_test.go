@@ -166,6 +166,28 @@ func TestDeferredDial(t *testing.T) {
 	if d := sp.Interactions()[0]; d.Origination != ByDialpad || sp.Dialpad() != "" {
 		t.Fatalf("dialled %+v, dialpad %q", d, sp.Dialpad())
 	}
+	// The widget's record goes with the call the agent dials.
+	if d := sp.Interactions()[0]; len(d.AssociatedObjects.List) != 1 || d.AssociatedObjects.List[0].ID != "c-1" || d.CallParties[0].Name != "Ada Lovelace" {
+		t.Fatalf("dialled without the widget's record: %+v", d)
+	}
+	if sp.DialpadObject() != nil {
+		t.Fatal("the record outlived the Dialpad's number")
+	}
+	// Reformatting the number by hand keeps the record; another number
+	// drops it.
+	b.StartCall(context.Background(), "", String("+1 415 555 0143"), contact())
+	sp.SetDialpad("+1 (415) 555-0143")
+	if o := sp.DialpadObject(); o == nil || o.ID != "c-1" {
+		t.Fatalf("reformatted: record %+v", o)
+	}
+	sp.SetDialpad("+1 415 555 014")
+	sp.SetDialpad("+1 415 555 0143")
+	if o := sp.DialpadObject(); o != nil {
+		t.Fatalf("edited by hand: record %+v kept", o)
+	}
+	if call, _ := sp.DialpadCall(); call.Object != nil {
+		t.Fatalf("edited by hand: dialled with %+v", call.Object)
+	}
 	// Deferred Dial does not stop the agent's own Dial, and bad dialpad
 	// text is refused naming it.
 	sp.SetDialpad("call me")

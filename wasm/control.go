@@ -41,7 +41,8 @@ func (d *desktop) control(_ js.Value, args []js.Value) (ret any) {
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
 		return jsonString(map[string]any{"heapAlloc": int64(m.HeapAlloc), "heapSys": int64(m.HeapSys), "sys": int64(m.Sys),
-			"stackSys": int64(m.StackSys), "otherSys": int64(m.OtherSys), "gcSys": int64(m.GCSys), "numGC": int64(m.NumGC), "goroutines": runtime.NumGoroutine()})
+			"stackSys": int64(m.StackSys), "otherSys": int64(m.OtherSys), "gcSys": int64(m.GCSys), "numGC": int64(m.NumGC), "goroutines": runtime.NumGoroutine(),
+			"panel": d.panelStats()})
 	case "update":
 		var pt bridge.SettingsPatch
 		if err := vert.ValueOf(arg).AssignTo(&pt); err != nil {

@@ -38,6 +38,7 @@ type desktop struct {
 	bridge *bridge.Bridge
 	end    *bridge.DesktopEnd
 	redraw chan struct{} // the panel redraws when this fires
+	panel  *panel        // nil on a page without the panel
 	io     js.Value      // the loader's shared Uint8Array (startCallIO)
 	ioBuf  []byte        // its Go side; used only on the JavaScript thread
 
@@ -47,6 +48,7 @@ type desktop struct {
 	events    []byte                          // JSON of the events not yet taken by the loader
 	listening bool                            // the page has handlers
 	dropped   int                             // events dropped since the last batch (maxPendingEvents)
+	status    dialStatus                      // the last call being placed, for the panel
 	cancels   map[int]context.CancelCauseFunc // calls in flight that an AbortSignal may drop
 	token     int
 }
@@ -202,6 +204,7 @@ func (d *desktop) begin(snapshots []byte) (result string, token int) {
 		d.outcome(call, id, err)
 		return encodeResult(id, err), 0
 	}
+	d.placing(call)
 	d.mu.Lock()
 	d.token++
 	token = d.token
@@ -239,6 +242,7 @@ func (d *desktop) ioResult(r string) any {
 
 // outcome notes what the panel's log should show of a startCall.
 func (d *desktop) outcome(call bridge.Call, id string, err error) {
+	d.placed(call, id, err)
 	switch {
 	case err != nil:
 		d.refused("startCall "+call.PhoneNumber, err)

@@ -3,452 +3,256 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"strconv"
 	"syscall/js"
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
-	"honnef.co/go/js/dom/v2"
 )
 
-// panel is the agent desktop drawn into #agentDesktop: the agent's
-// settings, the Dialpad, the interactions with their buttons, and a log.
-// It listens with three delegated listeners on its root, added once and
-// kept for the page's life, so redrawing never adds or leaks a js.Func.
-// CRM text is always set as text (SetTextContent), never as HTML.
+// panel is the agent desktop drawn into #agentDesktop: the agent's state,
+// the Dialpad, the calls (the active one first and large, the others
+// compact in a list with its own scroll), the test rig's controls in their
+// own collapsible section, and one log.
+//
+// What it costs (issue 13): every call from Go into JavaScript costs
+// microseconds, so the panel
+//   - keeps a Go reference to every node it owns and never lists a
+//     node's children;
+//   - makes and changes nodes through syscall/js directly, no wrapper
+//     types (a wrapper library tests each node against dozens of
+//     constructors, a call each);
+//   - remembers what it drew and touches only what changed: with 1,000
+//     calls and one of them changed, a redraw is a handful of calls;
+//   - draws at most once per drawEvery, when the browser is idle, so a
+//     burst of requests from a CRM frame is answered before the panel
+//     asks for a rendering frame; and nothing while the page is hidden;
+//   - ticks durations once a second for the calls in view only.
+//
+// It listens with delegated listeners on its root, added once and kept for
+// the page's life. CRM text is always set as text (textContent), never as
+// HTML.
 type panel struct {
-	d    *desktop
-	doc  dom.HTMLDocument
-	root dom.Element // #agentDesktop
-	list dom.Element // #interactionList
-	log  dom.Element // #panelLog
+	d       *desktop
+	doc     js.Value
+	root    js.Value // #agentDesktop
+	country string   // the dial plan's country, for reading numbers
 
-	loggedIn, hasPhone, deferred, singleLine *dom.HTMLInputElement
-	extension, answerDelay, dialpad          *dom.HTMLInputElement
-	agentState, phoneMode                    *dom.HTMLSelectElement
+	// the agent
+	agentState, agentName js.Value
+	// the Dialpad
+	pad, dialBtn, padObject, dialStatus js.Value
+	// the calls
+	count, list, announce js.Value
+	items                 map[string]*item
+	activeID             string
+	// the test rig
+	rig                                                 js.Value // <details>
+	loggedIn, hasPhone, deferred, singleLine, phoneMode js.Value
+	extension, answerDelay                              js.Value
+	// the log
+	log  js.Value
+	logN int
 
-	items map[string]*item // the interactions on screen, by id
+	// what is on screen
+	drawnSettings bridge.Settings
+	settingsDrawn bool
+	drawnPad      string
+	drawnObject   *bridge.AssociatedObject
+	drawnStatus   dialStatus
+	drawnCount    int
+
+	idle     chan struct{}
+	idleFunc js.Func
+	idleOpts js.Value
+	observer js.Value // IntersectionObserver: which rows are in view
+	stale    bool     // a change came while the page was hidden
+	stats    panelStats
 }
 
-// item is one interaction on screen, with what was last drawn.
-type item struct {
-	li                        *dom.HTMLLIElement
-	state, duration           dom.Element
-	connect, hold, hang, done *dom.HTMLButtonElement
-	drawn                     bridge.State
-	active                    bool
-	start                     int64
-	ended                     bool
-	shown                     string // the duration on screen
+// panelStats are for make bench (adApiDesktop.stats().panel).
+type panelStats struct {
+	Draws      int64   `json:"draws"`
+	LastDrawMs float64 `json:"lastDrawMs"`
+	MaxDrawMs  float64 `json:"maxDrawMs"`
+	Rows       int     `json:"rows"`
+	Skipped    int64   `json:"skippedHidden"`
 }
 
-const panelLogMax = 100
+const (
+	panelLogMax = 100
+	// drawEvery is the least time between two draws.
+	drawEvery = 100 * time.Millisecond
+)
 
 func startPanel(d *desktop) {
-	doc := dom.GetWindow().Document().(dom.HTMLDocument)
-	root := doc.GetElementByID("agentDesktop")
-	if root == nil { // a page without the panel
+	doc := js.Global().Get("document")
+	root := doc.Call("getElementById", "agentDesktop")
+	if root.IsNull() { // a page without the panel
 		d.mu.Lock()
 		d.redraw = nil
 		d.mu.Unlock()
 		return
 	}
-	p := &panel{d: d, doc: doc, root: root, items: map[string]*item{}}
-	p.build(root)
-	root.AddEventListener("change", false, p.guard(p.onChange))
-	root.AddEventListener("input", false, p.guard(p.onInput))
-	root.AddEventListener("click", false, p.guard(p.onClick))
+	p := &panel{d: d, doc: doc, root: root, items: map[string]*item{}, idle: make(chan struct{}, 1)}
+	p.country = dialPlanCountry(d.loader)
+	p.build()
+	p.listen()
+	d.panel = p
 	p.draw()
-	// Redraw at most once a frame, however many changes come: 200 calls
-	// placed in one task make one redraw, not 200. The frame callback is
-	// made once and kept.
-	frame := make(chan struct{}, 1)
-	onFrame := js.FuncOf(func(js.Value, []js.Value) any {
-		frame <- struct{}{}
-		return nil
-	})
-	go func() {
-		for range d.redraw {
-			js.Global().Call("requestAnimationFrame", onFrame)
-			<-frame
-			p.draw()
-		}
-	}()
-	go func() {
-		for range time.Tick(time.Second) {
-			p.tick()
-		}
-	}()
+	go p.loop()
 }
 
+// dialPlanCountry is adapi-config.json's dialPlan.country, "" without one.
+func dialPlanCountry(loader js.Value) string {
+	plan := loader.Get("config").Get("dialPlan")
+	if plan.Type() != js.TypeObject {
+		return ""
+	}
+	if c := plan.Get("country"); c.Type() == js.TypeString {
+		return c.String()
+	}
+	return ""
+}
+
+// loop draws when something changed, at most once per drawEvery and when
+// the browser is idle (or after drawEvery at the latest), and ticks the
+// durations in view once a second. One goroutine does both, so drawing
+// and ticking never interleave.
+func (p *panel) loop() {
+	p.idleFunc = js.FuncOf(func(js.Value, []js.Value) any {
+		select {
+		case p.idle <- struct{}{}:
+		default:
+		}
+		return nil
+	})
+	p.idleOpts = js.ValueOf(map[string]any{"timeout": int(drawEvery / time.Millisecond)})
+	ric := js.Global().Get("requestIdleCallback")
+	tick := time.NewTicker(time.Second)
+	last := time.Now()
+	for {
+		select {
+		case <-p.d.redraw:
+			if wait := drawEvery - time.Since(last); wait > 0 {
+				time.Sleep(wait)
+			}
+			if ric.Type() == js.TypeFunction {
+				ric.Invoke(p.idleFunc, p.idleOpts)
+			} else {
+				js.Global().Call("setTimeout", p.idleFunc, 0)
+			}
+			<-p.idle
+			if p.hidden() {
+				p.stale = true
+				p.stats.Skipped++
+				continue
+			}
+			p.draw()
+			last = time.Now()
+		case <-tick.C:
+			if !p.hidden() {
+				p.tick()
+			}
+		}
+	}
+}
+
+func (p *panel) hidden() bool { return p.doc.Get("hidden").Bool() }
+
 // guard keeps a panic in a listener from killing the module.
-func (p *panel) guard(f func(dom.Event)) func(dom.Event) {
-	return func(ev dom.Event) {
+func (p *panel) guard(f func(ev js.Value)) js.Func {
+	return js.FuncOf(func(_ js.Value, args []js.Value) any {
 		defer func() {
 			if r := recover(); r != nil {
 				p.d.note(true, fmt.Sprintf("panel error: %v", r))
 			}
 		}()
-		f(ev)
-	}
-}
-
-func (p *panel) el(tag, class string) dom.Element {
-	e := p.doc.CreateElement(tag)
-	if class != "" {
-		e.SetAttribute("class", class)
-	}
-	return e
-}
-
-func (p *panel) field(parent dom.Element, label, id string, input dom.Element) {
-	f := p.el("div", "field")
-	l := p.el("label", "")
-	l.SetAttribute("for", id)
-	l.SetTextContent(label)
-	input.SetID(id)
-	f.AppendChild(l)
-	f.AppendChild(input)
-	parent.AppendChild(f)
-}
-
-func (p *panel) check(parent dom.Element, label, id string) *dom.HTMLInputElement {
-	l := p.el("label", "check")
-	in := p.el("input", "").(*dom.HTMLInputElement)
-	in.SetAttribute("type", "checkbox")
-	in.SetID(id)
-	l.AppendChild(in)
-	l.AppendChild(p.doc.CreateTextNode(label))
-	parent.AppendChild(l)
-	return in
-}
-
-func (p *panel) selectOf(options ...string) *dom.HTMLSelectElement {
-	s := p.el("select", "").(*dom.HTMLSelectElement)
-	for i := 0; i+1 < len(options); i += 2 {
-		o := p.el("option", "")
-		o.SetAttribute("value", options[i])
-		o.SetTextContent(options[i+1])
-		s.AppendChild(o)
-	}
-	return s
-}
-
-func (p *panel) build(root dom.Element) {
-	toggles := p.el("div", "toggles")
-	p.loggedIn = p.check(toggles, "Logged in", "agentLoggedInToggle")
-	p.hasPhone = p.check(toggles, "Phone device", "agentPhoneToggle")
-	p.deferred = p.check(toggles, "Deferred Dial", "deferredDialToggle")
-	p.singleLine = p.check(toggles, "Single line", "singleLineToggle")
-	root.AppendChild(toggles)
-	agent := p.el("div", "agent")
-	p.agentState = p.selectOf("ready", "Ready", "not_ready", "Not ready", "busy", "Busy", "after_call_work", "After-call work")
-	p.field(agent, "Agent state", "agentStateSelect", p.agentState)
-	p.phoneMode = p.selectOf("healthy", "Dials at once", "slow", "Slow to dial", "dead", "Never dials")
-	p.field(agent, "Phone", "phoneModeSelect", p.phoneMode)
-	p.extension = p.el("input", "").(*dom.HTMLInputElement)
-	p.extension.SetAttribute("type", "text")
-	p.field(agent, "Own extension", "agentExtensionInput", p.extension)
-	p.answerDelay = p.el("input", "").(*dom.HTMLInputElement)
-	p.answerDelay.SetAttribute("type", "number")
-	p.answerDelay.SetAttribute("min", "0")
-	p.answerDelay.SetAttribute("step", "0.5")
-	p.answerDelay.SetAttribute("title", "0: the far end answers only when you press Connect")
-	p.field(agent, "Far end answers after (s)", "answerDelayInput", p.answerDelay)
-	root.AppendChild(agent)
-
-	pad := p.el("div", "dialpad")
-	p.dialpad = p.el("input", "").(*dom.HTMLInputElement)
-	p.dialpad.SetAttribute("type", "tel")
-	p.dialpad.SetAttribute("autocomplete", "off")
-	p.field(pad, "Dialpad", "dialpadNumberInput", p.dialpad)
-	dial := p.el("button", "")
-	dial.SetID("dialpadDialButton")
-	dial.SetAttribute("type", "button")
-	dial.SetAttribute("data-action", "dial")
-	dial.SetTextContent("Dial")
-	pad.AppendChild(dial)
-	root.AppendChild(pad)
-
-	p.list = p.el("ul", "interactions")
-	p.list.SetID("interactionList")
-	root.AppendChild(p.list)
-
-	h := p.el("h3", "")
-	h.SetTextContent("Desktop log")
-	root.AppendChild(h)
-	p.log = p.el("ol", "panel-log")
-	p.log.SetID("panelLog")
-	root.AppendChild(p.log)
-}
-
-// onChange applies a changed setting.
-func (p *panel) onChange(ev dom.Event) {
-	var pt bridge.SettingsPatch
-	switch ev.Target().ID() {
-	case "agentLoggedInToggle":
-		pt.LoggedIn = ptr(p.loggedIn.Checked())
-	case "agentPhoneToggle":
-		pt.HasPhone = ptr(p.hasPhone.Checked())
-	case "deferredDialToggle":
-		pt.DeferredDial = ptr(p.deferred.Checked())
-	case "singleLineToggle":
-		pt.SingleLine = ptr(p.singleLine.Checked())
-	case "agentStateSelect":
-		pt.AgentState = ptr(p.agentState.Value())
-	case "phoneModeSelect":
-		pt.Phone = ptr(p.phoneMode.Value())
-	case "agentExtensionInput":
-		pt.Extension = ptr(p.extension.Value())
-	case "answerDelayInput":
-		s, err := strconv.ParseFloat(p.answerDelay.Value(), 64)
-		if err != nil {
-			p.d.note(true, "answer delay: not a number")
-			p.draw()
-			return
+		if len(args) > 0 {
+			f(args[0])
 		}
-		pt.AnswerDelayMs = ptr(s * 1000)
-	default:
-		return
-	}
-	if err := p.d.phone.Apply(pt); err != nil {
-		p.d.note(true, "settings: "+bridge.AsError(err).Message)
-		p.draw() // show the settings as they still are
-	}
+		return nil
+	})
 }
 
-func (p *panel) onInput(ev dom.Event) {
-	if ev.Target().ID() == "dialpadNumberInput" {
-		p.d.phone.SetDialpad(p.dialpad.Value())
-	}
-}
-
-// onClick runs a button's action. Dial can wait for the phone, so it runs
-// in a goroutine; the others answer at once.
-func (p *panel) onClick(ev dom.Event) {
-	b := ev.Target().Closest("button[data-action]")
-	if b == nil {
-		return
-	}
-	action := b.GetAttribute("data-action")
-	if action == "dial" {
-		p.d.phone.SetDialpad(p.dialpad.Value())
-		go func() {
-			defer func() {
-				if r := recover(); r != nil {
-					p.d.note(true, fmt.Sprintf("Dial failed: %v", r))
-				}
-			}()
-			p.d.dial()
-		}()
-		return
-	}
-	li := b.Closest("li[data-interaction-id]")
-	if li == nil {
-		return
-	}
-	if err := p.d.act(action, li.GetAttribute("data-interaction-id")); err != nil {
-		p.d.note(true, bridge.AsError(err).Message)
-	}
-}
-
-// draw brings the screen up to date with the softphone. Only what changed
-// is touched.
+// draw brings the screen up to date with the softphone, touching only what
+// changed since the last draw.
 func (p *panel) draw() {
+	perf := js.Global().Get("performance")
+	t0 := perf.Call("now").Float()
+	p.stale = false
 	ph := p.d.phone
-	s := ph.Settings()
-	p.loggedIn.SetChecked(s.LoggedIn)
-	p.hasPhone.SetChecked(s.HasPhone)
-	p.deferred.SetChecked(s.DeferredDial)
-	p.singleLine.SetChecked(s.SingleLine)
-	p.agentState.SetValue(string(s.AgentState))
-	p.phoneMode.SetValue(string(s.Phone))
-	active := p.doc.ActiveElement()
-	if active == nil || active.ID() != "agentExtensionInput" {
-		p.extension.SetValue(s.Extension)
-	}
-	if active == nil || active.ID() != "answerDelayInput" {
-		p.answerDelay.SetValue(strconv.FormatFloat(s.AnswerDelay.Seconds(), 'f', -1, 64))
-	}
-	if pad := ph.Dialpad(); active == nil || active.ID() != "dialpadNumberInput" || pad == "" {
-		if p.dialpad.Value() != pad {
-			p.dialpad.SetValue(pad)
-		}
-	}
-
-	activeID := ph.ActiveID()
-	calls := ph.Interactions()
-	seen := make(map[string]bool, len(calls))
-	for _, c := range calls {
-		seen[c.InteractionID] = true
-		it := p.items[c.InteractionID]
-		if it == nil {
-			it = p.newItem(c)
-			p.items[c.InteractionID] = it
-			p.list.AppendChild(it.li)
-		}
-		p.update(it, c, c.InteractionID == activeID)
-	}
-	for id, it := range p.items {
-		if !seen[id] {
-			it.li.Remove()
-			delete(p.items, id)
-		}
-	}
+	p.drawAgent(ph.Settings())
+	p.drawDialpad()
+	p.drawCalls(ph.Interactions(), ph.ActiveID())
 	p.drawLog()
+	ms := perf.Call("now").Float() - t0
+	p.stats.Draws++
+	p.stats.LastDrawMs = ms
+	p.stats.MaxDrawMs = max(p.stats.MaxDrawMs, ms)
+	p.stats.Rows = len(p.items)
 	// For tests and tools that wait for the screen to catch up.
-	p.root.Underlying().Call("dispatchEvent", drawn)
+	p.root.Call("dispatchEvent", drawn)
 }
 
 var drawn = js.Global().Get("Event").New("adapi:drawn")
 
-func (p *panel) newItem(c bridge.InteractionData) *item {
-	li := p.el("li", "ia").(*dom.HTMLLIElement)
-	li.SetAttribute("data-interaction-id", c.InteractionID)
-	num := p.el("div", "number")
-	num.SetTextContent(c.PhoneNumber)
-	li.AppendChild(num)
-	it := &item{li: li, state: p.el("span", "state"), duration: p.el("span", "duration"), start: c.StartTime}
-	li.AppendChild(it.state)
-	if l := c.AssociatedObjects.List; len(l) > 0 {
-		obj := p.el("div", "object")
-		label := l[0].DisplayName
-		if label == "" {
-			label = l[0].Type + " " + l[0].ID
-		}
-		if l[0].DisplayType != "" {
-			label = l[0].DisplayType + ": " + label
-		}
-		obj.SetTextContent(label) // CRM text: as text, never HTML
-		li.AppendChild(obj)
-	}
-	meta := p.el("div", "meta")
-	meta.AppendChild(p.doc.CreateTextNode(c.CallDirection + " · " + string(c.Origination) + " · "))
-	meta.AppendChild(it.duration)
-	li.AppendChild(meta)
-	actions := p.el("div", "actions")
-	button := func(action, label, class string) *dom.HTMLButtonElement {
-		b := p.el("button", class).(*dom.HTMLButtonElement)
-		b.SetAttribute("type", "button")
-		b.SetAttribute("data-action", action)
-		b.SetTextContent(label)
-		actions.AppendChild(b)
-		return b
-	}
-	it.connect = button("connect", "Connect", "secondary")
-	it.hold = button("hold", "Hold", "secondary")
-	it.hang = button("hangup", "Hang up", "danger")
-	it.done = button("complete", "Complete", "")
-	li.AppendChild(actions)
-	return it
-}
-
-var stateLabels = map[bridge.State]string{
-	bridge.StateDeliveryPending: "Dialling",
-	bridge.StateDelivered:       "Connected",
-	bridge.StateHold:            "On hold",
-	bridge.StateWrapUp:          "Wrap-up",
-	bridge.StateCompleted:       "Completed",
-}
-
-func (p *panel) update(it *item, c bridge.InteractionData, active bool) {
-	if it.active != active || it.drawn == "" {
-		it.active = active
-		it.li.SetAttribute("data-active", strconv.FormatBool(active))
-	}
-	if it.drawn != c.State {
-		it.drawn = c.State
-		it.li.SetAttribute("data-state", string(c.State))
-		it.state.SetTextContent(stateLabels[c.State])
-		it.state.SetAttribute("title", string(c.State))
-		it.connect.SetDisabled(c.State != bridge.StateDeliveryPending)
-		if c.State == bridge.StateHold {
-			it.hold.SetAttribute("data-action", "resume")
-			it.hold.SetTextContent("Resume")
-		} else {
-			it.hold.SetAttribute("data-action", "hold")
-			it.hold.SetTextContent("Hold")
-		}
-		it.hold.SetDisabled(c.State != bridge.StateDelivered && c.State != bridge.StateHold)
-		it.hang.SetDisabled(c.State == bridge.StateWrapUp)
-		it.done.SetDisabled(c.State != bridge.StateWrapUp)
-		it.ended = c.EndTime != 0
-	}
-	it.setDuration(c.Duration)
-}
-
-func (it *item) setDuration(ms int64) {
-	if t := clock(ms); t != it.shown {
-		it.shown = t
-		it.duration.SetTextContent(t)
-	}
-}
-
-// tick advances the durations of calls still on the line.
-func (p *panel) tick() {
-	now := time.Now().UnixMilli()
-	for _, it := range p.items {
-		if !it.ended {
-			it.setDuration(now - it.start)
-		}
-	}
-}
-
-func clock(ms int64) string {
-	s := ms / 1000
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
-}
-
 func (p *panel) drawLog() {
+	notes := p.d.takeNotes()
+	if len(notes) == 0 {
+		return
+	}
 	now := time.Now()
-	for _, l := range p.d.takeNotes() {
-		if l.at.IsZero() {
-			l.at = now
+	for _, n := range notes {
+		line := p.logLine(n)
+		if line == "" {
+			continue
+		}
+		if n.at.IsZero() {
+			n.at = now
 		}
 		li := p.el("li", "")
-		if l.refused {
-			li.SetAttribute("class", "refused")
+		if n.refused {
+			li.Set("className", "refused")
 		}
-		li.SetTextContent(l.at.Format("15:04:05") + "  " + l.String())
-		p.log.InsertBefore(li, p.log.FirstChild())
+		tm := p.el("time", "")
+		tm.Set("textContent", n.at.Format("15:04:05"))
+		li.Call("append", tm, " "+line)
+		p.log.Call("prepend", li)
+		p.logN++
 	}
-	for n := len(p.log.ChildNodes()); n > panelLogMax; n-- {
-		p.log.RemoveChild(p.log.LastChild())
+	for ; p.logN > panelLogMax; p.logN-- {
+		p.log.Get("lastElementChild").Call("remove")
 	}
 }
 
-// dial places the number in the Dialpad, under the same deadline and
-// rules as startCall, and empties the Dialpad once it is placed.
-func (d *desktop) dial() (string, error) {
-	call, err := d.phone.DialpadCall()
-	if err == nil {
-		var id string
-		if id, err = d.bridge.Place(context.Background(), call); err == nil {
-			d.phone.ClearDialpad(call.PhoneNumber)
-			return id, nil
+// logLine is a note as the agent reads it: events in words, not names.
+func (p *panel) logLine(n note) string {
+	if n.text != "" {
+		return n.text
+	}
+	e := n.ev
+	if e.Data == nil {
+		return "" // the active call switched: the panel shows it
+	}
+	who := p.who(*e.Data)
+	switch e.Name {
+	case bridge.OnNewInteraction:
+		if e.Data.CallDirection == "inbound" {
+			return "Incoming call from " + who
 		}
+		return "Calling " + who
+	case bridge.OnInteractionRemoved:
+		return "" // after "Completed"
 	}
-	d.refused("Dial", err)
-	return "", err
+	return who + ": " + stateLabel(*e.Data)
 }
 
-// act is a button on an interaction.
-func (d *desktop) act(action, id string) error {
-	switch action {
-	case "connect":
-		return d.phone.Connect(id)
-	case "hold":
-		return d.phone.Hold(id)
-	case "resume":
-		return d.phone.Resume(id)
-	case "hangup":
-		return d.phone.HangUp(id)
-	case "complete":
-		return d.phone.Complete(id)
+// who names a call for a person: its CRM record, else its number.
+func (p *panel) who(c bridge.InteractionData) string {
+	num := bridge.FormatNumber(c.PhoneNumber, p.country)
+	if l := c.AssociatedObjects.List; len(l) > 0 && l[0].DisplayName != "" {
+		return l[0].DisplayName + " " + num
 	}
-	return bridge.Errorf(bridge.InvalidArgs, "action: no action %q", action)
+	return num
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -7,9 +7,15 @@
   const associatedObjectTextarea = document.getElementById('associatedObjectTextarea')
   const startCallButton = document.getElementById('startCallButton')
   const results = document.getElementById('startCallResults')
-  const eventLog = document.getElementById('eventLog')
+  const status = document.getElementById('startCallStatus') // optional
+  const eventLog = document.getElementById('eventLog') // optional: the desktop page logs events in its Activity
 
   const idempotencyToggle = document.getElementById('idempotencyToggle')
+
+  // One time format on every log: 24-hour HH:MM:SS, as the desktop's.
+  function now () {
+    return new Date().toTimeString().slice(0, 8)
+  }
 
   // The documented handler, unchanged but for showing the result and,
   // when the page asks for it, a key that makes a double click one call.
@@ -28,7 +34,24 @@
     const call = idempotencyToggle && idempotencyToggle.checked
       ? adApi.startCall(phone, associatedObject, { idempotencyKey: 'form ' + phone + ' ' + associatedObjectStr })
       : adApi.startCall(phone, associatedObject)
-    call.then(result => show(phone, result))
+    pending(phone, +1)
+    call.then(result => { pending(phone, -1); show(phone, result) })
+  }
+  // Enter in the phone field places the call, as the button does.
+  startCallPhoneNumberInput.addEventListener('keydown', e => {
+    if (e.key === 'Enter' && !e.isComposing) {
+      e.preventDefault()
+      startCallButton.click()
+    }
+  })
+
+  // "Calling…" at once, while any call from the form is unanswered.
+  let waiting = 0
+  function pending (phone, n) {
+    waiting += n
+    if (!status) return
+    status.dataset.kind = waiting > 0 ? 'calling' : ''
+    if (waiting > 0) status.textContent = 'Calling ' + phone + '…'
   }
 
   function show (phone, result) {
@@ -40,9 +63,17 @@
       : 'error ' + result.error.code + ' ' + result.error.name + ' · ' + result.error.message
     li.textContent = phone + ' → ' + text
     results.prepend(li)
+    while (results.children.length > 200) results.lastElementChild.remove()
+    if (status && waiting === 0) {
+      status.dataset.kind = result.status
+      status.textContent = result.status === 'success'
+        ? (result.data.id === null ? 'In the Dialpad: the agent dials it' : 'Call placed')
+        : 'Not placed: ' + result.error.message
+    }
   }
 
-  // A widget following interactions, as Bright Pattern's client API does.
+  // A widget following interactions, as Bright Pattern's client API does
+  // (on a page with an event log: the CRM page).
   function logEvent (name) {
     return function (payload) {
       const li = document.createElement('li')
@@ -52,22 +83,24 @@
           (payload.associatedObjects && payload.associatedObjects.list.length
             ? ' · ' + payload.associatedObjects.list[0].displayName : '')
         : String(payload)
-      li.textContent = new Date().toLocaleTimeString() + '  ' + name + '  ' + what
+      li.textContent = now() + '  ' + name + '  ' + what
       eventLog.prepend(li)
-      while (eventLog.children.length > 200) eventLog.lastChild.remove()
+      while (eventLog.children.length > 200) eventLog.lastElementChild.remove()
     }
   }
-  for (const name of ['ON_NEW_INTERACTION', 'ON_INTERACTION_STATE_CHANGE', 'ON_INTERACTION_REMOVED', 'ON_ACTIVE_INTERACTION_SWITCHED']) {
-    adApi.on(name, logEvent(name))
+  if (eventLog) {
+    for (const name of ['ON_NEW_INTERACTION', 'ON_INTERACTION_STATE_CHANGE', 'ON_INTERACTION_REMOVED', 'ON_ACTIVE_INTERACTION_SWITCHED']) {
+      adApi.on(name, logEvent(name))
+    }
   }
 
   // The desktop page's status: its bridge is ready. (A CRM page's says
   // whether the desktop in its frame answers: crm.js.)
-  const status = document.getElementById('bridgeStatus')
+  const bridgeStatus = document.getElementById('bridgeStatus')
   if (!globalThis.__adApiLoader || __adApiLoader.role !== 'desktop') return
   function ready () {
-    status.textContent = 'bridge ready'
-    status.dataset.ready = 'true'
+    bridgeStatus.textContent = 'Ready'
+    bridgeStatus.dataset.ready = 'true'
   }
   if (globalThis.__adApiLoader && globalThis.__adApiLoader.isReady) ready()
   else document.addEventListener('adapi:ready', ready)

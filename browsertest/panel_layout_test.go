@@ -1,0 +1,222 @@
+package browsertest
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The softphone panel as an agent sees it, at a phone's width and a
+// desktop's, on its own page and framed by a CRM page, with 0, 1, 5 and 30
+// calls: each layout is checked (nothing wider than the viewport, the
+// active call in view, only the actions its state allows), and saved
+// under screenshots/ for a person to look at.
+
+var panelWidths = []struct{ w, h int64 }{{320, 568}, {390, 844}, {768, 1024}, {1280, 800}}
+
+// panelActions are the buttons each state shows, in order (wasm/panel_calls.go).
+var panelActions = map[string][]string{
+	"delivery_pending": {"connect", "hangup"},
+	"delivered":        {"hold", "hangup"},
+	"hold":             {"resume", "hangup"},
+	"wrap_up":          {"complete"},
+}
+
+// makeCallsJS brings the desktop to n calls in a mix of states, with CRM
+// records (long names among them), the newest active and connected.
+const makeCallsJS = `async (n) => {
+	await adApiDesktop.update({answerDelayMs: 0})
+	const names = ['Ada Lovelace', 'Maximilian Alexander von Hohenzollern-Sigmaringen', 'Averyveryverylongcompanynamewithoutanyspaces Ltd', 'Grace Hopper']
+	const numbers = i => ['+1 415 555 01' + String(i).padStart(2, '0'), '+44 20 7946 09' + String(i).padStart(2, '0'), '+49 30 1234 56' + String(i).padStart(2, '0'), String(2000 + i)][i % 4]
+	for (let i = adApiDesktop.interactions().length; i < n; i++) {
+		const obj = i % 2 === 0 ? {id: 'c' + i, type: 'contact', displayType: i % 4 === 0 ? 'Contact' : 'Account', displayName: names[(i / 2) % 4]} : undefined
+		const r = await adApi.startCall(numbers(i), obj)
+		if (r.status !== 'success') throw new Error(JSON.stringify(r))
+		const id = r.data.id
+		if (i === n - 1) { await adApiDesktop.connect(id); continue }
+		switch (i % 4) {
+		case 1: await adApiDesktop.connect(id); break
+		case 2: await adApiDesktop.connect(id); await adApiDesktop.hold(id); break
+		case 3: await adApiDesktop.connect(id); await adApiDesktop.hangUp(id); break
+		}
+	}
+	return adApiDesktop.interactions().length
+}`
+
+// settledJS resolves once the panel shows what the desktop holds.
+const settledJS = `new Promise(resolve => {
+	const panel = document.getElementById('agentDesktop')
+	const same = () => {
+		const want = adApiDesktop.interactions().map(i => i.interactionId + ' ' + i.state).sort().join()
+		const got = [...document.querySelectorAll('#interactionList li')].map(li => li.dataset.interactionId + ' ' + li.dataset.state).sort().join()
+		return want === got
+	}
+	if (same()) return resolve(true)
+	const h = () => { if (same()) { panel.removeEventListener('adapi:drawn', h); resolve(true) } }
+	panel.addEventListener('adapi:drawn', h)
+})`
+
+// frameJS waits two frames, so that a new viewport is laid out.
+const frameJS = `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`
+
+// layoutReport is what checkLayoutJS finds on a page.
+type layoutReport struct {
+	Problems []string            `json:"problems"`
+	Active   string              `json:"active"` // the active call's state, "" with none
+	Actions  map[string][]string `json:"actions"`
+	Rows     int                 `json:"rows"`
+}
+
+// checkLayoutJS reports what is wrong with the page's layout at this
+// viewport: any element wider than the viewport or sticking out of it
+// sideways, text cut in a control, the active call out of view or
+// covered, the call list unbounded; and each call's visible buttons.
+const checkLayoutJS = `(() => {
+	const W = innerWidth, H = innerHeight, problems = []
+	const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\s+/g, '.') : '')
+	const root = document.documentElement
+	if (root.scrollWidth > W) problems.push('page is ' + root.scrollWidth + ' px wide in a ' + W + ' px viewport')
+	for (const el of document.body.querySelectorAll('*')) {
+		const r = el.getBoundingClientRect()
+		// (a closed <details> keeps its content laid out as it last was)
+		if (r.width === 0 && r.height === 0 || !el.checkVisibility()) continue
+		if (r.right > W + 0.5 || r.left < -0.5) problems.push(name(el) + ' spans ' + Math.round(r.left) + '..' + Math.round(r.right) + ' in ' + W)
+		if (el.matches('button, label, summary, h1, h2, h3, .state, .number') && !el.matches('.sr-only') && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible')
+			problems.push(name(el) + ' text cut: ' + el.scrollWidth + ' > ' + el.clientWidth)
+		if (el.matches('select') && r.width < 100) problems.push(name(el) + ' only ' + Math.round(r.width) + ' px wide')
+		if (problems.length > 8) break
+	}
+	const list = document.getElementById('interactionList')
+	const lr = list.getBoundingClientRect()
+	if (lr.height > Math.max(600, H) + 1) problems.push('the call list is ' + Math.round(lr.height) + ' px tall: unbounded')
+	const active = list.querySelector('li[data-active="true"]')
+	if (active) {
+		const r = active.getBoundingClientRect()
+		if (r.top < -0.5 || r.bottom > H + 0.5) problems.push('the active call is out of view: ' + Math.round(r.top) + '..' + Math.round(r.bottom) + ' in ' + H)
+		const hit = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 20))
+		if (!active.contains(hit)) problems.push('the active call is covered by ' + (hit ? name(hit) : 'nothing'))
+		if (list.firstElementChild !== active) problems.push('the active call is not first in the list')
+	} else if (list.children.length) problems.push('calls but none active')
+	const actions = {}
+	for (const li of list.children) {
+		const shown = [...li.querySelectorAll('button')].filter(b => b.offsetParent !== null).map(b => b.dataset.action + (b.disabled ? ' (disabled)' : ''))
+		const key = li.dataset.state
+		const s = shown.join()
+		if (actions[key] && actions[key].join() !== s) problems.push(key + ' shows ' + s + ' on one call and ' + actions[key].join() + ' on another')
+		actions[key] = shown
+	}
+	return {problems, active: active ? active.dataset.state : '', actions, rows: list.children.length}
+})()`
+
+func (tb *tab) checkLayout(what string, wantRows int) {
+	tb.t.Helper()
+	r := evalJS[layoutReport](tb, checkLayoutJS)
+	for _, p := range r.Problems {
+		tb.t.Errorf("%s: %s", what, p)
+	}
+	if r.Rows != wantRows {
+		tb.t.Errorf("%s: %d rows, want %d", what, r.Rows, wantRows)
+	}
+	if wantRows > 0 && r.Active != "delivered" {
+		tb.t.Errorf("%s: the active call is %q, want the newest, connected", what, r.Active)
+	}
+	for state, shown := range r.Actions {
+		if want := panelActions[state]; !slices.Equal(shown, want) {
+			tb.t.Errorf("%s: a %s call shows %v, want %v", what, state, shown, want)
+		}
+	}
+}
+
+func TestPanelLayout(t *testing.T) {
+	for _, framed := range []bool{false, true} {
+		name := "page"
+		if framed {
+			name = "framed"
+		}
+		t.Run(name, func(t *testing.T) {
+			tb := openTab(t, "")
+			desk := tb
+			if framed {
+				tb.openURL(crmURL)
+				// A first call through the frame says it is up; the
+				// desktop then drops it.
+				id := evalJS[OperationResult](tb, `adApi.startCall('100')`).id(t)
+				desk = tb.frame(desktopURL)
+				evalJS[OperationResult](desk, `adApiDesktop.hangUp('`+id+`').then(() => adApiDesktop.complete('`+id+`'))`)
+			} else {
+				tb.open("")
+			}
+			for _, n := range []int{0, 1, 5, 30} {
+				if got := evalJS[int](desk, `(`+makeCallsJS+`)(`+fmt.Sprint(n)+`)`); got != n {
+					t.Fatalf("%d calls, want %d", got, n)
+				}
+				evalJS[bool](desk, settledJS)
+				for _, v := range panelWidths {
+					what := fmt.Sprintf("%s %dpx %d calls", name, v.w, n)
+					tb.do(chromedp.EmulateViewport(v.w, v.h))
+					evalJS[bool](tb, frameJS)
+					if framed {
+						// Into view: Chrome does not render a cross-site
+						// frame out of view.
+						evalJS[bool](tb, `document.getElementById('adc_frame').scrollIntoView({block: 'start'}); true`)
+						evalJS[bool](tb, frameJS)
+						evalJS[bool](desk, frameJS)
+						// The CRM page itself does not overflow either.
+						if w := evalJS[[]int](tb, `[document.documentElement.scrollWidth, innerWidth]`); w[0] > w[1] {
+							t.Errorf("%s: the CRM page is %d px wide in %d", what, w[0], w[1])
+						}
+					}
+					desk.checkLayout(what, n)
+					tb.screenshot(strings.ReplaceAll(fmt.Sprintf("panel-%s-%04d-%02dcalls", name, v.w, n), " ", "-"))
+				}
+			}
+		})
+	}
+}
+
+// A Deferred Dial number keeps the widget's CRM record: the Dialpad shows
+// it, Enter dials it, and the call's events carry the record; "Calling…"
+// shows at once while the phone is slow, then what became of the call.
+func TestDeferredDialKeepsTheRecord(t *testing.T) {
+	tb := openDesktop(t)
+	evalJS[OperationResult](tb, `adApiDesktop.update({deferredDial: true, phone: 'slow', slowDialDelayMs: 400})`)
+	r := evalJS[OperationResult](tb, `adApi.startCall('+1 (415) 555-0142', `+contactJS+`)`)
+	if r.Status != "success" || r.Data == nil || r.Data.ID != nil {
+		t.Fatalf("want success with id null, got %s", r)
+	}
+	tb.waitValue("dialpadNumberInput", "+14155550142")
+	evalJS[bool](tb, `new Promise(r => { const o = document.getElementById('dialpadObject'); const ok = () => !o.hidden && (r(true), true); if (!ok()) new MutationObserver((_, m) => ok() && m.disconnect()).observe(o, {attributes: true}) })`)
+	if got := evalJS[string](tb, `document.getElementById('dialpadObject').textContent`); got != "For Contact: Ada Lovelace" {
+		t.Fatalf("the Dialpad shows %q", got)
+	}
+	// Enter in the Dialpad dials; "Calling…" shows before the phone dials.
+	evalJS[bool](tb, `window.__kinds = []; new MutationObserver(() => __kinds.push(document.getElementById('dialStatus').dataset.kind)).observe(document.getElementById('dialStatus'), {attributes: true}); true`)
+	tb.do(chromedp.Focus(chromedp.ID("dialpadNumberInput")), chromedp.KeyEvent("\r"))
+	d := evalJS[map[string]any](tb, `__next('ON_NEW_INTERACTION')`)
+	list := d["associatedObjects"].(map[string]any)["list"].([]any)
+	if d["origination"] != "dialpad" || len(list) != 1 || list[0].(map[string]any)["id"] != "003B000000xyz" {
+		t.Fatalf("dialled from the Dialpad without the widget's record: %v", d)
+	}
+	id := d["interactionId"].(string)
+	tb.do(chromedp.Click(chromedp.CSS(`#interactionList li[data-interaction-id="` + id + `"] button[data-action="connect"]`)))
+	c := evalJS[map[string]any](tb, `__next('ON_INTERACTION_STATE_CHANGE', '`+id+`', 'delivered')`)
+	if len(c["associatedObjects"].(map[string]any)["list"].([]any)) != 1 {
+		t.Fatalf("the state change lost the record: %v", c)
+	}
+	evalJS[bool](tb, `new Promise(r => { const s = document.getElementById('dialStatus'); const ok = () => s.dataset.kind === 'placed' && (r(true), true); if (!ok()) new MutationObserver((_, m) => ok() && m.disconnect()).observe(s, {attributes: true}) })`)
+	if kinds := evalJS[string](tb, `__kinds.join()`); !strings.HasPrefix(kinds, "calling") {
+		t.Fatalf("the Dialpad's status went %q: no Calling… first", kinds)
+	}
+	// A number typed by hand is dialled without the record.
+	evalJS[OperationResult](tb, `adApiDesktop.update({phone: 'healthy'})`)
+	evalJS[OperationResult](tb, `adApi.startCall('+1 (415) 555-0143', `+contactJS+`)`)
+	tb.waitValue("dialpadNumberInput", "+14155550143")
+	tb.do(chromedp.Focus(chromedp.ID("dialpadNumberInput")), chromedp.KeyEvent("\b"), chromedp.KeyEvent("4\r"))
+	d = evalJS[map[string]any](tb, `__next('ON_NEW_INTERACTION', undefined) && new Promise(r => { const f = () => { const e = __log.filter(e => e.name === 'ON_NEW_INTERACTION'); e.length > 1 ? r(e[1].payload) : setTimeout(f, 20) }; f() })`)
+	if d["phoneNumber"] != "+14155550144" || len(d["associatedObjects"].(map[string]any)["list"].([]any)) != 0 {
+		t.Fatalf("a number typed by hand: %v", d)
+	}
+}

@@ -1,0 +1,277 @@
+//go:build js && wasm && !adapiclient
+
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"syscall/js"
+	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
+)
+
+// item is one call on screen: its nodes, and what was last drawn in them.
+type item struct {
+	li, state, duration, number, object, meta js.Value
+	buttons                                   []js.Value // as callActions
+	shown                                     []bool
+	drawn                                     string // the state key last drawn (stateKey)
+	active                                    bool
+	start                                     int64
+	ended                                     bool
+	inView                                    bool   // the row is in the list's view (IntersectionObserver)
+	clock                                     string // the duration on screen
+	label                                     string // who, for the buttons' names
+}
+
+// callAction is a button a call may show; show says in which states.
+type callAction struct {
+	action, label, class string
+	show                 func(c bridge.InteractionData) bool
+}
+
+func live(c bridge.InteractionData) bool {
+	return c.State == bridge.StateDeliveryPending || c.State == bridge.StateDelivered || c.State == bridge.StateHold
+}
+
+// callActions are the buttons of a call, in order; only those its state
+// allows are shown.
+var callActions = []callAction{
+	// The far end picking up: the test rig's, for a softphone with no far end.
+	{"connect", "Far end answers", "secondary rig-action", func(c bridge.InteractionData) bool {
+		return c.State == bridge.StateDeliveryPending && c.CallDirection != "inbound"
+	}},
+	{"hold", "Hold", "secondary", func(c bridge.InteractionData) bool { return c.State == bridge.StateDelivered }},
+	{"resume", "Resume", "", func(c bridge.InteractionData) bool { return c.State == bridge.StateHold }},
+	{"hangup", "Hang up", "danger", live},
+	{"complete", "Complete", "", func(c bridge.InteractionData) bool { return c.State == bridge.StateWrapUp }},
+}
+
+// stateLabel is a call's state in an agent's words.
+func stateLabel(c bridge.InteractionData) string {
+	switch c.State {
+	case bridge.StateDeliveryPending:
+		if c.CallDirection == "inbound" {
+			return "Ringing"
+		}
+		return "Calling…"
+	case bridge.StateDelivered:
+		if c.CallMuted {
+			return "Connected · muted"
+		}
+		return "Connected"
+	case bridge.StateHold:
+		return "On hold"
+	case bridge.StateWrapUp:
+		return "Wrap-up"
+	case bridge.StateCompleted:
+		return "Completed"
+	}
+	return string(c.State)
+}
+
+func stateKey(c bridge.InteractionData) string {
+	return string(c.State) + strconv.FormatBool(c.CallMuted)
+}
+
+// drawCalls brings the list up to date. A call that did not change costs
+// no call into JavaScript; the active call is moved to the top of the list
+// when it changes (one move), so that the DOM order, the focus order and
+// what a screen reader reads follow what the agent sees.
+func (p *panel) drawCalls(calls []bridge.InteractionData, activeID string) {
+	seen := make(map[string]struct{}, len(calls))
+	for i := range calls {
+		c := &calls[i]
+		seen[c.InteractionID] = struct{}{}
+		it := p.items[c.InteractionID]
+		if it == nil {
+			it = p.newItem(c)
+			p.items[c.InteractionID] = it
+			if c.InteractionID == activeID || p.activeID == "" || p.items[p.activeID] == nil {
+				p.list.Call("prepend", it.li)
+			} else {
+				p.items[p.activeID].li.Call("after", it.li)
+			}
+		}
+		p.update(it, c, c.InteractionID == activeID)
+	}
+	for id, it := range p.items {
+		if _, ok := seen[id]; !ok {
+			if !p.observer.IsUndefined() {
+				p.observer.Call("unobserve", it.li)
+			}
+			it.li.Call("remove")
+			delete(p.items, id)
+		}
+	}
+	if activeID != p.activeID {
+		p.activeID = activeID
+		if it := p.items[activeID]; it != nil {
+			if !p.list.Get("firstElementChild").Equal(it.li) {
+				p.list.Call("prepend", it.li)
+			}
+			p.list.Set("scrollTop", 0)
+		}
+	}
+	if n := len(calls); n != p.drawnCount || p.stats.Draws == 0 {
+		p.drawnCount = n
+		if n == 0 {
+			p.count.Set("textContent", "")
+		} else {
+			p.count.Set("textContent", "· "+strconv.Itoa(n))
+		}
+	}
+}
+
+func (p *panel) newItem(c *bridge.InteractionData) *item {
+	li := p.el("li", "ia")
+	li.Call("setAttribute", "data-interaction-id", c.InteractionID)
+	it := &item{li: li, start: c.StartTime, label: p.who(*c)}
+	head := p.el("div", "ia-head")
+	it.state = p.el("span", "state")
+	it.duration = p.el("span", "duration")
+	it.duration.Call("setAttribute", "aria-label", "duration")
+	head.Call("append", it.state, it.duration)
+	it.number = p.textEl("div", "number", bridge.FormatNumber(c.PhoneNumber, p.country))
+	it.number.Set("title", c.PhoneNumber)
+	li.Call("append", head, it.number)
+	if l := c.AssociatedObjects.List; len(l) > 0 {
+		li.Call("append", p.textEl("div", "object", objectLabel(l[0].AssociatedObject))) // CRM text: as text
+	}
+	meta := "Outbound"
+	switch {
+	case c.CallDirection == "inbound":
+		meta = "Inbound"
+	case c.Origination == bridge.ByDialpad:
+		meta += " · dialled by you"
+	case c.Origination == bridge.ByAPI:
+		meta += " · from the CRM"
+	}
+	li.Call("append", p.textEl("div", "meta", meta))
+	actions := p.el("div", "actions")
+	it.buttons = make([]js.Value, len(callActions))
+	it.shown = make([]bool, len(callActions))
+	for i, a := range callActions {
+		b := p.button("", a.action, a.label, a.class)
+		b.Call("setAttribute", "aria-label", a.label+", "+it.label)
+		b.Set("hidden", true)
+		it.buttons[i] = b
+		actions.Call("append", b)
+	}
+	li.Call("append", actions)
+	if p.observer.IsUndefined() {
+		p.observer = p.newObserver()
+	}
+	if !p.observer.IsNull() {
+		p.observer.Call("observe", li)
+	} else {
+		it.inView = true
+	}
+	return it
+}
+
+// update redraws what changed in a call: its state and buttons, whether it
+// is the active one; a call that ended shows its final duration.
+func (p *panel) update(it *item, c *bridge.InteractionData, active bool) {
+	if it.active != active || it.drawn == "" {
+		it.active = active
+		it.li.Call("setAttribute", "data-active", strconv.FormatBool(active))
+		if active {
+			it.li.Call("setAttribute", "aria-current", "true")
+		} else {
+			it.li.Call("removeAttribute", "aria-current")
+		}
+	}
+	if key := stateKey(*c); it.drawn != key {
+		first := it.drawn == ""
+		it.drawn = key
+		it.li.Call("setAttribute", "data-state", string(c.State))
+		label := stateLabel(*c)
+		it.state.Set("textContent", label)
+		focused := p.doc.Get("activeElement")
+		refocus := false
+		var firstShown js.Value
+		for i, a := range callActions {
+			show := a.show(*c)
+			if show && firstShown.IsUndefined() {
+				firstShown = it.buttons[i]
+			}
+			if show != it.shown[i] {
+				it.shown[i] = show
+				if !show && focused.Equal(it.buttons[i]) {
+					refocus = true
+				}
+				it.buttons[i].Set("hidden", !show)
+			}
+		}
+		// A keyboard user whose button went away stays on this call.
+		if refocus {
+			if !firstShown.IsUndefined() {
+				firstShown.Call("focus")
+			} else {
+				p.list.Call("focus")
+			}
+		}
+		if active && !first {
+			p.announce.Set("textContent", it.label+": "+label)
+		}
+		if c.EndTime != 0 && !it.ended {
+			it.ended = true
+			it.setClock(c.Duration)
+		}
+	}
+	if it.clock == "" {
+		it.setClock(c.Duration)
+	}
+}
+
+func (it *item) setClock(ms int64) {
+	if t := clock(ms); t != it.clock {
+		it.clock = t
+		it.duration.Set("textContent", t)
+	}
+}
+
+// tick advances the durations of the calls still on the line and in view.
+func (p *panel) tick() {
+	now := time.Now().UnixMilli()
+	for _, it := range p.items {
+		if !it.ended && (it.inView || it.active) {
+			it.setClock(now - it.start)
+		}
+	}
+}
+
+func clock(ms int64) string {
+	s := max(ms/1000, 0)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// newObserver tells which rows are in the list's view, so that the clock
+// touches only those. null where the browser has no IntersectionObserver.
+func (p *panel) newObserver() js.Value {
+	io := js.Global().Get("IntersectionObserver")
+	if io.Type() != js.TypeFunction {
+		return js.Null()
+	}
+	seen := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		defer func() { recover() }()
+		entries := args[0]
+		for i, n := 0, entries.Length(); i < n; i++ {
+			e := entries.Index(i)
+			id := e.Get("target").Call("getAttribute", "data-interaction-id").String()
+			if it := p.items[id]; it != nil {
+				it.inView = e.Get("isIntersecting").Bool()
+				if it.inView && !it.ended && !p.hidden() {
+					it.setClock(time.Now().UnixMilli() - it.start)
+				}
+			}
+		}
+		return nil
+	})
+	return io.New(seen, js.ValueOf(map[string]any{"root": p.list}))
+}
