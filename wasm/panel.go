@@ -61,6 +61,8 @@ type panel struct {
 	drawnObject   *bridge.AssociatedObject
 	drawnStatus   dialStatus
 	drawnCount    int
+	dialing       bool // a Dial from the Dialpad is being placed
+	drawnDialing  bool
 
 	idle     chan struct{}
 	idleFunc js.Func
@@ -217,7 +219,7 @@ func (p *panel) drawLog() {
 		}
 		tm := p.el("time", "")
 		tm.Set("textContent", n.at.Format("15:04:05"))
-		li.Call("append", tm, " "+line)
+		li.Call("append", tm, "  "+line)
 		p.log.Call("prepend", li)
 		p.logN++
 	}

@@ -229,7 +229,10 @@ func (p *panel) drawDialpad() {
 		p.drawnStatus = st
 		p.dialStatus.Set("textContent", st.text)
 		p.dialStatus.Call("setAttribute", "data-kind", st.kind)
-		p.dialBtn.Set("disabled", st.kind == "calling")
+	}
+	if p.dialing != p.drawnDialing {
+		p.drawnDialing = p.dialing
+		p.dialBtn.Set("disabled", p.dialing)
 	}
 }
 

@@ -100,13 +100,18 @@ func (p *panel) onClick(ev js.Value) {
 	}
 }
 
+// dial places the Dialpad's number; one placement at a time from the
+// Dialpad (Dial is disabled meanwhile).
 func (p *panel) dial() {
-	if p.drawnStatus.kind == "calling" {
-		return // one placement at a time from the Dialpad
+	if p.dialing {
+		return
 	}
+	p.dialing = true
 	p.d.phone.SetDialpad(p.pad.Get("value").String())
 	go func() {
 		defer func() {
+			p.dialing = false
+			p.d.changed()
 			if r := recover(); r != nil {
 				p.d.note(true, fmt.Sprintf("Dial failed: %v", r))
 			}
