@@ -145,10 +145,11 @@ func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose
 		var s string
 		switch data.Type() {
 		case js.TypeString:
-			if data.Length() > maxFrame {
+			// (Value.Length panics on a string: the bound is checked
+			// after the copy.)
+			if s = data.String(); len(s) > maxFrame {
 				return
 			}
-			s = data.String()
 		case js.TypeObject: // an ArrayBuffer (binaryType)
 			n := data.Get("byteLength").Int()
 			if n > maxFrame {
@@ -166,8 +167,8 @@ func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose
 		code, reason := 0, ""
 		if ev.Type() == js.TypeObject {
 			code = ev.Get("code").Int()
-			if r := ev.Get("reason"); r.Type() == js.TypeString && r.Length() <= 256 {
-				reason = r.String()
+			if r := ev.Get("reason"); r.Type() == js.TypeString {
+				reason = clip(r.String(), 256)
 			}
 		}
 		cerr := errors.New("websocket " + t.url + " closed (" + strconv.Itoa(code) + ")")
@@ -276,6 +277,14 @@ func (t *wsTransport) Close() {
 	}
 }
 
+// clip cuts s to at most n bytes.
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
 // await waits for a promise made by the browser. It must not run on the
 // JavaScript event loop's goroutine (a js.Func handler).
 func await(ctx context.Context, p js.Value) (js.Value, error) {
@@ -296,11 +305,11 @@ func await(ctx context.Context, p js.Value) (js.Value, error) {
 	catch = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		msg := "failed"
 		if len(args) > 0 && args[0].Type() == js.TypeObject {
-			if m := args[0].Get("message"); m.Type() == js.TypeString && m.Length() < 1024 {
-				msg = m.String()
+			if m := args[0].Get("message"); m.Type() == js.TypeString {
+				msg = clip(m.String(), 1024)
 			}
-			if n := args[0].Get("name"); n.Type() == js.TypeString && n.Length() < 64 {
-				msg = n.String() + ": " + msg
+			if n := args[0].Get("name"); n.Type() == js.TypeString {
+				msg = clip(n.String(), 64) + ": " + msg
 			}
 		}
 		ch <- result{err: errors.New(msg)}
