@@ -470,21 +470,98 @@ func (m *rtcMedia) open() (err error) {
 // CreateOffer makes the SDP offer with the candidates gathered within
 // iceGatherCap (no trickle over SIP).
 func (m *rtcMedia) CreateOffer(ctx context.Context) (string, error) {
-	m.mu.Lock()
-	have := m.pc.Truthy()
-	m.mu.Unlock()
-	if !have {
-		if err := m.open(); err != nil {
-			return "", err
-		}
+	pc, err := m.peer()
+	if err != nil {
+		return "", err
 	}
-	pc := m.pc
 	opts := js.Global().Get("Object").New()
 	opts.Set("offerToReceiveAudio", true)
 	offer, err := await(ctx, pc.Call("createOffer", opts))
 	if err != nil {
 		return "", errors.New("createOffer: " + err.Error())
 	}
+	return m.setLocal(ctx, pc, offer)
+}
+
+// CreateAnswer answers an offer (an inbound call, or the far end's
+// re-INVITE) with the candidates gathered within iceGatherCap.
+func (m *rtcMedia) CreateAnswer(ctx context.Context, offer string) (string, error) {
+	pc, err := m.peer()
+	if err != nil {
+		return "", err
+	}
+	desc := js.Global().Get("Object").New()
+	desc.Set("type", "offer")
+	desc.Set("sdp", offer)
+	if _, err := await(ctx, pc.Call("setRemoteDescription", desc)); err != nil {
+		return "", errors.New("setRemoteDescription: " + err.Error())
+	}
+	answer, err := await(ctx, pc.Call("createAnswer"))
+	if err != nil {
+		return "", errors.New("createAnswer: " + err.Error())
+	}
+	return m.setLocal(ctx, pc, answer)
+}
+
+// HoldOffer re-offers with the agent's audio on hold (sendonly: the far
+// end hears nothing new, the agent's side sends hold) or resumed
+// (sendrecv).
+func (m *rtcMedia) HoldOffer(ctx context.Context, hold bool) (string, error) {
+	m.mu.Lock()
+	pc := m.pc
+	m.mu.Unlock()
+	if !pc.Truthy() {
+		return "", errors.New("no peer connection")
+	}
+	dir := "sendrecv"
+	if hold {
+		dir = "sendonly"
+	}
+	trs := pc.Call("getTransceivers")
+	for i := 0; i < trs.Length(); i++ {
+		trs.Index(i).Set("direction", dir)
+	}
+	offer, err := await(ctx, pc.Call("createOffer"))
+	if err != nil {
+		return "", errors.New("createOffer: " + err.Error())
+	}
+	return m.setLocal(ctx, pc, offer)
+}
+
+// Rollback drops an offer the far end refused.
+func (m *rtcMedia) Rollback() {
+	m.mu.Lock()
+	pc := m.pc
+	m.mu.Unlock()
+	if !pc.Truthy() {
+		return
+	}
+	desc := js.Global().Get("Object").New()
+	desc.Set("type", "rollback")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	await(ctx, pc.Call("setLocalDescription", desc))
+}
+
+// peer is the call's peer connection, made at first use.
+func (m *rtcMedia) peer() (js.Value, error) {
+	m.mu.Lock()
+	pc := m.pc
+	m.mu.Unlock()
+	if pc.Truthy() {
+		return pc, nil
+	}
+	if err := m.open(); err != nil {
+		return js.Undefined(), err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.pc, nil
+}
+
+// setLocal applies a description made by the page and returns it with
+// the candidates gathered within iceGatherCap.
+func (m *rtcMedia) setLocal(ctx context.Context, pc, desc js.Value) (string, error) {
 	gathered := make(chan struct{})
 	var once sync.Once
 	done := func() { once.Do(func() { close(gathered) }) }
@@ -500,7 +577,7 @@ func (m *rtcMedia) CreateOffer(ctx context.Context) (string, error) {
 		}
 	}))
 	m.mu.Unlock()
-	if _, err := await(ctx, pc.Call("setLocalDescription", offer)); err != nil {
+	if _, err := await(ctx, pc.Call("setLocalDescription", desc)); err != nil {
 		return "", errors.New("setLocalDescription: " + err.Error())
 	}
 	if pc.Get("iceGatheringState").String() == "complete" {
