@@ -160,8 +160,13 @@ func TestEveryBrightPatternMethod(t *testing.T) {
 	if got := evalJS[string](crm, check+`([['adApi', adApi], ['instance', new brightpattern.AdApi({})]])`); got != "ok" {
 		t.Fatal(got)
 	}
+	// Its answer reaches the message loggers, an app's view of results.
+	evalJS[bool](crm, wireHelpers)
 	if got := evalJS[string](crm, `adApi.openLogin().then(r => r.error.code + ' ' + r.error.name)`); got != "14 api_method_not_implemented" {
 		t.Fatalf("openLogin: %s", got)
+	}
+	if got := evalJS[string](crm, `__wireNext('OPEN_LOGIN_RESPONSE').then(d => d.status + ' ' + d.error.code)`); got != "error 14" {
+		t.Fatalf("OPEN_LOGIN_RESPONSE logged as %s", got)
 	}
 	desk := openTab(t, "")
 	desk.open("")

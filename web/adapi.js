@@ -747,6 +747,18 @@
     }
 
     const api = baseMembers(hub)
+    // An unserved method answers here, without a message; its answer is
+    // logged as <MESSAGE>_RESPONSE, so an app whose only view of results
+    // is its message logger (as Bright Pattern's example app) shows it.
+    for (const [name, message] of METHODS) {
+      const stub = api[name]
+      if (!stubs.has(stub)) continue
+      const logged = function () {
+        return stub().then(function (r) { log(message + '_RESPONSE', r); return r })
+      }
+      stubs.add(logged)
+      api[name] = logged
+    }
     const startCall = startCallWith(function (args, resolve, reject, signal) {
       withAbort(signal, resolve, reject, function (onToken, settle) {
         callGo('clientStartCall', [CONN, args], settle, onToken)
