@@ -729,6 +729,15 @@
       if (!given) {
         frame.id = 'adc_frame'
         frame.title = 'Agent Desktop'
+        // It fills its mountRoot, as Bright Pattern's does (their example
+        // app sizes only the mount node, and lets its width follow the
+        // frame's), at least as wide as their widget. Set through CSSOM,
+        // which a page's style-src policy allows.
+        frame.style.display = 'block'
+        frame.style.width = '100%'
+        frame.style.minWidth = '340px'
+        frame.style.height = '100%'
+        frame.style.border = '0'
       }
       frame.allow = 'microphone; autoplay'
       let loads = 0

@@ -162,8 +162,12 @@ func setup(args []string, out io.Writer) (*demo, error) {
 		d.page = server.CRMHandler(*dir, d.desktopURL)
 		fmt.Fprintf(out, "adApi-go demo: CRM page (another site, embeds the desktop) at %s/\n", d.crmURL)
 		if !slices.Contains(cfg.AllowedOrigins, d.crmURL) {
-			fmt.Fprintf(out, "adApi-go demo: warning: the desktop does not allow the CRM page's origin %s (allowedOrigins: %q): it will refuse it; add it with -allow (make run ALLOW=%s)\n",
-				d.crmURL, cfg.AllowedOrigins, d.crmURL)
+			fix := fmt.Sprintf("add it with -allow (make run ALLOW=%s)", strings.Join(append(slices.Clone(cfg.AllowedOrigins), d.crmURL), ","))
+			if *configFile != "" {
+				fix = "add it to allowedOrigins in " + *configFile
+			}
+			fmt.Fprintf(out, "adApi-go demo: warning: the desktop does not allow the CRM page's origin %s (allowedOrigins: %q): it will refuse it; %s\n",
+				d.crmURL, cfg.AllowedOrigins, fix)
 		}
 	}
 	return d, nil
