@@ -46,6 +46,9 @@ func TestPageOrders(t *testing.T) {
 		{"two instances",
 			`window.__i = new brightpattern.AdApi({integrationKey: 'k', mountRoot: document.getElementById('mount')}); window.adApi = __i
 			 window.__j = new brightpattern.AdApi({integrationKey: 'k2', mountRoot: document.getElementById('two')})`, ``},
+		{"adcFrame: an iframe of the page's own",
+			`const f = document.createElement('iframe'); f.id = 'mine'; document.getElementById('mount').appendChild(f)
+			 window.__i = new brightpattern.AdApi({integrationKey: 'k', adcFrame: f}); window.adApi = __i`, ``},
 		{"the global before any instance",
 			`window.__early = adApi.startCall('+1 415 555 0100')
 			 window.__i = new brightpattern.AdApi({integrationKey: 'k', mountRoot: document.getElementById('mount')}); window.adApi = __i`, ``},
@@ -75,6 +78,11 @@ func TestPageOrders(t *testing.T) {
 				evalJS[OperationResult](tb, `__j.startCall('101')`).id(t)
 				if got := evalJS[string](tb, `[__i.adcFrame === __j.adcFrame, __wire.filter(m => m.type === 'hi').length].join()`); got != "true,1" {
 					t.Fatalf("second instance: same frame, one hi: %s", got)
+				}
+			}
+			if tc.name == "adcFrame: an iframe of the page's own" {
+				if got := evalJS[string](tb, `[__i.adcFrame.id, __i.adcFrame.src].join()`); got != "mine,"+desktopURL {
+					t.Fatalf("the page's frame: %s", got)
 				}
 			}
 			if tc.name == "the global before any instance" {
@@ -171,5 +179,25 @@ func TestEveryBrightPatternMethod(t *testing.T) {
 	desk.open("")
 	if got := evalJS[string](desk, check+`([['adApi', adApi]])`); got != "ok" {
 		t.Fatal(got)
+	}
+}
+
+// TestLoadedTwice: a page that loads the client script twice (both of
+// Bright Pattern's paths, say) is served by the first copy, with a warning,
+// and no error.
+func TestLoadedTwice(t *testing.T) {
+	tb := openTab(t, "")
+	tb.do(chromedp.Navigate(crmURL + "test/blank.html"))
+	loadAdApi(tb, desktopURL+"agent/communicator/adapters/api.js", `window.__first = brightpattern.AdApi; return ''`)
+	loadAdApi(tb, desktopURL+"agent/crmembedded/adapters/api.js", `return ''`)
+	evalJS[bool](tb, whenReady)
+	if got := evalJS[bool](tb, `brightpattern.AdApi === __first`); !got {
+		t.Fatal("the second copy replaced brightpattern.AdApi")
+	}
+	evalJS[OperationResult](tb, `new brightpattern.AdApi({}).startCall('100')`).id(t)
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	if len(tb.consoleWarns) == 0 || !strings.Contains(strings.Join(tb.consoleWarns, " "), "loaded twice") {
+		t.Fatalf("warnings %q", tb.consoleWarns)
 	}
 }
