@@ -220,3 +220,37 @@ func TestDeferredDialKeepsTheRecord(t *testing.T) {
 		t.Fatalf("a number typed by hand: %v", d)
 	}
 }
+
+// adaptiveWidth: true: the desktop frame takes the width the desktop's
+// content asks for, and follows it; without it, the page's frame is never
+// sized by adapi.js.
+func TestAdaptiveWidth(t *testing.T) {
+	tb := openTab(t, "")
+	tb.openURL(crmURL + "test/adaptive.html")
+	evalJS[OperationResult](tb, `__api.startCall('100')`).id(t)
+	evalJS[bool](tb, `__width('400px')`)
+	desk := tb.frame(desktopURL)
+	if w := evalJS[int](desk, `innerWidth`); w != 400 {
+		t.Fatalf("the desktop is %d px wide in its frame", w)
+	}
+	// Opening the test controls asks for more.
+	tb.do(chromedp.EmulateViewport(1280, 800))
+	evalJS[bool](desk, `document.querySelector('#testControls summary').click(); true`)
+	evalJS[bool](tb, `__width('480px')`)
+	// Never wider than the frame's container.
+	if got := evalJS[string](tb, `getComputedStyle(__api.adcFrame).maxWidth`); got != "100%" {
+		t.Fatalf("max-width %s", got)
+	}
+
+	fixed := openTab(t, "")
+	fixed.openURL(crmURL + "test/adaptive.html#fixed")
+	evalJS[OperationResult](fixed, `__api.startCall('100')`).id(t)
+	fdesk := fixed.frame(desktopURL)
+	evalJS[bool](fdesk, `document.querySelector('#testControls summary').click(); true`)
+	evalJS[bool](fdesk, frameJS)
+	// A round trip after the desktop's last size report.
+	evalJS[OperationResult](fixed, `__api.startCall('101')`).id(t)
+	if got := evalJS[string](fixed, `JSON.stringify([__widths, __api.adcFrame.getAttribute('style'), innerWidth >= 700 ? __api.adcFrame.getBoundingClientRect().width : 700])`); got != `[[],null,700]` {
+		t.Fatalf("without adaptiveWidth the frame was sized: %s", got)
+	}
+}

@@ -38,6 +38,8 @@
   const abortedOf = uncurry(Object.getOwnPropertyDescriptor(globalThis.AbortSignal.prototype, 'aborted').get)
   const reasonOf = uncurry(Object.getOwnPropertyDescriptor(globalThis.AbortSignal.prototype, 'reason').get)
   const listen = uncurry(globalThis.EventTarget.prototype.addEventListener)
+  const ResizeObserverOf = globalThis.ResizeObserver
+  const getComputedStyleOf = typeof globalThis.getComputedStyle === 'function' ? globalThis.getComputedStyle.bind(globalThis) : null
   const unlisten = uncurry(globalThis.EventTarget.prototype.removeEventListener)
 
   const script = document.currentScript
@@ -532,6 +534,38 @@
     api.injectMessageLogger = function () {}
     addMembers(adApi, api)
 
+    // The content's size, for a CRM page that made its AdApi with
+    // adaptiveWidth: true (its client sizes the frame; no other page acts
+    // on it). The page marks its content with data-adc-content and says
+    // the width it wants in the CSS property --adc-width; the height is
+    // what the content takes. Sent to the parent (once per allowed origin,
+    // as hello) whenever either changes.
+    function reportSize (origins) {
+      const content = document.querySelector('[data-adc-content]')
+      if (!content || typeof ResizeObserverOf !== 'function' || !getComputedStyleOf) return
+      let last = ''
+      const send = function () {
+        let width = 0
+        let height = 0
+        try {
+          width = Math.ceil(parseFloat(getComputedStyleOf(content).getPropertyValue('--adc-width')) || 0)
+          height = Math.ceil(content.scrollHeight)
+        } catch (_) { return }
+        const key = width + 'x' + height
+        if (key === last || !width) return
+        last = key
+        for (const o of origins) {
+          try {
+            window.parent.postMessage({ uid: Math.random().toString(16).substring(2), type: 'ADC_CONTENT_SIZE', params: [{ width, height }] }, o)
+          } catch (_) { /* a malformed origin */ }
+        }
+      }
+      new ResizeObserverOf(send).observe(content)
+      // The width it wants can change without the content's size (a
+      // section opened): look again after any toggle.
+      listen(document, 'toggle', function () { setTimeout(send, 0) }, true)
+    }
+
     // Who may change state (SPEC.md): the origin of a message is checked
     // first, against the owner's allowedOrigins as Go validated them; a
     // message from any other origin changes nothing here (no window
@@ -641,8 +675,9 @@
             try { window.parent.postMessage(JSON.parse(json), o) } catch (_) { /* a malformed origin */ }
           }
         }
-        if (document.readyState === 'complete') setTimeout(post, 0)
-        else window.addEventListener('load', function () { setTimeout(post, 0) }, { once: true })
+        const start = function () { setTimeout(function () { post(); reportSize(origins) }, 0) }
+        if (document.readyState === 'complete') start()
+        else window.addEventListener('load', start, { once: true })
       },
       // wrapControl makes adApiDesktop, the reference desktop's controls
       // for tests and developers (wasm/control.go). Arguments are copied to
@@ -695,6 +730,7 @@
     const hub = makeHub()
     const loggers = []
     let frame = null
+    let adaptive = false // the page asked for adaptiveWidth
 
     function log (type, data) {
       if (!loggers.length) return
@@ -711,8 +747,11 @@
     // InitOptions (Bright Pattern's): integrationKey (sent in hi, shown on
     // the desktop), adcFrame (an iframe of the page's own, which the
     // desktop is loaded into) or mountRoot (where adc_frame goes; body by
-    // default). standalone, disableNewInteractionPopup and adaptiveWidth
-    // are accepted and have no effect here (README).
+    // default), adaptiveWidth (true: the frame's width follows the
+    // desktop's content, from the desktop's ADC_CONTENT_SIZE messages;
+    // otherwise nothing here ever sizes an element of the page).
+    // standalone and disableNewInteractionPopup are accepted and have no
+    // effect here (README).
     function connect (opts) {
       if (frame) return frame
       let key = ''
@@ -722,6 +761,7 @@
         if (opts.integrationKey !== undefined && opts.integrationKey !== null) key = String(opts.integrationKey)
         if (opts.adcFrame instanceof HTMLIFrameElement) given = opts.adcFrame
         if (opts.mountRoot instanceof Element) root = opts.mountRoot
+        adaptive = opts.adaptiveWidth === true
       } catch (e) {
         console.error('adApi: the AdApi options could not be read:', e)
       }
@@ -731,11 +771,13 @@
         frame.title = 'Agent Desktop'
         // It fills its mountRoot, as Bright Pattern's does (their example
         // app sizes only the mount node, and lets its width follow the
-        // frame's), at least as wide as their widget. Set through CSSOM,
-        // which a page's style-src policy allows.
+        // frame's), at least as wide as their widget where the mount
+        // allows it (the desktop works from 320 px: a frame wider than a
+        // phone's page would push the CRM page sideways). Set through
+        // CSSOM, which a page's style-src policy allows.
         frame.style.display = 'block'
         frame.style.width = '100%'
-        frame.style.minWidth = '340px'
+        frame.style.minWidth = 'min(340px, 100%)'
         frame.style.height = '100%'
         frame.style.border = '0'
       }
@@ -753,6 +795,17 @@
       }
       whenGo(function () { if (!broken) go.clientNew(CONN, key) })
       return frame
+    }
+
+    // fitFrame gives the frame the width the desktop's content wants, never
+    // more than its container's (adaptiveWidth only).
+    function fitFrame (params) {
+      try {
+        const w = isArray(params) && params[0] ? Number(params[0].width) : NaN
+        if (!(w >= 200 && w <= 4000)) return
+        frame.style.width = Math.ceil(w) + 'px'
+        frame.style.maxWidth = '100%'
+      } catch (_) { /* a frame the page locked */ }
     }
 
     const api = baseMembers(hub)
@@ -801,6 +854,7 @@
       if (m && typeof m === 'object') {
         const type = String(m.type)
         log(type, type.startsWith('ON_') && isArray(m.params) ? m.params[0] : m.params)
+        if (type === 'ADC_CONTENT_SIZE') return adaptive && fitFrame(m.params)
       }
       whenGo(function () { if (!broken) go.clientReceive(CONN, data) })
     })
