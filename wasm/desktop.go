@@ -49,6 +49,7 @@ type desktop struct {
 	listening bool                            // the page has handlers
 	dropped   int                             // events dropped since the last batch (maxPendingEvents)
 	status    dialStatus                      // the last call being placed, for the panel
+	view      callChanges                     // the calls that changed since the panel last drew
 	cancels   map[int]context.CancelCauseFunc // calls in flight that an AbortSignal may drop
 	token     int
 }
@@ -116,6 +117,7 @@ func (n note) String() string {
 // it draws it, within a frame (reading the clock is a call into
 // JavaScript, and there are several events a call).
 func (d *desktop) noteEvent(e bridge.Event) {
+	d.track(e)
 	d.addNote(note{ev: e})
 }
 

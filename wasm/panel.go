@@ -45,7 +45,8 @@ type panel struct {
 	// the calls
 	count, list, announce js.Value
 	items                 map[string]*item
-	activeID             string
+	activeID              string
+	synced                bool // the list was filled from the softphone once
 	// the test rig
 	rig                                                 js.Value // <details>
 	loggedIn, hasPhone, deferred, singleLine, phoneMode js.Value
@@ -186,7 +187,7 @@ func (p *panel) draw() {
 	ph := p.d.phone
 	p.drawAgent(ph.Settings())
 	p.drawDialpad()
-	p.drawCalls(ph.Interactions(), ph.ActiveID())
+	p.drawCalls()
 	p.drawLog()
 	ms := perf.Call("now").Float() - t0
 	p.stats.Draws++

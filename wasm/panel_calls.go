@@ -75,52 +75,81 @@ func stateKey(c bridge.InteractionData) string {
 	return string(c.State) + strconv.FormatBool(c.CallMuted)
 }
 
-// drawCalls brings the list up to date. A call that did not change costs
-// no call into JavaScript; the active call is moved to the top of the list
-// when it changes (one move), so that the DOM order, the focus order and
-// what a screen reader reads follow what the agent sees.
-func (p *panel) drawCalls(calls []bridge.InteractionData, activeID string) {
-	seen := make(map[string]struct{}, len(calls))
-	for i := range calls {
-		c := &calls[i]
-		seen[c.InteractionID] = struct{}{}
-		it := p.items[c.InteractionID]
-		if it == nil {
-			it = p.newItem(c)
-			p.items[c.InteractionID] = it
-			if c.InteractionID == activeID || p.activeID == "" || p.items[p.activeID] == nil {
-				p.list.Call("prepend", it.li)
-			} else {
-				p.items[p.activeID].li.Call("after", it.li)
-			}
+// drawCalls brings the list up to date with what changed since the last
+// draw (the softphone's events, callChanges): a call that did not change
+// costs nothing, not even a look. The active call is moved to the top of
+// the list when it changes (one move), so that the DOM order, the focus
+// order and what a screen reader reads follow what the agent sees.
+func (p *panel) drawCalls() {
+	ch := p.d.takeChanges()
+	if !p.synced { // the first draw: every call there is
+		p.synced = true
+		calls := p.d.phone.Interactions()
+		ch = callChanges{changed: make(map[string]*bridge.InteractionData, len(calls)), active: p.d.phone.ActiveID(), activeChanged: true}
+		for i := range calls {
+			ch.added = append(ch.added, calls[i].InteractionID)
+			ch.changed[calls[i].InteractionID] = &calls[i]
 		}
-		p.update(it, c, c.InteractionID == activeID)
 	}
-	for id, it := range p.items {
-		if _, ok := seen[id]; !ok {
-			if !p.observer.IsUndefined() {
+	for id, c := range ch.changed {
+		if it := p.items[id]; it != nil && c == nil {
+			if !p.observer.IsUndefined() && !p.observer.IsNull() {
 				p.observer.Call("unobserve", it.li)
 			}
 			it.li.Call("remove")
 			delete(p.items, id)
 		}
 	}
-	if activeID != p.activeID {
-		p.activeID = activeID
-		if it := p.items[activeID]; it != nil {
+	if ch.activeChanged && ch.active != p.activeID {
+		if it := p.items[p.activeID]; it != nil {
+			p.setActive(it, false)
+		}
+		p.activeID = ch.active
+		if it := p.items[p.activeID]; it != nil {
+			p.setActive(it, true)
 			if !p.list.Get("firstElementChild").Equal(it.li) {
 				p.list.Call("prepend", it.li)
 			}
 			p.list.Set("scrollTop", 0)
 		}
 	}
-	if n := len(calls); n != p.drawnCount || p.stats.Draws == 0 {
+	for _, id := range ch.added {
+		c := ch.changed[id]
+		if c == nil || p.items[id] != nil {
+			continue // gone already
+		}
+		it := p.newItem(c)
+		p.items[id] = it
+		if active := p.items[p.activeID]; id == p.activeID || active == nil {
+			p.list.Call("prepend", it.li)
+		} else {
+			active.li.Call("after", it.li)
+		}
+		p.setActive(it, id == p.activeID)
+	}
+	for id, c := range ch.changed {
+		if it := p.items[id]; it != nil && c != nil {
+			p.update(it, c)
+		}
+	}
+	if n := len(p.items); n != p.drawnCount || p.stats.Draws == 0 {
 		p.drawnCount = n
 		if n == 0 {
 			p.count.Set("textContent", "")
 		} else {
 			p.count.Set("textContent", "· "+strconv.Itoa(n))
 		}
+	}
+}
+
+// setActive marks a call as the active one, or not.
+func (p *panel) setActive(it *item, active bool) {
+	it.active = active
+	it.li.Call("setAttribute", "data-active", strconv.FormatBool(active))
+	if active {
+		it.li.Call("setAttribute", "aria-current", "true")
+	} else {
+		it.li.Call("removeAttribute", "aria-current")
 	}
 }
 
@@ -171,18 +200,10 @@ func (p *panel) newItem(c *bridge.InteractionData) *item {
 	return it
 }
 
-// update redraws what changed in a call: its state and buttons, whether it
-// is the active one; a call that ended shows its final duration.
-func (p *panel) update(it *item, c *bridge.InteractionData, active bool) {
-	if it.active != active || it.drawn == "" {
-		it.active = active
-		it.li.Call("setAttribute", "data-active", strconv.FormatBool(active))
-		if active {
-			it.li.Call("setAttribute", "aria-current", "true")
-		} else {
-			it.li.Call("removeAttribute", "aria-current")
-		}
-	}
+// update redraws what changed in a call: its state and buttons; a call
+// that ended shows its final duration.
+func (p *panel) update(it *item, c *bridge.InteractionData) {
+	active := it.active
 	if key := stateKey(*c); it.drawn != key {
 		first := it.drawn == ""
 		it.drawn = key

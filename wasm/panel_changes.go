@@ -1,0 +1,53 @@
+//go:build js && wasm && !adapiclient
+
+package main
+
+import "github.com/adapi-go/adapi-go/bridge"
+
+// callChanges are the calls that changed since the panel last drew, as
+// the softphone's events said: a redraw then costs what changed, not what
+// is on screen (no copy of every interaction, no walk over every row).
+type callChanges struct {
+	changed       map[string]*bridge.InteractionData // the newest data; nil: removed
+	added         []string                           // new calls, oldest first
+	active        string
+	activeChanged bool
+}
+
+// track keeps an event for the panel's next draw. Every change to a call
+// comes as an event (SPEC.md: mute, hold and DTMF too).
+func (d *desktop) track(e bridge.Event) {
+	if d.redraw == nil {
+		return // no panel
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v := &d.view
+	if v.changed == nil {
+		v.changed = map[string]*bridge.InteractionData{}
+	}
+	switch {
+	case e.Name == bridge.OnActiveInteractionSwitch:
+		v.active, v.activeChanged = "", true
+		if e.ActiveID != nil {
+			v.active = *e.ActiveID
+		}
+	case e.Data == nil:
+	case e.Name == bridge.OnInteractionRemoved:
+		v.changed[e.Data.InteractionID] = nil
+	default:
+		if e.Name == bridge.OnNewInteraction {
+			v.added = append(v.added, e.Data.InteractionID)
+		}
+		v.changed[e.Data.InteractionID] = e.Data
+	}
+}
+
+// takeChanges hands the changes to the panel and starts a new set.
+func (d *desktop) takeChanges() callChanges {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v := d.view
+	d.view = callChanges{}
+	return v
+}
