@@ -21,13 +21,17 @@ import (
 // connection delivers in order (a handler that waited on Go would stall
 // the page's event loop, and could deadlock the module).
 
-// sipJS is what the glue uses of the browser, read once at start: after
-// load the page's globals are never read again.
+// sipJS is what the glue uses of the browser, read once at start
+// (initSipJS, when the config has a sip section): after load the page's
+// globals are never read again.
 var sipJS struct {
 	once        sync.Once
 	WebSocket   js.Value
 	PeerConn    js.Value
 	Uint8Array  js.Value
+	Object      js.Value
+	Array       js.Value
+	console     js.Value
 	mediaDevs   js.Value
 	document    js.Value
 	setTimeout  js.Value
@@ -42,6 +46,9 @@ func initSipJS() {
 		sipJS.WebSocket = g.Get("WebSocket")
 		sipJS.PeerConn = g.Get("RTCPeerConnection")
 		sipJS.Uint8Array = g.Get("Uint8Array")
+		sipJS.Object = g.Get("Object")
+		sipJS.Array = g.Get("Array")
+		sipJS.console = g.Get("console")
 		sipJS.document = g.Get("document")
 		if nav := g.Get("navigator"); nav.Type() == js.TypeObject {
 			sipJS.mediaDevs = nav.Get("mediaDevices")
@@ -118,7 +125,7 @@ func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose
 		fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
 			defer func() {
 				if r := recover(); r != nil {
-					js.Global().Get("console").Call("error", "adApi: websocket "+name+":", fmtPanic(r))
+					sipJS.console.Call("error", "adApi: websocket "+name+":", fmtPanic(r))
 				}
 			}()
 			var ev js.Value
@@ -353,7 +360,7 @@ func (m *microphone) Ask(ctx context.Context) error {
 	if !sipJS.hasMedia {
 		return errors.New("this page cannot use a microphone (getUserMedia needs a secure context)")
 	}
-	opts := js.Global().Get("Object").New()
+	opts := sipJS.Object.New()
 	opts.Set("audio", true)
 	opts.Set("video", false)
 	var p js.Value
@@ -412,7 +419,7 @@ func (m *rtcMedia) fn(f func(args []js.Value)) js.Func {
 	fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		defer func() {
 			if r := recover(); r != nil {
-				js.Global().Get("console").Call("error", "adApi: media:", fmtPanic(r))
+				sipJS.console.Call("error", "adApi: media:", fmtPanic(r))
 			}
 		}()
 		f(args)
@@ -437,7 +444,7 @@ func (m *rtcMedia) open() (err error) {
 			err = errors.New("RTCPeerConnection: " + fmtPanic(r))
 		}
 	}()
-	cfg := js.Global().Get("Object").New()
+	cfg := sipJS.Object.New()
 	if m.iceServers.Truthy() {
 		cfg.Set("iceServers", m.iceServers)
 	}
@@ -474,7 +481,7 @@ func (m *rtcMedia) CreateOffer(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	opts := js.Global().Get("Object").New()
+	opts := sipJS.Object.New()
 	opts.Set("offerToReceiveAudio", true)
 	offer, err := await(ctx, pc.Call("createOffer", opts))
 	if err != nil {
@@ -490,7 +497,7 @@ func (m *rtcMedia) CreateAnswer(ctx context.Context, offer string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	desc := js.Global().Get("Object").New()
+	desc := sipJS.Object.New()
 	desc.Set("type", "offer")
 	desc.Set("sdp", offer)
 	if _, err := await(ctx, pc.Call("setRemoteDescription", desc)); err != nil {
@@ -536,7 +543,7 @@ func (m *rtcMedia) Rollback() {
 	if !pc.Truthy() {
 		return
 	}
-	desc := js.Global().Get("Object").New()
+	desc := sipJS.Object.New()
 	desc.Set("type", "rollback")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -607,7 +614,7 @@ func (m *rtcMedia) SetAnswer(sdp string) error {
 	if !pc.Truthy() {
 		return errors.New("no peer connection")
 	}
-	desc := js.Global().Get("Object").New()
+	desc := sipJS.Object.New()
 	desc.Set("type", "answer")
 	desc.Set("sdp", sdp)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
