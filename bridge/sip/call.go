@@ -180,7 +180,7 @@ func (ua *UA) Invite(ctx context.Context, number string, media Media, onEvent fu
 	}
 	c.from = Addr{Display: quoteDisplay(ua.cfg.DisplayName), URI: ua.AOR(), Params: ";tag=" + c.localTag}
 	c.to = Addr{URI: ruri}
-	ua.mu.Lock()
+	ua.lock()
 	if !ua.reg.registered {
 		err = ErrNotRegistered
 	} else {
@@ -189,7 +189,7 @@ func (ua *UA) Invite(ctx context.Context, number string, media Media, onEvent fu
 	if err == nil {
 		ua.calls[c.callID] = c
 	}
-	ua.mu.Unlock()
+	ua.unlock()
 	if err != nil {
 		media.Close()
 		return nil, err
@@ -198,10 +198,10 @@ func (ua *UA) Invite(ctx context.Context, number string, media Media, onEvent fu
 	case <-c.first:
 		return c, nil
 	case <-ctx.Done():
-		ua.mu.Lock()
+		ua.lock()
 		c.gaveUp = true
 		c.leave()
-		ua.mu.Unlock()
+		ua.unlock()
 		return nil, ctx.Err()
 	}
 }
@@ -228,6 +228,7 @@ func (c *Call) sendInvite(auth Header) error {
 	return err
 }
 
+//go:noinline
 func (c *Call) markFirst() {
 	select {
 	case <-c.first:
@@ -238,12 +239,14 @@ func (c *Call) markFirst() {
 
 // emit hands ev to onEvent on the event goroutine, unless the caller gave
 // up on the call. Called with ua.mu held.
+//
+//go:noinline
 func (c *Call) emit(ev CallEvent) {
 	if !c.gaveUp {
 		c.ua.post(func() {
-			c.ua.mu.Lock()
+			c.ua.lock()
 			f := c.onEvent // an inbound call's is set by OnIncoming, on this goroutine
-			c.ua.mu.Unlock()
+			c.ua.unlock()
 			if f != nil {
 				f(ev)
 			}
@@ -291,8 +294,8 @@ func (c *Call) onInviteResponse(m *Message) {
 		sdp := m.Body
 		c.ua.post(func() {
 			err := c.media.SetAnswer(sdp)
-			c.ua.mu.Lock()
-			defer c.ua.mu.Unlock()
+			c.ua.lock()
+			defer c.ua.unlock()
 			if c.state == CallTerminated {
 				return
 			}
@@ -346,8 +349,8 @@ func (ua *UA) ackAndBye(m *Message) {
 // provisional response), BYE after. The call ends with a CallTerminated
 // event.
 func (c *Call) Hangup() {
-	c.ua.mu.Lock()
-	defer c.ua.mu.Unlock()
+	c.ua.lock()
+	defer c.ua.unlock()
 	c.leave()
 }
 
@@ -417,8 +420,8 @@ func (c *Call) terminate(ev CallEvent) {
 
 // State is the call's state now.
 func (c *Call) State() CallState {
-	c.ua.mu.Lock()
-	defer c.ua.mu.Unlock()
+	c.ua.lock()
+	defer c.ua.unlock()
 	return c.state
 }
 
@@ -428,4 +431,5 @@ func (c *Call) Media() Media { return c.media }
 // CallID is the call's SIP Call-ID.
 func (c *Call) CallID() string { return c.callID }
 
+//go:noinline
 func itoa(n uint32) string { return strconv.FormatUint(uint64(n), 10) }

@@ -78,19 +78,18 @@ func unquote(s string) string {
 func (c Challenge) Authorization(user, password, method, uri string, nc uint32, cnonce string) string {
 	ha1 := md5hex(user + ":" + c.Realm + ":" + password)
 	ha2 := md5hex(method + ":" + uri)
-	var b strings.Builder
-	b.WriteString(`Digest username="` + user + `", realm="` + c.Realm + `", nonce="` + c.Nonce + `", uri="` + uri + `"`)
+	s := `Digest username="` + user + `", realm="` + c.Realm + `", nonce="` + c.Nonce + `", uri="` + uri + `"`
 	if c.QOPAuth {
 		ncs := strconv.FormatUint(uint64(nc), 16)
 		ncs = "00000000"[len(ncs):] + ncs
 		resp := md5hex(ha1 + ":" + c.Nonce + ":" + ncs + ":" + cnonce + ":auth:" + ha2)
-		b.WriteString(`, response="` + resp + `", qop=auth, nc=` + ncs + `, cnonce="` + cnonce + `"`)
+		s += `, response="` + resp + `", qop=auth, nc=` + ncs + `, cnonce="` + cnonce + `"`
 	} else {
-		b.WriteString(`, response="` + md5hex(ha1+":"+c.Nonce+":"+ha2) + `"`)
+		s += `, response="` + md5hex(ha1+":"+c.Nonce+":"+ha2) + `"`
 	}
-	b.WriteString(", algorithm=MD5")
+	s += ", algorithm=MD5"
 	if c.Opaque != "" {
-		b.WriteString(`, opaque="` + c.Opaque + `"`)
+		s += `, opaque="` + c.Opaque + `"`
 	}
-	return b.String()
+	return s
 }

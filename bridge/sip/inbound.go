@@ -55,9 +55,9 @@ func (ua *UA) incoming(m *Message) {
 	c.reply(180, "Ringing", "")
 	ua.post(func() {
 		h := f(c, from)
-		ua.mu.Lock()
+		ua.lock()
 		c.onEvent = h
-		ua.mu.Unlock()
+		ua.unlock()
 	})
 }
 
@@ -87,21 +87,23 @@ func (c *Call) From() Addr {
 func (c *Call) Accept(ctx context.Context, media Media) error {
 	ans, ok := media.(Answerer)
 	if !ok {
+		media.Close()
 		return errors.New("sip: the media cannot answer")
 	}
 	ua := c.ua
-	ua.mu.Lock()
+	ua.lock()
 	ok = c.inv != nil && c.state == CallProceeding && c.media == nil
 	if ok {
 		c.media = media
 	}
-	ua.mu.Unlock()
+	ua.unlock()
 	if !ok {
+		media.Close()
 		return ErrCallState
 	}
 	sdp, err := ans.CreateAnswer(ctx, c.offer)
-	ua.mu.Lock()
-	defer ua.mu.Unlock()
+	ua.lock()
+	defer ua.unlock()
 	switch {
 	case c.state != CallProceeding: // the caller gave up meanwhile
 		return ErrCallState
@@ -124,8 +126,8 @@ func (c *Call) Accept(ctx context.Context, media Media) error {
 // Reject refuses a ringing inbound call with status (486 Busy Here, 480
 // Temporarily Unavailable, 603 Decline). No event follows.
 func (c *Call) Reject(status int) error {
-	c.ua.mu.Lock()
-	defer c.ua.mu.Unlock()
+	c.ua.lock()
+	defer c.ua.unlock()
 	if c.inv == nil || c.state != CallProceeding {
 		return ErrCallState
 	}
@@ -177,8 +179,8 @@ func (c *Call) reInvited(m *Message) {
 	}
 	c.ua.post(func() {
 		sdp, err := ans.CreateAnswer(context.Background(), m.Body)
-		c.ua.mu.Lock()
-		defer c.ua.mu.Unlock()
+		c.ua.lock()
+		defer c.ua.unlock()
 		r := c.ua.response(m, 488, "Not Acceptable Here")
 		if err == nil {
 			r = c.ua.response(m, 200, "OK")
@@ -206,9 +208,9 @@ func (c *Call) Hold(ctx context.Context, on bool) error {
 	}
 	done := make(chan *Message, 1)
 	ua := c.ua
-	ua.mu.Lock()
+	ua.lock()
 	if c.state != CallConfirmed {
-		ua.mu.Unlock()
+		ua.unlock()
 		h.Rollback()
 		return ErrCallState
 	}
@@ -229,7 +231,7 @@ func (c *Call) Hold(ctx context.Context, on bool) error {
 			}
 		}
 	})
-	ua.mu.Unlock()
+	ua.unlock()
 	if err != nil {
 		h.Rollback()
 		return err

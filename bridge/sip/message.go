@@ -82,6 +82,8 @@ func canonical(name string) string {
 }
 
 // Get returns the first value of the named header, or "".
+//
+//go:noinline
 func (m *Message) Get(name string) string {
 	for _, h := range m.Headers {
 		if strings.EqualFold(h.Name, name) {
@@ -171,6 +173,7 @@ func (m *Message) String() string {
 // tells a malformed frame from other failures.
 var ErrMessage = errors.New("sip: malformed message")
 
+//go:noinline
 func parseErr(what string) error { return &msgError{what} }
 
 type msgError struct{ what string }
@@ -276,6 +279,8 @@ func (m *Message) CSeq() (uint32, string, error) {
 }
 
 // CallID is the Call-ID header.
+//
+//go:noinline
 func (m *Message) CallID() string { return m.Get("Call-ID") }
 
 // From parses the From header.
@@ -307,6 +312,8 @@ func isToken(s string) bool {
 }
 
 // quote shows untrusted text in an error, bounded.
+//
+//go:noinline
 func quote(s string) string {
 	if len(s) > 60 {
 		s = s[:60] + "…"

@@ -31,8 +31,8 @@ var ErrNotRegistered = errors.New("sip: phone not registered")
 
 // Registered reports whether the registrar holds a binding for the UA.
 func (ua *UA) Registered() bool {
-	ua.mu.Lock()
-	defer ua.mu.Unlock()
+	ua.lock()
+	defer ua.unlock()
 	return ua.reg.registered
 }
 
@@ -53,18 +53,18 @@ func (ua *UA) Register(ctx context.Context) error {
 
 // Unregister removes the binding (Expires: 0) and stops refreshing.
 func (ua *UA) Unregister(ctx context.Context) error {
-	ua.mu.Lock()
+	ua.lock()
 	ua.reg.want = false
 	ua.reg.stopTimer()
-	ua.mu.Unlock()
+	ua.unlock()
 	return ua.sendRegister(ctx, 0)
 }
 
 func (ua *UA) sendRegister(ctx context.Context, expires time.Duration) error {
 	done := make(chan error, 1)
-	ua.mu.Lock()
+	ua.lock()
 	ua.register(expires, 0, Header{}, func(err error) { done <- err })
-	ua.mu.Unlock()
+	ua.unlock()
 	select {
 	case err := <-done:
 		return err
@@ -207,11 +207,11 @@ func (r *registration) lost(ua *UA, err error) {
 			stop := ua.clock.AfterFunc(TimerB, func() { cancel(unreachable{}) })
 			defer stop()
 			if err := ua.Register(ctx); err != nil {
-				ua.mu.Lock()
+				ua.lock()
 				if !r.registered {
 					r.lost(ua, err)
 				}
-				ua.mu.Unlock()
+				ua.unlock()
 			}
 		}()
 	})

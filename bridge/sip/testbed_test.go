@@ -20,6 +20,18 @@ import (
 	"github.com/pion/webrtc/v4/pkg/media"
 )
 
+func recv[T any](t testing.TB, ch <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(30 * time.Second):
+		t.Fatal("nothing came")
+		var zero T
+		return zero
+	}
+}
+
 // wsTransport is sip.Transport over a native WebSocket (gobwas/ws, which
 // the test bed's sipgo already brings; test-only, never in the module).
 type wsTransport struct {
@@ -255,7 +267,7 @@ func TestAgainstTestBed(t *testing.T) {
 	if err := ua.Register(ctx); err != nil {
 		t.Fatalf("register: %v", err)
 	}
-	if !<-regs {
+	if !recv(t, regs) {
 		t.Fatal("OnRegistration(false)")
 	}
 
@@ -343,7 +355,7 @@ func TestAgainstTestBed(t *testing.T) {
 		t.Errorf("hang-up: %+v", ev)
 	}
 	waitCall(1, "ended by the agent", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "agent" })
-	<-p.media.closed
+	recv(t, p.media.closed)
 
 	// 2, 3. Busy and rejected: the status and reason reach the event.
 	for i, want := range []struct {
@@ -409,7 +421,7 @@ func TestAgainstTestBed(t *testing.T) {
 	if err := iua.Register(ctx); err != nil {
 		t.Fatal(err)
 	}
-	<-iregs
+	recv(t, iregs)
 	nextIncoming := func() inbound {
 		t.Helper()
 		select {

@@ -35,6 +35,7 @@ func (ua *UA) requestBranch(req *Message, branch string, onResp func(*Message)) 
 	return tx, nil
 }
 
+//go:noinline
 func (tx *clientTx) stopTimer() {
 	if tx.stop != nil {
 		tx.stop()
@@ -42,6 +43,7 @@ func (tx *clientTx) stopTimer() {
 	}
 }
 
+//go:noinline
 func (tx *clientTx) end() {
 	tx.stopTimer()
 	delete(tx.ua.txs, tx.key)

@@ -3,6 +3,7 @@ package sip
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +11,20 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 )
+
+// recv is the next value on ch; the test fails if none comes in 10 s
+// (a bug that loses an event fails instead of hanging).
+func recv[T any](t testing.TB, ch <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing came")
+		var zero T
+		return zero
+	}
+}
 
 // pipe is a Transport whose far side is the test: frames the UA sends
 // arrive on sent, and the test hands the UA frames with ua.HandleFrame.
@@ -142,10 +157,10 @@ func (h *harness) register() {
 	go func() { done <- h.ua.Register(context.Background()) }()
 	req := h.expect("REGISTER")
 	h.reply(req, 200, "OK", []Header{{"Contact", "<sip:1001@" + h.ua.host + ";transport=ws>;expires=3600"}}, "")
-	if err := <-done; err != nil {
+	if err := recv(h.t, done); err != nil {
 		h.t.Fatal(err)
 	}
-	<-h.regs
+	recv(h.t, h.regs)
 }
 
 func TestRegisterDigest(t *testing.T) {
@@ -173,10 +188,10 @@ func TestRegisterDigest(t *testing.T) {
 		{"Contact", "<sip:other@elsewhere>;expires=3600"},
 		{"Contact", "<sip:1001@" + h.ua.host + ";transport=ws>;expires=40"},
 	}, "")
-	if err := <-done; err != nil {
+	if err := recv(t, done); err != nil {
 		t.Fatal(err)
 	}
-	if !<-h.regs || !h.ua.Registered() {
+	if !recv(t, h.regs) || !h.ua.Registered() {
 		t.Fatal("not registered")
 	}
 	// Refreshed before the granted 40 s run out (at half: 20 s).
@@ -232,7 +247,7 @@ func TestRegisterFailures(t *testing.T) {
 		ch := []Header{{"WWW-Authenticate", `Digest realm="example.com", nonce="abc", qop="auth"`}}
 		h.reply(h.expect("REGISTER"), 401, "Unauthorized", ch, "")
 		h.reply(h.expect("REGISTER"), 401, "Unauthorized", ch, "")
-		if err := <-done; !errors.Is(err, ErrUnauthorized) {
+		if err := recv(t, done); !errors.Is(err, ErrUnauthorized) {
 			t.Fatalf("got %v", err)
 		}
 		h.quiet()
@@ -248,7 +263,7 @@ func TestRegisterFailures(t *testing.T) {
 			t.Fatalf("stale: %s", req)
 		}
 		h.reply(req, 200, "OK", nil, "")
-		if err := <-done; err != nil {
+		if err := recv(t, done); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -272,7 +287,7 @@ func TestRegisterFailures(t *testing.T) {
 		}
 		h.clock.Advance(time.Millisecond)
 		var se *StatusError
-		if err := <-done; !errors.As(err, &se) || se.Code != 408 {
+		if err := recv(t, done); !errors.As(err, &se) || se.Code != 408 {
 			t.Fatalf("got %v", err)
 		}
 		h.quiet() // no retransmission over a reliable transport
@@ -283,7 +298,7 @@ func TestRegisterFailures(t *testing.T) {
 		go func() { done <- h.ua.Register(context.Background()) }()
 		h.reply(h.expect("REGISTER"), 500, "Server Internal Error", nil, "")
 		var se *StatusError
-		if err := <-done; !errors.As(err, &se) || se.Code != 500 {
+		if err := recv(t, done); !errors.As(err, &se) || se.Code != 500 {
 			t.Fatalf("got %v", err)
 		}
 	})
@@ -293,7 +308,7 @@ func TestReconnect(t *testing.T) {
 	h := newHarness(t)
 	h.register()
 	h.pipe.drop()
-	if <-h.regs {
+	if recv(t, h.regs) {
 		t.Fatal("registration still up after the drop")
 	}
 	if h.ua.Registered() {
@@ -305,7 +320,7 @@ func TestReconnect(t *testing.T) {
 		t.Errorf("connects: %d", h.pipe.connects)
 	}
 	h.reply(req, 200, "OK", nil, "")
-	if !<-h.regs {
+	if !recv(t, h.regs) {
 		t.Fatal("not back")
 	}
 }
@@ -368,7 +383,7 @@ func TestOutboundCall(t *testing.T) {
 		t.Fatalf("INVITE with credentials:\n%s", inv2)
 	}
 	h.reply(inv2, 100, "Trying", nil, "")
-	c, err := <-calls, <-errs
+	c, err := recv(t, calls), recv(t, errs)
 	if err != nil || c == nil {
 		t.Fatalf("Invite: %v", err)
 	}
@@ -386,7 +401,7 @@ func TestOutboundCall(t *testing.T) {
 		strings.Join(ack.Values("Route"), "|") != "<sip:127.0.0.1:8080;transport=ws;lr;r2=on>|<sip:10.0.0.1;lr;r2=on;transport=tcp>" {
 		t.Errorf("ACK of 2xx:\n%s", ack)
 	}
-	if sdp := <-m.answers; sdp != "v=0\r\nanswer\r\n" {
+	if sdp := recv(t, m.answers); sdp != "v=0\r\nanswer\r\n" {
 		t.Errorf("answer: %q", sdp)
 	}
 	if ev := l.next(t); ev.State != CallConfirmed || ev.Status != 200 {
@@ -411,7 +426,7 @@ func TestOutboundCall(t *testing.T) {
 	if ev := l.next(t); ev.State != CallTerminated || ev.ByRemote {
 		t.Errorf("event: %+v", ev)
 	}
-	<-m.closed
+	recv(t, m.closed)
 	h.reply(bye, 200, "OK", nil, "")
 	h.quiet()
 }
@@ -432,7 +447,7 @@ func TestFarEndHangsUp(t *testing.T) {
 	m := newMedia()
 	inv, l, calls, _ := h.dial(context.Background(), m)
 	h.reply(inv, 200, "OK", answer, "v=0\r\n")
-	<-calls
+	recv(t, calls)
 	h.expect("ACK")
 	l.next(t) // confirmed
 	h.ua.HandleFrame(inDialogRequest("BYE", inv, 1))
@@ -442,7 +457,7 @@ func TestFarEndHangsUp(t *testing.T) {
 	if ev := l.next(t); ev.State != CallTerminated || !ev.ByRemote {
 		t.Errorf("event: %+v", ev)
 	}
-	<-m.closed
+	recv(t, m.closed)
 	// The dialog is gone: a second BYE gets 481.
 	h.ua.HandleFrame(inDialogRequest("BYE", inv, 2))
 	if r := h.next(); r.StatusCode != 481 {
@@ -456,7 +471,7 @@ func TestCallFails(t *testing.T) {
 	m := newMedia()
 	inv, l, calls, errs := h.dial(context.Background(), m)
 	h.reply(inv, 100, "Trying", nil, "")
-	if <-calls == nil || <-errs != nil {
+	if recv(t, calls) == nil || recv(t, errs) != nil {
 		t.Fatal("no call")
 	}
 	l.next(t)
@@ -467,7 +482,7 @@ func TestCallFails(t *testing.T) {
 	if ev := l.next(t); ev.State != CallTerminated || ev.Status != 486 || ev.Reason != "Busy Here" {
 		t.Errorf("event: %+v", ev)
 	}
-	<-m.closed
+	recv(t, m.closed)
 }
 
 func TestLeaveBeforeAnswer(t *testing.T) {
@@ -476,7 +491,7 @@ func TestLeaveBeforeAnswer(t *testing.T) {
 		h.register()
 		inv, l, calls, _ := h.dial(context.Background(), newMedia())
 		h.reply(inv, 180, "Ringing", nil, "")
-		c := <-calls
+		c := recv(t, calls)
 		l.next(t)
 		c.Hangup()
 		cancel := h.expect("CANCEL")
@@ -512,7 +527,7 @@ func TestLeaveBeforeAnswer(t *testing.T) {
 		h.register()
 		inv, l, calls, _ := h.dial(context.Background(), newMedia())
 		h.reply(inv, 180, "Ringing", nil, "")
-		c := <-calls
+		c := recv(t, calls)
 		l.next(t)
 		c.Hangup()
 		h.expect("CANCEL")
@@ -526,7 +541,7 @@ func TestLeaveBeforeAnswer(t *testing.T) {
 		h.register()
 		inv, l, calls, _ := h.dial(context.Background(), newMedia())
 		h.reply(inv, 180, "Ringing", nil, "")
-		c := <-calls
+		c := recv(t, calls)
 		l.next(t)
 		c.Hangup()
 		h.expect("CANCEL")
@@ -548,7 +563,7 @@ func TestPlacementDeadline(t *testing.T) {
 			m := newMedia()
 			inv, l, calls, errs := h.dial(ctx, m)
 			cancel() // the placement deadline
-			if c, err := <-calls, <-errs; c != nil || !errors.Is(err, context.Canceled) {
+			if c, err := recv(t, calls), recv(t, errs); c != nil || !errors.Is(err, context.Canceled) {
 				t.Fatalf("Invite: %v %v", c, err)
 			}
 			h.quiet()
@@ -566,7 +581,7 @@ func TestPlacementDeadline(t *testing.T) {
 				h.reply(inv, 486, "Busy Here", nil, "")
 				h.expect("ACK")
 			}
-			<-m.closed
+			recv(t, m.closed)
 			h.quiet()
 			select {
 			case ev := <-l.events:
@@ -584,7 +599,7 @@ func TestNoResponseTimerB(t *testing.T) {
 	h.dial(context.Background(), m)
 	h.clock.WaitTimers(2) // the refresh and Timer B
 	h.clock.Advance(TimerB)
-	<-m.closed
+	recv(t, m.closed)
 }
 
 func TestLate200AfterTransaction(t *testing.T) {
@@ -593,7 +608,7 @@ func TestLate200AfterTransaction(t *testing.T) {
 	h.register()
 	inv, _, calls, _ := h.dial(context.Background(), newMedia())
 	h.reply(inv, 486, "Busy Here", nil, "")
-	<-calls
+	recv(t, calls)
 	h.expect("ACK")
 	h.reply(inv, 200, "OK", answer, "v=0\r\n")
 	h.expect("ACK")
@@ -651,12 +666,13 @@ func TestServerRequests(t *testing.T) {
 type answeringMedia struct {
 	*media
 	offers    chan string
+	log       chan string
 	holds     chan bool
 	rollbacks chan struct{}
 }
 
 func newAnsweringMedia() *answeringMedia {
-	return &answeringMedia{media: newMedia(), offers: make(chan string, 4), holds: make(chan bool, 4), rollbacks: make(chan struct{}, 4)}
+	return &answeringMedia{media: newMedia(), offers: make(chan string, 4), log: make(chan string, 4), holds: make(chan bool, 4), rollbacks: make(chan struct{}, 4)}
 }
 
 func (m *answeringMedia) CreateAnswer(ctx context.Context, offer string) (string, error) {
@@ -670,7 +686,9 @@ func (m *answeringMedia) HoldOffer(ctx context.Context, hold bool) (string, erro
 	}
 	return "v=0\r\na=sendrecv\r\n", nil
 }
-func (m *answeringMedia) Rollback() { m.rollbacks <- struct{}{} }
+func (m *answeringMedia) Rollback()                 { m.rollbacks <- struct{}{} }
+func (m *answeringMedia) SetMuted(on bool)          { m.log <- "mute " + strconv.FormatBool(on) }
+func (m *answeringMedia) InsertDTMF(d string) error { m.log <- "dtmf " + d; return nil }
 
 // inboundInvite is an INVITE from the far end to the agent, through a
 // proxy that record-routes.
@@ -709,7 +727,7 @@ func TestInboundAccepted(t *testing.T) {
 	if ringing.StatusCode != 180 || len(ringing.Values("Via")) != 2 {
 		t.Fatalf("180:\n%s", ringing)
 	}
-	in := <-incoming
+	in := recv(t, incoming)
 	if in.from.URI.User != "+12025550100" || in.from.Display != `"Caller"` {
 		t.Errorf("from: %+v", in.from)
 	}
@@ -722,7 +740,7 @@ func TestInboundAccepted(t *testing.T) {
 	if err := in.c.Accept(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
-	if offer := <-m.offers; offer != "v=0\r\noffer\r\n" {
+	if offer := recv(t, m.offers); offer != "v=0\r\noffer\r\n" {
 		t.Errorf("offer: %q", offer)
 	}
 	ok := h.next()
@@ -741,7 +759,7 @@ func TestInboundAccepted(t *testing.T) {
 	if re := h.next(); re.StatusCode != 200 || re.Body != "v=0\r\nanswer\r\n" || re.Get("CSeq") != "11 INVITE" {
 		t.Errorf("re-INVITE answer:\n%s", re)
 	}
-	<-m.offers
+	recv(t, m.offers)
 	// The agent holds: re-INVITE with the media's sendonly offer.
 	held := make(chan error, 1)
 	go func() { held <- in.c.Hold(context.Background(), true) }()
@@ -755,10 +773,10 @@ func TestInboundAccepted(t *testing.T) {
 	if ack := h.expect("ACK"); ack.Get("CSeq") != "1 ACK" {
 		t.Errorf("ACK:\n%s", ack)
 	}
-	if err := <-held; err != nil {
+	if err := recv(t, held); err != nil {
 		t.Fatal(err)
 	}
-	if a := <-m.answers; a != "v=0\r\na=recvonly\r\n" {
+	if a := recv(t, m.answers); a != "v=0\r\na=recvonly\r\n" {
 		t.Errorf("hold answer: %q", a)
 	}
 	// A refused resume rolls the media back.
@@ -766,10 +784,10 @@ func TestInboundAccepted(t *testing.T) {
 	h.reply(h.expect("INVITE"), 491, "Request Pending", nil, "")
 	h.expect("ACK")
 	var se *StatusError
-	if err := <-held; !errors.As(err, &se) || se.Code != 491 {
+	if err := recv(t, held); !errors.As(err, &se) || se.Code != 491 {
 		t.Errorf("refused resume: %v", err)
 	}
-	<-m.rollbacks
+	recv(t, m.rollbacks)
 	in.c.Hangup()
 	if bye := h.expect("BYE"); bye.Get("CSeq") != "3 BYE" || bye.Get("To") != inboundFrom {
 		t.Errorf("BYE:\n%s", bye)
@@ -786,7 +804,7 @@ func TestInboundCancelledRejectedUnanswered(t *testing.T) {
 	// The caller cancels: 200 for the CANCEL, 487 for the INVITE, an event.
 	h.ua.HandleFrame(inboundInvite("c1"))
 	h.next()
-	in := <-incoming
+	in := recv(t, incoming)
 	h.ua.HandleFrame("CANCEL sip:1001@x.invalid;transport=ws SIP/2.0\r\nVia: SIP/2.0/WS 127.0.0.1:8080;branch=z9hG4bKc1\r\n" +
 		"From: " + inboundFrom + "\r\nTo: <sip:1001@example.com>\r\nCall-ID: in-1\r\nCSeq: 10 CANCEL\r\n\r\n")
 	if r := h.next(); r.StatusCode != 200 || r.Get("CSeq") != "10 CANCEL" {
@@ -805,7 +823,7 @@ func TestInboundCancelledRejectedUnanswered(t *testing.T) {
 	// Rejected: 486, no event.
 	h.ua.HandleFrame(strings.Replace(inboundInvite("r1"), "in-1", "in-2", 1))
 	h.next()
-	in = <-incoming
+	in = recv(t, incoming)
 	if err := in.c.Reject(486); err != nil {
 		t.Fatal(err)
 	}
@@ -816,7 +834,7 @@ func TestInboundCancelledRejectedUnanswered(t *testing.T) {
 	// Accepted, but no ACK ever comes: BYE after 64*T1.
 	h.ua.HandleFrame(strings.Replace(inboundInvite("n1"), "in-1", "in-3", 1))
 	h.next()
-	in = <-incoming
+	in = recv(t, incoming)
 	if err := in.c.Accept(context.Background(), newAnsweringMedia()); err != nil {
 		t.Fatal(err)
 	}

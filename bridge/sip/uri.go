@@ -42,6 +42,7 @@ func ParseURI(s string) (URI, error) {
 	return u, nil
 }
 
+//go:noinline
 func (u URI) String() string {
 	s := u.Scheme + ":"
 	if u.User != "" {
@@ -100,6 +101,7 @@ func ParseAddr(s string) (Addr, error) {
 	return a, nil
 }
 
+//go:noinline
 func (a Addr) String() string {
 	s := "<" + a.URI.String() + ">" + a.Params
 	if a.Display != "" {
@@ -109,6 +111,8 @@ func (a Addr) String() string {
 }
 
 // Tag is the tag parameter, or "".
+//
+//go:noinline
 func (a Addr) Tag() string { v, _ := param(a.Params, "tag"); return v }
 
 // Param returns one of the header's parameters.
@@ -141,6 +145,8 @@ func ParseVia(s string) (Via, error) {
 }
 
 // Branch is the branch parameter.
+//
+//go:noinline
 func (v Via) Branch() string { b, _ := param(v.Params, "branch"); return b }
 
 // param finds name in ";a=1;b;c=x" (names compare case-insensitively).
