@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -219,5 +220,58 @@ func TestCrossFrameCancel(t *testing.T) {
 	defer f.mu.Unlock()
 	if len(f.got["x1"])+len(f.got["x2"]) != 0 {
 		t.Fatal("a cancel was answered")
+	}
+}
+
+// TestClientHonoursHelloPlacementTimeout: a sent call with no answer
+// settles the desktop's placement deadline (from hello) plus the grace,
+// not the default's.
+func TestClientHonoursHelloPlacementTimeout(t *testing.T) {
+	for _, ms := range []float64{1500, 9000} {
+		clock := NewFakeClock(epoch)
+		c := NewClient(clock, "", (&wire{}).send, nil)
+		s := &settled{}
+		c.Receive(Message{Type: MsgHello, Params: []Value{Object("placementTimeoutMs", ms)}})
+		call, _ := ParseCall(String("100"), Undefined)
+		c.StartCall(call, nil, s.done)
+		wait := time.Duration(ms)*time.Millisecond + AnswerGrace
+		clock.Advance(wait - time.Millisecond)
+		if s.n() != 0 {
+			t.Fatalf("placementTimeoutMs %v: settled before %v: %v", ms, wait, s.err)
+		}
+		clock.Advance(time.Millisecond)
+		if s.n() != 1 || code(s.err[0]) != APINotAnswer {
+			t.Fatalf("placementTimeoutMs %v: not settled at %v: %v", ms, wait, s.err)
+		}
+	}
+}
+
+// TestClientCancel: an AbortSignal on the CRM page drops a queued call
+// (never sent) and asks the desktop to drop a sent one, naming its uid.
+func TestClientCancel(t *testing.T) {
+	clock := NewFakeClock(epoch)
+	w := &wire{}
+	c := NewClient(clock, "", w.send, nil)
+	s := &settled{}
+	call, _ := ParseCall(String("100"), Undefined)
+	queued := c.StartCall(call, nil, s.done)
+	c.Cancel(queued, ErrAborted)
+	c.Receive(Message{Type: MsgHello})
+	for _, m := range w.all() {
+		if m.UID == queued {
+			t.Fatal("a cancelled call was sent")
+		}
+	}
+	sent := c.StartCall(call, nil, s.done)
+	c.Cancel(sent, ErrAborted)
+	all := w.all()
+	last := all[len(all)-1]
+	if last.Type != MsgCancelStartCall || !reflect.DeepEqual(last.Params, []any{sent}) {
+		t.Fatalf("last sent %+v, want CANCEL_START_CALL [%s]", last, sent)
+	}
+	// A late answer changes nothing: each call settled once, aborted.
+	c.Receive(asReceived(t, OutMessage{UID: sent, Type: MsgStartCallResponse, Params: ResultOf("ia-1", nil)}))
+	if s.n() != 2 || s.err[0] != ErrAborted || s.err[1] != ErrAborted || clock.Pending() != 0 {
+		t.Fatalf("settled %v %v, %d timers", s.ids, s.err, clock.Pending())
 	}
 }
