@@ -151,6 +151,14 @@ func (d *DesktopEnd) forgetLocked(peer PeerID) {
 }
 
 func (d *DesktopEnd) startCall(peer PeerID, origin string, m Message) {
+	// A panic while starting (the agent check, the policy) is this call's
+	// unknown_error, answered now: nothing above would answer it, and the
+	// client would wait for its deadline to say api_not_answer.
+	defer func() {
+		if r := recover(); r != nil {
+			d.answer(peer, origin, m, "", Errorf(UnknownError, "the bridge failed: %v", r))
+		}
+	}()
 	call, err := ParseCall(m.Param(0), m.Param(1))
 	var key string
 	if err == nil {

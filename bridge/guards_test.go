@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -273,5 +274,25 @@ func TestClientCancel(t *testing.T) {
 	c.Receive(asReceived(t, OutMessage{UID: sent, Type: MsgStartCallResponse, Params: ResultOf("ia-1", nil)}))
 	if s.n() != 2 || s.err[0] != ErrAborted || s.err[1] != ErrAborted || clock.Pending() != 0 {
 		t.Fatalf("settled %v %v, %d timers", s.ids, s.err, clock.Pending())
+	}
+}
+
+// TestCrossFramePanicIsAnswered: a panic while a cross-frame call starts
+// (before the bridge's own recovers) is answered at once, unknown_error,
+// once; the next call works.
+func TestCrossFramePanicIsAnswered(t *testing.T) {
+	f := newCrossFrame(t, DialPolicy{})
+	for _, where := range []string{PanicCheck, PanicDial} {
+		f.sp.Update(func(s *Settings) { s.Panic = where })
+		f.send("https://a.example", "p-"+where, "100", nil)
+		r := f.answer(t, "p-"+where)
+		if r.Error == nil || r.Error.Code != UnknownError || !strings.HasSuffix(r.Error.Message, "failed: test: the reference softphone panics ("+where+")") {
+			t.Fatalf("panic in %s: %+v", where, r)
+		}
+	}
+	f.sp.Update(func(s *Settings) { s.Panic = "" })
+	f.send("https://a.example", "ok", "100", nil)
+	if r := f.answer(t, "ok"); r.Status != "success" {
+		t.Fatalf("next call: %+v", r.Error)
 	}
 }

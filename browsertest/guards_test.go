@@ -1,0 +1,84 @@
+package browsertest
+
+import "testing"
+
+// TestPanicsAreContained makes the reference desktop panic (a test-only
+// setting) where the bridge recovers (placing the call) and where only the
+// wasm glue does (the agent check, before placing): each time that call
+// alone fails with unknown_error, and the next call works.
+func TestPanicsAreContained(t *testing.T) {
+	tb := openDesktop(t)
+	tb.expectConsoled = true // a contained panic may be logged
+	evalJS[OperationResult](tb, `adApiDesktop.update({panic: 'dial'})`)
+	evalJS[OperationResult](tb, `adApi.startCall('100')`).wantError(t, 99, "unknown_error", "the desktop failed: test: the reference softphone panics (dial)")
+	evalJS[OperationResult](tb, `adApiDesktop.update({panic: 'check'})`)
+	evalJS[OperationResult](tb, `adApi.startCall('100')`).wantError(t, 99, "unknown_error", "the bridge failed: test: the reference softphone panics (check)")
+	// The big-argument path (a string, not the shared buffer) has its own entry.
+	evalJS[OperationResult](tb, `adApi.startCall('100', {id: 'b', type: 'c', customFields: Object.fromEntries(Array.from({length: 100}, (_, i) => ['k' + i, 'x'.repeat(4000)]))})`).
+		wantError(t, 99, "unknown_error", "the bridge failed: test: the reference softphone panics (check)")
+	evalJS[OperationResult](tb, `adApiDesktop.update({panic: ''})`)
+	evalJS[OperationResult](tb, `adApi.startCall('100')`).id(t)
+	evalJS[OperationResult](tb, `adApiDesktop.update({panic: 'sometimes'})`).wantError(t, 3, "invalid_args", `panic: want "", check or dial, got "sometimes"`)
+}
+
+// TestPanicsAreContainedAcrossFrames: the same, for a CRM page's calls:
+// the panic in the framed desktop is that call's unknown_error, at once
+// (not api_not_answer when the client gives up).
+func TestPanicsAreContainedAcrossFrames(t *testing.T) {
+	crm, _ := openCRM(t)
+	evalJS[OperationResult](crm, `adApi.startCall('100')`).id(t)
+	desk := crm.frame(desktopURL)
+	for _, c := range []struct{ where, msg string }{
+		{"dial", "the desktop failed: test: the reference softphone panics (dial)"},
+		{"check", "the bridge failed: test: the reference softphone panics (check)"},
+	} {
+		evalJS[OperationResult](desk, `adApiDesktop.update({panic: '`+c.where+`'})`)
+		evalJS[OperationResult](crm, `adApi.startCall('101')`).wantError(t, 99, "unknown_error", c.msg)
+	}
+	evalJS[OperationResult](desk, `adApiDesktop.update({panic: ''})`)
+	evalJS[OperationResult](crm, `adApi.startCall('102')`).id(t)
+	if got := evalJS[string](desk, `adApiDesktop.interactions().map(i => i.phoneNumber).join(',')`); got != "100,102" {
+		t.Fatalf("desktop placed %s", got)
+	}
+}
+
+// TestAbortAcrossFrames: a CRM page's AbortSignal, before the call is sent
+// and while the desktop's slow phone has not yet dialled it, rejects the
+// promise with the signal's reason, sends CANCEL_START_CALL with the
+// call's uid, and the desktop dials nothing for it.
+func TestAbortAcrossFrames(t *testing.T) {
+	crm, _ := openCRM(t)
+	evalJS[OperationResult](crm, `adApi.startCall('100')`).id(t)
+	desk := crm.frame(desktopURL)
+	evalJS[OperationResult](desk, `adApiDesktop.update({phone: 'slow', slowDialDelayMs: 400})`)
+	evalJS[bool](desk, `window.__uids = {}; addEventListener('message', e => {
+		if (e.data && e.data.type === 'START_CALL') __uids[e.data.params[0]] = e.data.uid
+		if (e.data && e.data.type === 'CANCEL_START_CALL') __uids['cancel'] = e.data.params[0]
+	}); true`)
+	got := evalJS[string](crm, `(async () => {
+		const out = []
+		const before = new AbortController(); before.abort()
+		try { await adApi.startCall('101', undefined, {signal: before.signal}); out.push('resolved') } catch (e) { out.push(e.name) }
+		const during = new AbortController()
+		const p = adApi.startCall('102', undefined, {signal: during.signal})
+		await __wireNext('START_CALL', d => d[0] === '102')
+		during.abort()
+		try { await p; out.push('resolved') } catch (e) { out.push(e.name) }
+		await __wireNext('CANCEL_START_CALL')
+		// A call made after it, on the same slow phone, dials after the
+		// aborted one would have.
+		const next = await adApi.startCall('103')
+		out.push(next.status)
+		return out.join(' ')
+	})()`)
+	if got != "AbortError AbortError success" {
+		t.Fatalf("got %q", got)
+	}
+	uids := evalJS[map[string]string](desk, `__uids`)
+	if uids["cancel"] == "" || uids["cancel"] != uids["102"] || uids["101"] != "" {
+		t.Fatalf("the desktop received %v: want a cancel naming 102's uid, and 101 never sent", uids)
+	}
+	if got := evalJS[string](desk, `adApiDesktop.interactions().map(i => i.phoneNumber).join(',')`); got != "100,103" {
+		t.Fatalf("desktop placed %s, want 100,103", got)
+	}
+}
