@@ -38,10 +38,11 @@ type dedup struct {
 	limit   int // keys held at most
 	mu      sync.Mutex
 	entries map[string]*dupEntry
-	order   []string // keys, oldest first (may hold keys already forgotten)
+	order   []*dupEntry // oldest first; an entry no longer in entries is dead
 }
 
 type dupEntry struct {
+	key  string
 	at   time.Time
 	done chan struct{} // closed when the first call has its result
 	id   string
@@ -57,25 +58,42 @@ func (d *dedup) claim(key string) (*dupEntry, bool) {
 	now := d.clock.Now()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	// Forget what is past the window, and the oldest beyond the cap.
+	// Forget what is past the window, finished or not (a first call still
+	// waiting keeps its own entry and its waiters, but the key is free:
+	// the window is counted from the first call), and the oldest beyond
+	// the cap.
 	i := 0
 	for ; i < len(d.order); i++ {
-		k := d.order[i]
-		e, ok := d.entries[k]
-		if ok && now.Sub(e.at) < IdempotencyWindow && len(d.entries) <= d.limit {
+		e := d.order[i]
+		live := d.entries[e.key] == e
+		if live && now.Sub(e.at) < IdempotencyWindow && len(d.entries) <= d.limit {
 			break
 		}
-		if ok && isClosed(e.done) {
-			delete(d.entries, k)
+		if live {
+			delete(d.entries, e.key)
 		}
+		d.order[i] = nil
 	}
 	d.order = d.order[i:]
 	if e, ok := d.entries[key]; ok {
 		return e, false
 	}
-	e := &dupEntry{at: now, done: make(chan struct{})}
+	e := &dupEntry{key: key, at: now, done: make(chan struct{})}
 	d.entries[key] = e
-	d.order = append(d.order, key)
+	d.order = append(d.order, e)
+	// Keys released by failed calls leave dead entries behind: drop them
+	// when they outnumber the live ones, so the list stays bounded by the
+	// keys held.
+	if len(d.order) > 2*len(d.entries)+64 {
+		live := d.order[:0]
+		for _, x := range d.order {
+			if d.entries[x.key] == x {
+				live = append(live, x)
+			}
+		}
+		clear(d.order[len(live):])
+		d.order = live
+	}
 	return e, true
 }
 

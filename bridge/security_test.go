@@ -3,6 +3,7 @@ package bridge
 import (
 	"fmt"
 	"testing"
+	"time"
 )
 
 // Finding 3: messages from origins that are not allowed change nothing,
@@ -52,5 +53,46 @@ func TestDesktopEndWhoMayChangeState(t *testing.T) {
 	got := w.all()[before:]
 	if len(got) != 1 || got[0].Params.(OperationResult).Status != "success" {
 		t.Fatalf("the CRM's call: %+v", got)
+	}
+}
+
+// Finding 8: a key whose first call waited past the window was kept
+// forever (dropped from the order list, not from the map): the key kept
+// its old id, and the map grew without bound.
+func TestIdempotencyKeyPendingPastTheWindowIsForgotten(t *testing.T) {
+	clock := NewFakeClock(epoch)
+	d := newDedup(clock)
+	e, first := d.claim("k")
+	if !first {
+		t.Fatal("not first")
+	}
+	clock.Advance(IdempotencyWindow + time.Second)
+	d.finish("k", e, "old-id", nil) // the first call answers, late
+	clock.Advance(time.Hour)
+	if e2, first := d.claim("k"); !first || e2 == e {
+		t.Fatalf("an hour later the key still answers %q", e2.id)
+	}
+	// Many keys whose calls never finish: the map does not grow past what
+	// the window holds.
+	for i := 0; i < 5000; i++ {
+		d.claim(fmt.Sprint("p", i))
+		clock.Advance(time.Second)
+	}
+	d.mu.Lock()
+	n, o := len(d.entries), len(d.order)
+	d.mu.Unlock()
+	if n > 61 || o > 2*n+64 {
+		t.Fatalf("%d keys held, %d in order", n, o)
+	}
+	// Keys released by failed calls do not pile up either.
+	for i := 0; i < 5000; i++ {
+		e, _ := d.claim("fails")
+		d.finish("fails", e, "", Errorf(NotSuitableState, "no"))
+	}
+	d.mu.Lock()
+	n, o = len(d.entries), len(d.order)
+	d.mu.Unlock()
+	if o > 2*n+70 {
+		t.Fatalf("%d keys held, %d in order", n, o)
 	}
 }
