@@ -108,6 +108,9 @@ func (c *Client) sendLocked(r *request) {
 		r.stop()
 	}
 	c.sent[r.msg.UID] = r
+	// The desktop never acts on the request past this (SPEC.md, "Stale
+	// requests"): the client settles it api_not_answer then.
+	r.msg.Deadline = c.clock.Now().Add(c.wait + AnswerGrace).UnixMilli()
 	c.send(r.msg)
 	r.stop = c.clock.AfterFunc(c.wait+AnswerGrace, func() {
 		c.expire(r, "the agent desktop did not answer")

@@ -4,11 +4,25 @@ import (
 	"context"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // PeerID names a window that sent the desktop a message (the loader keeps
 // the windows; Go only sees their ids).
 type PeerID int
+
+// StaleMargin: the desktop acts on a request only until this long before
+// its deadline, so that its answer reaches the client before the client
+// gives up.
+const StaleMargin = time.Second
+
+// MaxInFlight bounds the requests the desktop holds (waiting for a slow
+// phone); more are refused at once.
+const MaxInFlight = 1000
+
+// ErrStale is a request the desktop did not act on because its client had
+// given up on it (or was about to).
+var ErrStale = Errorf(APINotAnswer, "the request reached the agent desktop after its deadline; nothing was done")
 
 // maxPeers bounds the windows of one origin the desktop sends events to:
 // an origin's oldest is forgotten for a newer one of the same origin,
@@ -74,6 +88,13 @@ func (d *DesktopEnd) Receive(origin string, peer PeerID, data Value) {
 		d.answer(peer, origin, m, "", err)
 		return
 	}
+	// Stale requests (any type): a client that has given up is never
+	// acted for.
+	if m.Type != MsgHi && !isResponse(m.Type) && !m.Deadline.IsZero() && !d.clock().Now().Before(m.Deadline.Add(-StaleMargin)) {
+		d.note(true, m.Type+" from "+origin+": "+ErrStale.Message)
+		d.answer(peer, origin, m, "", ErrStale)
+		return
+	}
 	switch m.Type {
 	case MsgHi:
 		key := m.Param(0)
@@ -105,6 +126,11 @@ func (d *DesktopEnd) Receive(origin string, peer PeerID, data Value) {
 			d.answer(peer, origin, m, "", Errorf(InvalidRequest, "type: unknown request %s", keyPath(m.Type)))
 		}
 	}
+}
+
+func (d *DesktopEnd) clock() Clock {
+	d.Bridge.init()
+	return d.Bridge.Clock
 }
 
 func isResponse(t string) bool {
@@ -175,7 +201,21 @@ func (d *DesktopEnd) startCall(peer PeerID, origin string, m Message) {
 		return
 	}
 	call.Origin = origin
+	d.mu.Lock()
+	full := len(d.calls) >= MaxInFlight
+	d.mu.Unlock()
+	if full {
+		d.answer(peer, origin, m, "", Errorf(UnknownError, "the agent desktop holds %d requests already; try again later", MaxInFlight))
+		return
+	}
 	ctx, cancel := context.WithCancelCause(context.Background())
+	if !m.Deadline.IsZero() {
+		// Nothing is dialled once the client's deadline is near: the
+		// phone checks ctx under the lock that creates the interaction.
+		stop := d.clock().AfterFunc(m.Deadline.Add(-StaleMargin).Sub(d.clock().Now()), func() { cancel(ErrStale) })
+		inner := cancel
+		cancel = func(err error) { stop(); inner(err) }
+	}
 	inflight := origin + " " + m.UID
 	// Answer at once when the desktop can (the usual case): no goroutine,
 	// so the answer leaves in the same task as the request arrived.

@@ -83,6 +83,10 @@ func AppendJSON(b []byte, x any) []byte {
 		}
 		b = append(b, `"type":`...)
 		b = appendString(b, x.Type)
+		if x.Deadline != 0 {
+			b = append(b, `,"deadline":`...)
+			b = strconv.AppendInt(b, x.Deadline, 10)
+		}
 		if x.Params != nil {
 			b = append(b, `,"params":`...)
 			b = AppendJSON(b, x.Params)

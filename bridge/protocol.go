@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Bright Pattern's cross-frame messages (SPEC.md, "Across frames"): the CRM
@@ -28,18 +29,27 @@ type Message struct {
 	UID    string  `json:"uid,omitempty"`
 	Type   string  `json:"type"`
 	Params []Value `json:"-"`
+	// Deadline (ours, optional, top-level "deadline": epoch ms on the
+	// client's clock) is when the client gives up on the request and
+	// resolves it api_not_answer; zero when absent (SPEC.md, "Stale
+	// requests").
+	Deadline time.Time `json:"-"`
 }
 
 // OutMessage is an envelope to send; Params is encoded as JSON as it is.
 type OutMessage struct {
-	UID    string `json:"uid,omitempty"`
-	Type   string `json:"type"`
-	Params any    `json:"params,omitempty"`
+	UID      string `json:"uid,omitempty"`
+	Type     string `json:"type"`
+	Deadline int64  `json:"deadline,omitempty"` // epoch ms; 0: none
+	Params   any    `json:"params,omitempty"`
 }
 
 // Out is m ready to send again, its params as plain data.
 func (m Message) Out() OutMessage {
 	o := OutMessage{UID: m.UID, Type: m.Type}
+	if !m.Deadline.IsZero() {
+		o.Deadline = m.Deadline.UnixMilli()
+	}
 	if m.Params != nil {
 		p := make([]any, len(m.Params))
 		for i, v := range m.Params {
@@ -74,6 +84,13 @@ func DecodeMessage(v Value) (m Message, err error) {
 		return m, Errorf(InvalidRequest, "type: not a message type: %s", keyPath(typ.Str))
 	}
 	m.Type = typ.Str
+	if dl := v.Get("deadline"); !dl.Missing() {
+		ms, err := strconv.ParseFloat(dl.Str, 64)
+		if dl.Type != TypeNumber || err != nil || !(ms >= 0 && ms < 1e15) {
+			return m, Errorf(InvalidRequest, "deadline: want epoch milliseconds, got %s", typeName(dl))
+		}
+		m.Deadline = time.UnixMilli(int64(ms))
+	}
 	p := v.Get("params")
 	switch p.Type {
 	case TypeArray:

@@ -96,3 +96,92 @@ func TestIdempotencyKeyPendingPastTheWindowIsForgotten(t *testing.T) {
 		t.Fatalf("%d keys held, %d in order", n, o)
 	}
 }
+
+// Finding 6: the desktop never acts on a request past its deadline (the
+// client has told its widget the call failed), whatever its type, and
+// holds a bounded number of requests.
+func TestStaleRequestsAreNeverActedOn(t *testing.T) {
+	b, sp, clock, _ := newTestDesktop()
+	w := &wire{}
+	const crm = "https://crm.example"
+	d := NewDesktopEnd(b, []string{crm}, w.sendTo)
+	d.Receive(crm, 1, decodeJSON(t, `{"uid":"h","type":"hi","params":["k"]}`))
+	req := func(uid, typ string, deadline time.Time, params string) {
+		d.Receive(crm, 1, decodeJSON(t, fmt.Sprintf(`{"uid":%q,"type":%q,"deadline":%d,"params":%s}`, uid, typ, deadline.UnixMilli(), params)))
+	}
+	last := func() OutMessage { all := w.all(); return all[len(all)-1] }
+	now := clock.Now()
+	// Arrived after its deadline, or too close to it to answer in time.
+	for i, dl := range []time.Duration{-time.Minute, -time.Millisecond, 0, StaleMargin / 2} {
+		for _, typ := range []string{MsgStartCall, "GET_WEATHER"} {
+			uid := fmt.Sprint(typ, i)
+			req(uid, typ, now.Add(dl), `["100"]`)
+			if m := last(); m.UID != uid || m.Params.(OperationResult).Error == nil || m.Params.(OperationResult).Error.Code != APINotAnswer {
+				t.Fatalf("%s %v: %+v", typ, dl, m)
+			}
+		}
+	}
+	if n := len(sp.Interactions()); n != 0 {
+		t.Fatalf("%d stale calls dialled", n)
+	}
+	// In time: served.
+	req("ok", MsgStartCall, now.Add(3*time.Second), `["100"]`)
+	if m := last(); m.Params.(OperationResult).Status != "success" {
+		t.Fatalf("%+v", m)
+	}
+	// A slow phone: the deadline comes before dialling does; nothing is
+	// dialled after it, and the answer says why.
+	sp.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = 4 * time.Second })
+	w.ch = make(chan OutMessage, 4)
+	req("slow", MsgStartCall, now.Add(3*time.Second), `["101"]`)
+	clock.WaitTimers(2) // the deadline's timer and the slow phone's
+	go clock.Advance(10 * time.Second)
+	select {
+	case m := <-w.ch:
+		if m.UID != "slow" || m.Params.(OperationResult).Error == nil || m.Params.(OperationResult).Error.Code != APINotAnswer {
+			t.Fatalf("%+v", m)
+		}
+	case <-time.After(10 * time.Second): // a safety net, not a measure
+		t.Fatal("no answer to the slow call")
+	}
+	w.ch = nil
+	if got := sp.Interactions(); len(got) != 1 || got[0].PhoneNumber != "100" {
+		t.Fatalf("dialled %+v", got)
+	}
+	// A deadline that is not a number: invalid_request.
+	d.Receive(crm, 1, decodeJSON(t, `{"uid":"bad","type":"START_CALL","deadline":"soon","params":["100"]}`))
+	if e := last().Params.(OperationResult).Error; e == nil || e.Code != InvalidRequest || e.Message != "deadline: want epoch milliseconds, got string" {
+		t.Fatalf("%+v", last())
+	}
+}
+
+// The client stamps every request with the time it will give up, and a
+// request that reaches the desktop after that is not dialled: a widget
+// told api_not_answer never sees the call placed (nor places it twice by
+// retrying).
+func TestClientDeadlineAcrossTheWire(t *testing.T) {
+	b, sp, clock, _ := newTestDesktop()
+	var toDesktop []OutMessage
+	c := NewClient(clock, "k", func(m OutMessage) { toDesktop = append(toDesktop, m) }, nil)
+	var answers []OutMessage
+	d := NewDesktopEnd(b, []string{"https://crm.example"}, func(_ PeerID, _ string, m OutMessage) { answers = append(answers, m) })
+	c.Receive(Message{Type: MsgHello, Params: []Value{ValueOf(map[string]any{"placementTimeoutMs": 1500.0})}})
+	s := &settled{}
+	c.StartCall(Call{PhoneNumber: "100"}, nil, s.done)
+	sent := toDesktop[len(toDesktop)-1]
+	if want := clock.Now().Add(1500*time.Millisecond + AnswerGrace).UnixMilli(); sent.Deadline != want {
+		t.Fatalf("deadline %d, want %d", sent.Deadline, want)
+	}
+	// The desktop is busy (a flood): the request waits in its queue until
+	// the client has given up.
+	clock.Advance(1500*time.Millisecond + AnswerGrace)
+	if s.n() != 1 || code(s.err[0]) != APINotAnswer {
+		t.Fatalf("client: %v", s.err)
+	}
+	for _, m := range toDesktop {
+		d.Receive("https://crm.example", 1, decodeJSON(t, string(AppendJSON(nil, m))))
+	}
+	if n := len(sp.Interactions()); n != 0 {
+		t.Fatalf("dialled a call its widget was told failed")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/adapi-go/adapi-go/server"
 	"github.com/chromedp/chromedp"
@@ -305,4 +306,26 @@ func TestBadConfigFailsClosed(t *testing.T) {
 			t.Fatal("not on the panel")
 		}
 	}
+}
+
+// Finding 6: a desktop too busy to read a request before its client gave
+// up (a flood, thousands of calls) dialled it anyway, after the widget was
+// told api_not_answer. Here the CRM page first posts the desktop a message
+// that keeps it busy for longer than the client waits; the request then
+// waits in the desktop's queue.
+func TestNoCallDialledAfterItsClientGaveUp(t *testing.T) {
+	tb := openClientPage(t)
+	desk := tb.frame(desktopURL)
+	evalJS[bool](desk, `window.addEventListener('message', e => {
+		if (e.data && e.data.spin) {
+			const until = Date.now() + `+fmt.Sprint((testPlacementTimeout + 3*time.Second).Milliseconds())+`
+			while (Date.now() < until) {} // busy past the client's deadline
+		}
+	}); true`)
+	evalJS[OperationResult](tb, `document.getElementById('adc_frame').contentWindow.postMessage({spin: true}, '`+strings.TrimSuffix(desktopURL, "/")+`');
+		adApi.startCall('103')`).wantError(t, 6, "api_not_answer", "the agent desktop did not answer")
+	if got := evalJS[[]string](desk, `adApiDesktop.interactions().map(i => i.phoneNumber)`); strings.Join(got, ",") != "100" {
+		t.Fatalf("dialled %v after the widget was told it failed", got)
+	}
+	evalJS[OperationResult](tb, `adApi.startCall('104')`).id(t)
 }
