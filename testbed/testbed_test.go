@@ -332,6 +332,33 @@ func TestBed(t *testing.T) {
 	}
 	waitCall(id, "ended", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "far end" })
 
+	// The far end gives up while the agent's phone rings: CANCEL.
+	cancelled := make(chan bool, 1)
+	srv.OnInvite(func(req *sip.Request, tx sip.ServerTransaction) {
+		tx.Respond(sip.NewResponseFromRequest(req, 180, "Ringing", nil))
+		rang := make(chan bool, 1)
+		tx.OnCancel(func(*sip.Request) { rang <- true })
+		select {
+		case <-rang:
+			cancelled <- true
+		case <-ctx.Done():
+		}
+	})
+	if id, err = bed.FarEnd.Dial("agent", farend.Echo); err != nil {
+		t.Fatal(err)
+	}
+	waitCall(id, "ringing", func(c farend.Call) bool { return c.CallID != "" })
+	// (sipgo sends the CANCEL once a provisional response came.)
+	if err := bed.FarEnd.Hangup(id); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-cancelled:
+	case <-ctx.Done():
+		t.Fatal("the far end's CANCEL never reached the agent")
+	}
+	waitCall(id, "cancelled", func(c farend.Call) bool { return c.State == "ended" && c.Cancelled && c.Status == 487 })
+
 	// 5. Kamailio restarted (part 2's reconnection test): same ports,
 	// registrations gone, a new WebSocket registers again.
 	bed.StopKamailio()

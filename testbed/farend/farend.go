@@ -105,6 +105,7 @@ type FarEnd struct {
 	domain  string
 	pcs     map[string]*webrtc.PeerConnection // by Call-ID
 	cdlgs   map[string]*sipgo.DialogClientSession
+	ringing map[int]context.CancelFunc // the far end's calls not yet answered: cancelling sends CANCEL
 }
 
 // Start listens on 127.0.0.1 (an ephemeral TCP port for SIP, an
@@ -120,7 +121,7 @@ func Start(cfg Config) (*FarEnd, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	f := &FarEnd{cfg: cfg, log: log, changed: make(chan struct{}), pcs: map[string]*webrtc.PeerConnection{}, cdlgs: map[string]*sipgo.DialogClientSession{}}
+	f := &FarEnd{cfg: cfg, log: log, changed: make(chan struct{}), pcs: map[string]*webrtc.PeerConnection{}, cdlgs: map[string]*sipgo.DialogClientSession{}, ringing: map[int]context.CancelFunc{}}
 	f.ctx, f.cancel = context.WithCancel(context.Background())
 	var err error
 	if f.ln, err = net.Listen("tcp4", "127.0.0.1:0"); err != nil {
@@ -663,12 +664,28 @@ func (f *FarEnd) Dial(user, from string) (int, error) {
 			f.mu.Unlock()
 			dlg.Close()
 		}()
-		err = dlg.WaitAnswer(ctx, sipgo.AnswerOptions{})
+		ring, stopRinging := context.WithCancel(ctx)
+		f.mu.Lock()
+		f.ringing[c.ID] = stopRinging
+		f.mu.Unlock()
+		err = dlg.WaitAnswer(ring, sipgo.AnswerOptions{})
+		f.mu.Lock()
+		delete(f.ringing, c.ID)
+		f.mu.Unlock()
+		stopRinging()
 		if err != nil {
 			var de *sipgo.ErrDialogResponse
-			if errors.As(err, &de) {
+			switch {
+			case errors.As(err, &de):
 				end(de.Res.StatusCode, "")
-			} else {
+			case ring.Err() != nil && ctx.Err() == nil: // Hangup before the answer: CANCEL sent
+				status := 0
+				if r := dlg.InviteResponse; r != nil && r.StatusCode >= 300 {
+					status = r.StatusCode
+				}
+				f.update(c, func(c *Call) { c.Cancelled = true })
+				end(status, "far end")
+			default:
 				end(0, "")
 			}
 			return
@@ -689,9 +706,15 @@ func (f *FarEnd) Dial(user, from string) (int, error) {
 	return c.ID, nil
 }
 
-// Hangup sends BYE on the far end's outbound call id (issue 15's tests).
+// Hangup ends the far end's call id to the agent: CANCEL while it rings,
+// BYE once answered.
 func (f *FarEnd) Hangup(id int) error {
 	f.mu.Lock()
+	if stop := f.ringing[id]; stop != nil {
+		f.mu.Unlock()
+		stop()
+		return nil
+	}
 	var cd *sipgo.DialogClientSession
 	var c *Call
 	for _, x := range f.calls {
