@@ -112,6 +112,8 @@ type InteractionData struct {
 	CallMuted         bool              `json:"callMuted"`
 	CallRecording     bool              `json:"callRecording"`
 	AttachedData      map[string]string `json:"attachedData"`
+	ChatParties       NoChatParties     `json:"chatParties"`
+	Internal          bool              `json:"internal"`
 	PhoneNumber       string            `json:"phoneNumber,omitempty"`
 	CallDirection     string            `json:"callDirection,omitempty"`
 	Origination       Origination       `json:"origination,omitempty"`
@@ -119,3 +121,10 @@ type InteractionData struct {
 	EndTime           int64             `json:"endTime,omitempty"`
 	Duration          int64             `json:"duration"`
 }
+
+// NoChatParties is InteractionData.chatParties, which Bright Pattern's
+// types require: always empty here (voice only), [] and never null.
+type NoChatParties struct{}
+
+// MarshalJSON writes [].
+func (NoChatParties) MarshalJSON() ([]byte, error) { return []byte("[]"), nil }

@@ -230,6 +230,8 @@ func (d *InteractionData) appendJSON(b []byte) []byte {
 	b = strconv.AppendBool(b, d.CallRecording)
 	b = append(b, `,"attachedData":`...)
 	b = AppendJSON(b, d.AttachedData)
+	b = append(b, `,"chatParties":[],"internal":`...)
+	b = strconv.AppendBool(b, d.Internal)
 	if d.PhoneNumber != "" {
 		b = append(b, `,"phoneNumber":`...)
 		b = appendString(b, d.PhoneNumber)

@@ -57,7 +57,7 @@ func TestEventsFollowACall(t *testing.T) {
 	for _, want := range []string{
 		`"interactionId":"` + id + `"`, `"state":"delivery_pending"`, `"type":"voice"`, `"phoneNumber":"+14155550101"`,
 		`"callDirection":"outbound"`, `"origination":"integration-api"`, `"selected":["003B000000xyz"]`,
-		`"displayName":"Ada Lovelace"`, `"customFields":{"tier":"gold"}`, `"source":"integration-api"`,
+		`"displayName":"Ada Lovelace"`, `"customFields":{"tier":"gold"}`, `"source":"integration-api"`, `"chatParties":[]`, `"internal":false`,
 	} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("ON_NEW_INTERACTION payload lacks %s: %s", want, b)

@@ -61,6 +61,9 @@ declare global {
     callMuted: boolean
     callRecording: boolean
     attachedData: Record<string, string>
+    /** Always empty here (voice only). */
+    chatParties: { id: string; type: 'internal' | 'external'; name: string }[]
+    internal: boolean
     phoneNumber?: string
     callDirection?: 'inbound' | 'outbound'
     origination?: 'dialpad' | 'integration-api'
