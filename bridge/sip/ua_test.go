@@ -450,6 +450,12 @@ func TestFarEndHangsUp(t *testing.T) {
 	recv(t, calls)
 	h.expect("ACK")
 	l.next(t) // confirmed
+	// A BYE with the Call-ID but not our tag is not for this dialog.
+	from, _ := inv.From()
+	h.ua.HandleFrame(strings.Replace(inDialogRequest("BYE", inv, 1), "tag="+from.Tag(), "tag=someoneelse", 1))
+	if r := h.next(); r.StatusCode != 481 {
+		t.Fatalf("BYE for another dialog:\n%s", r)
+	}
 	h.ua.HandleFrame(inDialogRequest("BYE", inv, 1))
 	if r := h.next(); r.StatusCode != 200 || r.Get("CSeq") != "1 BYE" {
 		t.Fatalf("BYE answer:\n%s", r)
@@ -848,5 +854,48 @@ func TestInboundCancelledRejectedUnanswered(t *testing.T) {
 	case ev := <-in.log.events:
 		t.Errorf("second event: %+v", ev)
 	default:
+	}
+}
+
+// Timer B covers only the wait for a first response: a call that rings
+// longer than 32 s stays up (the no-answer number rings for hours).
+func TestRingingOutlivesTimerB(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	inv, l, calls, _ := h.dial(context.Background(), newMedia())
+	h.reply(inv, 180, "Ringing", nil, "")
+	c := recv(t, calls)
+	l.next(t)
+	h.clock.Advance(10 * TimerB)
+	if s := c.State(); s != CallProceeding {
+		t.Fatalf("state after 320 s of ringing: %v", s)
+	}
+	h.quiet()
+	h.reply(inv, 200, "OK", answer, "v=0\r\n")
+	h.expect("ACK")
+	if ev := l.next(t); ev.State != CallConfirmed {
+		t.Errorf("event: %+v", ev)
+	}
+}
+
+// A CANCEL for another transaction (another branch) does not end the
+// ringing call.
+func TestCancelOtherBranch(t *testing.T) {
+	h := newHarness(t)
+	incoming := h.withIncoming()
+	h.register()
+	h.ua.HandleFrame(inboundInvite("b1"))
+	h.next()
+	in := recv(t, incoming)
+	h.ua.HandleFrame("CANCEL sip:1001@x.invalid;transport=ws SIP/2.0\r\nVia: SIP/2.0/WS 127.0.0.1:8080;branch=z9hG4bKother\r\n" +
+		"From: " + inboundFrom + "\r\nTo: <sip:1001@example.com>\r\nCall-ID: in-1\r\nCSeq: 10 CANCEL\r\n\r\n")
+	if r := h.next(); r.StatusCode != 481 {
+		t.Errorf("CANCEL of another branch:\n%s", r)
+	}
+	if err := in.c.Accept(context.Background(), newAnsweringMedia()); err != nil {
+		t.Fatalf("accept: %v", err)
+	}
+	if r := h.next(); r.StatusCode != 200 {
+		t.Errorf("200:\n%s", r)
 	}
 }
