@@ -104,7 +104,7 @@ func TestBridgeContainsPanicsAndDeadDesktops(t *testing.T) {
 	clock.Advance(2 * time.Second)
 	waitTimers(t, clock, 1) // the grace period for a desktop that ignores ctx
 	clock.Advance(giveUpAfter)
-	if err := <-done; err != ErrTimeout {
+	if err := recv(t, done); err != ErrTimeout {
 		t.Fatalf("dead desktop: %v", err)
 	}
 
@@ -138,7 +138,7 @@ func TestTimeoutCancelsLatePlacement(t *testing.T) {
 	}()
 	waitTimers(t, clock, 2) // placement deadline and the slow phone
 	clock.Advance(DefaultPlacementTimeout)
-	err := <-done
+	err := recv(t, done)
 	if e := AsError(err); e.Code != Timeout || e.Name() != "timeout" || e.Message != "Timeout error" {
 		t.Fatalf("err = %v", err)
 	}
@@ -154,7 +154,7 @@ func TestTimeoutCancelsLatePlacement(t *testing.T) {
 	}()
 	waitTimers(t, clock, 2)
 	clock.Advance(time.Second)
-	if err := <-done; err != nil {
+	if err := recv(t, done); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -171,7 +171,7 @@ func TestCallerCancellation(t *testing.T) {
 	waitTimers(t, clock, 1)
 	reason := errors.New("AbortError")
 	cancel(reason)
-	if err := <-done; err != reason {
+	if err := recv(t, done); err != reason {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -296,3 +296,32 @@ func TestCrossFramePanicIsAnswered(t *testing.T) {
 		t.Fatalf("next call: %+v", r.Error)
 	}
 }
+
+// TestNoPlacementAfterTheDeadline: the softphone checks the deadline under
+// the lock that creates the interaction, so a dial that starts just as
+// the deadline passes (here: already passed) places nothing and leaves no
+// ghost interaction behind a "Timeout error".
+func TestNoPlacementAfterTheDeadline(t *testing.T) {
+	_, sp, _, rec := newTestDesktop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(ErrTimeout)
+	call, _ := ParseCall(String("100"), Undefined)
+	if id, err := sp.StartCall(ctx, call); err == nil || id != "" {
+		t.Fatalf("placed %q, %v after the deadline", id, err)
+	}
+	if n := len(sp.Interactions()); n != 0 || len(rec.names()) != 0 {
+		t.Fatalf("ghost interaction: %v %v", sp.Interactions(), rec.names())
+	}
+}
+
+// recv is <-ch for a test: a guard removed must fail the test, not hang it.
+func recv[T any](t *testing.T, ch <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(time.Minute): // a bug, not a race
+		t.Fatal("no answer within a minute")
+		panic("unreachable")
+	}
+}
