@@ -470,6 +470,24 @@ func TestAgainstTestBed(t *testing.T) {
 	}
 	waitCall(id, "refused", func(c farend.Call) bool { return c.State == "ended" && c.Status == 486 })
 
+	// 9. Kamailio restarts (issue 15): the registration goes down with the
+	// WebSocket, comes back by itself (reconnect with backoff, REGISTER),
+	// and a new call works.
+	bed.StopKamailio()
+	if recv(t, regs) {
+		t.Fatal("OnRegistration(true) when the server went away")
+	}
+	if err := bed.StartKamailio(); err != nil {
+		t.Fatal(err)
+	}
+	if !recv(t, regs) {
+		t.Fatal("not registered again")
+	}
+	p = dial(farend.Echo)
+	until(p, sip.CallConfirmed)
+	p.call.Hangup()
+	until(p, sip.CallTerminated)
+
 	// Still registered, and signing out works.
 	if !ua.Registered() {
 		t.Error("not registered after the calls")
