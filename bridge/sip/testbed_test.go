@@ -329,8 +329,11 @@ func TestAgainstTestBed(t *testing.T) {
 
 	// 1. Echo: answered, RTP both ways, the agent hangs up (BYE through
 	// the route set Kamailio recorded).
+	start := time.Now()
 	p := dial(farend.Echo)
+	taken := time.Since(start)
 	until(p, sip.CallConfirmed)
+	t.Logf("set-up on this machine: INVITE → first response %v, → connected %v (the far end rings %v)", taken, time.Since(start), 100*time.Millisecond)
 	c := waitCall(1, "received and sent 25 RTP packets", func(c farend.Call) bool { return c.RTPReceived >= 25 && c.RTPSent >= 25 })
 	if c.State != "answered" || c.Directions[0] != "sendrecv" {
 		t.Errorf("far end saw %+v", c)
