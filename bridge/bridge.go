@@ -31,25 +31,39 @@ const (
 
 // Call is a validated request to place a call.
 type Call struct {
-	PhoneNumber string            // normalised (NormalizePhone); the Bridge makes it canonical (DialPlan)
-	Object      *AssociatedObject // nil: none
-	Origin      string            // the origin that asked; "" is the desktop page itself
+	PhoneNumber string             // normalised (NormalizePhone); the Bridge makes it canonical (DialPlan)
+	Object      *AssociatedObject  // the first (selected) object; nil: none
+	More        []AssociatedObject // the others, when initialObject was an array
+	Origin      string             // the origin that asked; "" is the desktop page itself
 	Origination Origination
 
 	notCanonical string // why PhoneNumber could not be made canonical ("" when it is)
 }
 
-// ParseCall validates startCall's two documented arguments.
+// Objects are the call's associated objects, the selected one first.
+func (c Call) Objects() []AssociatedObject {
+	if c.Object == nil {
+		return nil
+	}
+	return append([]AssociatedObject{*c.Object}, c.More...)
+}
+
+// ParseCall validates startCall's two documented arguments. initialObject
+// may be one object or an array of them (Bright Pattern's InitialObjects).
 func ParseCall(phone, initialObject Value) (Call, error) {
 	n, err := NormalizePhone(phone)
 	if err != nil {
 		return Call{}, err
 	}
-	o, err := ParseAssociatedObject(initialObject)
+	os, err := ParseInitialObjects(initialObject)
 	if err != nil {
 		return Call{}, err
 	}
-	return Call{PhoneNumber: n, Object: o, Origination: ByAPI}, nil
+	c := Call{PhoneNumber: n, Origination: ByAPI}
+	if len(os) > 0 {
+		c.Object, c.More = &os[0], os[1:]
+	}
+	return c, nil
 }
 
 // Desktop places calls: the agent desktop's softphone. StartCall returns

@@ -55,6 +55,13 @@ func (c *Client) StartCall(call Call, opts map[string]any, done func(id string, 
 	if call.Object != nil {
 		obj = call.Object
 	}
+	if len(call.More) > 0 {
+		os := make([]any, 0, 1+len(call.More))
+		for _, o := range call.Objects() {
+			os = append(os, &o)
+		}
+		obj = os
+	}
 	params := []any{call.PhoneNumber, obj}
 	if opts != nil {
 		params = append(params, opts)

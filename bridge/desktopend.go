@@ -286,7 +286,7 @@ func (d *DesktopEnd) Event(e Event) {
 	}
 	d.mu.Unlock()
 	for i, p := range peers {
-		d.Send(p, origins[i], OutMessage{UID: NewUID(), Type: e.Name, Params: []any{e.Payload()}})
+		d.Send(p, origins[i], OutMessage{UID: NewUID(), Type: e.Name, Params: e.Params()})
 	}
 }
 

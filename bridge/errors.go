@@ -8,7 +8,7 @@ import (
 // Code is Bright Pattern's numeric ResultError code.
 type Code int
 
-// The codes startCall can produce, with Bright Pattern's numbering
+// The codes the bridge produces, with Bright Pattern's numbering
 // (SPEC.md, "Error codes").
 const (
 	NotEnoughPrivileges Code = 1
@@ -20,6 +20,7 @@ const (
 	Timeout             Code = 8
 	EmptyNumber         Code = 10
 	SelfCall            Code = 12
+	NoInteraction       Code = 13
 	APINotImplemented   Code = 14
 	NotSuitableState    Code = 15
 	UnknownError        Code = 99
@@ -35,6 +36,7 @@ var codeNames = map[Code]string{
 	Timeout:             "timeout",
 	EmptyNumber:         "empty_number",
 	SelfCall:            "self_call",
+	NoInteraction:       "no_interaction",
 	APINotImplemented:   "api_method_not_implemented",
 	NotSuitableState:    "not_suitable_state",
 	UnknownError:        "unknown_error",

@@ -13,10 +13,11 @@ const (
 	StateCompleted       State = "completed"
 )
 
-// transitions is an outbound call's lifecycle; anything not here is
-// refused. See the diagram in README.md.
+// transitions is a call's lifecycle; anything not here is refused. See the
+// diagram in README.md. An inbound call rings in delivery_pending and, if
+// refused or given up, goes straight to completed.
 var transitions = map[State][]State{
-	StateDeliveryPending: {StateDelivered, StateWrapUp},
+	StateDeliveryPending: {StateDelivered, StateWrapUp, StateCompleted},
 	StateDelivered:       {StateHold, StateWrapUp},
 	StateHold:            {StateDelivered, StateWrapUp},
 	StateWrapUp:          {StateCompleted},
@@ -43,38 +44,69 @@ const (
 	OnInteractionStateChange  = "ON_INTERACTION_STATE_CHANGE"
 	OnInteractionRemoved      = "ON_INTERACTION_REMOVED"
 	OnActiveInteractionSwitch = "ON_ACTIVE_INTERACTION_SWITCHED"
+	OnLogin                   = "ON_LOGIN"
+	OnLogout                  = "ON_LOGOUT"
+	OnAgentStateChange        = "ON_AGENT_STATE_CHANGE"
+	OnSoftphoneStatusChange   = "ON_SOFTPHONE_STATUS_CHANGE"
+	OnServerError             = "ON_SERVER_ERROR"
+	OnPhoneCapabilitiesChange = "ON_PHONE_CAPABILITIES_CHANGE"
 	OnDesktopChange           = "DESKTOP_CHANGE" // ours: the panel redraws; not sent to widgets
 )
 
 // EventNames are the events a widget can subscribe to with adApi.on.
-var EventNames = []string{OnNewInteraction, OnInteractionStateChange, OnInteractionRemoved, OnActiveInteractionSwitch}
+var EventNames = []string{OnNewInteraction, OnInteractionStateChange, OnInteractionRemoved, OnActiveInteractionSwitch,
+	OnLogin, OnLogout, OnAgentStateChange, OnSoftphoneStatusChange, OnServerError, OnPhoneCapabilitiesChange}
 
 // Event is one notification from the desktop. For the ON_…_INTERACTION
 // events Data is set; for ON_ACTIVE_INTERACTION_SWITCHED, ActiveID (nil:
-// no interaction is active).
+// no interaction is active); for the others, Args are the handler's
+// arguments.
 type Event struct {
 	Name     string
 	Data     *InteractionData
 	ActiveID *string
+	Args     []any
 }
 
-// Payload is what a handler receives: InteractionData, or the activated
-// id (or null).
+// Payload is what a handler receives first: InteractionData, or the
+// activated id (or null), or the first of Args.
 func (e Event) Payload() any {
-	if e.Name == OnActiveInteractionSwitch {
+	switch {
+	case e.Name == OnActiveInteractionSwitch:
 		return e.ActiveID
+	case e.Data != nil:
+		return e.Data
+	case len(e.Args) > 0:
+		return e.Args[0]
 	}
-	return e.Data
+	return nil
+}
+
+// Params are the handler's arguments, as an event message's params.
+func (e Event) Params() []any {
+	if e.Data != nil || e.Name == OnActiveInteractionSwitch {
+		return []any{e.Payload()}
+	}
+	if e.Args == nil {
+		return []any{}
+	}
+	return e.Args
 }
 
 func (e Event) String() string {
-	if e.Data != nil {
+	switch {
+	case e.Data != nil:
 		return fmt.Sprintf("%s %s %s", e.Name, e.Data.InteractionID, e.Data.State)
-	}
-	if e.ActiveID != nil {
+	case e.ActiveID != nil:
 		return e.Name + " " + *e.ActiveID
+	case e.Name == OnActiveInteractionSwitch:
+		return e.Name + " null"
 	}
-	return e.Name + " null"
+	s := e.Name
+	for _, a := range e.Args {
+		s += " " + string(AppendJSON(nil, a))
+	}
+	return s
 }
 
 // AssociatedObjectEntry is an associated object as InteractionData lists

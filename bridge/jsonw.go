@@ -53,6 +53,12 @@ func AppendJSON(b []byte, x any) []byte {
 			b = AppendJSON(b, e)
 		}
 		return append(b, ']')
+	case []Record:
+		out := make([]any, len(x))
+		for i, r := range x {
+			out[i] = map[string]any{"interactionId": r.ID, "dtmf": r.Digits, "disposition": r.Disposition, "note": r.Note}
+		}
+		return AppendJSON(b, out)
 	case []string:
 		if x == nil {
 			return append(b, "null"...)
@@ -139,6 +145,8 @@ func AppendJSON(b []byte, x any) []byte {
 		b = strconv.AppendBool(b, x.HasPhone)
 		b = append(b, `,"agentState":`...)
 		b = appendString(b, string(x.AgentState))
+		b = append(b, `,"notReadyReason":`...)
+		b = appendString(b, x.NotReadyReason)
 		b = append(b, `,"extension":`...)
 		b = appendString(b, x.Extension)
 		b = append(b, `,"deferredDial":`...)
@@ -151,6 +159,8 @@ func AppendJSON(b []byte, x any) []byte {
 		b = strconv.AppendInt(b, x.SlowDialDelayMs, 10)
 		b = append(b, `,"answerDelayMs":`...)
 		b = strconv.AppendInt(b, x.AnswerDelayMs, 10)
+		b = append(b, `,"rejectCredentials":`...)
+		b = strconv.AppendBool(b, x.RejectCredentials)
 		return append(b, '}')
 	}
 	panic("AppendJSON: no encoding for this type")

@@ -29,11 +29,51 @@ type AssociatedObject struct {
 // these, so the two lists must agree (web/adapi.js, OBJECT_FIELDS).
 var AssociatedObjectFields = []string{"id", "type", "displayName", "displayType", "customFields"}
 
+// MaxInitialObjects bounds an initialObject array.
+const MaxInitialObjects = 16
+
+// ParseInitialObjects validates an initialObject argument that may be one
+// object or an array of them; each path names its index
+// (initialObject[2].id). undefined and null mean none.
+func ParseInitialObjects(v Value) ([]AssociatedObject, error) {
+	if v.Type != TypeArray {
+		o, err := ParseAssociatedObject(v)
+		if o == nil || err != nil {
+			return nil, err
+		}
+		return []AssociatedObject{*o}, nil
+	}
+	if n := max(v.Len, len(v.Vals)); n > MaxInitialObjects {
+		return nil, Errorf(InvalidArgs, "initialObject: too many objects (%d, at most %d)", n, MaxInitialObjects)
+	}
+	if v.Len > len(v.Vals) {
+		return nil, Errorf(InvalidArgs, "initialObject: an array whose items could not be read")
+	}
+	if len(v.Vals) == 0 {
+		return nil, nil
+	}
+	out := make([]AssociatedObject, 0, len(v.Vals))
+	for i, x := range v.Vals {
+		o, err := parseAssociatedObject("initialObject["+strconv.Itoa(i)+"]", x)
+		if err != nil {
+			return nil, err
+		}
+		if o == nil {
+			return nil, typeError("initialObject["+strconv.Itoa(i)+"]", "object", x)
+		}
+		out = append(out, *o)
+	}
+	return out, nil
+}
+
 // ParseAssociatedObject validates an initialObject argument. undefined and
 // null mean no object (nil, nil). Every problem is an invalid_args error
 // whose message starts with the path of the offending field.
 func ParseAssociatedObject(v Value) (*AssociatedObject, error) {
-	const path = "initialObject"
+	return parseAssociatedObject("initialObject", v)
+}
+
+func parseAssociatedObject(path string, v Value) (*AssociatedObject, error) {
 	if v.Missing() {
 		return nil, nil
 	}

@@ -13,6 +13,7 @@ type SettingsPatch struct {
 	LoggedIn        *bool    `js:"loggedIn" json:"loggedIn,omitempty"`
 	HasPhone        *bool    `js:"hasPhone" json:"hasPhone,omitempty"`
 	AgentState      *string  `js:"agentState" json:"agentState,omitempty"`
+	NotReadyReason  *string  `js:"notReadyReason" json:"notReadyReason,omitempty"`
 	Extension       *string  `js:"extension" json:"extension,omitempty"`
 	DeferredDial    *bool    `js:"deferredDial" json:"deferredDial,omitempty"`
 	SingleLine      *bool    `js:"singleLine" json:"singleLine,omitempty"`
@@ -20,26 +21,31 @@ type SettingsPatch struct {
 	SlowDialDelayMs *float64 `js:"slowDialDelayMs" json:"slowDialDelayMs,omitempty"`
 	AnswerDelayMs   *float64 `js:"answerDelayMs" json:"answerDelayMs,omitempty"`
 	Panic           *string  `js:"panic" json:"panic,omitempty"` // tests only: Settings.Panic
+	// RejectCredentials makes the reference phone refuse every login.
+	RejectCredentials *bool `js:"rejectCredentials" json:"rejectCredentials,omitempty"`
 }
 
 // SettingsView is Settings as the page sees them.
 type SettingsView struct {
-	LoggedIn        bool       `json:"loggedIn"`
-	HasPhone        bool       `json:"hasPhone"`
-	AgentState      AgentState `json:"agentState"`
-	Extension       string     `json:"extension"`
-	DeferredDial    bool       `json:"deferredDial"`
-	SingleLine      bool       `json:"singleLine"`
-	Phone           PhoneMode  `json:"phone"`
-	SlowDialDelayMs int64      `json:"slowDialDelayMs"`
-	AnswerDelayMs   int64      `json:"answerDelayMs"`
+	LoggedIn          bool       `json:"loggedIn"`
+	HasPhone          bool       `json:"hasPhone"`
+	AgentState        AgentState `json:"agentState"` // as the agent chose it: ready or not_ready
+	NotReadyReason    string     `json:"notReadyReason"`
+	Extension         string     `json:"extension"`
+	DeferredDial      bool       `json:"deferredDial"`
+	SingleLine        bool       `json:"singleLine"`
+	Phone             PhoneMode  `json:"phone"`
+	SlowDialDelayMs   int64      `json:"slowDialDelayMs"`
+	AnswerDelayMs     int64      `json:"answerDelayMs"`
+	RejectCredentials bool       `json:"rejectCredentials"`
 }
 
 // View is s for the page.
 func (s Settings) View() SettingsView {
 	return SettingsView{
-		LoggedIn: s.LoggedIn, HasPhone: s.HasPhone, AgentState: s.AgentState, Extension: s.Extension,
-		DeferredDial: s.DeferredDial, SingleLine: s.SingleLine, Phone: s.Phone,
+		LoggedIn: s.LoggedIn, HasPhone: s.HasPhone, AgentState: s.AgentState, NotReadyReason: s.NotReadyReason, Extension: s.Extension,
+		RejectCredentials: s.RejectCredentials,
+		DeferredDial:      s.DeferredDial, SingleLine: s.SingleLine, Phone: s.Phone,
 		SlowDialDelayMs: s.SlowDialDelay.Milliseconds(), AnswerDelayMs: s.AnswerDelay.Milliseconds(),
 	}
 }
@@ -56,14 +62,20 @@ func (pt SettingsPatch) Apply(s *Settings) error {
 		n.HasPhone = *pt.HasPhone
 	}
 	if pt.AgentState != nil {
-		ok := false
-		for _, a := range AgentStates {
-			ok = ok || string(a) == *pt.AgentState
+		st, err := parseChosenState("agentState", String(*pt.AgentState))
+		if err != nil {
+			return err
 		}
-		if !ok {
-			return Errorf(InvalidArgs, "agentState: want one of ready, not_ready, busy, after_call_work, got %q", *pt.AgentState)
+		n.AgentState = st
+	}
+	if pt.NotReadyReason != nil {
+		if len(*pt.NotReadyReason) > maxReason {
+			return Errorf(InvalidArgs, "notReadyReason: too long (at most %d)", maxReason)
 		}
-		n.AgentState = AgentState(*pt.AgentState)
+		n.NotReadyReason = *pt.NotReadyReason
+	}
+	if pt.RejectCredentials != nil {
+		n.RejectCredentials = *pt.RejectCredentials
 	}
 	if pt.Extension != nil {
 		n.Extension = *pt.Extension

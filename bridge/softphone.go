@@ -2,13 +2,17 @@ package bridge
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge/model"
+	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
-// AgentState is the agent's own state, as Bright Pattern names it.
+// AgentState is the agent's state, as Bright Pattern names it.
 type AgentState string
 
 const (
@@ -16,33 +20,46 @@ const (
 	AgentNotReady      AgentState = "not_ready"
 	AgentBusy          AgentState = "busy"
 	AgentAfterCallWork AgentState = "after_call_work"
+	AgentRinging       AgentState = "ringing"
 )
 
-// AgentStates lists every AgentState, in the order the panel offers them.
-var AgentStates = []AgentState{AgentReady, AgentNotReady, AgentBusy, AgentAfterCallWork}
+// AgentStates are the states the agent may choose (setAgentState); busy,
+// ringing and after_call_work follow the calls.
+var AgentStates = []AgentState{AgentReady, AgentNotReady}
 
-// PhoneMode is how the agent's phone device behaves when asked to dial,
-// so that the placement deadline can be exercised.
-type PhoneMode string
+// PhoneMode is how the reference phone behaves when asked to dial
+// (model.Mode).
+type PhoneMode = model.Mode
 
 const (
-	PhoneHealthy PhoneMode = "healthy" // dialling starts at once
-	PhoneSlow    PhoneMode = "slow"    // dialling starts after SlowDialDelay
-	PhoneDead    PhoneMode = "dead"    // dialling never starts
+	PhoneHealthy = model.Healthy
+	PhoneSlow    = model.Slow
+	PhoneDead    = model.Dead
+)
+
+// Phone device types (Bright Pattern's PhoneDevice) this desktop offers.
+const (
+	PhoneTypeBrowser = "phone_type_browser" // the desktop's own phone
+	PhoneTypeNone    = "phone_type_none"    // no phone: calls get logged_without_phone
 )
 
 // Settings are the reference desktop's knobs. The defaults are permissive
 // (SPEC.md): logged in, with a phone, ready, any number of calls at once.
 type Settings struct {
-	LoggedIn      bool
-	HasPhone      bool
-	AgentState    AgentState
-	Extension     string // the agent's own number; dialling it is self_call
-	DeferredDial  bool   // startCall only fills the Dialpad
-	SingleLine    bool   // a second call while one is active is not_suitable_state
-	Phone         PhoneMode
-	SlowDialDelay time.Duration // how long a slow phone takes to start dialling
-	AnswerDelay   time.Duration // the far end answers after this; 0: only by Connect
+	LoggedIn       bool
+	Username       string // who is logged in (LoginStateData.username)
+	HasPhone       bool   // phone_type_browser; false: phone_type_none
+	AgentState     AgentState
+	NotReadyReason string
+	Extension      string // the agent's own number; dialling it is self_call
+	DeferredDial   bool   // startCall only fills the Dialpad
+	SingleLine     bool   // a second call while one is live is not_suitable_state
+	// The reference phone's knobs (model.Settings); ignored with another
+	// phone.
+	Phone             PhoneMode
+	SlowDialDelay     time.Duration // how long a slow phone takes to start dialling
+	AnswerDelay       time.Duration // the far end answers after this; 0: only by Connect
+	RejectCredentials bool          // login is refused (invalid credentials)
 	// Panic is for tests only: it makes the reference desktop panic, to
 	// show that every recover on the way holds (a panic is unknown_error
 	// for that call only). PanicCheck: the agent check, which the bridge
@@ -59,45 +76,80 @@ const (
 
 // DefaultSettings are the reference desktop's settings on a fresh page.
 func DefaultSettings() Settings {
+	m := model.DefaultSettings()
 	return Settings{
 		LoggedIn:      true,
+		Username:      "agent",
 		HasPhone:      true,
 		AgentState:    AgentReady,
 		Extension:     "1001",
-		Phone:         PhoneHealthy,
-		SlowDialDelay: 8 * time.Second,
-		AnswerDelay:   3 * time.Second,
+		Phone:         m.Mode,
+		SlowDialDelay: m.SlowDialDelay,
+		AnswerDelay:   m.AnswerDelay,
 	}
 }
 
-// Softphone is the reference agent desktop: an agent, their phone and the
-// interactions they hold, with Bright Pattern's states and events. It is a
-// Desktop. Removed interactions are forgotten, so nothing grows with the
+func (s Settings) model() model.Settings {
+	return model.Settings{Mode: s.Phone, SlowDialDelay: s.SlowDialDelay, AnswerDelay: s.AnswerDelay, RejectCredentials: s.RejectCredentials}
+}
+
+// Softphone is the agent desktop: the agent, the interactions they hold
+// and Bright Pattern's states and events, driving a phone.Phone (the
+// reference model by default, a SIP user agent with one configured). It is
+// a Desktop. Removed interactions are forgotten, so nothing grows with the
 // number of calls ever made. Events are handed to emit in order, while the
 // Softphone's lock is held: emit must not call back into the Softphone.
+// The Softphone never holds its lock while it calls the phone.
 type Softphone struct {
 	clock  Clock
 	emit   func(Event)
 	prefix string
+	phone  phone.Phone
+	model  *model.Phone // the phone, when it is the reference model
+	inst   bool         // the phone answers at once (phone.Instant)
 
-	mu       sync.Mutex
-	set      Settings
-	calls    []*interaction // in order of creation
-	activeID string
-	seq      uint64
-	dialpad  string
-	deferred *Call // the call Deferred Dial put in the Dialpad, while the Dialpad still holds its number
+	mu        sync.Mutex
+	set       Settings
+	calls     []*interaction // in order of creation
+	pending   map[phone.CallID]*interaction
+	activeID  string
+	seq       uint64
+	dialpad   string
+	deferred  *Call // the call Deferred Dial put in the Dialpad, while the Dialpad still holds its number
+	ready     bool  // the phone is registered (ON_SOFTPHONE_STATUS_CHANGE)
+	announced agentView
+	reasons   []string // what getAgentNotReadyReasons offers
 }
+
+// DefaultNotReadyReasons are the not-ready reasons a fresh desktop offers.
+var DefaultNotReadyReasons = []string{"Break", "Lunch", "Meeting", "Training"}
 
 type interaction struct {
-	data       InteractionData
-	start      time.Time
-	stopAnswer func() bool
+	data  InteractionData
+	start time.Time
+	call  phone.CallID
+	early []phone.Event // events for a call whose Dial has not returned
+
+	Digits      string // DTMF sent
+	Disposition string
+	Note        string
 }
 
-// NewSoftphone makes a reference desktop with DefaultSettings. emit may be
-// nil.
+type agentView struct {
+	state    AgentState
+	reason   string
+	reserved bool
+}
+
+// NewSoftphone makes a reference desktop with DefaultSettings and the
+// reference phone. emit may be nil.
 func NewSoftphone(clock Clock, emit func(Event)) *Softphone {
+	return NewDesktop(clock, nil, emit)
+}
+
+// NewDesktop makes a desktop driving ph (nil: the reference model) with
+// DefaultSettings. emit may be nil.
+func NewDesktop(clock Clock, ph phone.Phone, emit func(Event)) *Softphone {
 	if clock == nil {
 		clock = RealClock{}
 	}
@@ -106,8 +158,29 @@ func NewSoftphone(clock Clock, emit func(Event)) *Softphone {
 	}
 	// A random prefix keeps ids unique across page loads.
 	prefix := strconv.FormatUint(uint64(rand.Uint32()), 16)
-	return &Softphone{clock: clock, emit: emit, prefix: prefix, set: DefaultSettings()}
+	p := &Softphone{clock: clock, emit: emit, prefix: prefix, set: DefaultSettings(), pending: map[phone.CallID]*interaction{}, ready: true, reasons: DefaultNotReadyReasons}
+	if ph == nil {
+		m := model.New(clock)
+		m.Configure(p.set.model())
+		ph, p.model = m, m
+	}
+	p.phone = ph
+	_, p.inst = ph.(phone.Instant)
+	p.announced = p.agentNow()
+	ph.SetHandler(p.onPhone)
+	return p
 }
+
+// Phone is the phone the desktop drives.
+func (p *Softphone) Phone() phone.Phone { return p.phone }
+
+// Model is the reference phone, nil when the desktop drives another.
+func (p *Softphone) Model() *model.Phone { return p.model }
+
+// Instant reports whether every method answers without waiting on the
+// network (the reference phone), so the page gets its result in the task
+// that asked.
+func (p *Softphone) Instant() bool { return p.inst }
 
 // Settings returns the current settings.
 func (p *Softphone) Settings() Settings {
@@ -139,7 +212,13 @@ func (p *Softphone) update(f func(*Settings) error) error {
 		}
 		s.Extension = ext
 	}
+	if s.AgentState != AgentNotReady {
+		s.NotReadyReason = ""
+	}
 	p.set = s
+	if p.model != nil {
+		p.model.Configure(s.model())
+	}
 	p.changed()
 	return nil
 }
@@ -196,6 +275,26 @@ func (p *Softphone) Interactions() []InteractionData {
 	return out
 }
 
+// Record is what the desktop keeps on an interaction beyond
+// InteractionData: the DTMF digits sent, the disposition and note.
+type Record struct {
+	ID          string `json:"interactionId"`
+	Digits      string `json:"dtmf"`
+	Disposition string `json:"disposition"`
+	Note        string `json:"note"`
+}
+
+// Records are the current interactions' records, oldest first.
+func (p *Softphone) Records() []Record {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]Record, len(p.calls))
+	for i, c := range p.calls {
+		out[i] = Record{c.data.InteractionID, c.Digits, c.Disposition, c.Note}
+	}
+	return out
+}
+
 // ActiveID is the active interaction's id, "" when there is none.
 func (p *Softphone) ActiveID() string {
 	p.mu.Lock()
@@ -206,70 +305,90 @@ func (p *Softphone) ActiveID() string {
 // StartCall places c (Desktop). With Deferred Dial on, a call from the API
 // only fills the Dialpad and returns "" and no error.
 func (p *Softphone) StartCall(ctx context.Context, c Call) (string, error) {
-	p.mu.Lock()
-	if err := p.check(c); err != nil {
-		p.mu.Unlock()
+	ia, err := p.lockedReserve(c)
+	if ia == nil {
 		return "", err
 	}
-	if c.Origination != ByDialpad && p.set.DeferredDial {
-		p.deferCall(c)
-		p.mu.Unlock()
-		return "", nil
+	err = p.phone.Dial(ctx, ia.call, c.PhoneNumber)
+	if err == nil && ctx.Err() != nil {
+		// Dialling started as the deadline passed: the widget is told
+		// it failed, so no call may stay up.
+		_ = p.phone.Hangup(context.Background(), ia.call)
+		err = context.Cause(ctx)
 	}
-	mode, delay, panics := p.set.Phone, p.set.SlowDialDelay, p.set.Panic == PanicDial
-	p.mu.Unlock()
-	if panics {
-		panic("test: the reference softphone panics (dial)")
-	}
-
-	switch mode {
-	case PhoneSlow:
-		started := make(chan struct{})
-		stop := p.clock.AfterFunc(delay, func() { close(started) })
-		select {
-		case <-started:
-		case <-ctx.Done():
-			stop()
-			return "", ctx.Err()
-		}
-	case PhoneDead:
-		<-ctx.Done()
-		return "", ctx.Err()
-	}
-
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	// Checked under the lock that creates the interaction: once the
-	// deadline has passed nothing is placed, so a late dial leaves no
-	// ghost interaction behind a "Timeout error".
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	if err := p.check(c); err != nil { // the agent may have changed meanwhile
-		return "", err
-	}
-	return p.create(c), nil
+	return p.placed(ctx, ia, err)
 }
 
 // TryStartCall places c without waiting if the phone dials at once
 // (Trier); with a slow or dead phone it places nothing and says not done.
 func (p *Softphone) TryStartCall(c Call) (string, error, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if err := p.check(c); err != nil {
+	t, ok := p.phone.(phone.TryDialer)
+	if !ok {
+		return "", nil, false
+	}
+	ia, err := p.lockedReserve(c)
+	if ia == nil {
 		return "", err, true
+	}
+	started, err := t.TryDial(ia.call, c.PhoneNumber)
+	if !started && err == nil {
+		p.mu.Lock()
+		delete(p.pending, ia.call)
+		p.changed()
+		p.mu.Unlock()
+		return "", nil, false
+	}
+	id, err := p.placed(context.Background(), ia, err)
+	return id, err, true
+}
+
+func (p *Softphone) lockedReserve(c Call) (*interaction, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock() // deferred: a panic (Settings.Panic) must not leave the lock held
+	return p.reserve(c)
+}
+
+// reserve checks c and makes its interaction, not yet shown, for the phone
+// to dial; nil with Deferred Dial or an error. Called locked.
+func (p *Softphone) reserve(c Call) (*interaction, error) {
+	if err := p.check(c); err != nil {
+		return nil, err
 	}
 	if c.Origination != ByDialpad && p.set.DeferredDial {
 		p.deferCall(c)
-		return "", nil, true
-	}
-	if p.set.Phone != PhoneHealthy {
-		return "", nil, false
+		return nil, nil
 	}
 	if p.set.Panic == PanicDial {
 		panic("test: the reference softphone panics (dial)")
 	}
-	return p.create(c), nil, true
+	ia := p.newInteraction(c)
+	p.pending[ia.call] = ia
+	return ia, nil
+}
+
+// placed shows a dialled call, or forgets it when dialling failed.
+func (p *Softphone) placed(ctx context.Context, ia *interaction, err error) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.pending, ia.call)
+	if err != nil {
+		p.changed()
+		if ctx.Err() != nil && err == context.Cause(ctx) {
+			return "", err // the deadline or the caller's own reason, as the Bridge expects it
+		}
+		return "", phoneError(err)
+	}
+	now := p.clock.Now()
+	p.calls = append(p.calls, ia)
+	p.emit(Event{Name: OnNewInteraction, Data: snapshotAt(ia, now)})
+	p.activate(ia.data.InteractionID)
+	early := ia.early
+	ia.early = nil
+	for _, e := range early {
+		p.onCall(e)
+	}
+	p.changed()
+	return ia.data.InteractionID, nil
 }
 
 // DialpadCall is the call the agent asks for by pressing Dial: the number
@@ -316,38 +435,77 @@ func (p *Softphone) Check(c Call) error {
 	return p.check(c)
 }
 
-// check applies the agent conditions, in SPEC.md's order. Called locked.
+// check applies the agent conditions to a call, in SPEC.md's order: not
+// logged in (2), no phone (4), state (15), self call (12). The agent may
+// dial while busy or in after-call work, not when they chose not_ready.
+// Called locked.
 func (p *Softphone) check(c Call) error {
+	if err := p.phoneCheck(); err != nil {
+		return err
+	}
 	switch {
-	case !p.set.LoggedIn:
-		return Errorf(NotLoggedIn, "the agent is not logged in")
-	case !p.set.HasPhone:
-		return Errorf(LoggedWithoutPhone, "the agent has no phone device")
-	case p.set.AgentState == AgentAfterCallWork:
-		return Errorf(NotSuitableState, "the agent is in after_call_work")
+	case p.set.AgentState == AgentNotReady:
+		return Errorf(NotSuitableState, "the agent is not_ready")
 	case p.set.SingleLine && p.busyLine():
-		return Errorf(NotSuitableState, "single-line mode: the agent already has an active call")
+		return Errorf(NotSuitableState, "single-line mode: the agent already has a live call")
 	case p.set.Extension != "" && c.PhoneNumber == p.set.Extension:
 		return Errorf(SelfCall, "phoneNumber: %s is the agent's own number", c.PhoneNumber)
 	}
 	return nil
 }
 
-// busyLine reports a call still on the line (not yet hung up).
+func (p *Softphone) loginCheck() error {
+	if !p.set.LoggedIn {
+		return Errorf(NotLoggedIn, "the agent is not logged in")
+	}
+	return nil
+}
+
+// phoneCheck: logged in, with a phone that is registered. Called locked.
+func (p *Softphone) phoneCheck() error {
+	switch {
+	case !p.set.LoggedIn:
+		return Errorf(NotLoggedIn, "the agent is not logged in")
+	case !p.set.HasPhone:
+		return Errorf(LoggedWithoutPhone, "the agent has no phone device")
+	case !p.ready:
+		return Errorf(LoggedWithoutPhone, "phone not registered")
+	}
+	return nil
+}
+
+// live reports a call on the line: dialling out, connected or on hold (an
+// inbound call still ringing is not live).
+func (ia *interaction) live() bool {
+	switch ia.data.State {
+	case StateDeliveryPending:
+		return ia.data.CallDirection != "inbound"
+	case StateDelivered, StateHold:
+		return true
+	}
+	return false
+}
+
+func (ia *interaction) ringing() bool {
+	return ia.data.State == StateDeliveryPending && ia.data.CallDirection == "inbound"
+}
+
+// busyLine reports a call on the line, or one being dialled.
 func (p *Softphone) busyLine() bool {
+	if len(p.pending) > 0 {
+		return true
+	}
 	for _, c := range p.calls {
-		switch c.data.State {
-		case StateDeliveryPending, StateDelivered, StateHold:
+		if c.live() {
 			return true
 		}
 	}
 	return false
 }
 
-// create makes a new interaction, dialling. Called locked.
-func (p *Softphone) create(c Call) string {
-	p.seq++
-	id := "ia-" + p.prefix + "-" + strconv.FormatUint(p.seq, 10)
+// newInteraction makes an outbound call's interaction. Called locked.
+func (p *Softphone) newInteraction(c Call) *interaction {
+	id := p.nextID()
 	now := p.clock.Now()
 	name := c.PhoneNumber
 	d := InteractionData{
@@ -362,78 +520,180 @@ func (p *Softphone) create(c Call) string {
 		Origination:       c.Origination,
 		StartTime:         now.UnixMilli(),
 	}
-	if o := c.Object; o != nil {
-		d.AssociatedObjects.List = append(d.AssociatedObjects.List, AssociatedObjectEntry{AssociatedObject: *o, Source: string(c.Origination)})
-		d.AssociatedObjects.Selected = append(d.AssociatedObjects.Selected, o.ID)
-		if o.DisplayName != "" {
-			name = o.DisplayName
+	for i, o := range c.Objects() {
+		d.AssociatedObjects.List = append(d.AssociatedObjects.List, AssociatedObjectEntry{AssociatedObject: o, Source: string(c.Origination)})
+		if i == 0 {
+			d.AssociatedObjects.Selected = append(d.AssociatedObjects.Selected, o.ID)
+			if o.DisplayName != "" {
+				name = o.DisplayName
+			}
 		}
 	}
 	d.CallParties = []CallParty{{ID: id + "-p1", Name: name, Phone: c.PhoneNumber}}
-	ia := &interaction{data: d, start: now}
-	p.calls = append(p.calls, ia)
-	p.emit(Event{Name: OnNewInteraction, Data: snapshotAt(ia, now)})
-	p.activate(id)
-	if delay := p.set.AnswerDelay; delay > 0 {
-		ia.stopAnswer = p.clock.AfterFunc(delay, func() { _ = p.Connect(id) })
-	}
-	p.changed()
-	return id
+	return &interaction{data: d, start: now, call: phone.CallID(id)}
 }
 
-// Connect is the far end answering: dialling → delivered.
-func (p *Softphone) Connect(id string) error { return p.move(id, StateDelivered, StateDeliveryPending) }
+func (p *Softphone) nextID() string {
+	p.seq++
+	return "ia-" + p.prefix + "-" + strconv.FormatUint(p.seq, 10)
+}
 
-// Hold puts a connected call on hold.
-func (p *Softphone) Hold(id string) error { return p.move(id, StateHold, StateDelivered) }
-
-// Resume takes a call off hold.
-func (p *Softphone) Resume(id string) error { return p.move(id, StateDelivered, StateHold) }
-
-// HangUp ends the call: → wrap_up.
-func (p *Softphone) HangUp(id string) error { return p.move(id, StateWrapUp, "") }
-
-// Complete ends after-call work: wrap_up → completed, then the interaction
-// is removed.
-func (p *Softphone) Complete(id string) error { return p.move(id, StateCompleted, "") }
-
-// move changes an interaction's state; from, when set, is the state the
-// action needs (so that Resume never connects a dialling call).
-func (p *Softphone) move(id string, to, from State) error {
+// onPhone is the phone's events.
+func (p *Softphone) onPhone(e phone.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	i := p.find(id)
+	switch e.Kind {
+	case phone.EventIncoming:
+		p.incoming(e)
+	case phone.EventAnswered, phone.EventEnded:
+		if ia := p.pending[e.Call]; ia != nil {
+			ia.early = append(ia.early, e)
+			return
+		}
+		p.onCall(e)
+	case phone.EventStatus:
+		p.ready = e.Ready
+		args := []any{e.Ready}
+		if e.Error != "" {
+			args = append(args, e.Error)
+		}
+		p.emit(Event{Name: OnSoftphoneStatusChange, Args: args})
+	case phone.EventServerError:
+		se := map[string]any{"code": int64(e.ServerCode), "name": e.ServerName, "timestamp": p.clock.Now().UnixMilli()}
+		if e.Message != "" {
+			se["message"] = e.Message
+		}
+		p.emit(Event{Name: OnServerError, Args: []any{se}})
+	case phone.EventCapabilities:
+		p.emit(Event{Name: OnPhoneCapabilitiesChange, Args: []any{capsJSON(p.caps(e.Caps))}})
+	}
+	p.changed()
+}
+
+// caps are the phone's capabilities as the agent has them: none without a
+// phone device.
+func (p *Softphone) caps(c phone.Capabilities) phone.Capabilities {
+	if !p.set.HasPhone {
+		return phone.Capabilities{}
+	}
+	return c
+}
+
+func capsJSON(c phone.Capabilities) map[string]any {
+	return map[string]any{"canDial": c.CanDial, "canAnswer": c.CanAnswer, "canHold": c.CanHold, "canRetrieve": c.CanRetrieve}
+}
+
+// incoming is an inbound call ringing: an interaction delivery_pending with
+// the agent ringing, unless the agent cannot take it (not logged in, no
+// phone, not_ready), when the caller hears 480. Called locked.
+func (p *Softphone) incoming(e phone.Event) {
+	if p.phoneCheck() != nil || p.set.AgentState == AgentNotReady {
+		ph := p.phone
+		go func() { _ = ph.Reject(context.Background(), e.Call, 480) }()
+		return
+	}
+	id := p.nextID()
+	now := p.clock.Now()
+	name := e.FromName
+	if name == "" {
+		name = e.From
+	}
+	d := InteractionData{
+		InteractionID:     id,
+		State:             StateDeliveryPending,
+		Type:              "voice",
+		Subject:           "Call from " + e.From,
+		AssociatedObjects: AssociatedObjects{List: []AssociatedObjectEntry{}, Selected: []string{}},
+		CallParties:       []CallParty{{ID: id + "-p1", Name: name, Phone: e.From}},
+		AttachedData:      map[string]string{},
+		PhoneNumber:       e.From,
+		CallDirection:     "inbound",
+		StartTime:         now.UnixMilli(),
+	}
+	ia := &interaction{data: d, start: now, call: e.Call}
+	p.calls = append(p.calls, ia)
+	p.emit(Event{Name: OnNewInteraction, Data: snapshotAt(ia, now)})
+}
+
+// onCall is the network answering or ending a shown call. Called locked.
+func (p *Softphone) onCall(e phone.Event) {
+	i := p.findCall(e.Call)
 	if i < 0 {
-		return Errorf(InvalidArgs, "interaction %s: no such interaction", id)
+		return
 	}
 	ia := p.calls[i]
-	cur := ia.data.State
-	if from != "" && cur != from || !CanTransition(cur, to) {
-		return transitionError(id, cur, to)
+	switch e.Kind {
+	case phone.EventAnswered:
+		if ia.data.State == StateDeliveryPending && !ia.ringing() {
+			p.setState(ia, StateDelivered)
+		}
+	case phone.EventEnded:
+		if ia.ringing() { // the caller gave up
+			p.setState(ia, StateCompleted)
+			p.remove(i)
+			return
+		}
+		if e.Status != 0 {
+			ia.data.AttachedData = copyMap(ia.data.AttachedData)
+			ia.data.AttachedData["sipStatus"] = strconv.Itoa(e.Status)
+			ia.data.AttachedData["sipReason"] = e.Reason
+		}
+		if ia.data.State != StateWrapUp {
+			p.setState(ia, StateWrapUp)
+		}
 	}
+}
+
+func copyMap(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m)+2)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func (p *Softphone) findCall(c phone.CallID) int {
+	for i, ia := range p.calls {
+		if ia.call == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// setState moves an interaction and sends ON_INTERACTION_STATE_CHANGE.
+// Called locked.
+func (p *Softphone) setState(ia *interaction, to State) {
 	ia.data.State = to
 	now := p.clock.Now() // once: in wasm, reading the clock is a call into JavaScript
-	if to == StateWrapUp {
-		if ia.stopAnswer != nil {
-			ia.stopAnswer()
-		}
+	if to == StateWrapUp || to == StateCompleted && ia.data.EndTime == 0 {
 		ia.data.EndTime = now.UnixMilli()
 		ia.data.Duration = now.Sub(ia.start).Milliseconds()
 	}
 	p.emit(Event{Name: OnInteractionStateChange, Data: snapshotAt(ia, now)})
-	if to == StateCompleted {
-		p.calls = append(p.calls[:i:i], p.calls[i+1:]...)
-		p.emit(Event{Name: OnInteractionRemoved, Data: snapshotAt(ia, now)})
-		if p.activeID == id {
-			next := ""
-			if n := len(p.calls); n > 0 {
-				next = p.calls[n-1].data.InteractionID
+}
+
+// touch sends ON_INTERACTION_STATE_CHANGE for a change within a state
+// (mute, DTMF). Called locked.
+func (p *Softphone) touch(ia *interaction) {
+	p.emit(Event{Name: OnInteractionStateChange, Data: snapshotAt(ia, p.clock.Now())})
+}
+
+// remove forgets the i-th interaction, already completed. Called locked.
+func (p *Softphone) remove(i int) {
+	ia := p.calls[i]
+	p.calls = append(p.calls[:i:i], p.calls[i+1:]...)
+	p.emit(Event{Name: OnInteractionRemoved, Data: snapshotAt(ia, p.clock.Now())})
+	if p.activeID == ia.data.InteractionID {
+		next := ""
+		for j := len(p.calls) - 1; j >= 0; j-- {
+			if !p.calls[j].ringing() {
+				next = p.calls[j].data.InteractionID
+				break
 			}
-			p.activate(next)
 		}
+		p.activate(next)
 	}
-	p.changed()
-	return nil
 }
 
 func (p *Softphone) find(id string) int {
@@ -466,5 +726,64 @@ func snapshotAt(ia *interaction, now time.Time) *InteractionData {
 	return &d
 }
 
-// changed tells the panel to redraw.
-func (p *Softphone) changed() { p.emit(Event{Name: OnDesktopChange}) }
+// agentNow is the agent's state as the calls make it (SPEC.md): busy while
+// a call is live, else ringing while an inbound call rings, else
+// after_call_work while a call is in wrap_up, else the state the agent
+// chose. Called locked.
+func (p *Softphone) agentNow() agentView {
+	var live, ring, wrap bool
+	for _, c := range p.calls {
+		live = live || c.live()
+		ring = ring || c.ringing()
+		wrap = wrap || c.data.State == StateWrapUp
+	}
+	switch {
+	case live:
+		return agentView{state: AgentBusy, reserved: ring}
+	case ring:
+		return agentView{state: AgentRinging, reserved: true}
+	case wrap:
+		return agentView{state: AgentAfterCallWork}
+	case p.set.AgentState == AgentNotReady:
+		return agentView{state: AgentNotReady, reason: p.set.NotReadyReason}
+	}
+	return agentView{state: p.set.AgentState}
+}
+
+// changed tells the panel to redraw, and widgets when the agent's state
+// changed. Called locked.
+func (p *Softphone) changed() {
+	if p.set.LoggedIn {
+		if now := p.agentNow(); now.state != p.announced.state || now.reason != p.announced.reason {
+			p.announced = now
+			args := []any{string(now.state)}
+			if now.state == AgentNotReady && now.reason != "" {
+				args = append(args, now.reason)
+			}
+			p.emit(Event{Name: OnAgentStateChange, Args: args})
+		}
+	}
+	p.emit(Event{Name: OnDesktopChange})
+}
+
+// phoneError maps a phone's error into Bright Pattern's terms.
+func phoneError(err error) error {
+	var e *Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &e):
+		return e
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err // the Bridge maps its own deadline
+	case errors.Is(err, phone.ErrInvalidCredentials):
+		return Errorf(NotEnoughPrivileges, "invalid credentials")
+	case errors.Is(err, phone.ErrNotRegistered):
+		return Errorf(LoggedWithoutPhone, "phone not registered")
+	case errors.Is(err, phone.ErrNoSuchCall):
+		return Errorf(NoInteraction, "%s", err.Error())
+	case errors.Is(err, phone.ErrBadState):
+		return Errorf(NotSuitableState, "%s", err.Error())
+	}
+	return Errorf(UnknownError, "the phone failed: %s", err.Error())
+}

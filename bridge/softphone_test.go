@@ -16,6 +16,7 @@ func TestTransitions(t *testing.T) {
 	legal := map[[2]State]bool{
 		{StateDeliveryPending, StateDelivered}: true,
 		{StateDeliveryPending, StateWrapUp}:    true,
+		{StateDeliveryPending, StateCompleted}: true, // an inbound call refused or given up
 		{StateDelivered, StateHold}:            true,
 		{StateDelivered, StateWrapUp}:          true,
 		{StateHold, StateDelivered}:            true,
@@ -93,7 +94,7 @@ func TestActions(t *testing.T) {
 		}
 	}
 	_, sp, _, _ := newTestDesktop()
-	if err := sp.HangUp("nope"); code(err) != InvalidArgs {
+	if err := sp.HangUp("nope"); code(err) != NoInteraction {
 		t.Fatalf("unknown id: %v", err)
 	}
 }
@@ -109,12 +110,11 @@ func TestAgentConditions(t *testing.T) {
 		{"not logged in", func(s *Settings) { s.LoggedIn = false }, "100", NotLoggedIn},
 		{"no phone", func(s *Settings) { s.HasPhone = false }, "100", LoggedWithoutPhone},
 		{"not logged in wins over no phone", func(s *Settings) { s.LoggedIn, s.HasPhone = false, false }, "100", NotLoggedIn},
-		{"after call work", func(s *Settings) { s.AgentState = AgentAfterCallWork }, "100", NotSuitableState},
-		{"not ready may dial", func(s *Settings) { s.AgentState = AgentNotReady }, "100", 0},
-		{"busy may dial", func(s *Settings) { s.AgentState = AgentBusy }, "100", 0},
+		{"not ready", func(s *Settings) { s.AgentState = AgentNotReady }, "100", NotSuitableState},
 		{"self call", func(*Settings) {}, "1001", SelfCall},
 		{"self call formatted", func(*Settings) {}, " 10-01 ", SelfCall},
-		{"state wins over self call", func(s *Settings) { s.AgentState = AgentAfterCallWork }, "1001", NotSuitableState},
+		{"state wins over self call", func(s *Settings) { s.AgentState = AgentNotReady }, "1001", NotSuitableState},
+		{"no phone wins over state", func(s *Settings) { s.AgentState, s.HasPhone = AgentNotReady, false }, "100", LoggedWithoutPhone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,12 +213,15 @@ func TestEventsAndPayloads(t *testing.T) {
 	want := []string{
 		OnNewInteraction + " " + id + " delivery_pending",
 		OnActiveInteractionSwitch + " " + id,
+		OnAgentStateChange + ` "busy"`,
 		OnInteractionStateChange + " " + id + " delivered",
 		OnInteractionStateChange + " " + id + " hold",
 		OnInteractionStateChange + " " + id + " delivered",
 		OnInteractionStateChange + " " + id + " wrap_up",
+		OnAgentStateChange + ` "after_call_work"`,
 		OnNewInteraction + " " + id2 + " delivery_pending",
 		OnActiveInteractionSwitch + " " + id2,
+		OnAgentStateChange + ` "busy"`,
 		OnInteractionStateChange + " " + id + " completed",
 		OnInteractionRemoved + " " + id + " completed",
 	}
@@ -226,7 +229,7 @@ func TestEventsAndPayloads(t *testing.T) {
 		t.Fatalf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	rec.mu.Lock()
-	first, wrap := rec.events[0].Data, rec.events[5].Data
+	first, wrap := rec.events[0].Data, rec.events[6].Data
 	rec.mu.Unlock()
 	sel := "c-1"
 	wantFirst := &InteractionData{
@@ -251,8 +254,11 @@ func TestEventsAndPayloads(t *testing.T) {
 	sp.HangUp(id2)
 	sp.Complete(id2)
 	rec.mu.Lock()
-	last := rec.events[len(rec.events)-1]
+	last, agent := rec.events[len(rec.events)-2], rec.events[len(rec.events)-1]
 	rec.mu.Unlock()
+	if agent.String() != OnAgentStateChange+` "ready"` {
+		t.Fatalf("the agent's state after the last call: %v", agent)
+	}
 	if last.Name != OnActiveInteractionSwitch || last.ActiveID != nil || last.Payload() != (*string)(nil) {
 		t.Fatalf("last event %v", last)
 	}

@@ -90,7 +90,7 @@ func TestEventsFollowACall(t *testing.T) {
 	}
 	// An impossible transition is refused and changes nothing.
 	id2 := evalJS[OperationResult](tb, `adApi.startCall('100')`).id(t)
-	evalJS[OperationResult](tb, `adApiDesktop.complete('`+id2+`')`).wantError(t, 15, "not_suitable_state", "interaction "+id2+": cannot go from delivery_pending to completed")
+	evalJS[OperationResult](tb, `adApiDesktop.complete('`+id2+`')`).wantError(t, 15, "not_suitable_state", "interaction "+id2+" is delivery_pending; completeInteraction needs wrap_up")
 }
 
 func TestRemoveStopsDelivery(t *testing.T) {
@@ -179,8 +179,8 @@ func TestAgentConditions(t *testing.T) {
 	}{
 		{`{loggedIn: false}`, "100", 2, "not_logged_in", "the agent is not logged in"},
 		{`{loggedIn: true, hasPhone: false}`, "100", 4, "logged_without_phone", "the agent has no phone device"},
-		{`{hasPhone: true, agentState: 'after_call_work'}`, "100", 15, "not_suitable_state", "the agent is in after_call_work"},
-		{`{agentState: 'not_ready'}`, "1001", 12, "self_call", "phoneNumber: 1001 is the agent's own number"},
+		{`{hasPhone: true, agentState: 'not_ready'}`, "100", 15, "not_suitable_state", "the agent is not_ready"},
+		{`{agentState: 'ready'}`, "1001", 12, "self_call", "phoneNumber: 1001 is the agent's own number"},
 	} {
 		evalJS[OperationResult](tb, `adApiDesktop.update(`+c.patch+`)`)
 		evalJS[OperationResult](tb, `adApi.startCall('`+c.number+`')`).wantError(t, c.code, c.name, c.msg)
@@ -193,7 +193,7 @@ func TestAgentConditions(t *testing.T) {
 	evalJS[OperationResult](tb, `adApi.startCall('100')`).id(t)
 	evalJS[OperationResult](tb, `adApi.startCall('101')`).wantError(t, 15, "not_suitable_state", "single-line mode")
 	// A bad setting is refused, naming it.
-	evalJS[OperationResult](tb, `adApiDesktop.update({agentState: 'asleep'})`).wantError(t, 3, "invalid_args", `agentState: want one of`)
+	evalJS[OperationResult](tb, `adApiDesktop.update({agentState: 'asleep'})`).wantError(t, 3, "invalid_args", `agentState: want 'ready' or 'not_ready'`)
 }
 
 func TestPanelAsAPerson(t *testing.T) {

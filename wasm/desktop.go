@@ -294,9 +294,9 @@ func (d *desktop) emit(e bridge.Event) {
 		} else {
 			d.events = append(d.events, ',')
 		}
-		d.events = append(d.events, `["`+e.Name+`",[`...)
-		d.events = bridge.AppendJSON(d.events, e.Payload())
-		d.events = append(d.events, "]]"...)
+		d.events = append(d.events, `["`+e.Name+`",`...)
+		d.events = bridge.AppendJSON(d.events, e.Params())
+		d.events = append(d.events, ']')
 		d.toPeer = append(d.toPeer, e)
 	}
 	d.mu.Unlock()

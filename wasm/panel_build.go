@@ -78,7 +78,7 @@ func (p *panel) build() {
 	// The agent: who, and their state.
 	agent := p.el("div", "agentbar")
 	p.agentName = p.textEl("span", "agent-name", "")
-	p.agentState = p.selectOf("ready", "Ready", "not_ready", "Not ready", "busy", "Busy", "after_call_work", "After-call work")
+	p.agentState = p.selectOf("ready", "Ready", "not_ready", "Not ready") // the agent's choice: busy, ringing and after_call_work follow the calls
 	p.agentState.Set("className", "agent-state")
 	stateField := p.el("div", "agent-state-field")
 	l := p.textEl("label", "", "My status")

@@ -61,6 +61,7 @@
   // without copying megabytes.
   const STRING_COPY = 4097
   const FIELDS_COPY = 101
+  const OBJECTS_COPY = 17 // bridge.MaxInitialObjects + 1
   // A received message is copied generically, within these bounds: its
   // shape, and the total work (values copied, characters copied), so that
   // a small message that contains itself costs no more than a big one.
@@ -170,6 +171,23 @@
     try { cf = o.customFields } catch (e) { return thrown(e) }
     try {
       return typeOf(cf) === 'object' ? entries(cf, FIELDS_COPY, read) : leaf(cf)
+    } catch (e) {
+      return thrown(e)
+    }
+  }
+  // initialObject may be one object or an array of them (Bright Pattern's
+  // InitialObjects): at most OBJECTS_COPY are copied, l says how many.
+  function initialObjects (o) {
+    try {
+      if (typeOf(o) !== 'array') return associatedObject(o)
+      const n = Math.min(o.length >>> 0, OBJECTS_COPY)
+      const v = new Array(n)
+      for (let i = 0; i < n; i++) {
+        let x
+        try { x = o[i] } catch (e) { v[i] = thrown(e); continue }
+        v[i] = associatedObject(x)
+      }
+      return { t: 'array', l: o.length >>> 0, v }
     } catch (e) {
       return thrown(e)
     }
@@ -443,7 +461,7 @@
         try {
           const o = options(opts)
           if (o && o.bad) return resolve(failure(3, 'invalid_args', o.bad))
-          const args = JSON.stringify([leaf(phoneNumber), associatedObject(initialObject), o && o.key ? o.key : null])
+          const args = JSON.stringify([leaf(phoneNumber), initialObjects(initialObject), o && o.key ? o.key : null])
           whenGo(function () {
             try { run(args, resolve, reject, o && o.signal) } catch (e) { fail(e) }
           })
