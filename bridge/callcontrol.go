@@ -40,7 +40,21 @@ func (p *Softphone) resolve(id string, how pick) (*interaction, error) {
 	if i := p.find(id); i >= 0 {
 		return p.calls[i], nil
 	}
-	return nil, Errorf(NoInteraction, "interaction %s: no such interaction", keyPath(id))
+	return nil, Errorf(NoInteraction, "interaction %s: no such interaction", idText(id))
+}
+
+// idText renders an id for a message: as it is when it looks like one,
+// quoted otherwise, so that a hostile id cannot forge the message.
+func idText(id string) string {
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' || r == ':') {
+			return keyPath(id)
+		}
+	}
+	if len(id) > maxKeyInMessages*2 || id == "" {
+		return keyPath(id)
+	}
+	return id
 }
 
 // action is one of the agent's actions on an interaction.

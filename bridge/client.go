@@ -27,15 +27,16 @@ type Client struct {
 	send  func(OutMessage) // posts to the desktop frame
 	event func(Message)    // an ON_… event from the desktop
 	mu    sync.Mutex
-	ready bool                // hello seen since the frame last loaded
-	wait  time.Duration       // the desktop's placement deadline, from hello
-	queue []*request          // not yet sent, oldest first
-	sent  map[string]*request // sent, by uid
+	ready bool                     // hello seen since the frame last loaded
+	wait  time.Duration            // the desktop's placement deadline, from hello
+	waits map[string]time.Duration // the desktop's deadline per request type, from hello
+	queue []*request               // not yet sent, oldest first
+	sent  map[string]*request      // sent, by uid
 }
 
 type request struct {
 	msg     OutMessage
-	done    func(id string, err error)
+	done    func(result Value, err error) // the OperationResult as it came, or err
 	stop    func() bool
 	settled bool
 }
@@ -66,12 +67,36 @@ func (c *Client) StartCall(call Call, opts map[string]any, done func(id string, 
 	if opts != nil {
 		params = append(params, opts)
 	}
-	return c.Request(OutMessage{UID: NewUID(), Type: MsgStartCall, Params: params}, done)
+	return c.Request(OutMessage{UID: NewUID(), Type: MsgStartCall, Params: params}, func(v Value, err error) {
+		if err == nil {
+			var id string
+			id, err = DecodeResult(v)
+			done(id, err)
+			return
+		}
+		done("", err)
+	})
+}
+
+// Call asks the desktop for a call-control method (its request message
+// m.Request, params its arguments); done is called exactly once, with the
+// data or the error.
+func (c *Client) Call(m *Method, params []any, done func(data any, err error)) (uid string) {
+	return c.Request(OutMessage{UID: NewUID(), Type: m.Request, Params: params}, func(v Value, err error) {
+		if err == nil {
+			var data any
+			data, err = DecodeMethodResult(v)
+			done(data, err)
+			return
+		}
+		done(nil, err)
+	})
 }
 
 // Request sends m (now, or once the desktop is ready) and calls done with
-// the answer, or with api_not_answer when none comes in time.
-func (c *Client) Request(m OutMessage, done func(id string, err error)) string {
+// the answer's OperationResult, or with api_not_answer when none comes in
+// time.
+func (c *Client) Request(m OutMessage, done func(result Value, err error)) string {
 	r := &request{msg: m, done: done}
 	c.mu.Lock()
 	if c.ready {
@@ -105,7 +130,7 @@ func (c *Client) Cancel(uid string, err error) {
 	}
 	c.mu.Unlock()
 	if r != nil {
-		c.settle(r, "", err)
+		c.settle(r, Undefined, err)
 	}
 }
 
@@ -119,7 +144,16 @@ func (c *Client) sendLocked(r *request) {
 	// requests"): the client settles it api_not_answer then.
 	r.msg.Deadline = c.clock.Now().Add(c.wait + AnswerGrace).UnixMilli()
 	c.send(r.msg)
-	r.stop = c.clock.AfterFunc(c.wait+AnswerGrace, func() {
+	wait := c.wait
+	if r.msg.Type != MsgStartCall {
+		wait = MethodTimeout
+		if w, ok := c.waits[r.msg.Type]; ok {
+			wait = w
+		} else if m := MethodForRequest(r.msg.Type); m != nil {
+			wait = m.Timeout()
+		}
+	}
+	r.stop = c.clock.AfterFunc(wait+AnswerGrace, func() {
 		c.expire(r, "the agent desktop did not answer")
 	})
 }
@@ -134,10 +168,10 @@ func (c *Client) expire(r *request, why string) {
 		}
 	}
 	c.mu.Unlock()
-	c.settle(r, "", Errorf(APINotAnswer, "%s", why))
+	c.settle(r, Undefined, Errorf(APINotAnswer, "%s", why))
 }
 
-func (c *Client) settle(r *request, id string, err error) {
+func (c *Client) settle(r *request, result Value, err error) {
 	c.mu.Lock()
 	if r.settled {
 		c.mu.Unlock()
@@ -148,7 +182,7 @@ func (c *Client) settle(r *request, id string, err error) {
 		r.stop()
 	}
 	c.mu.Unlock()
-	r.done(id, err)
+	r.done(result, err)
 }
 
 // FrameLoaded is the desktop frame's load event: a new document, which
@@ -173,8 +207,7 @@ func (c *Client) Receive(m Message) {
 		if r == nil {
 			return // not ours, or already settled: a forged uid changes nothing
 		}
-		id, err := DecodeResult(m.Param(0))
-		c.settle(r, id, err)
+		c.settle(r, m.Param(0), nil)
 	case len(m.Type) > 3 && m.Type[:3] == "ON_":
 		if c.event != nil {
 			c.event(m)
@@ -192,6 +225,16 @@ func (c *Client) hello(m Message) {
 			c.wait = d
 		}
 	}
+	if ds := m.Param(0).Get("deadlines"); ds.Type == TypeObject {
+		c.waits = map[string]time.Duration{}
+		for i, k := range ds.Keys {
+			if i < len(ds.Vals) && ds.Vals[i].Type == TypeNumber {
+				if d, ok := parseMillis(ds.Vals[i].Str); ok && MethodForRequest(k) != nil {
+					c.waits[k] = d
+				}
+			}
+		}
+	}
 	var lost []*request
 	for uid, r := range c.sent {
 		lost = append(lost, r)
@@ -206,7 +249,7 @@ func (c *Client) hello(m Message) {
 	}
 	c.mu.Unlock()
 	for _, r := range lost {
-		c.settle(r, "", Errorf(APINotAnswer, "the agent desktop reloaded before answering; the call was not sent again"))
+		c.settle(r, Undefined, Errorf(APINotAnswer, "the agent desktop reloaded before answering; the request was not sent again"))
 	}
 }
 

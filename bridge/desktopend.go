@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -66,7 +67,11 @@ func (d *DesktopEnd) Allowed(origin string) bool {
 // origin, when it is up. params carries the placement deadline, which
 // Bright Pattern's client ignores and ours waits by.
 func (d *DesktopEnd) Hello() OutMessage {
-	return OutMessage{Type: MsgHello, Params: []any{map[string]any{"placementTimeoutMs": d.Bridge.timeout().Milliseconds()}}}
+	deadlines := map[string]any{MsgStartCall: d.Bridge.timeout().Milliseconds()}
+	for _, m := range Methods {
+		deadlines[m.Request] = m.Timeout().Milliseconds()
+	}
+	return OutMessage{Type: MsgHello, Params: []any{map[string]any{"placementTimeoutMs": d.Bridge.timeout().Milliseconds(), "deadlines": deadlines}}}
 }
 
 // Receive handles a message from peer at origin.
@@ -122,6 +127,17 @@ func (d *DesktopEnd) Receive(origin string, peer PeerID, data Value) {
 			cancel(ErrAborted)
 		}
 	default:
+		if meth := MethodForRequest(m.Type); meth != nil {
+			d.mu.Lock()
+			_, said := d.peers[peer]
+			d.mu.Unlock()
+			if !said {
+				d.reply(peer, origin, m, nil, Errorf(InvalidRequest, "send hi before %s", m.Type))
+				return
+			}
+			d.serve(peer, origin, m, meth)
+			return
+		}
 		if !isResponse(m.Type) {
 			d.answer(peer, origin, m, "", Errorf(InvalidRequest, "type: unknown request %s", keyPath(m.Type)))
 		}
@@ -131,6 +147,37 @@ func (d *DesktopEnd) Receive(origin string, peer PeerID, data Value) {
 func (d *DesktopEnd) clock() Clock {
 	d.Bridge.init()
 	return d.Bridge.Clock
+}
+
+// serve does a call-control method for a peer and answers
+// <NAME>_RESPONSE: at once when the desktop can, else from a goroutine
+// within the method's deadline.
+func (d *DesktopEnd) serve(peer PeerID, origin string, m Message, meth *Method) {
+	data, err, wait := d.Bridge.Serve(context.Background(), origin, meth, m.Params)
+	if wait == nil {
+		d.reply(peer, origin, m, data, err)
+		return
+	}
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				d.reply(peer, origin, m, nil, Errorf(UnknownError, "the bridge failed: %v", r))
+			}
+		}()
+		data, err := wait()
+		d.reply(peer, origin, m, data, err)
+	}()
+}
+
+// reply answers a call-control request; a refusal is noted for the panel
+// by the method's name and the error only (login's params, which hold a
+// password, are never shown).
+func (d *DesktopEnd) reply(peer PeerID, origin string, m Message, data any, err error) {
+	if err != nil {
+		e := AsError(err)
+		d.note(true, fmt.Sprintf("%s from %s: error %d %s: %s", m.Type, origin, e.Code, e.Name(), e.Message))
+	}
+	d.Send(peer, origin, OutMessage{UID: m.UID, Type: ResponseType(m.Type), Params: MethodResult(data, err)})
 }
 
 func isResponse(t string) bool {

@@ -22,6 +22,7 @@ func runClient(loader js.Value) {
 	loader.Call("ready", map[string]any{
 		"clientNew":         guard("clientNew", c.create),
 		"clientStartCall":   js.FuncOf(c.startCall),
+		"clientMethod":      js.FuncOf(c.method),
 		"clientReceive":     guard("clientReceive", c.receive),
 		"clientFrameLoaded": guard("clientFrameLoaded", c.frameLoaded),
 		"clientCancel":      guard("clientCancel", c.cancel),
@@ -108,4 +109,30 @@ func (c *clients) cancel(args []js.Value) any {
 		cl.Cancel(args[1].String(), bridge.ErrAborted)
 	}
 	return nil
+}
+
+// method is (id, name, snapshots, settle): a call-control method asked of
+// the desktop, which checks the arguments (the loader's snapshots travel
+// as plain data: the password of a login too, to the desktop frame only).
+// It returns "p" and settles when the desktop answers.
+func (c *clients) method(_ js.Value, args []js.Value) (ret any) {
+	defer recoverMethod(&ret)
+	if len(args) < 4 {
+		return encodeMethod(nil, bridge.Errorf(bridge.UnknownError, "method: bad call from the loader"))
+	}
+	cl := c.get(args[0].Int())
+	if cl == nil {
+		return encodeMethod(nil, bridge.Errorf(bridge.UnknownError, "no such adApi instance"))
+	}
+	m, vs, err := methodArgs(args[1].String(), args[2].String())
+	if err != nil {
+		return encodeMethod(nil, err)
+	}
+	params := make([]any, len(vs))
+	for i, v := range vs {
+		params[i] = v.Any()
+	}
+	fn := args[3]
+	cl.Call(m, params, func(data any, err error) { fn.Invoke(encodeMethod(data, err)) })
+	return "p"
 }

@@ -50,6 +50,12 @@ func (d *desktop) control(_ js.Value, args []js.Value) (ret any) {
 			return nil
 		}
 		s.done("", d.phone.Apply(pt))
+	case "records": // what the desktop keeps on each interaction: DTMF sent, disposition, note
+		return jsonString(d.phone.Records())
+	case "ring": // [number, name]: an inbound call rings (the reference phone)
+		s.done(d.phone.Ring(arg.Index(0).String(), arg.Index(1).String()))
+	case "farHangup": // [id, SIP status, reason]: the far end hangs up or fails
+		s.done("", d.phone.FarHangup(arg.Index(0).String(), arg.Index(1).Int(), arg.Index(2).String()))
 	case "setDialpad":
 		d.phone.SetDialpad(arg.String())
 		s.done("", nil)

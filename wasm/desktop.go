@@ -73,6 +73,7 @@ func runDesktop(loader js.Value) {
 		"startCall":      js.FuncOf(d.startCall),
 		"startCallIO":    js.FuncOf(d.startCallIO),
 		"control":        js.FuncOf(d.control),
+		"method":         js.FuncOf(d.method),
 		"desktopReceive": guard("desktopReceive", d.receive),
 		"takeEvents":     guard("takeEvents", d.takeEvents),
 		"listening":      guard("listening", d.setListening),
@@ -355,4 +356,36 @@ func (d *desktop) receive(args []js.Value) any {
 
 func (d *desktop) postPeer(peer bridge.PeerID, origin string, m bridge.OutMessage) {
 	d.loader.Call("postPeer", int(peer), origin, jsonString(m))
+}
+
+// method is the entry behind the page's call-control methods: (name,
+// snapshots, settle). The reference phone answers at once, in this task,
+// so the result comes before any event about it; a phone that waits on
+// the network answers from a goroutine within the method's deadline.
+func (d *desktop) method(_ js.Value, args []js.Value) (ret any) {
+	defer recoverMethod(&ret)
+	if len(args) < 3 {
+		return encodeMethod(nil, bridge.Errorf(bridge.UnknownError, "method: bad call from the loader"))
+	}
+	name := args[0].String()
+	m, vs, err := methodArgs(name, args[1].String())
+	if err != nil {
+		d.refused(name, err)
+		return encodeMethod(nil, err)
+	}
+	data, err, wait := d.bridge.Serve(context.Background(), "", m, vs)
+	if wait == nil {
+		if err != nil {
+			d.refused(name, err)
+		}
+		return encodeMethod(data, err)
+	}
+	settleLater(args[2], func() (any, error) {
+		data, err := wait()
+		if err != nil {
+			d.refused(name, err)
+		}
+		return data, err
+	})
+	return "p"
 }

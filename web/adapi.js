@@ -310,6 +310,14 @@
   // Bright Pattern's OperationResult.
   function decodeResult (r) {
     if (r[0] === 's') return success(r.length > 1 ? r.slice(1) : null)
+    // A call-control method's result (wasm/methods.go): data as JSON, or
+    // an error without startCall's InitiateResult part.
+    if (r[0] === 'd') return { status: 'success', data: JSON.parse(r.slice(1)) }
+    if (r[0] === 'f') {
+      const a = r.indexOf(':', 1)
+      const b = r.indexOf(':', a + 1)
+      return { status: 'error', error: { code: +r.slice(1, a), name: r.slice(a + 1, b), message: r.slice(b + 1) } }
+    }
     const a = r.indexOf(':', 1)
     const b = r.indexOf(':', a + 1)
     return failure(+r.slice(1, a), r.slice(a + 1, b), r.slice(b + 1))
@@ -472,6 +480,57 @@
     }
   }
 
+  // SERVED are Bright Pattern's call-control methods the bridge serves
+  // (bridge.Methods; SPEC.md, "Call control"), in the page and across
+  // frames. ARG_FIELDS names the properties read from an object argument
+  // (any other is never read); other arguments are copied as leaves.
+  const SERVED = ['getLoginState', 'login', 'logout', 'getAgentState', 'setAgentState',
+    'acceptInteraction', 'rejectInteraction', 'leaveInteraction', 'completeInteraction',
+    'leaveAndCompleteInteraction', 'switchActiveInteraction', 'setCallHold', 'setCallMute', 'sendDtmf',
+    'getPhoneDevicesList', 'getPhoneDevice', 'setPhoneDevice', 'getInteractionsState', 'getAgentNotReadyReasons']
+  const ARG_FIELDS = { login: [['username', 'password', 'tenant']], setPhoneDevice: [['type', 'phone']] }
+  const MAX_ARGS = 3 // the most any served method takes
+  function fieldsOf (o, fields) {
+    try {
+      if (typeOf(o) !== 'object') return leaf(o)
+      const v = new Array(fields.length)
+      for (let i = 0; i < fields.length; i++) v[i] = read(o, fields[i])
+      return { t: 'object', l: fields.length, k: fields, v }
+    } catch (e) {
+      return thrown(e)
+    }
+  }
+  // methodWith makes a served method that copies its arguments now, as
+  // the caller left them, into the one JSON string Go reads, and hands it
+  // to run(name, args, resolve). It never throws; its promise always
+  // settles.
+  function methodWith (name, run) {
+    const fields = ARG_FIELDS[name] || []
+    return function () {
+      const a = arguments
+      return new Promise(function (resolve) {
+        const fail = e => resolve({ status: 'error', error: { code: 99, name: 'unknown_error', message: 'adApi: ' + thrown(e).s } })
+        try {
+          const n = Math.min(a.length, MAX_ARGS)
+          const args = new Array(n)
+          for (let i = 0; i < n; i++) args[i] = fields[i] ? fieldsOf(a[i], fields[i]) : leaf(a[i])
+          const json = JSON.stringify(args)
+          whenGo(function () {
+            try { run(name, json, resolve) } catch (e) { fail(e) }
+          })
+        } catch (e) {
+          fail(e)
+        }
+      })
+    }
+  }
+  // redact is what a logger or log sees of a request's params: LOGIN's
+  // password is '***'.
+  function redact (type, params) {
+    if (type !== 'LOGIN' || !isArray(params) || typeof params[0] !== 'object' || params[0] === null) return params
+    return [Object.assign({}, params[0], { password: '***' })].concat(params.slice(1))
+  }
+
   // Loaded twice (a page that includes it and also inserts it, or both of
   // Bright Pattern's paths): the first copy serves the page.
   if (globalThis.__adApiLoader) {
@@ -548,6 +607,9 @@
         onToken(String(-r))
       }, function (token) { go.cancel(token) })
     })
+    for (const name of SERVED) {
+      api[name] = methodWith(name, function (name, args, resolve) { callGo('method', [name, args], resolve) })
+    }
     // No message crosses in the page: a logger is accepted and never called.
     api.injectMessageLogger = function () {}
     addMembers(adApi, api)
@@ -721,6 +783,13 @@
           update: patch => act('update', () => JSON.parse(JSON.stringify(patch === undefined ? {} : patch))),
           setDialpad: number => act('setDialpad', () => String(number)),
           dial: () => act('dial', () => null),
+          records: () => get('records'),
+          // an inbound call rings from number (name: the caller's); the
+          // result's data.id is the interaction's, null when the agent
+          // could not take it (the caller heard 480)
+          ring: (number, name) => act('ring', () => [String(number), name === undefined ? '' : String(name)]),
+          // the far end hangs up (status 0) or fails (486 Busy Here…)
+          farHangup: (x, status, reason) => act('farHangup', () => [String(x), (status | 0), reason === undefined ? '' : String(reason)]),
           connect: id('connect'),
           hold: id('hold'),
           resume: id('resume'),
@@ -848,6 +917,13 @@
       connect({})
       return startCall(phoneNumber, initialObject, opts)
     }
+    for (const name of SERVED) {
+      const m = methodWith(name, function (name, args, resolve) { callGo('clientMethod', [CONN, name, args], resolve) })
+      api[name] = function () {
+        connect({})
+        return m.apply(this, arguments)
+      }
+    }
     api.injectMessageLogger = function (fn) {
       if (typeof fn === 'function') loggers.push(fn)
     }
@@ -887,7 +963,7 @@
       },
       post (id, json) {
         const m = JSON.parse(json)
-        log(m.type, m.params)
+        log(m.type, redact(m.type, m.params))
         if (frame && frame.contentWindow) frame.contentWindow.postMessage(m, desktopOrigin)
       },
       emitTo (id, name, json) {

@@ -1,0 +1,489 @@
+package bridge
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// serve calls a method as the page would, with Go values as arguments.
+func serve(b *Bridge, name string, args ...any) (any, error) {
+	vs := make([]Value, len(args))
+	for i, a := range args {
+		vs[i] = valueOf(a)
+	}
+	return b.ServeNow(context.Background(), "", name, vs...)
+}
+
+// valueOf turns plain Go data into a Value, as the loader's snapshot would.
+func valueOf(x any) Value {
+	switch x := x.(type) {
+	case nil:
+		return Value{Type: TypeNull}
+	case Value:
+		return x
+	case string:
+		return String(x)
+	case bool:
+		if x {
+			return Value{Type: TypeBoolean, Str: "true"}
+		}
+		return Value{Type: TypeBoolean, Str: "false"}
+	case int:
+		return Value{Type: TypeNumber, Str: string(AppendJSON(nil, x))}
+	case map[string]any:
+		v := Value{Type: TypeObject, Len: len(x)}
+		for k, e := range x {
+			v.Keys = append(v.Keys, k)
+			v.Vals = append(v.Vals, valueOf(e))
+		}
+		return v
+	case []any:
+		v := Value{Type: TypeArray, Len: len(x)}
+		for _, e := range x {
+			v.Vals = append(v.Vals, valueOf(e))
+		}
+		return v
+	}
+	panic("valueOf: no such type")
+}
+
+// wantErr checks an error's code and that its message contains msg.
+func wantErr(t *testing.T, what string, err error, c Code, msg string) {
+	t.Helper()
+	if code(err) != c || err != nil && !strings.Contains(AsError(err).Message, msg) {
+		t.Fatalf("%s: err = %v, want code %d containing %q", what, err, c, msg)
+	}
+}
+
+// desk is a desktop with a call in a given state.
+func desk(t *testing.T) (*Bridge, *Softphone, *FakeClock, *recorder) {
+	b, sp, clock, rec := newTestDesktop()
+	sp.Update(func(s *Settings) { s.AnswerDelay = 0 })
+	return b, sp, clock, rec
+}
+
+func call(t *testing.T, b *Bridge, number string) string {
+	t.Helper()
+	id, err := b.StartCall(context.Background(), "", String(number), Undefined)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestMethodArguments: every bad argument of every method is invalid_args
+// naming the argument, before any agent condition (the agent here is not
+// even logged in).
+func TestMethodArguments(t *testing.T) {
+	tests := []struct {
+		method string
+		args   []any
+		msg    string
+	}{
+		{"login", []any{}, "loginData: want object, got undefined"},
+		{"login", []any{"agent"}, "loginData: want object, got string"},
+		{"login", []any{map[string]any{"password": "x"}}, "loginData.username: required"},
+		{"login", []any{map[string]any{"username": "", "password": "x"}}, "loginData.username: must not be empty"},
+		{"login", []any{map[string]any{"username": "a"}}, "loginData.password: required"},
+		{"login", []any{map[string]any{"username": "a", "password": 5}}, "loginData.password: want string, got number"},
+		{"login", []any{map[string]any{"username": "a", "password": ""}}, "loginData.password: must not be empty"},
+		{"login", []any{map[string]any{"username": "a", "password": "p", "tenant": true}}, "loginData.tenant: want string, got boolean"},
+		{"login", []any{map[string]any{"username": "a", "password": "p"}, "yes"}, "force: want boolean, got string"},
+		{"setAgentState", []any{}, "state: want 'ready' or 'not_ready', got undefined"},
+		{"setAgentState", []any{"busy"}, "state: the agent may choose ready or not_ready; busy follows the calls"},
+		{"setAgentState", []any{"asleep"}, "state: want 'ready' or 'not_ready', got asleep"},
+		{"setAgentState", []any{"not_ready", 3}, "notReadyReason: want string, got number"},
+		{"acceptInteraction", []any{42}, "interactionId: want string, got number"},
+		{"rejectInteraction", []any{true}, "interactionId: want string, got boolean"},
+		{"leaveInteraction", []any{map[string]any{}}, "interactionId: want string, got object"},
+		{"completeInteraction", []any{[]any{}}, "interactionId: want string, got array"},
+		{"leaveAndCompleteInteraction", []any{1}, "disposition: want string, got number"},
+		{"leaveAndCompleteInteraction", []any{"ok", 2}, "note: want string, got number"},
+		{"leaveAndCompleteInteraction", []any{"ok", "n", 3}, "interactionId: want string, got number"},
+		{"switchActiveInteraction", []any{7}, "interactionId: want string, got number"},
+		{"setCallHold", []any{}, "state: want boolean, got undefined"},
+		{"setCallHold", []any{"true"}, "state: want boolean, got string"},
+		{"setCallHold", []any{true, 9}, "interactionId: want string, got number"},
+		{"setCallMute", []any{1}, "state: want boolean, got number"},
+		{"sendDtmf", []any{}, "dtmf: required, got undefined"},
+		{"sendDtmf", []any{""}, "dtmf: empty"},
+		{"sendDtmf", []any{"12x"}, "dtmf: invalid character 'x' (allowed: 0-9 * # A-D)"},
+		{"sendDtmf", []any{"abc"}, "dtmf: invalid character 'a'"},
+		{"sendDtmf", []any{strings.Repeat("1", 33)}, "dtmf: too long (33 digits, at most 32)"},
+		{"sendDtmf", []any{1}, "dtmf: want string, got number"},
+		{"sendDtmf", []any{"1", false}, "interactionId: want string, got boolean"},
+		{"setPhoneDevice", []any{}, "phoneDevice: want object, got undefined"},
+		{"setPhoneDevice", []any{map[string]any{}}, "phoneDevice.type: want string, got undefined"},
+		{"setPhoneDevice", []any{map[string]any{"type": "phone_type_external"}}, "phoneDevice.type: this desktop offers phone_type_browser and phone_type_none, got phone_type_external"},
+		{"setPhoneDevice", []any{map[string]any{"type": "phone_type_none", "phone": 5}}, "phoneDevice.phone: want string, got number"},
+	}
+	for _, tt := range tests {
+		b, sp, _, _ := desk(t)
+		sp.Update(func(s *Settings) { s.LoggedIn = false })
+		_, err := serve(b, tt.method, tt.args...)
+		wantErr(t, tt.method, err, InvalidArgs, tt.msg)
+		if err != nil && strings.Contains(err.Error(), "\"p\"") {
+			t.Fatalf("%s: a message quotes a value", tt.method)
+		}
+	}
+}
+
+// TestNotLoggedIn: every method but getLoginState, login and the phone
+// device methods is not_logged_in, after its arguments are checked.
+func TestNotLoggedIn(t *testing.T) {
+	works := map[string]bool{"getLoginState": true, "login": true, "getPhoneDevicesList": true, "getPhoneDevice": true, "setPhoneDevice": true}
+	good := map[string][]any{
+		"login":          {map[string]any{"username": "a", "password": "p"}},
+		"setAgentState":  {"ready"},
+		"setCallHold":    {true},
+		"setCallMute":    {true},
+		"sendDtmf":       {"1"},
+		"setPhoneDevice": {map[string]any{"type": "phone_type_browser"}},
+	}
+	for _, m := range Methods {
+		b, sp, _, _ := desk(t)
+		sp.Update(func(s *Settings) { s.LoggedIn = false })
+		_, err := serve(b, m.Name, good[m.Name]...)
+		if works[m.Name] {
+			if err != nil {
+				t.Errorf("%s logged out: %v", m.Name, err)
+			}
+			continue
+		}
+		wantErr(t, m.Name, err, NotLoggedIn, "not logged in")
+	}
+}
+
+// TestCallControlRefusals: each action from each state it does not allow
+// is not_suitable_state naming the state, and changes nothing; an unknown
+// or missing interaction is no_interaction.
+func TestCallControlRefusals(t *testing.T) {
+	type step struct {
+		method string
+		args   func(id string) []any
+	}
+	idArg := func(id string) []any { return []any{id} }
+	actions := map[string]step{
+		"acceptInteraction":           {"acceptInteraction", idArg},
+		"rejectInteraction":           {"rejectInteraction", idArg},
+		"leaveInteraction":            {"leaveInteraction", idArg},
+		"completeInteraction":         {"completeInteraction", idArg},
+		"leaveAndCompleteInteraction": {"leaveAndCompleteInteraction", func(id string) []any { return []any{nil, nil, id} }},
+		"hold":                        {"setCallHold", func(id string) []any { return []any{true, id} }},
+		"resume":                      {"setCallHold", func(id string) []any { return []any{false, id} }},
+		"mute":                        {"setCallMute", func(id string) []any { return []any{true, id} }},
+		"sendDtmf":                    {"sendDtmf", func(id string) []any { return []any{"1", id} }},
+		"switchActiveInteraction":     {"switchActiveInteraction", idArg},
+	}
+	// Which actions each state allows.
+	allowed := map[string]map[string]bool{
+		"dialling":  {"leaveInteraction": true, "leaveAndCompleteInteraction": true, "mute": true, "switchActiveInteraction": true},
+		"connected": {"leaveInteraction": true, "leaveAndCompleteInteraction": true, "hold": true, "mute": true, "sendDtmf": true, "switchActiveInteraction": true},
+		"held":      {"leaveInteraction": true, "leaveAndCompleteInteraction": true, "resume": true, "mute": true, "switchActiveInteraction": true},
+		"wrap_up":   {"completeInteraction": true, "leaveAndCompleteInteraction": true, "switchActiveInteraction": true},
+		"ringing":   {"acceptInteraction": true, "rejectInteraction": true},
+	}
+	reach := func(t *testing.T, b *Bridge, sp *Softphone, state string) string {
+		if state == "ringing" {
+			id, err := sp.Ring("+14155550100", "Ada")
+			if err != nil || id == "" {
+				t.Fatalf("ring: %q %v", id, err)
+			}
+			return id
+		}
+		id := call(t, b, "100")
+		switch state {
+		case "connected":
+			must(t, sp.Connect(id))
+		case "held":
+			must(t, sp.Connect(id))
+			must(t, sp.Hold(id))
+		case "wrap_up":
+			must(t, sp.HangUp(id))
+		}
+		return id
+	}
+	for state, ok := range allowed {
+		for name, a := range actions {
+			b, sp, _, _ := desk(t)
+			id := reach(t, b, sp, state)
+			before := sp.Interactions()
+			_, err := serve(b, a.method, a.args(id)...)
+			if ok[name] {
+				if err != nil {
+					t.Errorf("%s from %s: %v", name, state, err)
+				}
+				continue
+			}
+			wantErr(t, name+" from "+state, err, NotSuitableState, "interaction "+id+" is ")
+			if after := sp.Interactions(); !reflect.DeepEqual(before, after) {
+				t.Errorf("%s from %s changed the interaction:\n%+v\n%+v", name, state, before, after)
+			}
+			// An unknown id is no_interaction, whatever the state.
+			_, err = serve(b, a.method, a.args("ia-nope")...)
+			wantErr(t, name+" unknown id", err, NoInteraction, "interaction ia-nope: no such interaction")
+		}
+	}
+	// Omitted ids: no active interaction, no ringing call.
+	b, _, _, _ := desk(t)
+	for _, m := range []string{"leaveInteraction", "completeInteraction", "switchActiveInteraction", "setCallHold", "setCallMute", "sendDtmf"} {
+		args := map[string][]any{"setCallHold": {true}, "setCallMute": {true}, "sendDtmf": {"1"}}[m]
+		_, err := serve(b, m, args...)
+		wantErr(t, m+" with none active", err, NoInteraction, "no active interaction")
+	}
+	for _, m := range []string{"acceptInteraction", "rejectInteraction"} {
+		_, err := serve(b, m, "")
+		wantErr(t, m+" with none ringing", err, NoInteraction, "no inbound call is ringing")
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCRMScript is the script a CRM runs: log in, ready, call, hold,
+// resume, mute, DTMF, leave, complete, log out; every result and event in
+// order.
+func TestCRMScript(t *testing.T) {
+	b, sp, _, rec := desk(t)
+	ok := func(name string, args ...any) any {
+		t.Helper()
+		data, err := serve(b, name, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return data
+	}
+	ok("logout")
+	if got := ok("getLoginState"); !reflect.DeepEqual(got, map[string]any{"isLoggedIn": false}) {
+		t.Fatalf("logged out: %v", got)
+	}
+	_, err := serve(b, "getAgentState")
+	wantErr(t, "getAgentState logged out", err, NotLoggedIn, "")
+	ok("login", map[string]any{"username": "ada", "password": "s3cret"})
+	if got := ok("getLoginState"); !reflect.DeepEqual(got, map[string]any{"isLoggedIn": true, "agentId": "1001", "username": "ada"}) {
+		t.Fatalf("logged in: %v", got)
+	}
+	if got := ok("getAgentState"); !reflect.DeepEqual(got, map[string]any{"state": "not_ready", "reservedForIncomingInteraction": false}) {
+		t.Fatalf("after login: %v", got)
+	}
+	_, err = b.StartCall(context.Background(), "", String("100"), Undefined)
+	wantErr(t, "startCall not ready", err, NotSuitableState, "not_ready")
+	ok("setAgentState", "ready")
+	id := call(t, b, "+1 415 555 0100")
+	must(t, sp.Connect(id))
+	ok("setCallHold", true)
+	ok("setCallHold", false, id)
+	ok("setCallMute", true)
+	ok("sendDtmf", "123#")
+	if r := sp.Records(); r[0].Digits != "123#" || sp.Model().Digits(sp.calls[0].call) != "123#" {
+		t.Fatalf("digits %+v", r)
+	}
+	ok("leaveInteraction")
+	if got := ok("getAgentState"); got.(map[string]any)["state"] != "after_call_work" {
+		t.Fatalf("after leave: %v", got)
+	}
+	ok("completeInteraction", nil)
+	ok("logout")
+	want := []string{
+		`ON_SOFTPHONE_STATUS_CHANGE false "logged out"`,
+		`ON_PHONE_CAPABILITIES_CHANGE {"canAnswer":false,"canDial":false,"canHold":false,"canRetrieve":false}`,
+		`ON_LOGOUT`,
+		`ON_SOFTPHONE_STATUS_CHANGE true`,
+		`ON_PHONE_CAPABILITIES_CHANGE {"canAnswer":true,"canDial":true,"canHold":true,"canRetrieve":true}`,
+		`ON_LOGIN {"agentId":"1001","isLoggedIn":true,"username":"ada"}`,
+		`ON_AGENT_STATE_CHANGE "not_ready"`,
+		`ON_AGENT_STATE_CHANGE "ready"`,
+		OnNewInteraction + " " + id + " delivery_pending",
+		OnActiveInteractionSwitch + " " + id,
+		`ON_AGENT_STATE_CHANGE "busy"`,
+		OnInteractionStateChange + " " + id + " delivered",
+		OnInteractionStateChange + " " + id + " hold",
+		OnInteractionStateChange + " " + id + " delivered",
+		OnInteractionStateChange + " " + id + " delivered", // muted
+		OnInteractionStateChange + " " + id + " delivered", // DTMF
+		OnInteractionStateChange + " " + id + " wrap_up",
+		`ON_AGENT_STATE_CHANGE "after_call_work"`,
+		OnInteractionStateChange + " " + id + " completed",
+		OnInteractionRemoved + " " + id + " completed",
+		OnActiveInteractionSwitch + " null",
+		`ON_AGENT_STATE_CHANGE "ready"`,
+		`ON_SOFTPHONE_STATUS_CHANGE false "logged out"`,
+		`ON_PHONE_CAPABILITIES_CHANGE {"canAnswer":false,"canDial":false,"canHold":false,"canRetrieve":false}`,
+		`ON_LOGOUT`,
+	}
+	if got := rec.names(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	rec.mu.Lock()
+	muted := rec.events[14].Data
+	rec.mu.Unlock()
+	if !muted.CallMuted {
+		t.Fatal("mute not in InteractionData")
+	}
+	// No event, no result, no message carries the password.
+	for _, e := range rec.names() {
+		if strings.Contains(e, "s3cret") {
+			t.Fatalf("the password in %s", e)
+		}
+	}
+}
+
+func TestLoginRefused(t *testing.T) {
+	b, sp, _, rec := desk(t)
+	sp.Update(func(s *Settings) { s.RejectCredentials = true })
+	_, err := serve(b, "login", map[string]any{"username": "ada", "password": "s3cret"})
+	wantErr(t, "rejected credentials", err, NotEnoughPrivileges, "invalid credentials")
+	if got := rec.names(); len(got) != 1 || !strings.HasPrefix(got[0], `ON_SERVER_ERROR {"code":109,"message":"invalid credentials for ada","name":"invalid_credentials","timestamp":`) {
+		t.Fatalf("events %v", got)
+	}
+	// Logout is refused with a live call, and changes nothing.
+	sp.Update(func(s *Settings) { s.RejectCredentials = false })
+	id := call(t, b, "100")
+	_, err = serve(b, "logout")
+	wantErr(t, "logout with a call", err, NotSuitableState, id+" delivery_pending")
+	if !sp.Settings().LoggedIn {
+		t.Fatal("logged out with a live call")
+	}
+}
+
+func TestAgentStateFollowsCalls(t *testing.T) {
+	b, sp, _, _ := desk(t)
+	state := func() map[string]any {
+		t.Helper()
+		d, err := serve(b, "getAgentState")
+		must(t, err)
+		return d.(map[string]any)
+	}
+	must(t, sp.SetAgentState(AgentNotReady, "Lunch"))
+	if s := state(); s["state"] != "not_ready" || s["notReadyReason"] != "Lunch" {
+		t.Fatalf("%v", s)
+	}
+	// Not ready: an inbound call is refused (480) and never shown.
+	if id, err := sp.Ring("200", ""); id != "" || err != nil || len(sp.Interactions()) != 0 {
+		t.Fatalf("ring while not ready: %q %v", id, err)
+	}
+	must(t, sp.SetAgentState(AgentReady, ""))
+	in, _ := sp.Ring("200", "Bob")
+	if s := state(); s["state"] != "ringing" || s["reservedForIncomingInteraction"] != true {
+		t.Fatalf("ringing: %v", s)
+	}
+	id := call(t, b, "100") // the agent may dial while ringing
+	if s := state(); s["state"] != "busy" || s["reservedForIncomingInteraction"] != true {
+		t.Fatalf("busy and ringing: %v", s)
+	}
+	must(t, sp.HangUp(id))
+	if s := state(); s["state"] != "ringing" {
+		t.Fatalf("ringing again: %v", s)
+	}
+	_, err := serve(b, "acceptInteraction")
+	must(t, err)
+	if s := state(); s["state"] != "busy" || sp.ActiveID() != in {
+		t.Fatalf("accepted: %v, active %s", s, sp.ActiveID())
+	}
+	must(t, sp.FarHangup(in, 0, ""))
+	if s := state(); s["state"] != "after_call_work" {
+		t.Fatalf("wrap-up: %v", s)
+	}
+	// setAgentState during after-call work takes effect when it ends.
+	must(t, sp.SetAgentState(AgentNotReady, "Break"))
+	if s := state(); s["state"] != "after_call_work" {
+		t.Fatalf("%v", s)
+	}
+	for _, ia := range sp.Interactions() {
+		must(t, sp.Complete(ia.InteractionID))
+	}
+	if s := state(); s["state"] != "not_ready" || s["notReadyReason"] != "Break" {
+		t.Fatalf("after: %v", s)
+	}
+	// A ready agent's call refused and the caller giving up are removed.
+	must(t, sp.SetAgentState(AgentReady, ""))
+	in, _ = sp.Ring("201", "")
+	_, err = serve(b, "rejectInteraction", in)
+	must(t, err)
+	in, _ = sp.Ring("202", "")
+	must(t, sp.FarHangup(in, 487, "Request Terminated"))
+	if n := len(sp.Interactions()); n != 0 {
+		t.Fatalf("%d left", n)
+	}
+}
+
+func TestFarEndFailure(t *testing.T) {
+	b, sp, _, _ := desk(t)
+	id := call(t, b, "100")
+	must(t, sp.FarHangup(id, 486, "Busy Here"))
+	d := sp.Interactions()[0]
+	if d.State != StateWrapUp || d.AttachedData["sipStatus"] != "486" || d.AttachedData["sipReason"] != "Busy Here" {
+		t.Fatalf("%+v", d)
+	}
+}
+
+func TestPhoneDeviceAndLists(t *testing.T) {
+	b, sp, _, rec := desk(t)
+	got, _ := serve(b, "getPhoneDevicesList")
+	if !reflect.DeepEqual(got, []string{"phone_type_browser", "phone_type_none"}) {
+		t.Fatalf("%v", got)
+	}
+	_, err := serve(b, "setPhoneDevice", map[string]any{"type": "phone_type_none"})
+	must(t, err)
+	if got, _ := serve(b, "getPhoneDevice"); !reflect.DeepEqual(got, map[string]any{"type": "phone_type_none"}) {
+		t.Fatalf("%v", got)
+	}
+	if n := rec.names(); n[len(n)-1] != `ON_PHONE_CAPABILITIES_CHANGE {"canAnswer":false,"canDial":false,"canHold":false,"canRetrieve":false}` {
+		t.Fatalf("%v", n)
+	}
+	_, err = b.StartCall(context.Background(), "", String("100"), Undefined)
+	wantErr(t, "no phone", err, LoggedWithoutPhone, "no phone device")
+	_, err = serve(b, "setPhoneDevice", map[string]any{"type": "phone_type_browser"})
+	must(t, err)
+	id := call(t, b, "100")
+	_, err = serve(b, "setPhoneDevice", map[string]any{"type": "phone_type_none"})
+	wantErr(t, "device during a call", err, NotSuitableState, id)
+	got, _ = serve(b, "getAgentNotReadyReasons")
+	if !reflect.DeepEqual(got, []string{"Break", "Lunch", "Meeting", "Training"}) {
+		t.Fatalf("%v", got)
+	}
+	got, _ = serve(b, "getInteractionsState")
+	st := got.(map[string]any)
+	if st["activeInteractionId"] != id || len(st["interactions"].([]any)) != 1 {
+		t.Fatalf("%v", st)
+	}
+	// switch, leave-and-complete keep the disposition and note.
+	id2 := call(t, b, "101")
+	_, err = serve(b, "switchActiveInteraction", id)
+	must(t, err)
+	if sp.ActiveID() != id {
+		t.Fatal("not switched")
+	}
+	_, err = serve(b, "leaveAndCompleteInteraction", "SUCCESS", "spoke to Ada")
+	must(t, err)
+	if r := sp.Records(); len(r) != 1 || r[0].ID != id2 {
+		t.Fatalf("records %+v", r)
+	}
+}
+
+// A call the phone started as the deadline passed is hung up: the widget
+// was told it failed.
+func TestSlowDialNoGhost(t *testing.T) {
+	b, sp, clock, _ := desk(t)
+	sp.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = 8 * time.Second })
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		done <- err
+	}()
+	clock.WaitTimers(2)
+	clock.Advance(10 * time.Second)
+	if err := <-done; err != ErrTimeout {
+		t.Fatalf("err %v", err)
+	}
+	if n := len(sp.Interactions()); n != 0 {
+		t.Fatalf("%d interactions after a timeout", n)
+	}
+}
