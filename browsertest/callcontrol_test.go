@@ -113,7 +113,6 @@ func runCRMScript(t *testing.T, page, desk *tab) {
 	}
 }
 
-
 func TestCallControlScriptInThePage(t *testing.T) {
 	tb := openDesktop(t)
 	runCRMScript(t, tb, tb)

@@ -300,7 +300,7 @@ func TestClientSurface(t *testing.T) {
 	}
 	// Every 5.19 method is a real function; the ones not served say so.
 	got := evalJS[string](tb, `(async () => {
-		const names = ['getLoginState', 'login', 'logout', 'setAgentState', 'startChat', 'startEmail', 'completeInteraction', 'setWidgetMinimized']
+		const names = ['openLogin', 'startChat', 'startEmail', 'consultCall', 'setCallRecording', 'setWidgetMinimized']
 		const out = []
 		for (const n of names) {
 			if (typeof adApi[n] !== 'function') return n + ' is not a function'
