@@ -3,6 +3,8 @@ package browsertest
 import (
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // ccHelpers follow every event a CRM sees, as one line each in __cc, with
@@ -135,5 +137,112 @@ func TestCallControlScriptAcrossFrames(t *testing.T) {
 		if !strings.Contains(wire, `"type":"`+typ+`"`) {
 			t.Errorf("no %s in the message log", typ)
 		}
+	}
+}
+
+// TestInboundAndRefusalsAcrossFrames: an inbound call rings on the desktop
+// and the CRM accepts it; refusals keep their codes across frames; a
+// refused login sends ON_SERVER_ERROR 109; the phone device and the
+// interactions state travel with Bright Pattern's shapes.
+func TestInboundAndRefusalsAcrossFrames(t *testing.T) {
+	crm, _ := openCRM(t)
+	evalJS[OperationResult](crm, `adApi.getLoginState()`)
+	desk := crm.frame(desktopURL)
+	evalJS[bool](crm, ccHelpers)
+	r := evalJS[OperationResult](desk, `adApiDesktop.ring('+1 415 555 0199', 'Bob')`)
+	in := r.id(t)
+	evalJS[bool](crm, `__until(2)`) // the new interaction, the agent ringing
+	state := evalJS[map[string]any](crm, `adApi.getAgentState().then(r => r.data)`)
+	if state["state"] != "ringing" || state["reservedForIncomingInteraction"] != true {
+		t.Fatalf("agent %v", state)
+	}
+	all := evalJS[map[string]any](crm, `adApi.getInteractionsState().then(r => r.data)`)
+	list := all["interactions"].([]any)
+	if len(list) != 1 || list[0].(map[string]any)["callDirection"] != "inbound" || list[0].(map[string]any)["state"] != "delivery_pending" {
+		t.Fatalf("interactions %v", all)
+	}
+	// Hold a ringing call: refused with its state; accept it.
+	res := evalJS[map[string]any](crm, `adApi.setCallHold(true, '`+in+`')`)
+	if e := res["error"].(map[string]any); e["code"] != 15.0 || !strings.Contains(e["message"].(string), "is delivery_pending (ringing inbound)") || res["data"] != nil {
+		t.Fatalf("hold while ringing: %v", res)
+	}
+	if got := evalJS[string](crm, `adApi.acceptInteraction().then(r => r.status)`); got != "success" {
+		t.Fatalf("accept: %s", got)
+	}
+	if got := evalJS[string](desk, `adApiDesktop.interactions()[0].state`); got != "delivered" {
+		t.Fatalf("accepted call is %s", got)
+	}
+	for _, c := range []struct{ call, want string }{
+		{`adApi.sendDtmf('12x')`, "3 invalid_args dtmf: invalid character 'x' (allowed: 0-9 * # A-D)"},
+		{`adApi.completeInteraction('nope')`, "13 no_interaction interaction nope: no such interaction"},
+		{`adApi.setAgentState('busy')`, "3 invalid_args state: the agent may choose ready or not_ready; busy follows the calls"},
+		{`adApi.logout()`, "15 not_suitable_state the agent has live calls (" + in + " delivered); leave them first"},
+		{`adApi.startChat('web', 'x')`, "14 api_method_not_implemented startChat is not served by adApi-go"},
+	} {
+		if got := evalJS[string](crm, c.call+`.then(r => r.error.code + ' ' + r.error.name + ' ' + r.error.message)`); got != c.want {
+			t.Errorf("%s: %s", c.call, got)
+		}
+	}
+	// Phone devices.
+	if got := evalJS[string](crm, `adApi.getPhoneDevicesList().then(r => r.data.join(','))`); got != "phone_type_browser,phone_type_none" {
+		t.Fatalf("devices %s", got)
+	}
+	if got := evalJS[string](crm, `adApi.getPhoneDevice().then(r => r.data.type)`); got != "phone_type_browser" {
+		t.Fatalf("device %s", got)
+	}
+	if got := evalJS[string](crm, `adApi.getAgentNotReadyReasons().then(r => r.data.join(','))`); got != "Break,Lunch,Meeting,Training" {
+		t.Fatalf("reasons %s", got)
+	}
+	// A refused login: not_enough_privileges, and ON_SERVER_ERROR 109.
+	evalJS[OperationResult](desk, `adApiDesktop.update({rejectCredentials: true})`)
+	n := evalJS[int](crm, `__cc.length`)
+	if got := evalJS[string](crm, `adApi.login({username: 'ada', password: 'wrong'}).then(r => r.error.code + ' ' + r.error.message)`); got != "1 invalid credentials" {
+		t.Fatalf("refused login: %s", got)
+	}
+	evalJS[bool](crm, `__until(`+itoa(n+1)+`)`)
+	if got := evalJS[string](crm, `__cc[__cc.length - 1]`); got != "ON_SERVER_ERROR 109 invalid_credentials" {
+		t.Fatalf("server error event: %s", got)
+	}
+}
+
+// TestCallControlFromAnOriginNotAllowed: a page that is not allowed gets
+// not_enough_privileges for every call-control request, and nothing in the
+// desktop changes.
+func TestCallControlFromAnOriginNotAllowed(t *testing.T) {
+	tb := openTab(t, "")
+	tb.do(chromedp.Navigate(evilURL + "test/refused-frame.html"))
+	evalJS[bool](tb, `__loaded.then(() => true)`)
+	desk := tb.frame(desktopURL)
+	id := evalJS[OperationResult](desk, `adApiDesktop.update({answerDelayMs: 0}).then(() => adApi.startCall('100'))`).id(t)
+	evalJS[OperationResult](desk, `adApiDesktop.connect('`+id+`')`)
+	before := evalJS[string](desk, `JSON.stringify([adApiDesktop.settings(), adApiDesktop.interactions().map(i => [i.state, i.callMuted]), adApiDesktop.records()])`)
+	got := evalJS[[]string](tb, `(async () => {
+		const frame = document.querySelector('iframe')
+		const ask = (type, params) => new Promise(resolve => {
+			const uid = 'evil-' + Math.random().toString(16).substring(2)
+			const t = setTimeout(() => resolve(type + ' no answer'), 2000)
+			window.addEventListener('message', function h (e) {
+				if (e.data && e.data.uid === uid) {
+					window.removeEventListener('message', h); clearTimeout(t)
+					resolve(e.data.type + ' ' + (e.data.params.error ? e.data.params.error.code : 'ok'))
+				}
+			})
+			frame.contentWindow.postMessage({uid, type, params}, '`+strings.TrimSuffix(desktopURL, "/")+`')
+		})
+		frame.contentWindow.postMessage({uid: 'hi-evil', type: 'hi', params: ['evil']}, '`+strings.TrimSuffix(desktopURL, "/")+`')
+		const out = []
+		for (const [type, params] of [['LOGOUT', []], ['SET_AGENT_STATE', ['not_ready']], ['SET_CALL_HOLD', [true]],
+			['SET_CALL_MUTE', [true]], ['SEND_DTMF', ['1']], ['LEAVE_INTERACTION', []], ['LOGIN', [{username: 'x', password: 'y'}]],
+			['SET_PHONE_DEVICE', [{type: 'phone_type_none'}]], ['GET_INTERACTIONS_STATE', []]]) out.push(await ask(type, params))
+		return out
+	})()`)
+	for _, line := range got {
+		if !strings.HasSuffix(line, "_RESPONSE 1") && !strings.HasSuffix(line, " no answer") {
+			t.Errorf("a page that is not allowed got %q", line)
+		}
+	}
+	after := evalJS[string](desk, `JSON.stringify([adApiDesktop.settings(), adApiDesktop.interactions().map(i => [i.state, i.callMuted]), adApiDesktop.records()])`)
+	if before != after {
+		t.Fatalf("the desktop changed:\n%s\n%s", before, after)
 	}
 }

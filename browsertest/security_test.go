@@ -211,8 +211,12 @@ func TestOverriddenBuiltinsDoNotBreakStartCall(t *testing.T) {
 		// wasm_exec.js (the toolchain's, never edited) decodes Go's strings
 		// with TextDecoder.prototype.decode as it is at the time: replaced,
 		// calls fail, but the promise still resolves.
+		// Restored before the event loop turns: every js.Func entry reads
+		// a string (Go's own handleEvent), so the events' later task and
+		// the panel's frame would throw too, uncaught, whenever they ran.
+		const decode = TextDecoder.prototype.decode
 		TextDecoder.prototype.decode = () => { throw new Error('page decode') }
-		try { r = await adApi.startCall('100') } catch (e) { return 'threw ' + e }
+		try { r = await adApi.startCall('100') } catch (e) { return 'threw ' + e } finally { TextDecoder.prototype.decode = decode }
 		return 'success, then ' + r.error.name
 	})()`)
 	if got != "success, then unknown_error" {
