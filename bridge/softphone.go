@@ -108,6 +108,7 @@ type Softphone struct {
 	model  *model.Phone // the phone, when it is the reference model
 	inst   bool         // the phone answers at once (phone.Instant)
 
+	cfg       sync.Mutex // held by update around the settings and the model's
 	mu        sync.Mutex
 	set       Settings
 	calls     []*interaction // in order of creation
@@ -199,16 +200,29 @@ func (p *Softphone) Update(f func(*Settings)) error {
 func (p *Softphone) Apply(pt SettingsPatch) error { return p.update(pt.Apply) }
 
 func (p *Softphone) update(f func(*Settings) error) error {
+	// The reference phone is configured after the desktop's lock is let go
+	// (the desktop never holds it while it calls the phone: the phone's
+	// events take it); cfg keeps concurrent updates in order.
+	p.cfg.Lock()
+	defer p.cfg.Unlock()
+	s, err := p.updateLocked(f)
+	if err == nil && p.model != nil {
+		p.model.Configure(s.model())
+	}
+	return err
+}
+
+func (p *Softphone) updateLocked(f func(*Settings) error) (Settings, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.set
 	if err := f(&s); err != nil {
-		return err
+		return s, err
 	}
 	if s.Extension != "" {
 		ext, err := normalizePhoneField("extension", String(s.Extension))
 		if err != nil {
-			return err
+			return s, err
 		}
 		s.Extension = ext
 	}
@@ -216,11 +230,8 @@ func (p *Softphone) update(f func(*Settings) error) error {
 		s.NotReadyReason = ""
 	}
 	p.set = s
-	if p.model != nil {
-		p.model.Configure(s.model())
-	}
 	p.changed()
-	return nil
+	return s, nil
 }
 
 // Dialpad returns the number in the Dialpad.
