@@ -140,10 +140,7 @@ func (c *Client) sendLocked(r *request) {
 		r.stop()
 	}
 	c.sent[r.msg.UID] = r
-	// The desktop never acts on the request past this (SPEC.md, "Stale
-	// requests"): the client settles it api_not_answer then.
-	r.msg.Deadline = c.clock.Now().Add(c.wait + AnswerGrace).UnixMilli()
-	c.send(r.msg)
+	// Each request type waits the desktop's deadline for it (from hello).
 	wait := c.wait
 	if r.msg.Type != MsgStartCall {
 		wait = MethodTimeout
@@ -153,6 +150,10 @@ func (c *Client) sendLocked(r *request) {
 			wait = m.Timeout()
 		}
 	}
+	// The desktop never acts on the request past this (SPEC.md, "Stale
+	// requests"): the client settles it api_not_answer then.
+	r.msg.Deadline = c.clock.Now().Add(wait + AnswerGrace).UnixMilli()
+	c.send(r.msg)
 	r.stop = c.clock.AfterFunc(wait+AnswerGrace, func() {
 		c.expire(r, "the agent desktop did not answer")
 	})
