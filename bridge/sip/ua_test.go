@@ -899,3 +899,29 @@ func TestCancelOtherBranch(t *testing.T) {
 		t.Errorf("200:\n%s", r)
 	}
 }
+
+// In-dialog requests follow the route set: loose routers stay in Route
+// with the remote target as Request-URI; a strict router (no lr) becomes
+// the Request-URI, and the target goes last (RFC 3261 12.2.1.1).
+func TestInDialogRouting(t *testing.T) {
+	ua := newHarness(t).ua
+	target := URI{Scheme: "sip", User: "far", Host: "10.0.0.9:5070"}
+	cases := []struct {
+		routes     []string
+		ruri, want string
+	}{
+		{nil, "sip:far@10.0.0.9:5070", ""},
+		{[]string{"<sip:p1;lr>", "<sip:p2;lr>"}, "sip:far@10.0.0.9:5070", "<sip:p1;lr>|<sip:p2;lr>"},
+		{[]string{"<sip:p1;transport=tcp>", "<sip:p2;lr>"}, "sip:p1;transport=tcp", "<sip:p2;lr>|<sip:far@10.0.0.9:5070>"},
+	}
+	for _, c := range cases {
+		d := dialog{callID: "x", local: "<sip:a@b>;tag=1", remote: "<sip:c@d>;tag=2", target: target, routes: c.routes}
+		m := ua.inDialog(d, "BYE", 5)
+		if m.RequestURI != c.ruri || strings.Join(m.Values("Route"), "|") != c.want || m.Get("CSeq") != "5 BYE" {
+			t.Errorf("routes %v: got %s", c.routes, m)
+		}
+		if len(c.routes) > 0 && c.routes[0] != d.routes[0] {
+			t.Errorf("the dialog's route set changed: %v", d.routes)
+		}
+	}
+}
