@@ -64,7 +64,10 @@ func FuzzHandleFrame(f *testing.F) {
 		clock.Advance(2 * TimerB)
 		// The UA still answers.
 		ua.HandleFrame("OPTIONS sip:1001@x SIP/2.0\r\nVia: SIP/2.0/WS h;branch=z9hG4bKo\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:1001@example.com>\r\nCall-ID: o\r\nCSeq: 1 OPTIONS\r\n\r\n")
-		if tr.sent == 0 {
+		ua.lock()
+		sent := tr.sent
+		ua.unlock()
+		if sent == 0 {
 			t.Fatal("UA sent nothing")
 		}
 	})

@@ -27,11 +27,14 @@ func (ua *UA) request(req *Message, onResp func(*Message)) (*clientTx, error) {
 
 func (ua *UA) requestBranch(req *Message, branch string, onResp func(*Message)) (*clientTx, error) {
 	tx := &clientTx{ua: ua, key: branch + " " + req.Method, req: req, onResp: onResp}
-	if err := ua.sendMsg(req); err != nil {
-		return nil, err
-	}
+	// The transaction and its timer exist before the request is on the
+	// wire (a test that sees the frame may move its clock at once).
 	ua.txs[tx.key] = tx
 	tx.stop = ua.afterFunc(TimerB, func() { tx.fail(408, "Request Timeout") })
+	if err := ua.sendMsg(req); err != nil {
+		tx.end()
+		return nil, err
+	}
 	return tx, nil
 }
 

@@ -1,0 +1,361 @@
+package sip
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/adapi-go/adapi-go/bridge/phone"
+)
+
+// Muter is a Media whose microphone can be turned off (no signalling).
+type Muter interface{ SetMuted(on bool) }
+
+// DTMFSender is a Media that sends RFC 4733 telephone-events.
+type DTMFSender interface{ InsertDTMF(digits string) error }
+
+// PhoneConfig is what a Phone needs from the page: where the SIP server
+// is, and how to make a connection and a call's media.
+type PhoneConfig struct {
+	URL     string // the WebSocket URL (sip.wsUrl)
+	Domain  string // the SIP domain (sip.domain)
+	Expires time.Duration
+	// Transport makes the connection for one sign-in.
+	Transport func() Transport
+	// Media makes one call's media.
+	Media func() Media
+	Clock Clock // nil: the wall clock
+}
+
+// Phone is the agent's phone as a SIP user agent: a phone.Phone. Login
+// registers (a new UA per sign-in), calls are INVITEs, and what the
+// network does becomes phone.Events.
+type Phone struct {
+	cfg PhoneConfig
+
+	mu      sync.Mutex
+	handler phone.Handler
+	ua      *UA
+	calls   map[phone.CallID]*Call
+	seq     int
+}
+
+//go:noinline
+func (p *Phone) lock() { p.mu.Lock() }
+
+//go:noinline
+func (p *Phone) unlock() { p.mu.Unlock() }
+
+// NewPhone makes a Phone; nothing is sent before Register.
+func NewPhone(cfg PhoneConfig) *Phone {
+	return &Phone{cfg: cfg, calls: map[phone.CallID]*Call{}}
+}
+
+var _ phone.Phone = (*Phone)(nil)
+
+// SetHandler sets the function that receives the phone's events.
+func (p *Phone) SetHandler(h phone.Handler) {
+	p.lock()
+	p.handler = h
+	p.unlock()
+}
+
+func (p *Phone) emit(e phone.Event) {
+	p.lock()
+	h := p.handler
+	p.unlock()
+	if h != nil {
+		h(e)
+	}
+}
+
+func (p *Phone) current() *UA {
+	p.lock()
+	defer p.unlock()
+	return p.ua
+}
+
+// Register signs in: REGISTER with digest. A sign-in while signed in
+// replaces the registration.
+func (p *Phone) Register(ctx context.Context, cred phone.Credentials) error {
+	p.lock()
+	old := p.ua
+	p.ua = nil
+	p.unlock()
+	if old != nil { // its binding goes, or inbound calls would fork to it
+		old.Unregister(ctx)
+		old.Close()
+	}
+	var ua *UA
+	ua, err := NewUA(Config{
+		URL: p.cfg.URL, Domain: p.cfg.Domain, User: cred.Username, Password: cred.Password, Expires: p.cfg.Expires,
+		OnRegistration: func(ok bool, err error) {
+			if p.current() != ua {
+				return
+			}
+			e := phone.Event{Kind: phone.EventStatus, Ready: ok}
+			if err != nil {
+				e.Error = err.Error()
+			}
+			p.emit(e)
+			p.emit(phone.Event{Kind: phone.EventCapabilities, Caps: p.Capabilities()})
+		},
+		OnIncoming: p.incoming,
+	}, p.cfg.Transport(), p.cfg.Clock)
+	if err != nil { // a username that cannot be a SIP user
+		p.emit(phone.ServerError(phone.ServerInvalidCredentials, "invalid credentials"))
+		return phone.ErrInvalidCredentials
+	}
+	p.lock()
+	p.ua = ua
+	p.unlock()
+	err = ua.Register(ctx)
+	if err == nil {
+		return nil
+	}
+	p.lock()
+	if p.ua == ua {
+		p.ua = nil
+	}
+	p.unlock()
+	ua.Close()
+	switch {
+	case errors.Is(err, ErrUnauthorized):
+		p.emit(phone.ServerError(phone.ServerInvalidCredentials, "invalid credentials"))
+		return phone.ErrInvalidCredentials
+	case ctx.Err() != nil:
+		return context.Cause(ctx)
+	}
+	msg := "SIP server " + p.cfg.URL + ": " + err.Error()
+	if errors.Is(err, ErrUnreachable) {
+		msg = "cannot reach the SIP server " + p.cfg.URL + ": " + err.Error()
+	}
+	p.emit(phone.ServerError(phone.ServerSIPServerError, msg))
+	return errors.New(msg)
+}
+
+// Unregister signs out (REGISTER with Expires: 0) and forgets the
+// credentials.
+func (p *Phone) Unregister(ctx context.Context) error {
+	p.lock()
+	ua := p.ua
+	p.ua = nil
+	p.unlock()
+	var err error
+	if ua != nil {
+		err = ua.Unregister(ctx)
+		ua.Close()
+	}
+	p.emit(phone.Event{Kind: phone.EventStatus, Ready: false})
+	p.emit(phone.Event{Kind: phone.EventCapabilities, Caps: p.Capabilities()})
+	return err
+}
+
+// onCall turns a call's events into the phone's. A call the desktop hung
+// up or rejected is no longer in p.calls: its events are dropped.
+func (p *Phone) onCall(id phone.CallID) func(CallEvent) {
+	return func(ev CallEvent) {
+		p.lock()
+		_, known := p.calls[id]
+		if ev.State == CallTerminated {
+			delete(p.calls, id)
+		}
+		p.unlock()
+		if !known {
+			return
+		}
+		switch {
+		case ev.State == CallProceeding && (ev.Status == 180 || ev.Status == 183):
+			p.emit(phone.Event{Kind: phone.EventRinging, Call: id})
+		case ev.State == CallConfirmed && ev.Status != 0:
+			p.emit(phone.Event{Kind: phone.EventAnswered, Call: id})
+		case ev.State == CallTerminated:
+			e := phone.Event{Kind: phone.EventEnded, Call: id, Reason: ev.Reason}
+			if !ev.ByRemote || ev.Status != 0 {
+				e.Status = ev.Status
+			}
+			p.emit(e)
+		}
+	}
+}
+
+// Dial places a call; it returns at the first response to the INVITE.
+func (p *Phone) Dial(ctx context.Context, id phone.CallID, number string) error {
+	ua := p.current()
+	if ua == nil || !ua.Registered() {
+		return phone.ErrNotRegistered
+	}
+	media := p.cfg.Media()
+	if media == nil {
+		return errors.New("no audio for the call (the page has no RTCPeerConnection)")
+	}
+	p.lock()
+	p.calls[id] = nil // known: its events go to the desktop
+	p.unlock()
+	c, err := ua.Invite(ctx, number, media, p.onCall(id))
+	p.lock()
+	defer p.unlock()
+	if _, known := p.calls[id]; err != nil || !known {
+		delete(p.calls, id)
+		switch {
+		case err == nil: // over already (a final failure first): its event is on its way
+			return nil
+		case errors.Is(err, ErrNotRegistered):
+			return phone.ErrNotRegistered
+		case ctx.Err() != nil:
+			return context.Cause(ctx)
+		}
+		return err
+	}
+	p.calls[id] = c
+	return nil
+}
+
+// call is the live call id, or ErrNoSuchCall.
+func (p *Phone) call(id phone.CallID) (*Call, error) {
+	p.lock()
+	defer p.unlock()
+	if c := p.calls[id]; c != nil {
+		return c, nil
+	}
+	return nil, phone.ErrNoSuchCall
+}
+
+// forget drops a call the desktop ended: no EventEnded follows.
+func (p *Phone) forget(id phone.CallID) (*Call, error) {
+	p.lock()
+	defer p.unlock()
+	c := p.calls[id]
+	if c == nil {
+		return nil, phone.ErrNoSuchCall
+	}
+	delete(p.calls, id)
+	return c, nil
+}
+
+// Hangup cancels (before the answer) or hangs up (BYE).
+func (p *Phone) Hangup(ctx context.Context, id phone.CallID) error {
+	c, err := p.forget(id)
+	if err == nil {
+		c.Hangup()
+	}
+	return err
+}
+
+// incoming is an inbound call ringing: EventIncoming with a new id.
+func (p *Phone) incoming(c *Call, from Addr) func(CallEvent) {
+	p.lock()
+	p.seq++
+	id := phone.CallID("sip-in-" + strconv.Itoa(p.seq))
+	p.calls[id] = c
+	p.unlock()
+	user := from.URI.User
+	if u, ok := unescapeUser(user); ok {
+		user = u
+	}
+	p.emit(phone.Event{Kind: phone.EventIncoming, Call: id, From: user, FromName: unquote(from.Display)})
+	return p.onCall(id)
+}
+
+// unescapeUser undoes %XX escapes in a URI's user part.
+func unescapeUser(s string) (string, bool) {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '%' {
+			if i+2 >= len(s) || unhex(s[i+1]) < 0 || unhex(s[i+2]) < 0 {
+				return "", false
+			}
+			c = byte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			i += 2
+		}
+		b = append(b, c)
+	}
+	return string(b), true
+}
+
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c - 'a' + 10)
+	case c >= 'A' && c <= 'F':
+		return int(c - 'A' + 10)
+	}
+	return -1
+}
+
+func stateErr(err error) error {
+	if errors.Is(err, ErrCallState) {
+		return phone.ErrBadState
+	}
+	return err
+}
+
+// Accept answers a ringing inbound call with a new media's answer.
+func (p *Phone) Accept(ctx context.Context, id phone.CallID) error {
+	c, err := p.call(id)
+	if err != nil {
+		return err
+	}
+	media := p.cfg.Media()
+	if media == nil {
+		return errors.New("no audio for the call (the page has no RTCPeerConnection)")
+	}
+	return stateErr(c.Accept(ctx, media))
+}
+
+// Reject refuses a ringing inbound call with status.
+func (p *Phone) Reject(ctx context.Context, id phone.CallID, status int) error {
+	c, err := p.forget(id)
+	if err != nil {
+		return err
+	}
+	return stateErr(c.Reject(status))
+}
+
+// Hold puts a connected call on hold or resumes it (re-INVITE).
+func (p *Phone) Hold(ctx context.Context, id phone.CallID, on bool) error {
+	c, err := p.call(id)
+	if err != nil {
+		return err
+	}
+	return stateErr(c.Hold(ctx, on))
+}
+
+// Mute turns the agent's microphone off or on for a call.
+func (p *Phone) Mute(ctx context.Context, id phone.CallID, on bool) error {
+	c, err := p.call(id)
+	if err != nil {
+		return err
+	}
+	m, ok := c.Media().(Muter)
+	if !ok {
+		return phone.ErrBadState
+	}
+	m.SetMuted(on)
+	return nil
+}
+
+// SendDTMF sends digits as telephone-events on a connected call.
+func (p *Phone) SendDTMF(ctx context.Context, id phone.CallID, digits string) error {
+	c, err := p.call(id)
+	if err != nil {
+		return err
+	}
+	m, ok := c.Media().(DTMFSender)
+	if !ok || c.State() != CallConfirmed {
+		return phone.ErrBadState
+	}
+	return m.InsertDTMF(digits)
+}
+
+// Capabilities: a registered phone dials, answers and holds.
+func (p *Phone) Capabilities() phone.Capabilities {
+	ua := p.current()
+	up := ua != nil && ua.Registered()
+	return phone.Capabilities{CanDial: up, CanAnswer: up, CanHold: up, CanRetrieve: up}
+}
