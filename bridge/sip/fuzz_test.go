@@ -13,8 +13,8 @@ import (
 type discard struct{ sent int }
 
 func (d *discard) Connect(context.Context, func(string), func(error)) error { return nil }
-func (d *discard) Send(string) error                                       { d.sent++; return nil }
-func (d *discard) Close()                                                  {}
+func (d *discard) Send(string) error                                        { d.sent++; return nil }
+func (d *discard) Close()                                                   {}
 
 // FuzzHandleFrame: whatever the server sends (responses to a live INVITE
 // and REGISTER, requests in and out of its dialog) never panics or

@@ -111,7 +111,9 @@ func TestPhoneLogin(t *testing.T) {
 	h.loginOK()
 	// Signing in again replaces the binding: the old one is removed first.
 	done := make(chan error, 1)
-	go func() { done <- h.p.Register(context.Background(), phone.Credentials{Username: "1001", Password: "secret"}) }()
+	go func() {
+		done <- h.p.Register(context.Background(), phone.Credentials{Username: "1001", Password: "secret"})
+	}()
 	old := h.expect("REGISTER")
 	if old.Get("Expires") != "0" {
 		t.Fatalf("old binding not removed:\n%s", old)
