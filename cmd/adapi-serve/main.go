@@ -177,8 +177,10 @@ func setup(args []string, out io.Writer) (*demo, error) {
 func (d *demo) serve() error {
 	errs := make(chan error, 2)
 	start := func(ln net.Listener, h http.Handler) {
-		srv := &http.Server{Handler: h, TLSConfig: d.tls}
+		srv := &http.Server{Handler: h}
 		if d.tls != nil {
+			// Each server its own copy: serving sets up HTTP/2 in it.
+			srv.TLSConfig = d.tls.Clone()
 			errs <- srv.ServeTLS(ln, "", "")
 		} else {
 			errs <- srv.Serve(ln)
