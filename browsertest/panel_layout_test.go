@@ -17,12 +17,25 @@ import (
 
 var panelWidths = []struct{ w, h int64 }{{320, 568}, {390, 844}, {768, 1024}, {1280, 800}}
 
-// panelActions are the buttons each state shows, in order (wasm/panel_calls.go).
+// panelActions are the buttons each state shows on the active call, in
+// order (wasm/panel_calls.go); the other calls show them without Mute and
+// Keypad, after a "switch" button.
 var panelActions = map[string][]string{
-	"delivery_pending": {"connect", "hangup"},
-	"delivered":        {"hold", "hangup"},
-	"hold":             {"resume", "hangup"},
-	"wrap_up":          {"complete"},
+	"delivery_pending":         {"connect", "hangup"},
+	"delivery_pending inbound": {"accept", "reject"},
+	"delivered":                {"mute", "keypad", "hold", "hangup"},
+	"hold":                     {"resume", "hangup"},
+	"wrap_up":                  {"complete"},
+}
+
+func compactActions(active []string) []string {
+	out := []string{"switch"}
+	for _, a := range active {
+		if a != "mute" && a != "keypad" {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // makeCallsJS brings the desktop to n calls in a mix of states, with CRM
@@ -31,12 +44,13 @@ const makeCallsJS = `async (n) => {
 	await adApiDesktop.update({answerDelayMs: 0})
 	const names = ['Ada Lovelace', 'Maximilian Alexander von Hohenzollern-Sigmaringen', 'Averyveryverylongcompanynamewithoutanyspaces Ltd', 'Grace Hopper']
 	const numbers = i => ['+1 415 555 01' + String(i).padStart(2, '0'), '+44 20 7946 09' + String(i).padStart(2, '0'), '+49 30 1234 56' + String(i).padStart(2, '0'), String(2000 + i)][i % 4]
-	for (let i = adApiDesktop.interactions().length; i < n; i++) {
+	for (let i = adApiDesktop.interactions().length; adApiDesktop.interactions().length < n; i++) {
 		const obj = i % 2 === 0 ? {id: 'c' + i, type: 'contact', displayType: i % 4 === 0 ? 'Contact' : 'Account', displayName: names[(i / 2) % 4]} : undefined
 		const r = await adApi.startCall(numbers(i), obj)
 		if (r.status !== 'success') throw new Error(JSON.stringify(r))
 		const id = r.data.id
-		if (i === n - 1) { await adApiDesktop.connect(id); continue }
+		if (adApiDesktop.interactions().length === n) { await adApiDesktop.connect(id); await adApi.switchActiveInteraction(id); continue }
+		if (i % 5 === 4 && adApiDesktop.interactions().length < n - 1) { await adApiDesktop.ring('+1 415 555 02' + String(i).padStart(2, '0'), 'Caller ' + i) }
 		switch (i % 4) {
 		case 1: await adApiDesktop.connect(id); break
 		case 2: await adApiDesktop.connect(id); await adApiDesktop.hold(id); break
@@ -65,8 +79,9 @@ const frameJS = `new Promise(r => requestAnimationFrame(() => requestAnimationFr
 // layoutReport is what checkLayoutJS finds on a page.
 type layoutReport struct {
 	Problems []string            `json:"problems"`
-	Active   string              `json:"active"` // the active call's state, "" with none
-	Actions  map[string][]string `json:"actions"`
+	Active   string              `json:"active"`  // the active call's state, "" with none
+	Actions  map[string][]string `json:"actions"` // the active call's buttons, by state
+	Others   map[string][]string `json:"others"`  // the other calls' buttons, by state
 	Rows     int                 `json:"rows"`
 }
 
@@ -100,15 +115,16 @@ const checkLayoutJS = `(() => {
 		if (!active.contains(hit)) problems.push('the active call is covered by ' + (hit ? name(hit) : 'nothing'))
 		if (list.firstElementChild !== active) problems.push('the active call is not first in the list')
 	} else if (list.children.length) problems.push('calls but none active')
-	const actions = {}
+	const actions = {}, others = {}
 	for (const li of list.children) {
-		const shown = [...li.querySelectorAll('button')].filter(b => b.offsetParent !== null).map(b => b.dataset.action + (b.disabled ? ' (disabled)' : ''))
-		const key = li.dataset.state
+		const shown = [...li.querySelectorAll('.actions button')].filter(b => b.offsetParent !== null).map(b => b.dataset.action + (b.disabled ? ' (disabled)' : ''))
+		const key = li.dataset.state + (li.dataset.direction === 'inbound' && li.dataset.state === 'delivery_pending' ? ' inbound' : '')
+		const into = li === active ? actions : others
 		const s = shown.join()
-		if (actions[key] && actions[key].join() !== s) problems.push(key + ' shows ' + s + ' on one call and ' + actions[key].join() + ' on another')
-		actions[key] = shown
+		if (into[key] && into[key].join() !== s) problems.push(key + ' shows ' + s + ' on one call and ' + into[key].join() + ' on another')
+		into[key] = shown
 	}
-	return {problems, active: active ? active.dataset.state : '', actions, rows: list.children.length}
+	return {problems, active: active ? active.dataset.state : '', actions, others, rows: list.children.length}
 })()`
 
 func (tb *tab) checkLayout(what string, wantRows int) {
@@ -125,7 +141,12 @@ func (tb *tab) checkLayout(what string, wantRows int) {
 	}
 	for state, shown := range r.Actions {
 		if want := panelActions[state]; !slices.Equal(shown, want) {
-			tb.t.Errorf("%s: a %s call shows %v, want %v", what, state, shown, want)
+			tb.t.Errorf("%s: the active %s call shows %v, want %v", what, state, shown, want)
+		}
+	}
+	for state, shown := range r.Others {
+		if want := compactActions(panelActions[state]); !slices.Equal(shown, want) {
+			tb.t.Errorf("%s: another %s call shows %v, want %v", what, state, shown, want)
 		}
 	}
 }
@@ -253,5 +274,96 @@ func TestAdaptiveWidth(t *testing.T) {
 	// (The frame fills its mount, as it was made.)
 	if got := evalJS[string](fixed, `JSON.stringify([__widths, __api.adcFrame.getBoundingClientRect().width === document.getElementById('mount').getBoundingClientRect().width])`); got != `[[],true]` {
 		t.Fatalf("without adaptiveWidth the frame was sized: %s", got)
+	}
+}
+
+// The call-control buttons as an agent uses them, by mouse and keyboard:
+// sign out and in (the password never shown), choose Not ready with a
+// reason, take an incoming call, mute, send digits from the keypad, hold,
+// resume, hang up, complete. Each step is checked in the desktop's state
+// and in the events a widget receives.
+func TestPanelCallControlAsAPerson(t *testing.T) {
+	tb := openDesktop(t)
+	click := func(sel string) { tb.t.Helper(); tb.do(chromedp.Click(chromedp.CSS(sel))) }
+	until := func(what, expr string) {
+		tb.t.Helper()
+		evalJS[bool](tb, `new Promise(resolve => {
+			const ok = () => { try { return !!(`+expr+`) } catch (_) { return false } }
+			if (ok()) return resolve(true)
+			const panel = document.getElementById('agentDesktop')
+			const h = () => ok() && (panel.removeEventListener('adapi:drawn', h), resolve(true))
+			panel.addEventListener('adapi:drawn', h)
+		})`)
+	}
+	evalJS[bool](tb, `window.__agent = []; adApi.on('ON_AGENT_STATE_CHANGE', (s, r) => __agent.push(s + (r ? ':' + r : ''))); true`)
+
+	// Sign out, and in again with the keyboard (Enter in the password).
+	click(`#logoutButton`)
+	until("signed out", `!document.getElementById('loginForm').hidden`)
+	if evalJS[bool](tb, `adApi.getLoginState().then(r => r.data.isLoggedIn)`) {
+		t.Fatal("still signed in")
+	}
+	tb.do(chromedp.SendKeys(chromedp.ID("loginUsernameInput"), "ada"),
+		chromedp.SendKeys(chromedp.ID("loginPasswordInput"), "s3cret-pw\r"))
+	until("signed in", `document.getElementById('loginForm').hidden && document.querySelector('.agent-name').textContent.startsWith('ada')`)
+	if got := evalJS[string](tb, `document.getElementById('agentDesktop').textContent + document.getElementById('loginPasswordInput').value`); strings.Contains(got, "s3cret-pw") {
+		t.Fatal("the password shows in the panel")
+	}
+
+	// Not ready, with a reason from the list; then Ready.
+	tb.do(chromedp.SetValue(chromedp.ID("agentStateSelect"), "not_ready:Lunch"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('agentStateSelect').dispatchEvent(new Event('change', {bubbles: true}))`))
+	if got := evalJS[map[string]any](tb, `adApi.getAgentState().then(r => r.data)`); got["state"] != "not_ready" || got["notReadyReason"] != "Lunch" {
+		t.Fatalf("agent state %v", got)
+	}
+	tb.do(chromedp.SetValue(chromedp.ID("agentStateSelect"), "ready"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('agentStateSelect').dispatchEvent(new Event('change', {bubbles: true}))`))
+	until("ready", `__agent.includes('ready')`)
+
+	// An incoming call from the test controls: Accept, Mute, the keypad.
+	click(`#ringButton`)
+	d := evalJS[map[string]any](tb, `__next('ON_NEW_INTERACTION')`)
+	id := d["interactionId"].(string)
+	li := `#interactionList li[data-interaction-id="` + id + `"]`
+	until("ringing shown", `document.querySelector('`+li+` button[data-action="accept"]').offsetParent !== null`)
+	if got := evalJS[string](tb, `document.getElementById('agentStatePill').textContent`); got != "Ringing" {
+		t.Errorf("the agent's status while the call rings: %q", got)
+	}
+	click(li + ` button[data-action="accept"]`)
+	evalJS[map[string]any](tb, `__next('ON_INTERACTION_STATE_CHANGE', '`+id+`', 'delivered')`)
+	until("connected", `document.querySelector('`+li+`').dataset.state === 'delivered' && document.querySelector('`+li+` button[data-action="mute"]').offsetParent !== null`)
+	click(li + ` button[data-action="mute"]`)
+	until("muted", `document.querySelector('`+li+` button[data-action="unmute"]').offsetParent !== null`)
+	if !evalJS[bool](tb, `adApiDesktop.interactions().find(i => i.interactionId === '`+id+`').callMuted`) {
+		t.Fatal("Mute did not mute the call")
+	}
+	click(li + ` button[data-action="keypad"]`)
+	for _, k := range []string{"1", "2", "3", "#"} {
+		click(li + ` .keypad button[data-digit="` + k + `"]`)
+	}
+	until("digits sent", `adApiDesktop.records().find(r => r.interactionId === '`+id+`').dtmf === '123#'`)
+	if got := evalJS[string](tb, `document.querySelector('`+li+` .keypad .sent').textContent`); got != "Sent: 123#" {
+		t.Errorf("the keypad shows %q", got)
+	}
+	click(li + ` button[data-action="unmute"]`)
+	until("unmuted", `!adApiDesktop.interactions().find(i => i.interactionId === '`+id+`').callMuted`)
+
+	// Hold, resume, hang up, complete: each shows only what comes next.
+	for _, step := range []struct{ action, state string }{
+		{"hold", "hold"}, {"resume", "delivered"}, {"hangup", "wrap_up"}, {"complete", "completed"},
+	} {
+		click(li + ` button[data-action="` + step.action + `"]`)
+		evalJS[map[string]any](tb, `__next('ON_INTERACTION_STATE_CHANGE', '`+id+`', '`+step.state+`')`)
+		if step.state != "completed" {
+			until(step.state, `document.querySelector('`+li+`').dataset.state === '`+step.state+`'`)
+			r := evalJS[layoutReport](tb, checkLayoutJS)
+			if want := panelActions[step.state]; !slices.Equal(r.Actions[step.state], want) {
+				t.Errorf("after %s: %v, want %v", step.action, r.Actions[step.state], want)
+			}
+		}
+	}
+	tb.do(chromedp.WaitNotPresent(chromedp.CSS(li)))
+	if got := evalJS[string](tb, `document.getElementById('panelLog').textContent`); strings.Contains(got, "s3cret-pw") {
+		t.Fatal("the password is in the log")
 	}
 }

@@ -39,7 +39,11 @@ type panel struct {
 	country string   // the dial plan's country, for reading numbers
 
 	// the agent
-	agentState, agentName js.Value
+	agentState, agentName, agentPill, logoutBtn  js.Value
+	loginForm, loginUser, loginPass, loginStatus js.Value
+	reasons                                      []string // the not-ready reasons offered
+	chosen, drawnAgent                           string   // the status chosen, and the one the calls give, as drawn
+	loginMsg, drawnLoginMsg                      string
 	// the Dialpad
 	pad, dialBtn, padObject, dialStatus js.Value
 	// the calls
@@ -50,7 +54,7 @@ type panel struct {
 	// the test rig
 	rig                                                 js.Value // <details>
 	loggedIn, hasPhone, deferred, singleLine, phoneMode js.Value
-	extension, answerDelay                              js.Value
+	extension, answerDelay, ringNumber                  js.Value
 	// the log
 	log  js.Value
 	logN int
@@ -186,6 +190,7 @@ func (p *panel) draw() {
 	p.stale = false
 	ph := p.d.phone
 	p.drawAgent(ph.Settings())
+	p.drawAgentState()
 	p.drawDialpad()
 	p.drawCalls()
 	p.drawLog()

@@ -76,16 +76,7 @@ func (p *panel) input(typ string) js.Value {
 func (p *panel) build() {
 	root := p.root
 	// The agent: who, and their state.
-	agent := p.el("div", "agentbar")
-	p.agentName = p.textEl("span", "agent-name", "")
-	p.agentState = p.selectOf("ready", "Ready", "not_ready", "Not ready") // the agent's choice: busy, ringing and after_call_work follow the calls
-	p.agentState.Set("className", "agent-state")
-	stateField := p.el("div", "agent-state-field")
-	l := p.textEl("label", "", "My status")
-	l.Set("htmlFor", "agentStateSelect")
-	p.agentState.Set("id", "agentStateSelect")
-	stateField.Call("append", l, p.agentState)
-	agent.Call("append", p.agentName, stateField)
+	agent := p.buildAgent()
 
 	// The Dialpad: a number, Dial, what the number was sent with, and
 	// what became of the last call placed.
@@ -145,7 +136,12 @@ func (p *panel) build() {
 	p.answerDelay.Set("step", "0.5")
 	p.answerDelay.Set("title", "0: the far end answers only when you press “Far end answers”")
 	p.field(fields, "Far end answers after (s)", "answerDelayInput", p.answerDelay)
-	rigBody.Call("append", toggles, fields)
+	ring := p.el("div", "rig-ring")
+	p.ringNumber = p.input("tel")
+	p.ringNumber.Set("value", "+1 415 555 0190")
+	p.field(ring, "Incoming call from", "ringNumberInput", p.ringNumber)
+	ring.Call("append", p.button("ringButton", "ring", "Ring", "secondary rig-action"))
+	rigBody.Call("append", toggles, fields, ring)
 	p.rig.Call("append", rigBody)
 	// Open on the desktop's own page (a developer's), closed in a CRM's
 	// frame (an agent's).
@@ -163,10 +159,6 @@ func (p *panel) build() {
 	root.Call("append", agent, dialer, calls, p.rig, logWrap)
 }
 
-var agentStateLabels = map[bridge.AgentState]string{
-	bridge.AgentReady: "Ready", bridge.AgentNotReady: "Not ready", bridge.AgentBusy: "Busy", bridge.AgentAfterCallWork: "After-call work",
-}
-
 // drawAgent shows the agent and the test rig's settings, when they changed.
 func (p *panel) drawAgent(s bridge.Settings) {
 	if p.settingsDrawn && s == p.drawnSettings {
@@ -175,21 +167,7 @@ func (p *panel) drawAgent(s bridge.Settings) {
 	old := p.drawnSettings
 	first := !p.settingsDrawn
 	p.settingsDrawn, p.drawnSettings = true, s
-	if first || s.AgentState != old.AgentState {
-		p.agentState.Set("value", string(s.AgentState))
-		p.agentState.Call("setAttribute", "data-state", string(s.AgentState))
-	}
-	if first || s.LoggedIn != old.LoggedIn || s.HasPhone != old.HasPhone || s.Extension != old.Extension {
-		who := "Agent · ext. " + s.Extension
-		switch {
-		case !s.LoggedIn:
-			who = "Logged out"
-		case !s.HasPhone:
-			who += " · no phone"
-		}
-		p.agentName.Set("textContent", who)
-		p.root.Call("setAttribute", "data-logged-in", strconv.FormatBool(s.LoggedIn))
-	}
+	p.drawAccount(s, old, first)
 	p.loggedIn.Set("checked", s.LoggedIn)
 	p.hasPhone.Set("checked", s.HasPhone)
 	p.deferred.Set("checked", s.DeferredDial)

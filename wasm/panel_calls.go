@@ -20,32 +20,49 @@ type item struct {
 	active                                    bool
 	start                                     int64
 	ended                                     bool
-	inView                                    bool   // the row is in the list's view (IntersectionObserver)
-	clock                                     string // the duration on screen
-	label                                     string // who, for the buttons' names
+	inView                                    bool                    // the row is in the list's view (IntersectionObserver)
+	clock                                     string                  // the duration on screen
+	label                                     string                  // who, for the buttons' names
+	data                                      *bridge.InteractionData // as last drawn
+	keypad, keypadBtn, sent                   js.Value                // made when first opened
+	keypadOpen                                bool
+	dtmf                                      string // digits sent from the keypad
 }
 
-// callAction is a button a call may show; show says in which states.
+// callAction is a button a call may show; show says when: in which
+// states, and whether on the active call or on the others.
 type callAction struct {
 	action, label, class string
-	show                 func(c bridge.InteractionData) bool
+	show                 func(c *bridge.InteractionData, active bool) bool
 }
 
-func live(c bridge.InteractionData) bool {
+func live(c *bridge.InteractionData) bool {
 	return c.State == bridge.StateDeliveryPending || c.State == bridge.StateDelivered || c.State == bridge.StateHold
 }
 
+func ringing(c *bridge.InteractionData) bool {
+	return c.State == bridge.StateDeliveryPending && c.CallDirection == "inbound"
+}
+
+func talking(c *bridge.InteractionData) bool { return c.State == bridge.StateDelivered }
+
 // callActions are the buttons of a call, in order; only those its state
-// allows are shown.
+// allows are shown. Mute and the keypad are the active call's only.
 var callActions = []callAction{
-	// The far end picking up: the test rig's, for a softphone with no far end.
-	{"connect", "Far end answers", "secondary rig-action", func(c bridge.InteractionData) bool {
+	{"switch", "Switch to", "secondary", func(c *bridge.InteractionData, active bool) bool { return !active }},
+	{"accept", "Accept", "call", func(c *bridge.InteractionData, _ bool) bool { return ringing(c) }},
+	{"reject", "Reject", "danger", func(c *bridge.InteractionData, _ bool) bool { return ringing(c) }},
+	// The far end picking up: the test rig's, for a phone with no far end.
+	{"connect", "Far end answers", "secondary rig-action", func(c *bridge.InteractionData, _ bool) bool {
 		return c.State == bridge.StateDeliveryPending && c.CallDirection != "inbound"
 	}},
-	{"hold", "Hold", "secondary", func(c bridge.InteractionData) bool { return c.State == bridge.StateDelivered }},
-	{"resume", "Resume", "", func(c bridge.InteractionData) bool { return c.State == bridge.StateHold }},
-	{"hangup", "Hang up", "danger", live},
-	{"complete", "Complete", "", func(c bridge.InteractionData) bool { return c.State == bridge.StateWrapUp }},
+	{"mute", "Mute", "secondary", func(c *bridge.InteractionData, active bool) bool { return active && talking(c) && !c.CallMuted }},
+	{"unmute", "Unmute", "", func(c *bridge.InteractionData, active bool) bool { return active && talking(c) && c.CallMuted }},
+	{"keypad", "Keypad", "secondary", func(c *bridge.InteractionData, active bool) bool { return active && talking(c) }},
+	{"hold", "Hold", "secondary", func(c *bridge.InteractionData, _ bool) bool { return talking(c) }},
+	{"resume", "Resume", "", func(c *bridge.InteractionData, _ bool) bool { return c.State == bridge.StateHold }},
+	{"hangup", "Hang up", "danger", func(c *bridge.InteractionData, _ bool) bool { return live(c) && !ringing(c) }},
+	{"complete", "Complete", "", func(c *bridge.InteractionData, _ bool) bool { return c.State == bridge.StateWrapUp }},
 }
 
 // stateLabel is a call's state in an agent's words.
@@ -145,6 +162,9 @@ func (p *panel) drawCalls() {
 // setActive marks a call as the active one, or not.
 func (p *panel) setActive(it *item, active bool) {
 	it.active = active
+	if it.data != nil {
+		p.showButtons(it)
+	}
 	it.li.Call("setAttribute", "data-active", strconv.FormatBool(active))
 	if active {
 		it.li.Call("setAttribute", "aria-current", "true")
@@ -156,6 +176,7 @@ func (p *panel) setActive(it *item, active bool) {
 func (p *panel) newItem(c *bridge.InteractionData) *item {
 	li := p.el("li", "ia")
 	li.Call("setAttribute", "data-interaction-id", c.InteractionID)
+	li.Call("setAttribute", "data-direction", c.CallDirection)
 	it := &item{li: li, start: c.StartTime, label: p.who(*c)}
 	head := p.el("div", "ia-head")
 	it.state = p.el("span", "state")
@@ -204,36 +225,14 @@ func (p *panel) newItem(c *bridge.InteractionData) *item {
 // that ended shows its final duration.
 func (p *panel) update(it *item, c *bridge.InteractionData) {
 	active := it.active
+	it.data = c
 	if key := stateKey(*c); it.drawn != key {
 		first := it.drawn == ""
 		it.drawn = key
 		it.li.Call("setAttribute", "data-state", string(c.State))
 		label := stateLabel(*c)
 		it.state.Set("textContent", label)
-		focused := p.doc.Get("activeElement")
-		refocus := false
-		var firstShown js.Value
-		for i, a := range callActions {
-			show := a.show(*c)
-			if show && firstShown.IsUndefined() {
-				firstShown = it.buttons[i]
-			}
-			if show != it.shown[i] {
-				it.shown[i] = show
-				if !show && focused.Equal(it.buttons[i]) {
-					refocus = true
-				}
-				it.buttons[i].Set("hidden", !show)
-			}
-		}
-		// A keyboard user whose button went away stays on this call.
-		if refocus {
-			if !firstShown.IsUndefined() {
-				firstShown.Call("focus")
-			} else {
-				p.list.Call("focus")
-			}
-		}
+		p.showButtons(it)
 		if active && !first {
 			p.announce.Set("textContent", it.label+": "+label)
 		}
@@ -251,6 +250,37 @@ func (it *item) setClock(ms int64) {
 	if t := clock(ms); t != it.clock {
 		it.clock = t
 		it.duration.Set("textContent", t)
+	}
+}
+
+// showButtons shows the buttons a call's state allows, and only those. A
+// keyboard user whose button went away stays on this call.
+func (p *panel) showButtons(it *item) {
+	focused := p.doc.Get("activeElement")
+	refocus := false
+	var firstShown js.Value
+	for i, a := range callActions {
+		show := a.show(it.data, it.active)
+		if show && firstShown.IsUndefined() {
+			firstShown = it.buttons[i]
+		}
+		if show != it.shown[i] {
+			it.shown[i] = show
+			if !show && focused.Equal(it.buttons[i]) {
+				refocus = true
+			}
+			it.buttons[i].Set("hidden", !show)
+		}
+	}
+	if refocus {
+		if !firstShown.IsUndefined() {
+			firstShown.Call("focus")
+		} else {
+			p.list.Call("focus")
+		}
+	}
+	if it.keypadOpen && !(it.active && talking(it.data)) {
+		p.toggleKeypad(it)
 	}
 }
 
@@ -295,4 +325,49 @@ func (p *panel) newObserver() js.Value {
 		return nil
 	})
 	return io.New(seen, js.ValueOf(map[string]any{"root": p.list}))
+}
+
+// keypadKeys are the keypad's keys, in rows of three.
+const keypadKeys = "123456789*0#"
+
+// toggleKeypad opens or closes the active call's keypad (made when first
+// opened); its keys send DTMF on the call.
+func (p *panel) toggleKeypad(it *item) {
+	if it.keypad.IsUndefined() {
+		it.keypad = p.el("div", "keypad")
+		it.keypad.Set("id", "keypad-"+it.li.Call("getAttribute", "data-interaction-id").String())
+		it.keypad.Call("setAttribute", "role", "group")
+		it.keypad.Call("setAttribute", "aria-label", "Keypad, "+it.label)
+		for _, k := range keypadKeys {
+			b := p.button("", "dtmf", string(k), "key")
+			b.Call("setAttribute", "data-digit", string(k))
+			it.keypad.Call("append", b)
+		}
+		it.sent = p.el("output", "sent")
+		it.sent.Call("setAttribute", "aria-live", "polite")
+		it.keypad.Call("append", it.sent)
+		it.keypad.Set("hidden", true)
+		it.li.Call("append", it.keypad)
+		for i, a := range callActions {
+			if a.action == "keypad" {
+				it.keypadBtn = it.buttons[i]
+				it.keypadBtn.Call("setAttribute", "aria-controls", it.keypad.Get("id").String())
+			}
+		}
+	}
+	it.keypadOpen = !it.keypadOpen
+	it.keypad.Set("hidden", !it.keypadOpen)
+	if !it.keypadBtn.IsUndefined() {
+		it.keypadBtn.Call("setAttribute", "aria-expanded", boolString(it.keypadOpen))
+	}
+}
+
+// sendDigit sends a keypad key as DTMF on the call.
+func (p *panel) sendDigit(it *item, digit, id string) {
+	it.dtmf += digit
+	if len(it.dtmf) > 32 {
+		it.dtmf = it.dtmf[len(it.dtmf)-32:]
+	}
+	it.sent.Set("textContent", "Sent: "+it.dtmf)
+	p.serve(nil, "sendDtmf", bridge.String(digit), bridge.String(id))
 }

@@ -16,6 +16,7 @@ func (p *panel) listen() {
 	p.root.Call("addEventListener", "input", p.guard(p.onInput))
 	p.root.Call("addEventListener", "click", p.guard(p.onClick))
 	p.root.Call("addEventListener", "keydown", p.guard(p.onKey))
+	p.root.Call("addEventListener", "submit", p.guard(p.onSubmit))
 	// Nothing is drawn while the page is hidden; what changed meanwhile is
 	// drawn when it shows again.
 	p.doc.Call("addEventListener", "visibilitychange", p.guard(func(js.Value) {
@@ -40,7 +41,8 @@ func (p *panel) onChange(ev js.Value) {
 	case "singleLineToggle":
 		pt.SingleLine = ptr(p.singleLine.Get("checked").Bool())
 	case "agentStateSelect":
-		pt.AgentState = ptr(p.agentState.Get("value").String())
+		p.setAgentState()
+		return
 	case "phoneModeSelect":
 		pt.Phone = ptr(p.phoneMode.Get("value").String())
 	case "agentExtensionInput":
@@ -87,16 +89,67 @@ func (p *panel) onClick(ev js.Value) {
 		return
 	}
 	action := b.Call("getAttribute", "data-action").String()
-	if action == "dial" {
+	switch action {
+	case "dial":
 		p.dial()
+		return
+	case "logout":
+		p.serve(nil, "logout")
+		return
+	case "login":
+		return // the form's submit
+	case "ring": // the test rig: a call comes in
+		number := p.ringNumber.Get("value").String()
+		go func() {
+			defer func() { recover() }()
+			if _, err := p.d.phone.Ring(number, ""); err != nil {
+				p.d.refused("Ring", err)
+			}
+		}()
 		return
 	}
 	li := b.Call("closest", "li[data-interaction-id]")
 	if li.IsNull() {
 		return
 	}
-	if err := p.d.act(action, li.Call("getAttribute", "data-interaction-id").String()); err != nil {
-		p.d.note(true, bridge.AsError(err).Message)
+	id := li.Call("getAttribute", "data-interaction-id").String()
+	it := p.items[id]
+	ia, on, off := bridge.String(id), bridge.ValueOf(true), bridge.ValueOf(false)
+	switch action {
+	case "connect": // the test rig's far end
+		if err := p.d.act(action, id); err != nil {
+			p.d.note(true, bridge.AsError(err).Message)
+		}
+	case "switch":
+		p.serve(nil, "switchActiveInteraction", ia)
+	case "accept":
+		p.serve(nil, "acceptInteraction", ia)
+	case "reject":
+		p.serve(nil, "rejectInteraction", ia)
+	case "mute", "unmute":
+		p.serve(nil, "setCallMute", map[bool]bridge.Value{true: on, false: off}[action == "mute"], ia)
+	case "hold", "resume":
+		p.serve(nil, "setCallHold", map[bool]bridge.Value{true: on, false: off}[action == "hold"], ia)
+	case "hangup":
+		p.serve(nil, "leaveInteraction", ia)
+	case "complete":
+		p.serve(nil, "completeInteraction", ia)
+	case "keypad":
+		if it != nil {
+			p.toggleKeypad(it)
+		}
+	case "dtmf":
+		if it != nil && !it.sent.IsUndefined() {
+			p.sendDigit(it, b.Call("getAttribute", "data-digit").String(), id)
+		}
+	}
+}
+
+// onSubmit: the sign-in form.
+func (p *panel) onSubmit(ev js.Value) {
+	ev.Call("preventDefault")
+	if targetID(ev) == "loginForm" {
+		p.login()
 	}
 }
 
