@@ -332,6 +332,15 @@ func TestPanelCallControlAsAPerson(t *testing.T) {
 	click(li + ` button[data-action="accept"]`)
 	evalJS[map[string]any](tb, `__next('ON_INTERACTION_STATE_CHANGE', '`+id+`', 'delivered')`)
 	until("connected", `document.querySelector('`+li+`').dataset.state === 'delivered' && document.querySelector('`+li+` button[data-action="mute"]').offsetParent !== null`)
+	// A screen reader hears it (politely); the keyboard reaches the call
+	// right after the Dialpad.
+	if got := evalJS[string](tb, `document.getElementById('callAnnouncer').getAttribute('aria-live') + ' ' + document.getElementById('callAnnouncer').textContent`); got != "polite (415) 555-0190: Connected" {
+		t.Errorf("announced %q", got)
+	}
+	tb.do(chromedp.Focus(chromedp.ID("dialpadNumberInput")), chromedp.KeyEvent("	"), chromedp.KeyEvent("	"))
+	if got := evalJS[string](tb, `(document.activeElement.closest('li') || {dataset: {}}).dataset.interactionId + ' ' + document.activeElement.dataset.action`); got != id+" mute" {
+		t.Errorf("Tab after Dial reached %q, want the active call's Mute", got)
+	}
 	click(li + ` button[data-action="mute"]`)
 	until("muted", `document.querySelector('`+li+` button[data-action="unmute"]').offsetParent !== null`)
 	if !evalJS[bool](tb, `adApiDesktop.interactions().find(i => i.interactionId === '`+id+`').callMuted`) {
