@@ -49,6 +49,7 @@ type panel struct {
 	// the calls
 	count, list, announce js.Value
 	items                 map[string]*item
+	proto                 js.Value // the row every call's row is copied from
 	activeID              string
 	synced                bool // the list was filled from the softphone once
 	// the test rig

@@ -25,6 +25,7 @@ type item struct {
 	label                                     string                  // who, for the buttons' names
 	data                                      *bridge.InteractionData // as last drawn
 	keypad, keypadBtn, sent                   js.Value                // made when first opened
+	actions, kids                             js.Value                // the buttons' group, and its children
 	keypadOpen                                bool
 	dtmf                                      string // digits sent from the keypad
 }
@@ -174,20 +175,25 @@ func (p *panel) setActive(it *item, active bool) {
 }
 
 func (p *panel) newItem(c *bridge.InteractionData) *item {
-	li := p.el("li", "ia")
-	li.Call("setAttribute", "data-interaction-id", c.InteractionID)
+	// A row is a copy of one made once (proto), filled in: a score of
+	// calls into JavaScript rather than a hundred.
+	if p.proto.IsUndefined() {
+		p.proto = p.protoItem()
+	}
+	id := c.InteractionID
+	li := p.proto.Call("cloneNode", true)
+	li.Call("setAttribute", "data-interaction-id", id)
 	li.Call("setAttribute", "data-direction", c.CallDirection)
 	it := &item{li: li, start: c.StartTime, label: p.who(*c)}
-	head := p.el("div", "ia-head")
-	it.state = p.el("span", "state")
-	it.duration = p.el("span", "duration")
-	it.duration.Call("setAttribute", "aria-label", "duration")
-	head.Call("append", it.state, it.duration)
-	it.number = p.textEl("div", "number", bridge.FormatNumber(c.PhoneNumber, p.country))
+	head := li.Get("firstElementChild")
+	it.state = head.Get("firstElementChild")
+	it.duration = head.Get("lastElementChild")
+	it.number = head.Get("nextElementSibling")
+	it.number.Set("textContent", bridge.FormatNumber(c.PhoneNumber, p.country))
 	it.number.Set("title", c.PhoneNumber)
-	li.Call("append", head, it.number)
+	it.number.Set("id", "number-"+id)
 	if l := c.AssociatedObjects.List; len(l) > 0 {
-		li.Call("append", p.textEl("div", "object", objectLabel(l[0].AssociatedObject))) // CRM text: as text
+		it.number.Call("after", p.textEl("div", "object", objectLabel(l[0].AssociatedObject))) // CRM text: as text
 	}
 	meta := "Outbound"
 	switch {
@@ -198,18 +204,13 @@ func (p *panel) newItem(c *bridge.InteractionData) *item {
 	case c.Origination == bridge.ByAPI:
 		meta += " · from the CRM"
 	}
-	li.Call("append", p.textEl("div", "meta", meta))
-	actions := p.el("div", "actions")
+	li.Get("lastElementChild").Get("previousElementSibling").Set("textContent", meta)
+	// The buttons are named by the call they act on (the group's label);
+	// Go takes a reference to a button only when it first shows it.
+	it.actions = li.Get("lastElementChild")
+	it.actions.Call("setAttribute", "aria-labelledby", "number-"+id)
 	it.buttons = make([]js.Value, len(callActions))
 	it.shown = make([]bool, len(callActions))
-	for i, a := range callActions {
-		b := p.button("", a.action, a.label, a.class)
-		b.Call("setAttribute", "aria-label", a.label+", "+it.label)
-		b.Set("hidden", true)
-		it.buttons[i] = b
-		actions.Call("append", b)
-	}
-	li.Call("append", actions)
 	if p.observer.IsUndefined() {
 		p.observer = p.newObserver()
 	}
@@ -219,6 +220,35 @@ func (p *panel) newItem(c *bridge.InteractionData) *item {
 		it.inView = true
 	}
 	return it
+}
+
+// protoItem is the row every call's is copied from.
+func (p *panel) protoItem() js.Value {
+	li := p.el("li", "ia")
+	head := p.el("div", "ia-head")
+	duration := p.el("span", "duration")
+	duration.Call("setAttribute", "aria-label", "duration")
+	head.Call("append", p.el("span", "state"), duration)
+	actions := p.el("div", "actions")
+	actions.Call("setAttribute", "role", "group")
+	for _, a := range callActions {
+		b := p.button("", a.action, a.label, a.class)
+		b.Set("hidden", true)
+		actions.Call("append", b)
+	}
+	li.Call("append", head, p.el("div", "number"), p.el("div", "meta"), actions)
+	return li
+}
+
+// button is a call's i-th button (callActions).
+func (it *item) button(i int) js.Value {
+	if it.buttons[i].IsUndefined() {
+		if it.kids.IsUndefined() {
+			it.kids = it.actions.Get("children")
+		}
+		it.buttons[i] = it.kids.Index(i)
+	}
+	return it.buttons[i]
 }
 
 // update redraws what changed in a call: its state and buttons; a call
@@ -262,14 +292,14 @@ func (p *panel) showButtons(it *item) {
 	for i, a := range callActions {
 		show := a.show(it.data, it.active)
 		if show && firstShown.IsUndefined() {
-			firstShown = it.buttons[i]
+			firstShown = it.button(i)
 		}
 		if show != it.shown[i] {
 			it.shown[i] = show
-			if !show && focused.Equal(it.buttons[i]) {
+			if !show && focused.Equal(it.button(i)) {
 				refocus = true
 			}
-			it.buttons[i].Set("hidden", !show)
+			it.button(i).Set("hidden", !show)
 		}
 	}
 	if refocus {
@@ -350,7 +380,7 @@ func (p *panel) toggleKeypad(it *item) {
 		it.li.Call("append", it.keypad)
 		for i, a := range callActions {
 			if a.action == "keypad" {
-				it.keypadBtn = it.buttons[i]
+				it.keypadBtn = it.button(i)
 				it.keypadBtn.Call("setAttribute", "aria-controls", it.keypad.Get("id").String())
 			}
 		}
