@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"syscall/js"
 	"time"
 
@@ -242,7 +243,7 @@ func (p *panel) logLine(n note) string {
 	}
 	e := n.ev
 	if e.Data == nil {
-		return "" // the active call switched: the panel shows it
+		return p.agentLine(e)
 	}
 	who := p.who(*e.Data)
 	switch e.Name {
@@ -264,4 +265,43 @@ func (p *panel) who(c bridge.InteractionData) string {
 		return l[0].DisplayName + " " + num
 	}
 	return num
+}
+
+// agentLine is an event about the agent, in words ("" for those the
+// panel shows otherwise, as the active call switching).
+func (p *panel) agentLine(e bridge.Event) string {
+	arg := func(i int) string {
+		if i < len(e.Args) {
+			if s, ok := e.Args[i].(string); ok {
+				return s
+			}
+		}
+		return ""
+	}
+	switch e.Name {
+	case bridge.OnLogin:
+		return "Signed in"
+	case bridge.OnLogout:
+		return "Signed out"
+	case bridge.OnAgentStateChange:
+		line := "Status: " + strings.ReplaceAll(arg(0), "_", " ")
+		if r := arg(1); r != "" {
+			line += " · " + r
+		}
+		return line
+	case bridge.OnSoftphoneStatusChange:
+		if len(e.Args) > 0 && e.Args[0] == true {
+			return "Phone ready"
+		}
+		return "Phone not ready " + arg(1)
+	case bridge.OnServerError:
+		if len(e.Args) > 0 {
+			if m, ok := e.Args[0].(map[string]any); ok {
+				msg, _ := m["message"].(string)
+				name, _ := m["name"].(string)
+				return "Server error " + name + " " + msg
+			}
+		}
+	}
+	return ""
 }
