@@ -459,7 +459,8 @@ func (p *Softphone) check(c Call) error {
 		return Errorf(NotSuitableState, "the agent is not_ready")
 	case p.set.SingleLine && p.busyLine():
 		return Errorf(NotSuitableState, "single-line mode: the agent already has a live call")
-	case p.set.Extension != "" && c.PhoneNumber == p.set.Extension:
+	case p.set.Extension != "" && c.PhoneNumber == p.set.Extension,
+		p.set.Username != "" && c.PhoneNumber == p.set.Username: // the agent's own SIP user
 		return Errorf(SelfCall, "phoneNumber: %s is the agent's own number", c.PhoneNumber)
 	}
 	return nil

@@ -113,6 +113,7 @@ func TestAgentConditions(t *testing.T) {
 		{"not ready", func(s *Settings) { s.AgentState = AgentNotReady }, "100", NotSuitableState},
 		{"self call", func(*Settings) {}, "1001", SelfCall},
 		{"self call formatted", func(*Settings) {}, " 10-01 ", SelfCall},
+		{"self call: the SIP user", func(s *Settings) { s.Username = "2002" }, "2002", SelfCall},
 		{"state wins over self call", func(s *Settings) { s.AgentState = AgentNotReady }, "1001", NotSuitableState},
 		{"no phone wins over state", func(s *Settings) { s.AgentState, s.HasPhone = AgentNotReady, false }, "100", LoggedWithoutPhone},
 	}
