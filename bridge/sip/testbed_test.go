@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/adapi-go/adapi-go/bridge/phone"
 	"github.com/adapi-go/adapi-go/bridge/sip"
 	"github.com/adapi-go/adapi-go/testbed"
 	"github.com/adapi-go/adapi-go/testbed/farend"
@@ -497,5 +498,119 @@ func TestAgainstTestBed(t *testing.T) {
 	}
 	if err := ua.Unregister(ctx); err != nil {
 		t.Errorf("unregister: %v", err)
+	}
+}
+
+// TestPhoneAgainstTestBed: sip.Phone, as the desktop drives it, against
+// the test bed: what the desktop hears for a wrong password, a call
+// answered and left, a busy number, and an inbound call the far end ends.
+func TestPhoneAgainstTestBed(t *testing.T) {
+	if _, err := os.Stat(testbed.Kamailio); err != nil {
+		t.Skip("kamailio not installed (make test installs it)")
+	}
+	bed, err := testbed.Start(testbed.Options{FarEnd: farend.Config{AnswerDelay: 100 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		bed.Close()
+		if t.Failed() {
+			t.Logf("kamailio log:\n%s", bed.Log())
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	udp, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, mux, err := farend.LoopbackAPI(udp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mux.Close()
+	p := sip.NewPhone(sip.PhoneConfig{URL: bed.WSURL, Domain: bed.Domain,
+		Transport: func() sip.Transport { return &wsTransport{url: bed.WSURL} },
+		Media:     func() sip.Media { return newPionMedia(t, api) }})
+	events := make(chan phone.Event, 32)
+	p.SetHandler(func(e phone.Event) {
+		if e.Kind != phone.EventCapabilities {
+			events <- e
+		}
+	})
+	want := func(kind phone.Kind) phone.Event {
+		t.Helper()
+		e := recv(t, events)
+		if e.Kind != kind {
+			t.Fatalf("event %+v, want kind %d", e, kind)
+		}
+		return e
+	}
+
+	if err := p.Register(ctx, phone.Credentials{Username: "agent", Password: "wrong"}); !errors.Is(err, phone.ErrInvalidCredentials) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if e := want(phone.EventServerError); e.ServerCode != 109 {
+		t.Errorf("server error: %+v", e)
+	}
+	if err := p.Register(ctx, phone.Credentials{Username: "agent", Password: bed.Passwords["agent"]}); err != nil {
+		t.Fatal(err)
+	}
+	if e := want(phone.EventStatus); !e.Ready {
+		t.Fatalf("status: %+v", e)
+	}
+
+	if err := p.Dial(ctx, "c1", farend.Echo); err != nil {
+		t.Fatal(err)
+	}
+	want(phone.EventRinging)
+	want(phone.EventAnswered)
+	if err := p.Hangup(ctx, "c1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Dial(ctx, "c2", farend.Busy); err != nil {
+		t.Fatal(err)
+	}
+	if e := want(phone.EventEnded); e.Call != "c2" || e.Status != 486 || e.Reason != "Busy Here" {
+		t.Errorf("busy: %+v", e)
+	}
+
+	id, err := bed.FarEnd.Dial("agent", "+12025550142")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := want(phone.EventIncoming)
+	if in.From != "+12025550142" {
+		t.Errorf("incoming: %+v", in)
+	}
+	if err := p.Accept(ctx, in.Call); err != nil {
+		t.Fatal(err)
+	}
+	for { // answered, ACKed, audio flowing
+		calls, v := bed.FarEnd.Calls()
+		if c := calls[id-1]; c.State == "answered" && c.RTPReceived >= 5 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("far end: %+v", calls[id-1])
+		}
+		bed.FarEnd.WaitChange(ctx, v)
+	}
+	if err := bed.FarEnd.Hangup(id); err != nil {
+		t.Fatal(err)
+	}
+	if e := want(phone.EventEnded); e.Call != in.Call || e.Status != 0 {
+		t.Errorf("far end's BYE: %+v", e)
+	}
+	if err := p.Unregister(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if e := want(phone.EventStatus); e.Ready {
+		t.Errorf("status: %+v", e)
+	}
+	select {
+	case e := <-events:
+		t.Errorf("unexpected event %+v (the agent's own hang-up sends none)", e)
+	default:
 	}
 }
