@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge/model"
+	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
 // serve calls a method as the page would, with Go values as arguments.
@@ -548,12 +551,55 @@ func TestClientMethods(t *testing.T) {
 	uid := c.Call(MethodNamed("getAgentState"), nil, done)
 	c.Receive(asReceived(t, OutMessage{UID: uid, Type: "GET_AGENT_STATE_RESPONSE", Params: MethodResult(map[string]any{"state": "ready"}, nil)}))
 	c.Call(MethodNamed("login"), []any{map[string]any{"username": "a", "password": "p"}}, done)
-	clock.Advance(MethodTimeout + AnswerGrace) // login waits longer: 20 s as announced
+	clock.Advance(LoginTimeout + AnswerGrace + time.Second) // login waits longer: 20 s as announced
 	if len(got) != 1 || got[0] != "map[state:ready] 0" {
 		t.Fatalf("got %v", got)
 	}
-	clock.Advance(20*time.Second - MethodTimeout)
+	clock.Advance(20*time.Second + AnswerGrace - LoginTimeout - AnswerGrace - time.Second)
 	if len(got) != 2 || got[1] != "<nil> 6" {
 		t.Fatalf("login without an answer: %v", got)
+	}
+}
+
+// lateDialer dials after its context is done and says it started: a
+// phone whose network answered just as the deadline passed.
+type lateDialer struct {
+	*model.Phone
+	clock   *FakeClock
+	hangups []phone.CallID
+}
+
+func (l *lateDialer) Dial(ctx context.Context, id phone.CallID, number string) error {
+	<-ctx.Done()
+	l.Phone.Configure(model.Settings{Mode: model.Healthy})
+	_, err := l.Phone.TryDial(id, number)
+	return err
+}
+
+func (l *lateDialer) Hangup(ctx context.Context, id phone.CallID) error {
+	l.hangups = append(l.hangups, id)
+	return l.Phone.Hangup(ctx, id)
+}
+
+// TestLateDialHungUp: a call the phone started as the deadline passed is
+// hung up, and never shown: the widget was told it failed.
+func TestLateDialHungUp(t *testing.T) {
+	clock := NewFakeClock(epoch)
+	ph := &lateDialer{Phone: model.New(clock), clock: clock}
+	ph.Configure(model.Settings{Mode: model.Dead}) // TryDial leaves it to Dial
+	sp := NewDesktop(clock, ph, nil)
+	b := &Bridge{Desktop: sp, Clock: clock}
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		done <- err
+	}()
+	clock.WaitTimers(1)
+	clock.Advance(DefaultPlacementTimeout)
+	if err := <-done; err != ErrTimeout {
+		t.Fatalf("err %v", err)
+	}
+	if len(sp.Interactions()) != 0 || len(ph.hangups) != 1 {
+		t.Fatalf("%d interactions, hang-ups %v", len(sp.Interactions()), ph.hangups)
 	}
 }
