@@ -19,7 +19,10 @@ type Method struct {
 	// Login is true for login: its deadline is LoginTimeout and its
 	// params hold a password, never to be shown or logged.
 	Login bool
-	do    func(p *Softphone, ctx context.Context, args []Value) (any, error)
+	// NoArgs: the method takes no arguments (CheckArgs has nothing to do).
+	NoArgs bool
+	// do checks the arguments, then, with p not nil, does the method.
+	do func(p *Softphone, ctx context.Context, args []Value) (any, error)
 }
 
 // Deadlines for the call-control methods: how long the desktop waits for
@@ -42,20 +45,20 @@ func (m *Method) Timeout() time.Duration {
 // Bridge.StartCall). Every other method of Bright Pattern's client resolves
 // api_method_not_implemented (14).
 var Methods = []*Method{
-	{Name: "getLoginState", Request: "GET_LOGIN_STATE", do: func(p *Softphone, _ context.Context, _ []Value) (any, error) {
+	{Name: "getLoginState", Request: "GET_LOGIN_STATE", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []Value) (any, error) {
 		return p.LoginState(), nil
 	}},
 	{Name: "login", Request: "LOGIN", Login: true, do: func(p *Softphone, ctx context.Context, a []Value) (any, error) {
 		cred, force, err := ParseLogin(arg(a, 0), arg(a, 1))
-		if err != nil {
+		if err != nil || p == nil {
 			return nil, err
 		}
 		return nil, p.Login(ctx, cred, force)
 	}},
-	{Name: "logout", Request: "LOGOUT", do: func(p *Softphone, ctx context.Context, _ []Value) (any, error) {
+	{Name: "logout", Request: "LOGOUT", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []Value) (any, error) {
 		return nil, p.Logout(ctx)
 	}},
-	{Name: "getAgentState", Request: "GET_AGENT_STATE", do: func(p *Softphone, _ context.Context, _ []Value) (any, error) {
+	{Name: "getAgentState", Request: "GET_AGENT_STATE", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []Value) (any, error) {
 		return p.AgentStateData()
 	}},
 	{Name: "setAgentState", Request: "SET_AGENT_STATE", do: func(p *Softphone, _ context.Context, a []Value) (any, error) {
@@ -64,7 +67,7 @@ var Methods = []*Method{
 			return nil, err
 		}
 		reason, err := optString("notReadyReason", arg(a, 1), maxReason)
-		if err != nil {
+		if err != nil || p == nil {
 			return nil, err
 		}
 		return nil, p.SetAgentState(st, reason)
@@ -91,7 +94,7 @@ var Methods = []*Method{
 			return nil, err
 		}
 		id, err := ParseInteractionID("interactionId", arg(a, 2))
-		if err != nil {
+		if err != nil || p == nil {
 			return nil, err
 		}
 		return nil, p.LeaveAndComplete(ctx, disp, note, id)
@@ -111,28 +114,28 @@ var Methods = []*Method{
 			return nil, err
 		}
 		id, err := ParseInteractionID("interactionId", arg(a, 1))
-		if err != nil {
+		if err != nil || p == nil {
 			return nil, err
 		}
 		return nil, p.SendDTMF(ctx, digits, id)
 	}},
-	{Name: "getPhoneDevicesList", Request: "GET_PHONE_DEVICES_LIST", do: func(*Softphone, context.Context, []Value) (any, error) {
+	{Name: "getPhoneDevicesList", Request: "GET_PHONE_DEVICES_LIST", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []Value) (any, error) {
 		return PhoneDevices(), nil
 	}},
-	{Name: "getPhoneDevice", Request: "GET_PHONE_DEVICE", do: func(p *Softphone, _ context.Context, _ []Value) (any, error) {
+	{Name: "getPhoneDevice", Request: "GET_PHONE_DEVICE", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []Value) (any, error) {
 		return p.PhoneDevice(), nil
 	}},
 	{Name: "setPhoneDevice", Request: "SET_PHONE_DEVICE", do: func(p *Softphone, _ context.Context, a []Value) (any, error) {
 		typ, err := ParsePhoneDevice(arg(a, 0))
-		if err != nil {
+		if err != nil || p == nil {
 			return nil, err
 		}
 		return nil, p.SetPhoneDevice(typ)
 	}},
-	{Name: "getInteractionsState", Request: "GET_INTERACTIONS_STATE", do: func(p *Softphone, _ context.Context, _ []Value) (any, error) {
+	{Name: "getInteractionsState", Request: "GET_INTERACTIONS_STATE", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []Value) (any, error) {
 		return p.InteractionsState()
 	}},
-	{Name: "getAgentNotReadyReasons", Request: "GET_AGENT_NOT_READY_REASONS", do: func(p *Softphone, _ context.Context, _ []Value) (any, error) {
+	{Name: "getAgentNotReadyReasons", Request: "GET_AGENT_NOT_READY_REASONS", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []Value) (any, error) {
 		return p.NotReadyReasons()
 	}},
 }
@@ -151,6 +154,18 @@ func MethodNamed(name string) *Method { return methodsByName[name] }
 // MethodForRequest is the served method whose request message is t, or nil.
 func MethodForRequest(t string) *Method { return methodsByRequest[t] }
 
+// CheckArgs checks a method's arguments only, as the desktop will: the
+// CRM page's client does it before anything leaves the page, so that what
+// a copy cannot carry (a getter that threw, a BigInt, a length) is named
+// as in the desktop page.
+func (m *Method) CheckArgs(args []Value) error {
+	if m.NoArgs {
+		return nil
+	}
+	_, err := m.do(nil, nil, args)
+	return err
+}
+
 func arg(a []Value, i int) Value {
 	if i < len(a) && a[i].Type != "" {
 		return a[i]
@@ -161,7 +176,7 @@ func arg(a []Value, i int) Value {
 func withID(i int, f func(p *Softphone, ctx context.Context, id string, a []Value) error) func(*Softphone, context.Context, []Value) (any, error) {
 	return func(p *Softphone, ctx context.Context, a []Value) (any, error) {
 		id, err := ParseInteractionID("interactionId", arg(a, i))
-		if err != nil {
+		if err != nil || p == nil {
 			return nil, err
 		}
 		return nil, f(p, ctx, id, a)
@@ -175,7 +190,7 @@ func withBool(f func(p *Softphone, ctx context.Context, on bool, id string) erro
 			return nil, typeError("state", "boolean", s)
 		}
 		id, err := ParseInteractionID("interactionId", arg(a, 1))
-		if err != nil {
+		if err != nil || p == nil {
 			return nil, err
 		}
 		return nil, f(p, ctx, s.Str == "true", id)

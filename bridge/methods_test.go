@@ -129,6 +129,14 @@ func TestMethodArguments(t *testing.T) {
 		sp.Update(func(s *Settings) { s.LoggedIn = false })
 		_, err := serve(b, tt.method, tt.args...)
 		wantErr(t, tt.method, err, InvalidArgs, tt.msg)
+		// The CRM page's client checks them the same way first.
+		vs := make([]Value, len(tt.args))
+		for i, a := range tt.args {
+			vs[i] = valueOf(a)
+		}
+		if err2 := MethodNamed(tt.method).CheckArgs(vs); err2 == nil || err2.Error() != err.Error() {
+			t.Fatalf("%s: CheckArgs %v, served %v", tt.method, err2, err)
+		}
 		if err != nil && strings.Contains(err.Error(), "\"p\"") {
 			t.Fatalf("%s: a message quotes a value", tt.method)
 		}
@@ -150,6 +158,13 @@ func TestNotLoggedIn(t *testing.T) {
 	for _, m := range Methods {
 		b, sp, _, _ := desk(t)
 		sp.Update(func(s *Settings) { s.LoggedIn = false })
+		vs := make([]Value, len(good[m.Name]))
+		for i, a := range good[m.Name] {
+			vs[i] = valueOf(a)
+		}
+		if err := m.CheckArgs(vs); err != nil {
+			t.Errorf("%s: CheckArgs of good arguments: %v", m.Name, err)
+		}
 		_, err := serve(b, m.Name, good[m.Name]...)
 		if works[m.Name] {
 			if err != nil {

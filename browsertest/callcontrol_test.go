@@ -246,3 +246,53 @@ func TestCallControlFromAnOriginNotAllowed(t *testing.T) {
 		t.Fatalf("the desktop changed:\n%s\n%s", before, after)
 	}
 }
+
+// hostileCalls are call-control calls with arguments that throw, lie or
+// are absurd; each gets invalid_args naming the argument, and the next
+// call works.
+const hostileCalls = `(async () => {
+	const boom = () => { throw new Error('boom') }
+	const calls = [
+		() => adApi.login({get username () { boom() }, password: 'p'}),
+		() => adApi.login(new Proxy({}, {get: boom})),
+		() => adApi.login({username: 'a', get password () { boom() }}),
+		() => adApi.setCallHold(1n),
+		() => adApi.setCallMute(true, Symbol('id')),
+		() => adApi.sendDtmf('1'.repeat(10000000)),
+		() => adApi.setAgentState({toString: boom}),
+		() => adApi.setPhoneDevice([1, 2]),
+		() => adApi.leaveAndCompleteInteraction('ok', {}, 'x'),
+	]
+	const out = []
+	for (const c of calls) {
+		const r = await c()
+		out.push(r.status === 'error' ? r.error.code + ' ' + r.error.message : 'success')
+	}
+	const next = await adApi.getAgentState()
+	out.push(next.status + ' ' + next.data.state)
+	return out
+})()`
+
+var hostileWant = []string{
+	"3 loginData.username: could not be read: Error: boom",
+	"3 loginData.username: could not be read: Error: boom",
+	"3 loginData.password: could not be read: Error: boom",
+	"3 state: want boolean, got bigint",
+	"3 interactionId: want string, got symbol",
+	"3 dtmf: too long (10000000 digits, at most 32)",
+	"3 state: want 'ready' or 'not_ready', got object",
+	"3 phoneDevice: want object, got array",
+	"3 note: want string, got object",
+	"success ready",
+}
+
+func TestCallControlHostileArguments(t *testing.T) {
+	tb := openDesktop(t)
+	if got := evalJS[[]string](tb, hostileCalls); strings.Join(got, "\n") != strings.Join(hostileWant, "\n") {
+		t.Fatalf("in the page:\n%s", strings.Join(got, "\n"))
+	}
+	crm, _ := openCRM(t)
+	if got := evalJS[[]string](crm, hostileCalls); strings.Join(got, "\n") != strings.Join(hostileWant, "\n") {
+		t.Fatalf("across frames:\n%s", strings.Join(got, "\n"))
+	}
+}

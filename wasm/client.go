@@ -125,6 +125,9 @@ func (c *clients) method(_ js.Value, args []js.Value) (ret any) {
 		return encodeMethod(nil, bridge.Errorf(bridge.UnknownError, "no such adApi instance"))
 	}
 	m, vs, err := methodArgs(args[1].String(), args[2].String())
+	if err == nil {
+		err = m.CheckArgs(vs) // a bad call never leaves the page; the desktop checks again
+	}
 	if err != nil {
 		return encodeMethod(nil, err)
 	}
