@@ -618,3 +618,37 @@ func TestLateDialHungUp(t *testing.T) {
 		t.Fatalf("%d interactions, hang-ups %v", len(sp.Interactions()), ph.hangups)
 	}
 }
+
+// FuzzMethods: any arguments to any call-control method, on a desktop
+// with a live call, never panic, and every result is either Bright
+// Pattern's error with a named code or data the JSON writer can encode.
+func FuzzMethods(f *testing.F) {
+	f.Add(uint8(0), []byte(`[{"t":"object","l":2,"k":["username","password"],"v":[{"t":"string","s":"a","l":1},{"t":"string","s":"p","l":1}]}]`))
+	f.Add(uint8(11), []byte(`[{"t":"boolean","s":"true"}]`))
+	f.Add(uint8(13), []byte(`[{"t":"string","s":"123#","l":4},{"t":"string","s":"","l":0}]`))
+	f.Fuzz(func(t *testing.T, which uint8, snapshots []byte) {
+		args, err := DecodeSnapshots(snapshots)
+		if err != nil {
+			return
+		}
+		b, sp, _, _ := desk(t)
+		id := call(t, b, "100")
+		_ = sp.Connect(id)
+		m := Methods[int(which)%len(Methods)]
+		checked := m.CheckArgs(args)
+		data, err := b.ServeNow(context.Background(), "", m.Name, args...)
+		if err != nil {
+			if e, ok := err.(*Error); !ok || codeNames[e.Code] == "" {
+				t.Fatalf("%s: error %T %v", m.Name, err, err)
+			}
+			if checked != nil && err.Error() != checked.Error() {
+				t.Fatalf("%s: CheckArgs %v, served %v", m.Name, checked, err)
+			}
+			return
+		}
+		if checked != nil {
+			t.Fatalf("%s: CheckArgs refused (%v) what the desktop served", m.Name, checked)
+		}
+		_ = AppendJSON(nil, MethodResult(data, nil))
+	})
+}
