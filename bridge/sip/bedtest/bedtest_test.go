@@ -1,4 +1,4 @@
-package sip_test
+package bedtest
 
 import (
 	"context"
