@@ -376,3 +376,23 @@ func TestPanelCallControlAsAPerson(t *testing.T) {
 		t.Fatal("the password is in the log")
 	}
 }
+
+// A desktop frame the CRM page scrolled out of view draws nothing; what
+// changed meanwhile is drawn when it comes back.
+func TestPanelOffScreenDrawsNothing(t *testing.T) {
+	tb := openTab(t, "")
+	tb.openURL(crmURL + "test/adaptive.html#fixed")
+	evalJS[OperationResult](tb, `__api.startCall('100')`).id(t)
+	desk := tb.frame(desktopURL)
+	evalJS[bool](desk, settledJS)
+	evalJS[bool](tb, `document.body.append(Object.assign(document.createElement('div'), {style: 'height: 4000px'})); scrollTo(0, 3000); true`)
+	before := evalJS[float64](desk, `adApiDesktop.stats().panel.draws`)
+	id := evalJS[OperationResult](desk, `adApi.startCall('101')`).id(t)
+	// The panel let the change pass without drawing it.
+	evalJS[bool](desk, `new Promise(resolve => { const f = () => adApiDesktop.stats().panel.skippedHidden > 0 ? resolve(true) : setTimeout(f, 50); f() })`)
+	if got := evalJS[string](desk, `adApiDesktop.stats().panel.draws + ' ' + !!document.querySelector('#interactionList li[data-interaction-id="`+id+`"]')`); got != fmt.Sprint(before)+" false" {
+		t.Fatalf("out of view: draws, row shown = %s (draws were %v)", got, before)
+	}
+	evalJS[bool](tb, `scrollTo(0, 0); true`)
+	evalJS[bool](desk, settledJS)
+}

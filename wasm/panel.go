@@ -71,12 +71,13 @@ type panel struct {
 	dialing       bool // a Dial from the Dialpad is being placed
 	drawnDialing  bool
 
-	idle     chan struct{}
-	idleFunc js.Func
-	idleOpts js.Value
-	observer js.Value // IntersectionObserver: which rows are in view
-	stale    bool     // a change came while the page was hidden
-	stats    panelStats
+	idle      chan struct{}
+	idleFunc  js.Func
+	idleOpts  js.Value
+	observer  js.Value // IntersectionObserver: which rows are in view
+	stale     bool     // a change came while the page was hidden
+	offScreen bool     // the panel is out of view
+	stats     panelStats
 }
 
 // panelStats are for make bench (adApiDesktop.stats().panel).
@@ -107,6 +108,7 @@ func startPanel(d *desktop) {
 	p.country = dialPlanCountry(d.loader)
 	p.build()
 	p.listen()
+	p.watchScreen()
 	d.panel = p
 	p.draw()
 	go p.loop()
@@ -167,7 +169,32 @@ func (p *panel) loop() {
 	}
 }
 
-func (p *panel) hidden() bool { return p.doc.Get("hidden").Bool() }
+// hidden: the page is hidden, or the panel is out of view (a CRM page
+// scrolled its frame away): nothing is drawn then, and what changed is
+// drawn when it shows again.
+func (p *panel) hidden() bool { return p.offScreen || p.doc.Get("hidden").Bool() }
+
+// watchScreen follows whether the panel is in view.
+func (p *panel) watchScreen() {
+	io := js.Global().Get("IntersectionObserver")
+	if io.Type() != js.TypeFunction {
+		return
+	}
+	seen := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		defer func() { recover() }()
+		entries := args[0]
+		n := entries.Length()
+		if n == 0 {
+			return nil
+		}
+		p.offScreen = !entries.Index(n - 1).Get("isIntersecting").Bool()
+		if !p.hidden() && p.stale {
+			p.d.changed()
+		}
+		return nil
+	})
+	io.New(seen).Call("observe", p.root)
+}
 
 // guard keeps a panic in a listener from killing the module.
 func (p *panel) guard(f func(ev js.Value)) js.Func {
