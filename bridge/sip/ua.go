@@ -235,8 +235,11 @@ func (ua *UA) afterFunc(d time.Duration, f func()) func() bool {
 // connect opens the transport if it is not open.
 func (ua *UA) connect(ctx context.Context) error {
 	ua.lock()
-	up := ua.connected
+	up, closed := ua.connected, ua.closed
 	ua.unlock()
+	if closed {
+		return ErrClosed
+	}
 	if up {
 		return nil
 	}
@@ -245,9 +248,17 @@ func (ua *UA) connect(ctx context.Context) error {
 	}
 	ua.lock()
 	ua.connected = true
+	closed = ua.closed
 	ua.unlock()
+	if closed { // Close came while connecting (a reconnect racing a sign-out)
+		ua.tr.Close()
+		return ErrClosed
+	}
 	return nil
 }
+
+// ErrClosed: the UA was closed.
+var ErrClosed = errors.New("sip: closed")
 
 // handleClose fails every pending transaction (as 503) and takes the
 // registration down. Calls that are up keep their audio.

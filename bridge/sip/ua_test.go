@@ -925,3 +925,23 @@ func TestInDialogRouting(t *testing.T) {
 		}
 	}
 }
+
+// A closed UA does not connect again (a reconnect racing a sign-out).
+func TestClosedUADoesNotReconnect(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	h.pipe.drop()
+	recv(t, h.regs)
+	h.ua.Close()
+	h.clock.Advance(time.Minute) // past the backoff
+	if err := h.ua.Register(context.Background()); !errors.Is(err, ErrClosed) {
+		t.Errorf("register after close: %v", err)
+	}
+	h.pipe.mu.Lock()
+	n := h.pipe.connects
+	h.pipe.mu.Unlock()
+	if n != 1 {
+		t.Errorf("connects: %d", n)
+	}
+	h.quiet()
+}
