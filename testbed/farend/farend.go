@@ -580,7 +580,24 @@ func (f *FarEnd) negotiate(pc *webrtc.PeerConnection, offer string) (string, err
 	case <-time.After(5 * time.Second):
 		return "", errors.New("ICE gathering did not complete")
 	}
-	return pc.LocalDescription().SDP, nil
+	return answerDirection(pc.LocalDescription().SDP, direction(offer)), nil
+}
+
+// answerDirection makes the answer's audio direction the one RFC 3264
+// pairs with the offer's: sendonly → recvonly, recvonly → sendonly,
+// inactive → inactive (pion answers a sendonly offer with sendrecv, which
+// a browser refuses: "Incompatible receive direction").
+func answerDirection(sdp, offered string) string {
+	want := map[string]string{"sendonly": "recvonly", "recvonly": "sendonly", "inactive": "inactive"}[offered]
+	if want == "" {
+		return sdp
+	}
+	return directionRE.ReplaceAllStringFunc(sdp, func(line string) string {
+		if strings.HasSuffix(line, "\r") {
+			return "a=" + want + "\r"
+		}
+		return "a=" + want
+	})
 }
 
 // Dial calls user (an agent) through the SIP server from the number from,
