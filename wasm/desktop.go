@@ -57,7 +57,11 @@ type desktop struct {
 func runDesktop(loader js.Value) {
 	cfg, cfgErr := readConfig(loader)
 	d := &desktop{loader: loader, redraw: make(chan struct{}, 1), cancels: map[int]context.CancelCauseFunc{}}
-	d.phone = bridge.NewSoftphone(bridge.RealClock{}, d.emit)
+	if cfg.SIP != nil {
+		d.phone = bridge.NewDesktop(bridge.RealClock{}, newSIPPhone(cfg.SIP), d.emit) // wasm/sipphone.go
+	} else {
+		d.phone = bridge.NewSoftphone(bridge.RealClock{}, d.emit)
+	}
 	d.bridge = &bridge.Bridge{Desktop: d.phone, Plan: cfg.DialPlan, Policy: cfg.DialPolicy, PlacementTimeout: cfg.PlacementTimeout}
 	d.end = bridge.NewDesktopEnd(d.bridge, cfg.AllowedOrigins, d.postPeer)
 	d.end.Note = d.note

@@ -1,0 +1,118 @@
+package browsertest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/adapi-go/adapi-go/testbed/farend"
+)
+
+// signedIn opens the SIP desktop with the agent signed in.
+func signedIn(t *testing.T) *tab {
+	t.Helper()
+	bed := sipBed(t)
+	tb := openTab(t, recordEvents)
+	tb.openURL(sipEnv.url)
+	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
+		t.Fatalf("login: %s", r)
+	}
+	return tb
+}
+
+func (tb *tab) ok(expr string) {
+	tb.t.Helper()
+	if r := evalJS[OperationResult](tb, expr); r.Status != "success" {
+		tb.t.Fatalf("%s: %s", expr, r)
+	}
+}
+
+// Inbound calls: one accepted (audio both ways), one rejected (486), one
+// the caller gives up on (CANCEL), one to an agent who is not ready (480).
+func TestSIPInbound(t *testing.T) {
+	tb := signedIn(t)
+	bed := sipEnv.bed
+
+	ringing := func() (farID int, id string) {
+		t.Helper()
+		farID, err := bed.FarEnd.Dial("agent", farend.Echo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := tb.waitEvent("ON_NEW_INTERACTION", func(a map[string]any) bool { return a["callDirection"] == "inbound" && a["state"] == "delivery_pending" })
+		if ev["phoneNumber"] != farend.Echo {
+			t.Errorf("inbound call's phoneNumber %v, want %s", ev["phoneNumber"], farend.Echo)
+		}
+		return farID, ev["interactionId"].(string)
+	}
+
+	farID, id := ringing()
+	tb.ok(fmt.Sprintf(`adApi.acceptInteraction(%q)`, id))
+	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
+	farCall(t, bed, farID, "received the agent's audio", func(c farend.Call) bool { return c.State == "answered" && c.RTPReceived >= 25 })
+	evalJS[map[string]any](tb, `new Promise(resolve => {
+		const check = () => { const m = adApiDesktop.media(); m && m.packetsReceived >= 20 ? resolve(m) : setTimeout(check, 50) }
+		check()
+	})`)
+	tb.ok(fmt.Sprintf(`adApi.leaveInteraction(%q)`, id))
+	farCall(t, bed, farID, "ended by the agent", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "agent" })
+
+	farID, id = ringing()
+	tb.ok(fmt.Sprintf(`adApi.rejectInteraction(%q)`, id))
+	farCall(t, bed, farID, "refused with 486", func(c farend.Call) bool { return c.State == "ended" && c.Status == 486 })
+
+	farID, id = ringing()
+	if err := bed.FarEnd.Hangup(farID); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitEvent("ON_INTERACTION_REMOVED", func(a map[string]any) bool { return a["interactionId"] == id })
+
+	tb.ok(`adApi.setAgentState('not_ready', 'Lunch')`)
+	farID, err := bed.FarEnd.Dial("agent", farend.Echo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	farCall(t, bed, farID, "refused with 480", func(c farend.Call) bool { return c.State == "ended" && c.Status == 480 })
+	tb.ok(`adApi.setAgentState('ready')`)
+}
+
+// Hold and resume by re-INVITE (the far end sees sendonly, then
+// sendrecv); DTMF as RFC 4733 telephone-events.
+func TestSIPHoldAndDTMF(t *testing.T) {
+	tb := signedIn(t)
+	bed := sipEnv.bed
+	n := farCount(bed) + 1
+	id := evalJS[OperationResult](tb, fmt.Sprintf(`adApi.startCall(%q)`, farend.Echo)).id(t)
+	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
+	farCall(t, bed, n, "connected", func(c farend.Call) bool { return c.ICEConnected && c.RTPReceived > 0 })
+
+	tb.ok(fmt.Sprintf(`adApi.setCallHold(true, %q)`, id))
+	tb.ok(fmt.Sprintf(`adApi.setCallHold(false, %q)`, id))
+	c := farCall(t, bed, n, "saw hold and resume", func(c farend.Call) bool { return len(c.Directions) >= 3 })
+	if c.Directions[1] != "sendonly" || c.Directions[2] != "sendrecv" {
+		t.Errorf("directions %v, want sendrecv, sendonly, sendrecv", c.Directions)
+	}
+
+	tb.ok(fmt.Sprintf(`adApi.sendDtmf('123#', %q)`, id))
+	farCall(t, bed, n, "received the digits", func(c farend.Call) bool { return c.DTMF == "123#" })
+	tb.ok(fmt.Sprintf(`adApi.leaveInteraction(%q)`, id))
+}
+
+// Kamailio restarted mid-session: the phone says it is down, startCall
+// gets 4 meanwhile, it registers again by itself, and a new call works.
+func TestSIPReconnect(t *testing.T) {
+	tb := signedIn(t)
+	bed := sipEnv.bed
+	tb.waitEvent("ON_SOFTPHONE_STATUS_CHANGE", func(a map[string]any) bool { return a["value"] == true })
+	bed.StopKamailio()
+	tb.waitEvent("ON_SOFTPHONE_STATUS_CHANGE", func(a map[string]any) bool { return a["value"] == false })
+	evalJS[OperationResult](tb, fmt.Sprintf(`adApi.startCall(%q)`, farend.Echo)).wantError(t, 4, "logged_without_phone", "phone not registered")
+	if err := bed.StartKamailio(); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitEvent("ON_SOFTPHONE_STATUS_CHANGE", func(a map[string]any) bool { return a["value"] == true })
+	n := farCount(bed) + 1
+	id := evalJS[OperationResult](tb, fmt.Sprintf(`adApi.startCall(%q)`, farend.Echo)).id(t)
+	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
+	farCall(t, bed, n, "answered", func(c farend.Call) bool { return c.State == "answered" })
+	tb.ok(fmt.Sprintf(`adApi.leaveInteraction(%q)`, id))
+}

@@ -1,0 +1,64 @@
+//go:build js && wasm && !adapiclient
+
+package main
+
+import (
+	"context"
+	"errors"
+	"syscall/js"
+
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/phone"
+	"github.com/adapi-go/adapi-go/bridge/sip"
+)
+
+// micPhone is the SIP phone with the microphone asked for at sign-in, not
+// per call (SPEC: "The microphone is asked for at login").
+type micPhone struct{ *sip.Phone }
+
+func (p micPhone) Register(ctx context.Context, cred phone.Credentials) error {
+	if err := mic.Ask(ctx); err != nil {
+		return errors.New("cannot sign in without a microphone: " + err.Error())
+	}
+	return p.Phone.Register(ctx, cred)
+}
+
+// newSIPPhone is the desktop's phone when adapi-config.json has a sip
+// section: a SIP user agent over the page's WebSocket, each call's audio
+// an RTCPeerConnection.
+func newSIPPhone(c *bridge.SIPConfig) phone.Phone {
+	initSipJS()
+	ice := iceServersJS(c.ICEServers)
+	url := c.WSURL
+	return micPhone{sip.NewPhone(sip.PhoneConfig{
+		URL:       url,
+		Domain:    c.Domain,
+		Transport: func() sip.Transport { return newWSTransport(url) },
+		Media:     func() sip.Media { return newRTCMedia(ice) },
+	})}
+}
+
+// iceServersJS is the config's iceServers as RTCPeerConnection takes them
+// (undefined when there are none: host candidates only).
+func iceServersJS(servers []bridge.ICEServerConfig) js.Value {
+	if len(servers) == 0 {
+		return js.Undefined()
+	}
+	arr := sipJS.Array.New()
+	for _, s := range servers {
+		o := sipJS.Object.New()
+		urls := sipJS.Array.New()
+		for _, u := range s.URLs {
+			urls.Call("push", u)
+		}
+		o.Set("urls", urls)
+		if s.Username != "" {
+			o.Set("username", s.Username)
+		}
+		if s.Credential != "" {
+			o.Set("credential", s.Credential)
+		}
+		arr.Call("push", o)
+	}
+	return arr
+}
