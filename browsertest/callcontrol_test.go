@@ -16,6 +16,10 @@ const ccHelpers = `
 		__cc.push(line)
 		for (const w of __ccWaiters.splice(0)) if (!w()) __ccWaiters.push(w)
 	}
+	window.__seen = line => new Promise(resolve => {
+		if (__cc.includes(line)) return resolve(true)
+		__ccWaiters.push(() => __cc.includes(line) && (resolve(true), true))
+	})
 	window.__until = n => new Promise(resolve => {
 		if (__cc.length >= n) return resolve(true)
 		__ccWaiters.push(() => __cc.length >= n && (resolve(true), true))
@@ -295,4 +299,70 @@ func TestCallControlHostileArguments(t *testing.T) {
 	if got := evalJS[[]string](crm, hostileCalls); strings.Join(got, "\n") != strings.Join(hostileWant, "\n") {
 		t.Fatalf("across frames:\n%s", strings.Join(got, "\n"))
 	}
+}
+
+// runSwitchRejectDevice drives switch, leave-and-complete, reject and the
+// phone device on page (the desktop's own, or a CRM page) with the
+// desktop in desk.
+func runSwitchRejectDevice(t *testing.T, page, desk *tab) {
+	evalJS[bool](page, ccHelpers)
+	res := func(call string) string {
+		t.Helper()
+		return evalJS[string](page, call+`.then(r => r.status === 'success' ? 'ok' : r.error.code + ' ' + r.error.message)`)
+	}
+	a := evalJS[OperationResult](page, `adApi.startCall('100')`).id(t)
+	evalJS[OperationResult](page, `adApi.startCall('101')`).id(t)
+	if got := res(`adApi.switchActiveInteraction('` + a + `')`); got != "ok" {
+		t.Fatalf("switch: %s", got)
+	}
+	if got := evalJS[string](page, `adApi.getInteractionsState().then(r => r.data.activeInteractionId)`); got != a {
+		t.Fatalf("active %s, want %s", got, a)
+	}
+	// leave-and-complete the other one, by id, keeping disposition and note.
+	b := evalJS[string](desk, `adApiDesktop.interactions()[1].interactionId`)
+	if got := res(`adApi.leaveAndCompleteInteraction('SUCCESS', 'spoke to Ada', '` + b + `')`); got != "ok" {
+		t.Fatalf("leave and complete: %s", got)
+	}
+	// An inbound call, rejected: removed.
+	evalJS[OperationResult](desk, `adApiDesktop.ring('200', 'Bob')`).id(t)
+	if got := res(`adApi.rejectInteraction()`); got != "ok" {
+		t.Fatalf("reject: %s", got)
+	}
+	// No phone device during a call; after it, calls get logged_without_phone.
+	if got := res(`adApi.setPhoneDevice({type: 'phone_type_none'})`); !strings.HasPrefix(got, "15 interaction "+a) {
+		t.Fatalf("device during a call: %s", got)
+	}
+	if got := res(`adApi.leaveAndCompleteInteraction()`); got != "ok" {
+		t.Fatalf("leave and complete the active: %s", got)
+	}
+	if got := res(`adApi.setPhoneDevice({type: 'phone_type_none'})`); got != "ok" {
+		t.Fatalf("device none: %s", got)
+	}
+	if got := res(`adApi.startCall('100')`); got != "4 the agent has no phone device" {
+		t.Fatalf("call without a phone: %s", got)
+	}
+	if got := res(`adApi.setPhoneDevice({type: 'phone_type_browser'})`); got != "ok" {
+		t.Fatalf("device browser: %s", got)
+	}
+	// Each event reaches the page (a missing one fails the test by its
+	// deadline).
+	for _, want := range []string{
+		"ON_ACTIVE_INTERACTION_SWITCHED id", "ON_INTERACTION_REMOVED completed", "ON_NEW_INTERACTION delivery_pending inbound",
+		"ON_INTERACTION_REMOVED completed inbound", "ON_PHONE_CAPABILITIES_CHANGE false", "ON_PHONE_CAPABILITIES_CHANGE true",
+	} {
+		evalJS[bool](page, `__seen('`+want+`')`)
+	}
+}
+
+func TestSwitchRejectDeviceInThePage(t *testing.T) {
+	tb := openDesktop(t)
+	runSwitchRejectDevice(t, tb, tb)
+}
+
+func TestSwitchRejectDeviceAcrossFrames(t *testing.T) {
+	crm, _ := openCRM(t)
+	evalJS[OperationResult](crm, `adApi.getLoginState()`)
+	desk := crm.frame(desktopURL)
+	evalJS[OperationResult](desk, `adApiDesktop.update({answerDelayMs: 0})`)
+	runSwitchRejectDevice(t, crm, desk)
 }
