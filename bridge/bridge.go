@@ -92,6 +92,10 @@ type Bridge struct {
 	PlacementTimeout time.Duration // 0: DefaultPlacementTimeout
 	Plan             DialPlan      // how numbers become canonical; the zero value knows no country
 	Policy           DialPolicy    // the zero value allows every number
+	// Store, when set, keeps the rate limit's counts and the idempotency
+	// keys where every document of the desktop's origin sees them
+	// (localStorage); nil: this document's memory.
+	Store Store
 	// Refuse, when set, is every call's answer: the desktop has no valid
 	// config (ConfigError) and places nothing on guesses.
 	Refuse error
@@ -106,7 +110,7 @@ func (b *Bridge) init() {
 		if b.Clock == nil {
 			b.Clock = RealClock{}
 		}
-		b.pol = newPolicy(b.Policy, b.Clock)
+		b.pol = newPolicy(b.Policy, b.Clock, b.Store)
 		b.dupes = newDedup(b.Clock)
 	})
 }
@@ -180,15 +184,69 @@ func (b *Bridge) Start(ctx context.Context, key string, c Call) (id string, err 
 			}
 		}
 	}
+	var shared *sharedKeys
+	if b.Store != nil {
+		sk := sharedKeys{store: b.Store, clock: b.Clock}
+		if prev, ok := sk.lookup(c.Origin, key); ok {
+			// Another document of the desktop's origin (a frame, a page
+			// before a reload) had this key first.
+			if !prev.pending {
+				b.dupes.finish(k, e, prev.id, nil)
+				return prev.id, nil, nil
+			}
+			return "", nil, func() (string, error) {
+				id, err := b.awaitShared(ctx, sk, c.Origin, key)
+				b.dupes.finish(k, e, id, err)
+				return id, err
+			}
+		}
+		sk.set(c.Origin, key, e.at, "", true, false)
+		shared = &sk
+	}
+	finish := func(id string, err error) {
+		b.dupes.finish(k, e, id, err)
+		if shared != nil {
+			shared.set(c.Origin, key, e.at, id, false, err != nil)
+		}
+	}
 	id, err, w := b.start(ctx, c)
 	if w == nil {
-		b.dupes.finish(k, e, id, err)
+		finish(id, err)
 		return id, err, nil
 	}
 	return "", nil, func() (string, error) {
 		id, err := w()
-		b.dupes.finish(k, e, id, err)
+		finish(id, err)
 		return id, err
+	}
+}
+
+// sharedPoll is how often a repeated key waits on another document's
+// first call (through the Store, which has no change notification here).
+const sharedPoll = 100 * time.Millisecond
+
+// awaitShared waits for another document's first call with key: its id,
+// or an error if it failed (it released the key) or never answered.
+func (b *Bridge) awaitShared(ctx context.Context, sk sharedKeys, origin, key string) (string, error) {
+	end := b.Clock.Now().Add(b.timeout() + giveUpAfter + sharedPoll)
+	for {
+		prev, ok := sk.lookup(origin, key)
+		switch {
+		case !ok:
+			return "", Errorf(UnknownError, "the first call with this idempotencyKey (in another frame of the agent desktop) failed; nothing was dialled")
+		case !prev.pending:
+			return prev.id, nil
+		case !b.Clock.Now().Before(end):
+			return "", Errorf(APINotAnswer, "the first call with this idempotencyKey (in another frame of the agent desktop) did not answer; nothing was dialled")
+		}
+		tick := make(chan struct{})
+		stop := b.Clock.AfterFunc(sharedPoll, func() { close(tick) })
+		select {
+		case <-tick:
+		case <-ctx.Done():
+			stop()
+			return "", context.Cause(ctx)
+		}
 	}
 }
 

@@ -33,12 +33,13 @@ type policy struct {
 	allow, deny []string
 	max         int
 	clock       Clock
+	store       Store // nil: this document's memory only
 	mu          sync.Mutex
 	recent      map[string][]time.Time // origin → placements in the last minute, oldest first
 }
 
-func newPolicy(p DialPolicy, clock Clock) *policy {
-	n := &policy{set: p.IsSet(), services: p.AllowServiceCodes, max: p.MaxCallsPerMinute, clock: clock, recent: map[string][]time.Time{}}
+func newPolicy(p DialPolicy, clock Clock, store Store) *policy {
+	n := &policy{store: store, set: p.IsSet(), services: p.AllowServiceCodes, max: p.MaxCallsPerMinute, clock: clock, recent: map[string][]time.Time{}}
 	n.allow = prefixes(p.Allow)
 	n.deny = prefixes(p.Deny)
 	return n
@@ -94,6 +95,21 @@ func (p *policy) check(c Call) error {
 	now := p.clock.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	refused := Errorf(NotEnoughPrivileges, "dial policy: more than %d calls a minute from %s", p.max, originName(c.Origin))
+	if p.store != nil {
+		// Counted where every document of the desktop's origin counts
+		// (its frames, its reloads): a new frame starts from the same
+		// count, not from zero.
+		if v, ok := p.store.Load(storeRate + c.Origin); ok {
+			ts := loadTimes(v, now.Add(-time.Minute).UnixMilli())
+			if len(ts) >= p.max {
+				p.store.Save(storeRate+c.Origin, saveTimes(ts))
+				return refused
+			}
+			p.store.Save(storeRate+c.Origin, saveTimes(append(ts, now.UnixMilli())))
+			return nil
+		}
+	}
 	r := p.recent[c.Origin]
 	i := 0
 	for i < len(r) && now.Sub(r[i]) >= time.Minute {
@@ -102,7 +118,7 @@ func (p *policy) check(c Call) error {
 	r = r[i:]
 	if len(r) >= p.max {
 		p.recent[c.Origin] = r
-		return Errorf(NotEnoughPrivileges, "dial policy: more than %d calls a minute from %s", p.max, originName(c.Origin))
+		return refused
 	}
 	p.recent[c.Origin] = append(r, now)
 	return nil

@@ -333,3 +333,25 @@ func TestNoCallDialledAfterItsClientGaveUp(t *testing.T) {
 	}
 	evalJS[OperationResult](tb, `adApi.startCall('104')`).id(t)
 }
+
+// Finding 7: with maxCallsPerMinute 3, one origin placed 3 calls per
+// document (a new frame, a reload); an idempotency key was dialled once
+// per document. Both are now kept in the desktop origin's localStorage.
+func TestGuardsHoldAcrossReloads(t *testing.T) {
+	url := serveDesktopWith(t, 200, `{"allowedOrigins": [], "dialPlan": {"country": "US"}, "dialPolicy": {"deny": ["+1900"], "maxCallsPerMinute": 3}}`)
+	tb := openTab(t, "")
+	tb.openURL(url)
+	first := evalJS[OperationResult](tb, `adApi.startCall('100', null, {idempotencyKey: 'order-42'})`).id(t)
+	evalJS[OperationResult](tb, `adApi.startCall('101')`).id(t)
+	tb.openURL(url) // a reload: a new document of the same origin
+	id := evalJS[OperationResult](tb, `adApi.startCall('100', null, {idempotencyKey: 'order-42'})`)
+	if id.Status != "success" || id.Data.ID == nil || *id.Data.ID != first {
+		t.Fatalf("repeat: %s", id)
+	}
+	if n := evalJS[int](tb, `adApiDesktop.interactions().length`); n != 0 {
+		t.Fatalf("the repeated key dialled %d calls in the new document", n)
+	}
+	evalJS[OperationResult](tb, `adApi.startCall('102')`).id(t)
+	tb.openURL(url)
+	evalJS[OperationResult](tb, `adApi.startCall('103')`).wantError(t, 1, "not_enough_privileges", "dial policy: more than 3 calls a minute from the desktop page")
+}

@@ -63,6 +63,7 @@ func runDesktop(loader js.Value) {
 		d.phone = bridge.NewSoftphone(bridge.RealClock{}, d.emit)
 	}
 	d.bridge = &bridge.Bridge{Desktop: d.phone, Plan: cfg.DialPlan, Policy: cfg.DialPolicy, PlacementTimeout: cfg.PlacementTimeout}
+	d.bridge.Store = jsStore{loader}
 	d.end = bridge.NewDesktopEnd(d.bridge, cfg.AllowedOrigins, d.postPeer)
 	d.end.Note = d.note
 	if cfgErr != nil {
@@ -393,3 +394,17 @@ func (d *desktop) method(_ js.Value, args []js.Value) (ret any) {
 	})
 	return "p"
 }
+
+// jsStore is bridge.Store over the desktop origin's localStorage, through
+// the loader (which reads it in try/catch).
+type jsStore struct{ loader js.Value }
+
+func (s jsStore) Load(key string) (string, bool) {
+	v := s.loader.Call("storeGet", key)
+	if v.Type() != js.TypeString {
+		return "", false
+	}
+	return v.String(), true
+}
+
+func (s jsStore) Save(key, value string) { s.loader.Call("storeSet", key, value) }

@@ -38,6 +38,14 @@
   const abortedOf = uncurry(Object.getOwnPropertyDescriptor(globalThis.AbortSignal.prototype, 'aborted').get)
   const reasonOf = uncurry(Object.getOwnPropertyDescriptor(globalThis.AbortSignal.prototype, 'reason').get)
   const listen = uncurry(globalThis.EventTarget.prototype.addEventListener)
+  let storage = null // localStorage, when this document may use it
+  try { storage = globalThis.localStorage } catch (_) { /* blocked */ }
+  const getItem = uncurry(globalThis.Storage.prototype.getItem)
+  const setItem = uncurry(globalThis.Storage.prototype.setItem)
+  const removeItem = uncurry(globalThis.Storage.prototype.removeItem)
+  const storageGet = k => { if (!storage) throw new Error('no storage'); return getItem(storage, k) }
+  const storageSet = (k, v) => setItem(storage, k, v)
+  const storageRemove = k => removeItem(storage, k)
   const ResizeObserverOf = globalThis.ResizeObserver
   const getComputedStyleOf = typeof globalThis.getComputedStyle === 'function' ? globalThis.getComputedStyle.bind(globalThis) : null
   const unlisten = uncurry(globalThis.EventTarget.prototype.removeEventListener)
@@ -738,6 +746,22 @@
         try { document.dispatchEvent(new CustomEvent('adapi:ready')) } catch (_) { /* the page's CustomEvent */ }
       },
       wake: hub.wake,
+      // The per-origin guards' shared memory (bridge.Store): this origin's
+      // localStorage, which its frames and reloads under one top-level
+      // site share. null when storage cannot be used (blocked, full):
+      // Go then counts in this document only.
+      storeGet (key) {
+        try {
+          const v = storageGet(key)
+          return v === null ? '' : v
+        } catch (_) { return null }
+      },
+      storeSet (key, value) {
+        try {
+          if (value === '') storageRemove(key)
+          else storageSet(key, value)
+        } catch (_) { /* full or blocked: the next storeGet says so */ }
+      },
       postPeer (id, origin, json) {
         const w = windows.get(id)
         if (w) w.postMessage(JSON.parse(json), origin)
