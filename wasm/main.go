@@ -43,7 +43,7 @@ func main() {
 		}
 	}()
 	run(loader) // the role this build serves: role_desktop.go or role_client.go
-	select {} // serve the page until it goes away
+	select {}   // serve the page until it goes away
 }
 
 // guard wraps an entry so that a panic becomes a console error instead of
