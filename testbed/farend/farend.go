@@ -669,11 +669,15 @@ func (f *FarEnd) Dial(user, from string) (int, error) {
 			return
 		}
 		callID := req.CallID().Value()
-		f.update(c, func(c *Call) { c.CallID = callID })
+		ring, stopRinging := context.WithCancel(ctx)
+		// Hangup finds the call (ringing, dialog) before its Call-ID is
+		// shown: a test that waits for the Call-ID may hang up at once.
 		f.mu.Lock()
 		f.cdlgs[callID] = dlg
 		f.pcs[callID] = pc
+		f.ringing[c.ID] = stopRinging
 		f.mu.Unlock()
+		f.update(c, func(c *Call) { c.CallID = callID })
 		defer func() {
 			f.mu.Lock()
 			delete(f.cdlgs, callID)
@@ -681,10 +685,6 @@ func (f *FarEnd) Dial(user, from string) (int, error) {
 			f.mu.Unlock()
 			dlg.Close()
 		}()
-		ring, stopRinging := context.WithCancel(ctx)
-		f.mu.Lock()
-		f.ringing[c.ID] = stopRinging
-		f.mu.Unlock()
 		err = dlg.WaitAnswer(ring, sipgo.AnswerOptions{})
 		f.mu.Lock()
 		delete(f.ringing, c.ID)
