@@ -41,6 +41,13 @@ type stat struct {
 	PerSec float64 `json:"perSec"`
 }
 
+// redraw is the panel's redraw after one interaction changed (ms).
+type redraw struct {
+	P50  float64 `json:"p50"`
+	Max  float64 `json:"max"`
+	Rows int     `json:"rows"`
+}
+
 type size struct {
 	Raw    int `json:"raw"`
 	Gzip   int `json:"gzip"`
@@ -55,6 +62,7 @@ type results struct {
 	Calls     map[string]map[string]stat `json:"calls"` // with/without object -> go/js/noop
 	Sizes     map[string]size            `json:"sizes"`
 	ReadyMs   float64                    `json:"ready_ms_median"`
+	ReadyRuns int                        `json:"ready_runs"`
 	QueuedMs  float64                    `json:"queued_call_ms_median"` // since navigation
 	NoopMs    float64                    `json:"noop_floor_call_ms_median"`
 	Timeline  map[string]float64         `json:"timeline_ms_median"`
@@ -62,6 +70,7 @@ type results struct {
 	Packages  pkgBytes                   `json:"desktop_packages"`
 	RunStart  float64                    `json:"make_run_start_s"`
 	ServeOnly float64                    `json:"server_start_s"`
+	Redraw    map[string]redraw          `json:"panel_redraw_ms"` // by interactions shown
 	Memory    map[string]float64         `json:"memory"`
 	CrossCall stat                       `json:"cross_frame_startcall"`
 	CrossPing stat                       `json:"cross_frame_ping"`
@@ -70,7 +79,7 @@ type results struct {
 func main() {
 	quick := flag.Bool("quick", false, "fewer samples (a smoke run)")
 	out := flag.String("out", "bench/results.json", "where to write the figures")
-	only := flag.String("only", "", "run only these sections, comma-separated: calls, memory, ready, cross, run (sizes always)")
+	only := flag.String("only", "", "run only these sections, comma-separated: calls, memory, ready, cross, panel, run (sizes always)")
 	flag.Parse()
 	log.SetFlags(0)
 	root, _ := os.Getwd()
@@ -134,7 +143,7 @@ func main() {
 				w.Header()[k] = v
 			}
 			w.Header().Del("Content-Length")
-			body := strings.Replace(rec.Body.String(), "</head>", `<script src="/bench/desk-echo.js"></script></head>`, 1)
+			body := strings.Replace(rec.Body.String(), "</head>", `<script src="/bench/desk-echo.js"></script><script src="/bench/panel-bench.js"></script></head>`, 1)
 			w.WriteHeader(rec.Code)
 			w.Write([]byte(body))
 		case strings.HasPrefix(req.URL.Path, "/bench/"):
@@ -166,9 +175,9 @@ func main() {
 	}
 
 	want := func(section string) bool { return *only == "" || strings.Contains(","+*only+",", ","+section+",") }
-	batches, per := 200, 100
+	batches, per, readyRuns := 200, 100, 10
 	if *quick {
-		batches, per = 20, 20
+		batches, per, readyRuns = 20, 20, 5
 	}
 
 	// 1. Per call, beside the pure-JS reference and the no-op floor.
@@ -228,7 +237,7 @@ func main() {
 		}), chromedp.Navigate(url)))
 		return t
 	}
-	for i := 0; i < 10 && want("ready"); i++ {
+	for i := 0; i < readyRuns && want("ready"); i++ {
 		t := cold(deskURL + "/bench/ready.html")
 		readies = append(readies, eval[float64](t, `__ready`))
 		q := eval[map[string]any](t, `__queued`)
@@ -245,7 +254,7 @@ func main() {
 		chromedp.Cancel(t)
 	}
 	if len(readies) > 0 {
-		r.ReadyMs, r.QueuedMs, r.NoopMs = median(readies), median(queued), median(noops)
+		r.ReadyMs, r.QueuedMs, r.NoopMs, r.ReadyRuns = median(readies), median(queued), median(noops), len(readies)
 		r.Timeline, r.NoopLine = map[string]float64{}, map[string]float64{}
 		for k, v := range lines {
 			r.Timeline[k] = median(v)
@@ -262,6 +271,19 @@ func main() {
 		check(chromedp.Do(ct, chromedp.Navigate(crmURL+"/")))
 		cross := eval[map[string]stat](ct, fmt.Sprintf(`new Promise(r => __adApiLoader.isReady ? r() : document.addEventListener('adapi:ready', r)).then(() => __crossFrame(%d, %d, 30))`, batches/4, 10))
 		r.CrossCall, r.CrossPing = cross["startCall"], cross["ping"]
+	}
+
+	// 7. The panel's redraw with 1, 100, 1,000 interactions, one changed.
+	if want("panel") {
+		log.Println("panel redraw…")
+		pt := newTab(browser)
+		check(chromedp.Do(pt, chromedp.Navigate(deskURL+"/")))
+		samples := 9
+		if *quick {
+			samples = 5
+		}
+		r.Redraw = eval[map[string]redraw](pt, fmt.Sprintf(`__panelRedraw([1, 100, 1000], %d)`, samples))
+		chromedp.Cancel(pt)
 	}
 
 	// 6. make run with nothing changed, to serving.
@@ -302,7 +324,7 @@ func printTable(r results) {
 		fmt.Println("   where the desktop module's bytes go (built once more without -s; code by package):")
 		printPackages("adapi.wasm", r.Packages, 14)
 	}
-	fmt.Printf("\n3. ready, cold, median of 10 (ms since navigation): adApi.startCall usable at %.1f; a call queued at once settles at %.1f; on the no-op floor page (wasm_exec.js + no-op module, one call) at %.1f: %.2fx\n", r.ReadyMs, r.QueuedMs, r.NoopMs, r.QueuedMs/r.NoopMs)
+	fmt.Printf("\n3. ready, cold, median of %d (ms since navigation): adApi.startCall usable at %.1f; a call queued at once settles at %.1f; on the no-op floor page (wasm_exec.js + no-op module, one call) at %.1f: %.2fx\n", r.ReadyRuns, r.ReadyMs, r.QueuedMs, r.NoopMs, r.QueuedMs/r.NoopMs)
 	if len(r.Timeline) > 0 {
 		fmt.Printf("   %-22s %9s %9s\n", "start-up timeline", "adapi.js", "floor")
 		keys := make([]string, 0, len(r.Timeline))
@@ -325,7 +347,16 @@ func printTable(r results) {
 	fmt.Printf("   Go heap in use:   %.2f MB at half, %.2f MB at the end (growth %+.3f MB); goroutines %.0f → %.0f\n", m["go_heap_half"]/1e6, m["go_heap_end"]/1e6, (m["go_heap_end"]-m["go_heap_half"])/1e6, m["goroutines_half"], m["goroutines_end"])
 	fmt.Printf("\n5. across origins, CRM page ↔ desktop frame, the desktop showing 30 calls (µs p50 / p99 of batch means): startCall round trip %.0f / %.0f, raw postMessage round trip between the same frames (panel idle) %.0f / %.0f: %.2fx\n",
 		r.CrossCall.P50, r.CrossCall.P99, r.CrossPing.P50, r.CrossPing.P99, r.CrossCall.P50/r.CrossPing.P50)
-	fmt.Printf("\n6. make run with nothing changed, to serving (median of 5): %.2f s (the server alone %.2f s)\n", r.RunStart, r.ServeOnly)
+	if r.Redraw != nil {
+		fmt.Printf("\n6. the panel's redraw after one interaction changed (ms, p50 / max, as the panel times its draw):")
+		for _, n := range []string{"1", "100", "1000"} {
+			fmt.Printf("  %s shown %.2f / %.2f;", n, r.Redraw[n].P50, r.Redraw[n].Max)
+		}
+		fmt.Println()
+	} else {
+		fmt.Println("\n6. the panel's redraw: not measured (no adApiDesktop.stats().panel)")
+	}
+	fmt.Printf("\n7. make run with nothing changed, to serving (median of 5): %.2f s (the server alone %.2f s)\n", r.RunStart, r.ServeOnly)
 
 	fmt.Println("\ngoals (issue 13), each a ratio within this run:")
 	goal := func(name string, v float64, unit, g string) {
@@ -340,6 +371,7 @@ func printTable(r results) {
 	goal("first call after navigation / no-op floor page", r.QueuedMs/r.NoopMs, "x", "≤ 1.5x (1.2x)")
 	goal("desktop module brotli / vert+dom floor", float64(b.Brotli)/float64(f.Brotli), "x", "≤ 1.25x (1.1x)")
 	goal("make run, nothing changed, to serving", r.RunStart, " s", "≤ 2 s")
+	goal("panel redraw, 1,000 interactions, one changed", r.Redraw["1000"].P50, " ms", "≤ 1 ms")
 }
 
 func build(pkg, out string, client bool) {
