@@ -5,6 +5,7 @@
 // (adApiDesktop.stats().panel.lastDrawMs, timed by the panel itself).
 window.__panelRedraw = async (counts, samples) => {
   await new Promise(resolve => __adApiLoader.isReady ? resolve() : document.addEventListener('adapi:ready', resolve, {once: true}))
+  await new Promise(resolve => setTimeout(resolve, 0)) // adApiDesktop comes just after ready
   const stats = () => adApiDesktop.stats().panel
   if (!stats()) return null // a panel without the hook
   await adApiDesktop.update({answerDelayMs: 0})
@@ -21,11 +22,15 @@ window.__panelRedraw = async (counts, samples) => {
       if (r.status !== 'success') throw new Error(JSON.stringify(r))
     }
     await sleep(400) // answered, drawn, quiet
-    const id = adApiDesktop.interactions()[0].interactionId
+    const first = adApiDesktop.interactions()[0]
+    const id = first.interactionId
+    if (first.state === 'delivery_pending') await adApiDesktop.connect(id)
+    await sleep(200)
     const ms = []
     for (let k = 0; k < samples; k++) {
       const d = drawn()
-      const r = await (k % 2 ? adApiDesktop.resume(id) : adApiDesktop.hold(id))
+      const held = adApiDesktop.interactions()[0].state === 'hold'
+      const r = await (held ? adApiDesktop.resume(id) : adApiDesktop.hold(id))
       if (r.status !== 'success') throw new Error(JSON.stringify(r))
       if (!(await d)) throw new Error('no redraw after a change (is the page hidden?)')
       ms.push(stats().lastDrawMs)
