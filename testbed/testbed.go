@@ -136,34 +136,42 @@ func Start(opts Options) (_ *Bed, err error) {
 		return nil, err
 	}
 
-	wsPort, err := freePort(false)
-	if err != nil {
-		return nil, err
-	}
-	sipPort, err := freePort(true)
-	if err != nil {
-		return nil, err
-	}
-	b.WSURL = fmt.Sprintf("ws://127.0.0.1:%d/ws", wsPort)
-	b.SIPAddr = fmt.Sprintf("127.0.0.1:%d", sipPort)
-	b.FarEnd.SetProxy(b.SIPAddr, opts.Domain)
 	tmpl, err := template.New("kamailio.cfg").Parse(kamailioCfg)
 	if err != nil {
 		return nil, err
 	}
-	var cfg bytes.Buffer
-	if err := tmpl.Execute(&cfg, map[string]any{
-		"Debug": opts.Debug, "WSPort": wsPort, "SIPPort": sipPort, "FarEndPort": b.FarEnd.Port(),
-		"SilentNumber": farend.Silent, "DBDir": dbDir, "ModulesDir": filepath.Dir(ws[0]) + "/", "Domain": opts.Domain, "Origin": opts.Origin,
-	}); err != nil {
-		return nil, err
-	}
 	b.cfgPath = filepath.Join(b.dir, "kamailio.cfg")
-	if err := os.WriteFile(b.cfgPath, cfg.Bytes(), 0o600); err != nil {
-		return nil, err
-	}
-	if err := b.StartKamailio(); err != nil {
-		return nil, err
+	// The ports are found free, then Kamailio binds them: another process
+	// on the machine may take one in between; then new ports, twice more.
+	for attempt := 0; ; attempt++ {
+		wsPort, err := freePort(false)
+		if err != nil {
+			return nil, err
+		}
+		sipPort, err := freePort(true)
+		if err != nil {
+			return nil, err
+		}
+		b.WSURL = fmt.Sprintf("ws://127.0.0.1:%d/ws", wsPort)
+		b.SIPAddr = fmt.Sprintf("127.0.0.1:%d", sipPort)
+		b.FarEnd.SetProxy(b.SIPAddr, opts.Domain)
+		var cfg bytes.Buffer
+		if err := tmpl.Execute(&cfg, map[string]any{
+			"Debug": opts.Debug, "WSPort": wsPort, "SIPPort": sipPort, "FarEndPort": b.FarEnd.Port(),
+			"SilentNumber": farend.Silent, "DBDir": dbDir, "ModulesDir": filepath.Dir(ws[0]) + "/", "Domain": opts.Domain, "Origin": opts.Origin,
+		}); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(b.cfgPath, cfg.Bytes(), 0o600); err != nil {
+			return nil, err
+		}
+		err = b.StartKamailio()
+		if err == nil {
+			break
+		}
+		if attempt == 2 || !strings.Contains(err.Error(), "exited") {
+			return nil, err
+		}
 	}
 	return b, nil
 }
@@ -302,4 +310,3 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
-
