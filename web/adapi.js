@@ -589,12 +589,19 @@
     const encodeInto = globalThis.TextEncoder.prototype.encodeInto.bind(encoder)
     const decode = globalThis.TextDecoder.prototype.decode.bind(decoder)
     const waitingTokens = new Map() // token -> settle, for calls that must wait
+    // Results Go settled before the call that made their token returned:
+    // Go runs every goroutine it can before it returns to JavaScript, so a
+    // phone that fails at once (a SIP phone not registered) settles inside
+    // go.startCallIO. Taken as soon as that call returns.
+    const earlyResults = new Map() // token -> result
     loader.io = io
     loader.settle = function (token, r) {
       const settle = waitingTokens.get(token)
       if (settle) {
         waitingTokens.delete(token)
         settle(r)
+      } else {
+        earlyResults.set(token, r)
       }
     }
     // Go returns the result (a string, or its length in io), or -token for
@@ -611,6 +618,11 @@
         }
         if (typeof r === 'string') return settle(decodeResult(r))
         if (r >= 0) return settle(decodeResult(decode(io.subarray(0, r))))
+        if (earlyResults.has(-r)) {
+          const res = earlyResults.get(-r)
+          earlyResults.delete(-r)
+          return settle(decodeResult(res))
+        }
         waitingTokens.set(-r, function (res) { settle(decodeResult(res)) })
         onToken(String(-r))
       }, function (token) { go.cancel(token) })
