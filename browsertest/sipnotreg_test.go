@@ -47,6 +47,12 @@ func TestSIPStartCallNotRegistered(t *testing.T) {
 	}
 	settled(tb, call).wantError(t, 4, "logged_without_phone", "phone not registered")
 	settled(tb, call).wantError(t, 4, "logged_without_phone", "phone not registered")
+	// Two logins at once (a wrong one, then the right one) both settle.
+	both := fmt.Sprintf(`(Promise.all([adApi.login({username: 'agent', password: 'wrong'}), adApi.login({username: 'agent', password: %q})])
+		.then(rs => ({status: rs.map(r => r.status).join(',')})))`, bed.Passwords["agent"])
+	if r := settled(tb, both); r.Status != "error,success" {
+		t.Fatalf("two logins at once: %s", r.Status)
+	}
 	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
 		t.Fatalf("login: %s", r)
 	}
