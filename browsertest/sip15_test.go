@@ -38,7 +38,9 @@ func TestSIPInbound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev := tb.waitEvent("ON_NEW_INTERACTION", func(a map[string]any) bool { return a["callDirection"] == "inbound" && a["state"] == "delivery_pending" })
+		ev := tb.waitEvent("ON_NEW_INTERACTION", func(a map[string]any) bool {
+			return a["callDirection"] == "inbound" && a["state"] == "delivery_pending"
+		})
 		if ev["phoneNumber"] != farend.Echo {
 			t.Errorf("inbound call's phoneNumber %v, want %s", ev["phoneNumber"], farend.Echo)
 		}
@@ -115,4 +117,42 @@ func TestSIPReconnect(t *testing.T) {
 	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
 	farCall(t, bed, n, "answered", func(c farend.Call) bool { return c.State == "answered" })
 	tb.ok(fmt.Sprintf(`adApi.leaveInteraction(%q)`, id))
+}
+
+// Mute on a SIP call: the call's microphone track is disabled
+// (adApiDesktop.media().micEnabled, callMuted in the event) and enabled
+// again; no SIP message (the far end sees no re-INVITE).
+func TestSIPMute(t *testing.T) {
+	tb := signedIn(t)
+	bed := sipEnv.bed
+	n := farCount(bed) + 1
+	id := evalJS[OperationResult](tb, fmt.Sprintf(`adApi.startCall(%q)`, farend.Echo)).id(t)
+	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
+	farCall(t, bed, n, "connected", func(c farend.Call) bool { return c.ICEConnected && c.RTPReceived > 0 })
+	mic := func() bool {
+		t.Helper()
+		return evalJS[bool](tb, `new Promise(resolve => {
+			const check = () => { const m = adApiDesktop.media(); m ? resolve(m.micEnabled) : setTimeout(check, 50) }
+			check()
+		})`)
+	}
+	if !mic() {
+		t.Fatalf("the microphone is off before mute")
+	}
+	tb.ok(fmt.Sprintf(`adApi.setCallMute(true, %q)`, id))
+	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", func(a map[string]any) bool { return a["interactionId"] == id && a["callMuted"] == true })
+	if mic() {
+		t.Errorf("muted, the call's microphone track is still enabled")
+	}
+	tb.ok(fmt.Sprintf(`adApi.setCallMute(false, %q)`, id))
+	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", func(a map[string]any) bool { return a["interactionId"] == id && a["callMuted"] == false })
+	if !mic() {
+		t.Errorf("unmuted, the call's microphone track is still disabled")
+	}
+	// A re-INVITE after mute would be seen before this call's BYE.
+	tb.ok(fmt.Sprintf(`adApi.leaveInteraction(%q)`, id))
+	c := farCall(t, bed, n, "ended by the agent", func(c farend.Call) bool { return c.State == "ended" })
+	if len(c.Directions) != 1 {
+		t.Errorf("the far end saw %d (re-)INVITEs, want 1: %v", len(c.Directions), c.Directions)
+	}
 }

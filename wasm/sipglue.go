@@ -451,7 +451,9 @@ func (m *rtcMedia) open() (err error) {
 	pc := sipJS.PeerConn.New(cfg)
 	tracks := stream.Call("getAudioTracks")
 	for i := 0; i < tracks.Length(); i++ {
-		tr := tracks.Index(i)
+		// A clone per call: muting one call leaves the microphone (and
+		// the next call) as they are; stopped when the call ends.
+		tr := tracks.Index(i).Call("clone")
 		m.sender = pc.Call("addTrack", tr, stream)
 		break
 	}
@@ -712,10 +714,15 @@ func (m *rtcMedia) Close() {
 		return
 	}
 	m.closed = true
-	pc, audio, funcs := m.pc, m.audio, m.funcs
+	pc, audio, funcs, sender := m.pc, m.audio, m.funcs, m.sender
 	m.funcs = nil
 	m.mu.Unlock()
 	trackMedia(m, false)
+	if sender.Truthy() {
+		if tr := sender.Get("track"); tr.Truthy() {
+			tr.Call("stop")
+		}
+	}
 	if pc.Truthy() {
 		for _, name := range []string{"ontrack", "onicecandidate", "onicegatheringstatechange"} {
 			pc.Set(name, js.Null())
@@ -802,25 +809,37 @@ func containsMedia(list []*rtcMedia, m *rtcMedia) bool {
 	return false
 }
 
-// latestMediaStats is the newest open call's audio counters, and whether
-// there is one.
-func latestMediaStats() (MediaStats, bool) {
+// latestMediaStats is the newest open call's audio counters, whether it
+// sends the microphone (its track enabled: not muted), and whether there
+// is one.
+func latestMediaStats() (MediaStats, bool, bool) {
 	liveMedia.mu.Lock()
-	defer liveMedia.mu.Unlock()
 	if len(liveMedia.open) == 0 {
-		return MediaStats{}, false
+		liveMedia.mu.Unlock()
+		return MediaStats{}, false, false
 	}
-	st, ok := liveMedia.stats[liveMedia.open[len(liveMedia.open)-1]]
-	return st, ok
+	m := liveMedia.open[len(liveMedia.open)-1]
+	st, ok := liveMedia.stats[m]
+	liveMedia.mu.Unlock()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mic := false
+	if m.sender.Truthy() {
+		if tr := m.sender.Get("track"); tr.Truthy() {
+			mic = tr.Get("enabled").Truthy()
+		}
+	}
+	return st, mic, ok
 }
 
 // mediaJSON is latestMediaStats for adApiDesktop.media(): null without a
 // call or before its first reading.
 func mediaJSON() string {
-	st, ok := latestMediaStats()
+	st, mic, ok := latestMediaStats()
 	if !ok {
 		return "null"
 	}
 	return `{"packetsReceived":` + strconv.Itoa(st.PacketsReceived) + `,"packetsSent":` + strconv.Itoa(st.PacketsSent) +
-		`,"packetsLost":` + strconv.Itoa(st.PacketsLost) + `,"iceState":` + strconv.Quote(st.ICEState) + `}`
+		`,"packetsLost":` + strconv.Itoa(st.PacketsLost) + `,"iceState":` + strconv.Quote(st.ICEState) +
+		`,"micEnabled":` + strconv.FormatBool(mic) + `}`
 }
