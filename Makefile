@@ -89,7 +89,7 @@ test-types:
 ## fuzz: each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for a long run)
 fuzz:
 	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
-	for p in ./bridge/ ./bridge/sip/; do for f in $$($(GO) test -list 'Fuzz.*' $$p | grep ^Fuzz); do \
+	for p in ./bridge/ ./bridge/frames/ ./bridge/sip/; do for f in $$($(GO) test -list 'Fuzz.*' $$p | grep ^Fuzz); do \
 		echo "fuzz $$p $$f for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$p > "$$log" 2>&1 || { cat "$$log"; exit 1; }; \
 	done; done

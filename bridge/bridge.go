@@ -360,3 +360,13 @@ func (b *Bridge) timeout() time.Duration {
 	}
 	return b.PlacementTimeout
 }
+
+// PlacementDeadline is how long a placement may take: PlacementTimeout, or
+// DefaultPlacementTimeout when unset.
+func (b *Bridge) PlacementDeadline() time.Duration { return b.timeout() }
+
+// ClockInUse is b's clock, RealClock when none was set.
+func (b *Bridge) ClockInUse() Clock {
+	b.init()
+	return b.Clock
+}

@@ -7,6 +7,12 @@ import (
 	"unicode/utf8"
 )
 
+// Appender is a type that writes itself as JSON (bridge/frames' envelopes):
+// AppendJSON hands it the buffer.
+type Appender interface {
+	AppendJSON(b []byte) []byte
+}
+
 // AppendJSON appends x as JSON, for the types the bridge sends to the page
 // and to other frames: events (InteractionData), results, messages,
 // settings, and plain data (nil, bool, numbers, strings, []any,
@@ -80,24 +86,8 @@ func AppendJSON(b []byte, x any) []byte {
 		return appendObject(b, x, appendString)
 	case Value:
 		return AppendJSON(b, x.Any())
-	case OutMessage:
-		b = append(b, '{')
-		if x.UID != "" {
-			b = append(b, `"uid":`...)
-			b = appendString(b, x.UID)
-			b = append(b, ',')
-		}
-		b = append(b, `"type":`...)
-		b = appendString(b, x.Type)
-		if x.Deadline != 0 {
-			b = append(b, `,"deadline":`...)
-			b = strconv.AppendInt(b, x.Deadline, 10)
-		}
-		if x.Params != nil {
-			b = append(b, `,"params":`...)
-			b = AppendJSON(b, x.Params)
-		}
-		return append(b, '}')
+	case Appender:
+		return x.AppendJSON(b)
 	case OperationResult:
 		b = append(b, `{"status":`...)
 		b = appendString(b, x.Status)

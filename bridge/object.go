@@ -182,3 +182,9 @@ func keyPath(k string) string {
 	}
 	return "[" + strconv.QuoteToASCII(k) + "]"
 }
+
+// TypeName is v's JS type for an error message (bridge/frames).
+func TypeName(v Value) string { return typeName(v) }
+
+// KeyPath is keyPath for bridge/frames' error messages.
+func KeyPath(k string) string { return keyPath(k) }

@@ -7,18 +7,19 @@ import (
 	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/frames"
 )
 
-// clients are a CRM page's bridge.Clients, one per brightpattern.AdApi
+// clients are a CRM page's frames.Clients, one per brightpattern.AdApi
 // instance (one desktop frame each), by the loader's instance id.
 type clients struct {
 	loader js.Value
 	mu     sync.Mutex
-	byID   map[int]*bridge.Client
+	byID   map[int]*frames.Client
 }
 
 func runClient(loader js.Value) {
-	c := &clients{loader: loader, byID: map[int]*bridge.Client{}}
+	c := &clients{loader: loader, byID: map[int]*frames.Client{}}
 	loader.Call("ready", map[string]any{
 		"clientNew":         guard("clientNew", c.create),
 		"clientStartCall":   js.FuncOf(c.startCall),
@@ -29,7 +30,7 @@ func runClient(loader js.Value) {
 	})
 }
 
-func (c *clients) get(id int) *bridge.Client {
+func (c *clients) get(id int) *frames.Client {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.byID[id]
@@ -38,9 +39,9 @@ func (c *clients) get(id int) *bridge.Client {
 // create is (id, integrationKey).
 func (c *clients) create(args []js.Value) any {
 	id, key := args[0].Int(), args[1].String()
-	cl := bridge.NewClient(bridge.RealClock{}, key,
-		func(m bridge.OutMessage) { c.loader.Call("post", id, jsonString(m)) },
-		func(m bridge.Message) {
+	cl := frames.NewClient(bridge.RealClock{}, key,
+		func(m frames.OutMessage) { c.loader.Call("post", id, jsonString(m)) },
+		func(m frames.Message) {
 			params := m.Out().Params
 			if params == nil {
 				params = []any{}
@@ -91,7 +92,7 @@ func (c *clients) receive(args []js.Value) any {
 	if err != nil {
 		return nil
 	}
-	if m, err := bridge.DecodeMessage(v); err == nil {
+	if m, err := frames.DecodeMessage(v); err == nil {
 		cl.Receive(m)
 	}
 	return nil
@@ -106,7 +107,7 @@ func (c *clients) frameLoaded(args []js.Value) any {
 
 func (c *clients) cancel(args []js.Value) any {
 	if cl := c.get(args[0].Int()); cl != nil {
-		cl.Cancel(args[1].String(), bridge.ErrAborted)
+		cl.Cancel(args[1].String(), frames.ErrAborted)
 	}
 	return nil
 }

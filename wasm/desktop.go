@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/frames"
 )
 
 // readConfig is the desktop owner's adapi-config.json, as the loader
@@ -36,7 +37,7 @@ type desktop struct {
 	loader js.Value
 	phone  *bridge.Softphone
 	bridge *bridge.Bridge
-	end    *bridge.DesktopEnd
+	end    *frames.DesktopEnd
 	redraw chan struct{} // the panel redraws when this fires
 	panel  *panel        // nil on a page without the panel
 	io     js.Value      // the loader's shared Uint8Array (startCallIO)
@@ -64,7 +65,7 @@ func runDesktop(loader js.Value) {
 	}
 	d.bridge = &bridge.Bridge{Desktop: d.phone, Plan: cfg.DialPlan, Policy: cfg.DialPolicy, PlacementTimeout: cfg.PlacementTimeout}
 	d.bridge.Store = jsStore{loader}
-	d.end = bridge.NewDesktopEnd(d.bridge, cfg.AllowedOrigins, d.postPeer)
+	d.end = frames.NewDesktopEnd(d.bridge, cfg.AllowedOrigins, d.postPeer)
 	d.end.Note = d.note
 	if cfgErr != nil {
 		d.bridge.Refuse = bridge.ConfigError(cfgErr.Error())
@@ -267,7 +268,7 @@ func (d *desktop) cancel(args []js.Value) any {
 	c := d.cancels[token]
 	d.mu.Unlock()
 	if c != nil {
-		c(bridge.ErrAborted)
+		c(frames.ErrAborted)
 	}
 	return nil
 }
@@ -355,11 +356,11 @@ func (d *desktop) receive(args []js.Value) any {
 	if err != nil {
 		return nil
 	}
-	d.end.Receive(args[0].String(), bridge.PeerID(args[1].Int()), v)
+	d.end.Receive(args[0].String(), frames.PeerID(args[1].Int()), v)
 	return nil
 }
 
-func (d *desktop) postPeer(peer bridge.PeerID, origin string, m bridge.OutMessage) {
+func (d *desktop) postPeer(peer frames.PeerID, origin string, m frames.OutMessage) {
 	d.loader.Call("postPeer", int(peer), origin, jsonString(m))
 }
 

@@ -1,4 +1,4 @@
-package bridge
+package frames
 
 import (
 	"encoding/json"
@@ -7,15 +7,17 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
 )
 
-func decodeJSON(t testing.TB, s string) Value {
+func decodeJSON(t testing.TB, s string) bridge.Value {
 	t.Helper()
 	var x any
 	if err := json.Unmarshal([]byte(s), &x); err != nil {
 		t.Fatal(err)
 	}
-	return ValueOf(x)
+	return bridge.ValueOf(x)
 }
 
 func TestDecodeMessage(t *testing.T) {
@@ -50,7 +52,7 @@ func TestDecodeMessage(t *testing.T) {
 				t.Errorf("%s: err %v, want it ignored", tt.in, err)
 			}
 		case tt.err != "":
-			if e := AsError(err); e == nil || e.Code != InvalidRequest || e.Message != tt.err || m.UID != "a1" {
+			if e := bridge.AsError(err); e == nil || e.Code != bridge.InvalidRequest || e.Message != tt.err || m.UID != "a1" {
 				t.Errorf("%s: %+v %v, want invalid_request %q", tt.in, m, err, tt.err)
 			}
 		default:
@@ -69,20 +71,20 @@ func TestResults(t *testing.T) {
 	}{
 		{"ia-1", nil, `{"status":"success","data":{"id":"ia-1"}}`},
 		{"", nil, `{"status":"success","data":{"id":null}}`},
-		{"", ErrTimeout, `{"status":"error","error":{"code":8,"name":"timeout","message":"Timeout error"},"data":{"id":null,"error":"Timeout error"}}`},
-		{"", Errorf(InvalidArgs, "phoneNumber: empty"), `{"status":"error","error":{"code":3,"name":"invalid_args","message":"phoneNumber: empty"},"data":{"id":null,"error":"phoneNumber: empty"}}`},
+		{"", bridge.ErrTimeout, `{"status":"error","error":{"code":8,"name":"timeout","message":"Timeout error"},"data":{"id":null,"error":"Timeout error"}}`},
+		{"", bridge.Errorf(bridge.InvalidArgs, "phoneNumber: empty"), `{"status":"error","error":{"code":3,"name":"invalid_args","message":"phoneNumber: empty"},"data":{"id":null,"error":"phoneNumber: empty"}}`},
 	} {
-		b, _ := json.Marshal(ResultOf(tt.id, tt.err))
+		b, _ := json.Marshal(bridge.ResultOf(tt.id, tt.err))
 		if string(b) != tt.json {
 			t.Errorf("ResultOf(%q, %v) = %s, want %s", tt.id, tt.err, b, tt.json)
 		}
-		id, err := DecodeResult(decodeJSON(t, string(b)))
+		id, err := bridge.DecodeResult(decodeJSON(t, string(b)))
 		if id != tt.id || (err == nil) != (tt.err == nil) || err != nil && err.Error() != tt.err.Error() {
 			t.Errorf("DecodeResult(%s) = %q, %v", b, id, err)
 		}
 	}
 	for _, bad := range []string{`{}`, `"x"`, `{"status":"success","data":{"id":5}}`, `{"status":"error","error":{"code":"8"}}`} {
-		if _, err := DecodeResult(decodeJSON(t, bad)); code(err) != InvalidRequest {
+		if _, err := bridge.DecodeResult(decodeJSON(t, bad)); code(err) != bridge.InvalidRequest {
 			t.Errorf("DecodeResult(%s): %v", bad, err)
 		}
 	}
@@ -111,10 +113,10 @@ func FuzzDecodeMessage(f *testing.F) {
 			return
 		}
 		// The desktop end answers it once, or not at all.
-		answersOnce(t, s, ValueOf(x))
-		m, err := DecodeMessage(ValueOf(x))
+		answersOnce(t, s, bridge.ValueOf(x))
+		m, err := DecodeMessage(bridge.ValueOf(x))
 		if err != nil {
-			if e := AsError(err); e.Code != InvalidRequest {
+			if e := bridge.AsError(err); e.Code != bridge.InvalidRequest {
 				t.Fatalf("%s: %v", s, err)
 			}
 			return
@@ -128,7 +130,7 @@ func FuzzDecodeMessage(f *testing.F) {
 		if err := json.Unmarshal(b, &y); err != nil {
 			t.Fatal(err)
 		}
-		m2, err := DecodeMessage(ValueOf(y))
+		m2, err := DecodeMessage(bridge.ValueOf(y))
 		if err != nil || m2.UID != m.UID || m2.Type != m.Type || len(m2.Params) != len(m.Params) {
 			t.Fatalf("%s -> %s -> %+v, %v", s, b, m2, err)
 		}
@@ -138,7 +140,7 @@ func FuzzDecodeMessage(f *testing.F) {
 		// Whatever a START_CALL carries, validation answers without
 		// panicking.
 		if m.Type == MsgStartCall {
-			_, _ = ParseCall(m.Param(0), m.Param(1))
+			_, _ = bridge.ParseCall(m.Param(0), m.Param(1))
 		}
 	})
 }
@@ -146,7 +148,7 @@ func FuzzDecodeMessage(f *testing.F) {
 // answersTo feeds v, as a message from origin, to a fresh desktop end
 // whose peer 1 said hi from https://crm.example, and returns what the end
 // posted in answer, and the calls placed.
-func answersTo(t *testing.T, origin string, v Value) ([]OutMessage, int) {
+func answersTo(t *testing.T, origin string, v bridge.Value) ([]OutMessage, int) {
 	t.Helper()
 	b, sp, _, _ := newTestDesktop()
 	var mu sync.Mutex
@@ -156,7 +158,7 @@ func answersTo(t *testing.T, origin string, v Value) ([]OutMessage, int) {
 		sent = append(sent, m)
 		mu.Unlock()
 	})
-	d.Receive("https://crm.example", 1, ValueOf(map[string]any{"uid": "hi-1", "type": "hi", "params": []any{"k"}}))
+	d.Receive("https://crm.example", 1, bridge.ValueOf(map[string]any{"uid": "hi-1", "type": "hi", "params": []any{"k"}}))
 	d.Receive(origin, 1, v)
 	// A healthy phone answers in the same call: no goroutine to wait for.
 	mu.Lock()
@@ -227,16 +229,16 @@ func (s *settled) n() int {
 }
 
 func TestClientQueuesUntilHello(t *testing.T) {
-	clock := NewFakeClock(epoch)
+	clock := bridge.NewFakeClock(epoch)
 	w := &wire{}
 	c := NewClient(clock, "key-1", w.send, nil)
 	s := &settled{}
-	call, _ := ParseCall(String("+1 415 555 0100"), contact())
+	call, _ := bridge.ParseCall(bridge.String("+1 415 555 0100"), contact())
 	uid := c.StartCall(call, nil, s.done)
 	if len(w.all()) != 0 {
 		t.Fatal("sent before hello")
 	}
-	c.Receive(Message{Type: MsgHello, Params: []Value{Object("placementTimeoutMs", 3000.0)}})
+	c.Receive(Message{Type: MsgHello, Params: []bridge.Value{bridge.Object("placementTimeoutMs", 3000.0)}})
 	sent := w.all()
 	if len(sent) != 2 || sent[0].Type != MsgHi || sent[1].Type != MsgStartCall || sent[1].UID != uid {
 		t.Fatalf("sent %+v", sent)
@@ -250,12 +252,12 @@ func TestClientQueuesUntilHello(t *testing.T) {
 		t.Fatalf("START_CALL as received: %+v", got)
 	}
 	// A forged uid changes nothing; the right one settles.
-	c.Receive(asReceived(t, OutMessage{UID: "forged", Type: MsgStartCallResponse, Params: ResultOf("ia-x", nil)}))
+	c.Receive(asReceived(t, OutMessage{UID: "forged", Type: MsgStartCallResponse, Params: bridge.ResultOf("ia-x", nil)}))
 	if s.n() != 0 {
 		t.Fatal("a forged uid settled the call")
 	}
-	c.Receive(asReceived(t, OutMessage{UID: uid, Type: MsgStartCallResponse, Params: ResultOf("ia-1", nil)}))
-	c.Receive(asReceived(t, OutMessage{UID: uid, Type: MsgStartCallResponse, Params: ResultOf("ia-2", nil)}))
+	c.Receive(asReceived(t, OutMessage{UID: uid, Type: MsgStartCallResponse, Params: bridge.ResultOf("ia-1", nil)}))
+	c.Receive(asReceived(t, OutMessage{UID: uid, Type: MsgStartCallResponse, Params: bridge.ResultOf("ia-2", nil)}))
 	if s.n() != 1 || s.ids[0] != "ia-1" || s.err[0] != nil || c.Pending() != 0 {
 		t.Fatalf("settled %v %v", s.ids, s.err)
 	}
@@ -266,18 +268,18 @@ func TestClientQueuesUntilHello(t *testing.T) {
 }
 
 func TestClientTimeouts(t *testing.T) {
-	clock := NewFakeClock(epoch)
+	clock := bridge.NewFakeClock(epoch)
 	w := &wire{}
 	c := NewClient(clock, "", w.send, nil)
 	s := &settled{}
-	call, _ := ParseCall(String("100"), Undefined)
+	call, _ := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
 	c.StartCall(call, nil, s.done)
 	clock.Advance(HelloTimeout - time.Millisecond)
 	if s.n() != 0 {
 		t.Fatal("settled early")
 	}
 	clock.Advance(time.Millisecond)
-	if s.n() != 1 || code(s.err[0]) != APINotAnswer {
+	if s.n() != 1 || code(s.err[0]) != bridge.APINotAnswer {
 		t.Fatalf("no hello: %v", s.err)
 	}
 	c.Receive(Message{Type: MsgHello})
@@ -286,30 +288,30 @@ func TestClientTimeouts(t *testing.T) {
 	}
 	// Sent, never answered: the placement deadline (default) plus grace.
 	c.StartCall(call, nil, s.done)
-	clock.Advance(DefaultPlacementTimeout + AnswerGrace - time.Millisecond)
+	clock.Advance(bridge.DefaultPlacementTimeout + AnswerGrace - time.Millisecond)
 	if s.n() != 1 {
 		t.Fatal("settled early")
 	}
 	clock.Advance(time.Millisecond)
-	if s.n() != 2 || code(s.err[1]) != APINotAnswer || clock.Pending() != 0 {
+	if s.n() != 2 || code(s.err[1]) != bridge.APINotAnswer || clock.Pending() != 0 {
 		t.Fatalf("no answer: %v, %d timers", s.err, clock.Pending())
 	}
 }
 
 func TestClientSurvivesReload(t *testing.T) {
-	clock := NewFakeClock(epoch)
+	clock := bridge.NewFakeClock(epoch)
 	w := &wire{}
 	events := 0
 	c := NewClient(clock, "", w.send, func(Message) { events++ })
 	s := &settled{}
-	call, _ := ParseCall(String("100"), Undefined)
+	call, _ := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
 	c.Receive(Message{Type: MsgHello})
 	inflight := c.StartCall(call, nil, s.done)
 	c.FrameLoaded() // the desktop frame reloads
 	queued := c.StartCall(call, nil, s.done)
 	before := len(w.all())
 	c.Receive(Message{Type: MsgHello})
-	if s.n() != 1 || code(s.err[0]) != APINotAnswer {
+	if s.n() != 1 || code(s.err[0]) != bridge.APINotAnswer {
 		t.Fatalf("in-flight call: %v", s.err)
 	}
 	after := w.all()[before:]
@@ -317,8 +319,8 @@ func TestClientSurvivesReload(t *testing.T) {
 		t.Fatalf("after reload sent %+v", after)
 	}
 	// A late answer to the lost call changes nothing; events still flow.
-	c.Receive(asReceived(t, OutMessage{UID: inflight, Type: MsgStartCallResponse, Params: ResultOf("ia-late", nil)}))
-	c.Receive(asReceived(t, OutMessage{UID: "e1", Type: OnNewInteraction, Params: []any{map[string]any{"interactionId": "x"}}}))
+	c.Receive(asReceived(t, OutMessage{UID: inflight, Type: MsgStartCallResponse, Params: bridge.ResultOf("ia-late", nil)}))
+	c.Receive(asReceived(t, OutMessage{UID: "e1", Type: bridge.OnNewInteraction, Params: []any{map[string]any{"interactionId": "x"}}}))
 	if s.n() != 1 || events != 1 {
 		t.Fatalf("settled %d, events %d", s.n(), events)
 	}
@@ -338,12 +340,12 @@ func TestDesktopEnd(t *testing.T) {
 	w := &wire{ch: make(chan OutMessage, 16)}
 	d := NewDesktopEnd(b, []string{"http://localhost:8081"}, w.sendTo)
 	call := func(origin, uid string, params ...any) OutMessage {
-		d.Receive(origin, 1, ValueOf(map[string]any{"uid": uid, "type": "START_CALL", "params": params}))
+		d.Receive(origin, 1, bridge.ValueOf(map[string]any{"uid": uid, "type": "START_CALL", "params": params}))
 		return <-w.ch // placement runs in a goroutine
 	}
 	// Not allowed: refused, and nothing is dialled.
 	r := call("http://evil.example", "u1", "100", nil)
-	if r.UID != "u1" || r.Type != MsgStartCallResponse || r.Params.(OperationResult).Error.Code != NotEnoughPrivileges {
+	if r.UID != "u1" || r.Type != MsgStartCallResponse || r.Params.(bridge.OperationResult).Error.Code != bridge.NotEnoughPrivileges {
 		t.Fatalf("refusal %+v", r)
 	}
 	if len(sp.Interactions()) != 0 {
@@ -351,19 +353,19 @@ func TestDesktopEnd(t *testing.T) {
 	}
 	// Allowed, but no hi yet: refused, nothing dialled.
 	r = call("http://localhost:8081", "u0", "100", nil)
-	if e := r.Params.(OperationResult).Error; e == nil || e.Code != InvalidRequest || len(sp.Interactions()) != 0 {
+	if e := r.Params.(bridge.OperationResult).Error; e == nil || e.Code != bridge.InvalidRequest || len(sp.Interactions()) != 0 {
 		t.Fatalf("before hi: %+v", r.Params)
 	}
 	d.Receive("http://localhost:8081", 1, decodeJSON(t, `{"uid":"h0","type":"hi","params":["k"]}`))
 	// Allowed: placed, answered to the same uid.
 	r = call("http://localhost:8081", "u2", " +1 415 555 0100 ", map[string]any{"id": "c", "type": "contact"})
-	res := r.Params.(OperationResult)
+	res := r.Params.(bridge.OperationResult)
 	if r.UID != "u2" || res.Status != "success" || res.Data.ID == nil || len(sp.Interactions()) != 1 {
 		t.Fatalf("answer %+v", r)
 	}
 	// Bad arguments: invalid_args, naming the field.
 	r = call("http://localhost:8081", "u3", 100.0)
-	if e := r.Params.(OperationResult).Error; e == nil || e.Code != InvalidArgs || e.Message != "phoneNumber: want string, got number" {
+	if e := r.Params.(bridge.OperationResult).Error; e == nil || e.Code != bridge.InvalidArgs || e.Message != "phoneNumber: want string, got number" {
 		t.Fatalf("bad args %+v", r.Params)
 	}
 	// Unknown requests: invalid_request; responses and junk: ignored.
@@ -373,14 +375,14 @@ func TestDesktopEnd(t *testing.T) {
 	d.Receive("http://localhost:8081", 1, decodeJSON(t, `{"uid":"u5","type":"START_CALL_RESPONSE","params":{}}`))
 	d.Receive("http://localhost:8081", 1, decodeJSON(t, `"junk"`))
 	got := w.all()[before:]
-	if len(got) != 1 || got[0].UID != "u4" || got[0].Params.(OperationResult).Error.Code != InvalidRequest {
+	if len(got) != 1 || got[0].UID != "u4" || got[0].Params.(bridge.OperationResult).Error.Code != bridge.InvalidRequest {
 		t.Fatalf("unknown request: %+v", got)
 	}
 	// Events go to peers that said hi, and only to allowed ones.
 	d.Receive("http://evil.example", 2, decodeJSON(t, `{"uid":"h1","type":"hi","params":["k"]}`))
 	before = len(w.all())
 	id := *res.Data.ID
-	d.Event(Event{Name: OnInteractionStateChange, Data: &InteractionData{InteractionID: id, State: StateDelivered}})
+	d.Event(bridge.Event{Name: bridge.OnInteractionStateChange, Data: &bridge.InteractionData{InteractionID: id, State: bridge.StateDelivered}})
 	w.mu.Lock()
 	to := w.to[before:]
 	w.mu.Unlock()
@@ -398,9 +400,9 @@ func TestDesktopEnd(t *testing.T) {
 func TestClientAndDesktopTogether(t *testing.T) {
 	var c *Client
 	var d *DesktopEnd
-	clock := NewFakeClock(epoch)
-	sp := NewSoftphone(clock, func(e Event) { d.Event(e) }) // d is set before the first call
-	b := &Bridge{Desktop: sp, Clock: clock}
+	clock := bridge.NewFakeClock(epoch)
+	sp := bridge.NewSoftphone(clock, func(e bridge.Event) { d.Event(e) }) // d is set before the first call
+	b := &bridge.Bridge{Desktop: sp, Clock: clock}
 	// Each direction is one ordered queue, as postMessage is. The pumps
 	// stop when the test ends, and report a bad message as an error (not
 	// t.Fatal: they are not the test's goroutine).
@@ -414,7 +416,7 @@ func TestClientAndDesktopTogether(t *testing.T) {
 		case <-stop:
 		}
 	}
-	pump := func(ch chan OutMessage, deliver func(Value)) {
+	pump := func(ch chan OutMessage, deliver func(bridge.Value)) {
 		defer pumps.Done()
 		for {
 			select {
@@ -428,14 +430,14 @@ func TestClientAndDesktopTogether(t *testing.T) {
 					t.Errorf("%+v does not cross as JSON: %v", m, err)
 					continue
 				}
-				deliver(ValueOf(x))
+				deliver(bridge.ValueOf(x))
 			case <-stop:
 				return
 			}
 		}
 	}
 	pumps.Add(2)
-	go pump(toClient, func(v Value) {
+	go pump(toClient, func(v bridge.Value) {
 		m, err := DecodeMessage(v)
 		if err != nil {
 			t.Errorf("the client got %+v: %v", v, err)
@@ -443,7 +445,7 @@ func TestClientAndDesktopTogether(t *testing.T) {
 		}
 		c.Receive(m)
 	})
-	go pump(toDesktop, func(v Value) { d.Receive("https://crm.example", 1, v) })
+	go pump(toDesktop, func(v bridge.Value) { d.Receive("https://crm.example", 1, v) })
 	events := make(chan Message, 16)
 	d = NewDesktopEnd(b, []string{"https://crm.example"}, func(_ PeerID, _ string, m OutMessage) { post(toClient, m) })
 	c = NewClient(nil, "k", func(m OutMessage) { post(toDesktop, m) }, func(m Message) {
@@ -454,7 +456,7 @@ func TestClientAndDesktopTogether(t *testing.T) {
 		}
 	})
 	done := make(chan placed, 1)
-	call, _ := ParseCall(String("100"), contact())
+	call, _ := bridge.ParseCall(bridge.String("100"), contact())
 	c.StartCall(call, nil, func(id string, err error) { done <- placed{id, err} })
 	c.Receive(asReceived(t, d.Hello()))
 	var r placed
@@ -471,7 +473,7 @@ func TestClientAndDesktopTogether(t *testing.T) {
 	}
 	// The events the desktop sent for it reach the client, in order, with
 	// its id.
-	for _, want := range []string{OnNewInteraction, OnActiveInteractionSwitch} {
+	for _, want := range []string{bridge.OnNewInteraction, bridge.OnActiveInteractionSwitch} {
 		var e Message
 		select {
 		case e = <-events:
@@ -479,7 +481,7 @@ func TestClientAndDesktopTogether(t *testing.T) {
 			t.Fatalf("no %s reached the client", want)
 		}
 		p := e.Param(0)
-		if e.Type != want || (p.Type == TypeObject && p.Get("interactionId").Str != r.id) || (p.Type == TypeString && p.Str != r.id) {
+		if e.Type != want || (p.Type == bridge.TypeObject && p.Get("interactionId").Str != r.id) || (p.Type == bridge.TypeString && p.Str != r.id) {
 			t.Fatalf("event %s %+v, want %s about %s", e.Type, e.Params, want, r.id)
 		}
 	}
@@ -490,7 +492,7 @@ func TestClientAndDesktopTogether(t *testing.T) {
 // cancel) exactly once, to its uid, with its response type; anything else
 // never. From an origin that is not allowed, nothing is dialled and at
 // most a refusal comes back.
-func answersOnce(t *testing.T, s string, v Value) {
+func answersOnce(t *testing.T, s string, v bridge.Value) {
 	t.Helper()
 	m, err := DecodeMessage(v)
 	request := err != ErrUnanswerable && m.Type != MsgHello && m.Type != MsgHi && m.Type != MsgCancelStartCall && !isResponse(m.Type)
@@ -512,8 +514,8 @@ func answersOnce(t *testing.T, s string, v Value) {
 		t.Fatalf("%s from a refused origin: %d calls placed", s, calls)
 	}
 	for _, a := range sent {
-		r, ok := a.Params.(OperationResult)
-		if len(sent) > 1 || !ok || r.Error == nil || r.Error.Code != NotEnoughPrivileges || a.UID != m.UID || !(request || m.Type == MsgCancelStartCall) {
+		r, ok := a.Params.(bridge.OperationResult)
+		if len(sent) > 1 || !ok || r.Error == nil || r.Error.Code != bridge.NotEnoughPrivileges || a.UID != m.UID || !(request || m.Type == MsgCancelStartCall) {
 			t.Fatalf("%s from a refused origin: answered %+v", s, sent)
 		}
 	}

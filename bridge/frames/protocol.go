@@ -1,10 +1,18 @@
-package bridge
+// Package frames is Bright Pattern's postMessage protocol between a CRM
+// page and the agent desktop's frame (SPEC.md, "Across frames"): the
+// envelopes and their decoding, the CRM page's Client, and the desktop's
+// end (DesktopEnd) that answers other frames with a bridge.Bridge. It
+// imports bridge, never the reverse, and no syscall/js: wasm/ posts and
+// receives the messages.
+package frames
 
 import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
 )
 
 // Bright Pattern's cross-frame messages (SPEC.md, "Across frames"): the CRM
@@ -26,9 +34,9 @@ const (
 
 // Message is one envelope.
 type Message struct {
-	UID    string  `json:"uid,omitempty"`
-	Type   string  `json:"type"`
-	Params []Value `json:"-"`
+	UID    string         `json:"uid,omitempty"`
+	Type   string         `json:"type"`
+	Params []bridge.Value `json:"-"`
 	// Deadline (ours, optional, top-level "deadline": epoch ms on the
 	// client's clock) is when the client gives up on the request and
 	// resolves it api_not_answer; zero when absent (SPEC.md, "Stale
@@ -64,56 +72,56 @@ func (m Message) Out() OutMessage {
 // is not an object, or has no usable uid, cannot be answered: the error is
 // then ErrUnanswerable and the message is to be ignored. Any other problem
 // is an invalid_request error to answer to m.UID.
-func DecodeMessage(v Value) (m Message, err error) {
-	if v.Type != TypeObject {
+func DecodeMessage(v bridge.Value) (m Message, err error) {
+	if v.Type != bridge.TypeObject {
 		return m, ErrUnanswerable
 	}
 	typ := v.Get("type")
 	uid := v.Get("uid")
-	if typ.Type == TypeString && typ.Str == MsgHello && uid.Missing() {
+	if typ.Type == bridge.TypeString && typ.Str == MsgHello && uid.Missing() {
 		return Message{Type: MsgHello, Params: paramsOf(v.Get("params"))}, nil
 	}
-	if uid.Type != TypeString || uid.Str == "" || uid.Len > maxUIDLength {
+	if uid.Type != bridge.TypeString || uid.Str == "" || uid.Len > maxUIDLength {
 		return m, ErrUnanswerable
 	}
 	m.UID = uid.Str
 	switch {
-	case typ.Type != TypeString:
-		return m, Errorf(InvalidRequest, "type: want string, got %s", typeName(typ))
+	case typ.Type != bridge.TypeString:
+		return m, bridge.Errorf(bridge.InvalidRequest, "type: want string, got %s", bridge.TypeName(typ))
 	case typ.Str == "" || typ.Len > maxTypeLength || strings.TrimFunc(typ.Str, isTypeRune) != "":
-		return m, Errorf(InvalidRequest, "type: not a message type: %s", keyPath(typ.Str))
+		return m, bridge.Errorf(bridge.InvalidRequest, "type: not a message type: %s", bridge.KeyPath(typ.Str))
 	}
 	m.Type = typ.Str
 	if dl := v.Get("deadline"); !dl.Missing() {
 		ms, err := strconv.ParseFloat(dl.Str, 64)
-		if dl.Type != TypeNumber || err != nil || !(ms >= 0 && ms < 1e15) {
-			return m, Errorf(InvalidRequest, "deadline: want epoch milliseconds, got %s", typeName(dl))
+		if dl.Type != bridge.TypeNumber || err != nil || !(ms >= 0 && ms < 1e15) {
+			return m, bridge.Errorf(bridge.InvalidRequest, "deadline: want epoch milliseconds, got %s", bridge.TypeName(dl))
 		}
 		m.Deadline = time.UnixMilli(int64(ms))
 	}
 	p := v.Get("params")
 	switch p.Type {
-	case TypeArray:
+	case bridge.TypeArray:
 		m.Params = paramsOf(p)
-	case TypeUndefined, TypeNull, "":
+	case bridge.TypeUndefined, bridge.TypeNull, "":
 	default:
 		if !strings.HasSuffix(m.Type, responseSuffix) {
-			return m, Errorf(InvalidRequest, "params: want array, got %s", typeName(p))
+			return m, bridge.Errorf(bridge.InvalidRequest, "params: want array, got %s", bridge.TypeName(p))
 		}
-		m.Params = []Value{p} // a response's params is the result itself
+		m.Params = []bridge.Value{p} // a response's params is the result itself
 	}
 	return m, nil
 }
 
-func paramsOf(p Value) []Value {
-	if p.Type != TypeArray {
+func paramsOf(p bridge.Value) []bridge.Value {
+	if p.Type != bridge.TypeArray {
 		return nil
 	}
-	out := make([]Value, len(p.Vals))
+	out := make([]bridge.Value, len(p.Vals))
 	copy(out, p.Vals)
 	for i := range out {
 		if out[i].Type == "" {
-			out[i] = Undefined
+			out[i] = bridge.Undefined
 		}
 	}
 	return out
@@ -124,14 +132,14 @@ func isTypeRune(r rune) bool {
 }
 
 // ErrUnanswerable is a message that cannot be answered: it is ignored.
-var ErrUnanswerable = &Error{Code: InvalidRequest, Message: "not a message this protocol can answer"}
+var ErrUnanswerable = &bridge.Error{Code: bridge.InvalidRequest, Message: "not a message this protocol can answer"}
 
 // Param returns the i-th param, or Undefined.
-func (m Message) Param(i int) Value {
+func (m Message) Param(i int) bridge.Value {
 	if i < len(m.Params) {
 		return m.Params[i]
 	}
-	return Undefined
+	return bridge.Undefined
 }
 
 // ResponseType is the type of the answer to a request of type t.
@@ -145,74 +153,23 @@ func NewUID() string {
 	return strconv.FormatUint(rand.Uint64(), 16)
 }
 
-// OperationResult is Bright Pattern's OperationResult<InitiateResult>.
-type OperationResult struct {
-	Status string         `json:"status"`
-	Error  *ResultError   `json:"error,omitempty"`
-	Data   InitiateResult `json:"data"`
-}
-
-// InitiateResult is startCall's data: the id (null when no call was
-// started), and the error message on failure.
-type InitiateResult struct {
-	ID    *string `json:"id"`
-	Error string  `json:"error,omitempty"`
-}
-
-// ResultError is Bright Pattern's ResultError.
-type ResultError struct {
-	Code    Code   `json:"code"`
-	Name    string `json:"name"`
-	Message string `json:"message"`
-}
-
-// ResultOf is the OperationResult for Go's (id, err).
-func ResultOf(id string, err error) OperationResult {
-	if err != nil {
-		e := AsError(err)
-		return OperationResult{Status: "error", Error: &ResultError{e.Code, e.Name(), e.Message}, Data: InitiateResult{Error: e.Message}}
+// AppendJSON appends m as JSON (bridge.AppendJSON's Appender).
+func (m OutMessage) AppendJSON(b []byte) []byte {
+	b = append(b, '{')
+	if m.UID != "" {
+		b = append(b, `"uid":`...)
+		b = bridge.AppendJSON(b, m.UID)
+		b = append(b, ',')
 	}
-	r := OperationResult{Status: "success"}
-	if id != "" {
-		r.Data.ID = &id
+	b = append(b, `"type":`...)
+	b = bridge.AppendJSON(b, m.Type)
+	if m.Deadline != 0 {
+		b = append(b, `,"deadline":`...)
+		b = strconv.AppendInt(b, m.Deadline, 10)
 	}
-	return r
-}
-
-// DecodeResult reads an OperationResult<InitiateResult> that came in a
-// response, back into Go's (id, err).
-func DecodeResult(v Value) (string, error) {
-	bad := Errorf(InvalidRequest, "malformed %s", MsgStartCallResponse)
-	if v.Type != TypeObject {
-		return "", bad
+	if m.Params != nil {
+		b = append(b, `,"params":`...)
+		b = bridge.AppendJSON(b, m.Params)
 	}
-	switch v.Get("status").Str {
-	case "success":
-		id := v.Get("data").Get("id")
-		switch id.Type {
-		case TypeString:
-			return id.Str, nil
-		case TypeNull, TypeUndefined, "":
-			return "", nil
-		}
-		return "", bad
-	case "error":
-		e := v.Get("error")
-		c := e.Get("code")
-		if e.Type != TypeObject || c.Type != TypeNumber {
-			return "", bad
-		}
-		code := UnknownError
-		for k := range codeNames {
-			if c.Str == strconv.Itoa(int(k)) {
-				code = k
-			}
-		}
-		msg := e.Get("message").Str
-		if code == Timeout && msg == TimeoutMessage {
-			return "", ErrTimeout
-		}
-		return "", &Error{Code: code, Message: msg}
-	}
-	return "", bad
+	return append(b, '}')
 }

@@ -1,4 +1,4 @@
-package bridge
+package frames
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
 )
 
 // PeerID names a window that sent the desktop a message (the loader keeps
@@ -23,7 +25,7 @@ const MaxInFlight = 1000
 
 // ErrStale is a request the desktop did not act on because its client had
 // given up on it (or was about to).
-var ErrStale = Errorf(APINotAnswer, "the request reached the agent desktop after its deadline; nothing was done")
+var ErrStale = bridge.Errorf(bridge.APINotAnswer, "the request reached the agent desktop after its deadline; nothing was done")
 
 // maxPeers bounds the windows of one origin the desktop sends events to:
 // an origin's oldest is forgotten for a newer one of the same origin,
@@ -36,7 +38,7 @@ const maxPeers = 16
 // Origins are as the browser reports them (event.origin), never as a
 // message claims.
 type DesktopEnd struct {
-	Bridge *Bridge
+	Bridge *bridge.Bridge
 	// Send posts msg to peer, with origin as the target origin.
 	Send func(peer PeerID, origin string, msg OutMessage)
 	// Note reports what happened, for the panel's log; may be nil.
@@ -50,7 +52,7 @@ type DesktopEnd struct {
 }
 
 // NewDesktopEnd serves the allowed origins.
-func NewDesktopEnd(b *Bridge, allowed []string, send func(PeerID, string, OutMessage)) *DesktopEnd {
+func NewDesktopEnd(b *bridge.Bridge, allowed []string, send func(PeerID, string, OutMessage)) *DesktopEnd {
 	d := &DesktopEnd{Bridge: b, Send: send, allowed: map[string]bool{}, peers: map[PeerID]string{}, calls: map[string]context.CancelCauseFunc{}}
 	for _, o := range allowed {
 		d.allowed[o] = true
@@ -67,15 +69,15 @@ func (d *DesktopEnd) Allowed(origin string) bool {
 // origin, when it is up. params carries the placement deadline, which
 // Bright Pattern's client ignores and ours waits by.
 func (d *DesktopEnd) Hello() OutMessage {
-	deadlines := map[string]any{MsgStartCall: d.Bridge.timeout().Milliseconds()}
-	for _, m := range Methods {
+	deadlines := map[string]any{MsgStartCall: d.Bridge.PlacementDeadline().Milliseconds()}
+	for _, m := range bridge.Methods {
 		deadlines[m.Request] = m.Timeout().Milliseconds()
 	}
-	return OutMessage{Type: MsgHello, Params: []any{map[string]any{"placementTimeoutMs": d.Bridge.timeout().Milliseconds(), "deadlines": deadlines}}}
+	return OutMessage{Type: MsgHello, Params: []any{map[string]any{"placementTimeoutMs": d.Bridge.PlacementDeadline().Milliseconds(), "deadlines": deadlines}}}
 }
 
 // Receive handles a message from peer at origin.
-func (d *DesktopEnd) Receive(origin string, peer PeerID, data Value) {
+func (d *DesktopEnd) Receive(origin string, peer PeerID, data bridge.Value) {
 	m, err := DecodeMessage(data)
 	if err == ErrUnanswerable || m.Type == MsgHello {
 		return
@@ -85,7 +87,7 @@ func (d *DesktopEnd) Receive(origin string, peer PeerID, data Value) {
 		// change nothing (no peer, no log line: a flood from an origin
 		// that is not allowed must not push out anything).
 		if m.Type != MsgHi && m.Type != "" && !isResponse(m.Type) {
-			d.answer(peer, origin, m, "", Errorf(NotEnoughPrivileges, "origin %s is not allowed to use this agent desktop", origin))
+			d.answer(peer, origin, m, "", bridge.Errorf(bridge.NotEnoughPrivileges, "origin %s is not allowed to use this agent desktop", origin))
 		}
 		return
 	}
@@ -115,7 +117,7 @@ func (d *DesktopEnd) Receive(origin string, peer PeerID, data Value) {
 		_, said := d.peers[peer]
 		d.mu.Unlock()
 		if !said {
-			d.answer(peer, origin, m, "", Errorf(InvalidRequest, "send hi before START_CALL"))
+			d.answer(peer, origin, m, "", bridge.Errorf(bridge.InvalidRequest, "send hi before START_CALL"))
 			return
 		}
 		d.startCall(peer, origin, m)
@@ -127,32 +129,31 @@ func (d *DesktopEnd) Receive(origin string, peer PeerID, data Value) {
 			cancel(ErrAborted)
 		}
 	default:
-		if meth := MethodForRequest(m.Type); meth != nil {
+		if meth := bridge.MethodForRequest(m.Type); meth != nil {
 			d.mu.Lock()
 			_, said := d.peers[peer]
 			d.mu.Unlock()
 			if !said {
-				d.reply(peer, origin, m, nil, Errorf(InvalidRequest, "send hi before %s", m.Type))
+				d.reply(peer, origin, m, nil, bridge.Errorf(bridge.InvalidRequest, "send hi before %s", m.Type))
 				return
 			}
 			d.serve(peer, origin, m, meth)
 			return
 		}
 		if !isResponse(m.Type) {
-			d.answer(peer, origin, m, "", Errorf(InvalidRequest, "type: unknown request %s", keyPath(m.Type)))
+			d.answer(peer, origin, m, "", bridge.Errorf(bridge.InvalidRequest, "type: unknown request %s", bridge.KeyPath(m.Type)))
 		}
 	}
 }
 
-func (d *DesktopEnd) clock() Clock {
-	d.Bridge.init()
-	return d.Bridge.Clock
+func (d *DesktopEnd) clock() bridge.Clock {
+	return d.Bridge.ClockInUse()
 }
 
 // serve does a call-control method for a peer and answers
 // <NAME>_RESPONSE: at once when the desktop can, else from a goroutine
 // within the method's deadline.
-func (d *DesktopEnd) serve(peer PeerID, origin string, m Message, meth *Method) {
+func (d *DesktopEnd) serve(peer PeerID, origin string, m Message, meth *bridge.Method) {
 	data, err, wait := d.Bridge.Serve(context.Background(), origin, meth, m.Params)
 	if wait == nil {
 		d.reply(peer, origin, m, data, err)
@@ -161,7 +162,7 @@ func (d *DesktopEnd) serve(peer PeerID, origin string, m Message, meth *Method) 
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
-				d.reply(peer, origin, m, nil, Errorf(UnknownError, "the bridge failed: %v", r))
+				d.reply(peer, origin, m, nil, bridge.Errorf(bridge.UnknownError, "the bridge failed: %v", r))
 			}
 		}()
 		data, err := wait()
@@ -174,10 +175,10 @@ func (d *DesktopEnd) serve(peer PeerID, origin string, m Message, meth *Method) 
 // password, are never shown).
 func (d *DesktopEnd) reply(peer PeerID, origin string, m Message, data any, err error) {
 	if err != nil {
-		e := AsError(err)
+		e := bridge.AsError(err)
 		d.note(true, fmt.Sprintf("%s from %s: error %d %s: %s", m.Type, origin, e.Code, e.Name(), e.Message))
 	}
-	d.Send(peer, origin, OutMessage{UID: m.UID, Type: ResponseType(m.Type), Params: MethodResult(data, err)})
+	d.Send(peer, origin, OutMessage{UID: m.UID, Type: ResponseType(m.Type), Params: bridge.MethodResult(data, err)})
 }
 
 func isResponse(t string) bool {
@@ -185,7 +186,7 @@ func isResponse(t string) bool {
 }
 
 // ErrAborted is a call dropped at the caller's request (an AbortSignal).
-var ErrAborted = Errorf(UnknownError, "aborted by the caller")
+var ErrAborted = bridge.Errorf(bridge.UnknownError, "aborted by the caller")
 
 func (d *DesktopEnd) hi(peer PeerID, origin string) {
 	d.mu.Lock()
@@ -229,17 +230,17 @@ func (d *DesktopEnd) startCall(peer PeerID, origin string, m Message) {
 	// client would wait for its deadline to say api_not_answer.
 	defer func() {
 		if r := recover(); r != nil {
-			d.answer(peer, origin, m, "", Errorf(UnknownError, "the bridge failed: %v", r))
+			d.answer(peer, origin, m, "", bridge.Errorf(bridge.UnknownError, "the bridge failed: %v", r))
 		}
 	}()
-	call, err := ParseCall(m.Param(0), m.Param(1))
+	call, err := bridge.ParseCall(m.Param(0), m.Param(1))
 	var key string
 	if err == nil {
 		if opts := m.Param(2); !opts.Missing() {
-			if opts.Type != TypeObject {
-				err = Errorf(InvalidArgs, "options: want object, got %s", typeName(opts))
+			if opts.Type != bridge.TypeObject {
+				err = bridge.Errorf(bridge.InvalidArgs, "options: want object, got %s", bridge.TypeName(opts))
 			} else {
-				key, err = ParseIdempotencyKey(opts.Get("idempotencyKey"))
+				key, err = bridge.ParseIdempotencyKey(opts.Get("idempotencyKey"))
 			}
 		}
 	}
@@ -252,7 +253,7 @@ func (d *DesktopEnd) startCall(peer PeerID, origin string, m Message) {
 	full := len(d.calls) >= MaxInFlight
 	d.mu.Unlock()
 	if full {
-		d.answer(peer, origin, m, "", Errorf(UnknownError, "the agent desktop holds %d requests already; try again later", MaxInFlight))
+		d.answer(peer, origin, m, "", bridge.Errorf(bridge.UnknownError, "the agent desktop holds %d requests already; try again later", MaxInFlight))
 		return
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
@@ -278,7 +279,7 @@ func (d *DesktopEnd) startCall(peer PeerID, origin string, m Message) {
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
-				d.answer(peer, origin, m, "", Errorf(UnknownError, "the bridge failed: %v", r))
+				d.answer(peer, origin, m, "", bridge.Errorf(bridge.UnknownError, "the bridge failed: %v", r))
 			}
 		}()
 		id, err := wait()
@@ -292,13 +293,13 @@ func (d *DesktopEnd) startCall(peer PeerID, origin string, m Message) {
 
 func (d *DesktopEnd) finish(peer PeerID, origin string, m Message, id string, err error) {
 	if err != nil {
-		d.note(true, "START_CALL from "+origin+": "+AsError(err).Message)
+		d.note(true, "START_CALL from "+origin+": "+bridge.AsError(err).Message)
 	}
 	d.answer(peer, origin, m, id, err)
 }
 
 func (d *DesktopEnd) answer(peer PeerID, origin string, m Message, id string, err error) {
-	d.Send(peer, origin, OutMessage{UID: m.UID, Type: ResponseType(m.Type), Params: ResultOf(id, err)})
+	d.Send(peer, origin, OutMessage{UID: m.UID, Type: ResponseType(m.Type), Params: bridge.ResultOf(id, err)})
 }
 
 // HasPeers reports whether any window said hi.
@@ -320,8 +321,8 @@ func (d *DesktopEnd) Peers() []string {
 }
 
 // Event sends a softphone event to every peer that said hi.
-func (d *DesktopEnd) Event(e Event) {
-	if e.Name == OnDesktopChange {
+func (d *DesktopEnd) Event(e bridge.Event) {
+	if e.Name == bridge.OnDesktopChange {
 		return
 	}
 	d.mu.Lock()

@@ -1,8 +1,10 @@
-package bridge
+package frames
 
 import (
 	"sync"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
 )
 
 // The client's time limits (SPEC.md, "Time").
@@ -22,7 +24,7 @@ const (
 // request settles exactly once, in bounded time, and is sent at most once
 // (a call is never dialled twice, even if the desktop frame reloads).
 type Client struct {
-	clock Clock
+	clock bridge.Clock
 	key   string           // integrationKey, sent in hi
 	send  func(OutMessage) // posts to the desktop frame
 	event func(Message)    // an ON_… event from the desktop
@@ -36,22 +38,22 @@ type Client struct {
 
 type request struct {
 	msg     OutMessage
-	done    func(result Value, err error) // the OperationResult as it came, or err
+	done    func(result bridge.Value, err error) // the OperationResult as it came, or err
 	stop    func() bool
 	settled bool
 }
 
 // NewClient makes a client that posts with send and hands events to event.
-func NewClient(clock Clock, integrationKey string, send func(OutMessage), event func(Message)) *Client {
+func NewClient(clock bridge.Clock, integrationKey string, send func(OutMessage), event func(Message)) *Client {
 	if clock == nil {
-		clock = RealClock{}
+		clock = bridge.RealClock{}
 	}
-	return &Client{clock: clock, key: integrationKey, send: send, event: event, wait: DefaultPlacementTimeout, sent: map[string]*request{}}
+	return &Client{clock: clock, key: integrationKey, send: send, event: event, wait: bridge.DefaultPlacementTimeout, sent: map[string]*request{}}
 }
 
 // StartCall asks the desktop to place c; done is called exactly once.
 // opts, when not nil, travels as the third param (idempotencyKey).
-func (c *Client) StartCall(call Call, opts map[string]any, done func(id string, err error)) (uid string) {
+func (c *Client) StartCall(call bridge.Call, opts map[string]any, done func(id string, err error)) (uid string) {
 	var obj any
 	if call.Object != nil {
 		obj = call.Object
@@ -67,10 +69,10 @@ func (c *Client) StartCall(call Call, opts map[string]any, done func(id string, 
 	if opts != nil {
 		params = append(params, opts)
 	}
-	return c.Request(OutMessage{UID: NewUID(), Type: MsgStartCall, Params: params}, func(v Value, err error) {
+	return c.Request(OutMessage{UID: NewUID(), Type: MsgStartCall, Params: params}, func(v bridge.Value, err error) {
 		if err == nil {
 			var id string
-			id, err = DecodeResult(v)
+			id, err = bridge.DecodeResult(v)
 			done(id, err)
 			return
 		}
@@ -81,11 +83,11 @@ func (c *Client) StartCall(call Call, opts map[string]any, done func(id string, 
 // Call asks the desktop for a call-control method (its request message
 // m.Request, params its arguments); done is called exactly once, with the
 // data or the error.
-func (c *Client) Call(m *Method, params []any, done func(data any, err error)) (uid string) {
-	return c.Request(OutMessage{UID: NewUID(), Type: m.Request, Params: params}, func(v Value, err error) {
+func (c *Client) Call(m *bridge.Method, params []any, done func(data any, err error)) (uid string) {
+	return c.Request(OutMessage{UID: NewUID(), Type: m.Request, Params: params}, func(v bridge.Value, err error) {
 		if err == nil {
 			var data any
-			data, err = DecodeMethodResult(v)
+			data, err = bridge.DecodeMethodResult(v)
 			done(data, err)
 			return
 		}
@@ -96,7 +98,7 @@ func (c *Client) Call(m *Method, params []any, done func(data any, err error)) (
 // Request sends m (now, or once the desktop is ready) and calls done with
 // the answer's OperationResult, or with api_not_answer when none comes in
 // time.
-func (c *Client) Request(m OutMessage, done func(result Value, err error)) string {
+func (c *Client) Request(m OutMessage, done func(result bridge.Value, err error)) string {
 	r := &request{msg: m, done: done}
 	c.mu.Lock()
 	if c.ready {
@@ -130,7 +132,7 @@ func (c *Client) Cancel(uid string, err error) {
 	}
 	c.mu.Unlock()
 	if r != nil {
-		c.settle(r, Undefined, err)
+		c.settle(r, bridge.Undefined, err)
 	}
 }
 
@@ -143,10 +145,10 @@ func (c *Client) sendLocked(r *request) {
 	// Each request type waits the desktop's deadline for it (from hello).
 	wait := c.wait
 	if r.msg.Type != MsgStartCall {
-		wait = MethodTimeout
+		wait = bridge.MethodTimeout
 		if w, ok := c.waits[r.msg.Type]; ok {
 			wait = w
-		} else if m := MethodForRequest(r.msg.Type); m != nil {
+		} else if m := bridge.MethodForRequest(r.msg.Type); m != nil {
 			wait = m.Timeout()
 		}
 	}
@@ -169,10 +171,10 @@ func (c *Client) expire(r *request, why string) {
 		}
 	}
 	c.mu.Unlock()
-	c.settle(r, Undefined, Errorf(APINotAnswer, "%s", why))
+	c.settle(r, bridge.Undefined, bridge.Errorf(bridge.APINotAnswer, "%s", why))
 }
 
-func (c *Client) settle(r *request, result Value, err error) {
+func (c *Client) settle(r *request, result bridge.Value, err error) {
 	c.mu.Lock()
 	if r.settled {
 		c.mu.Unlock()
@@ -221,16 +223,16 @@ func (c *Client) Receive(m Message) {
 // api_not_answer now and are not sent again. Queued ones go out.
 func (c *Client) hello(m Message) {
 	c.mu.Lock()
-	if ms := m.Param(0).Get("placementTimeoutMs"); ms.Type == TypeNumber {
+	if ms := m.Param(0).Get("placementTimeoutMs"); ms.Type == bridge.TypeNumber {
 		if d, ok := parseMillis(ms.Str); ok {
 			c.wait = d
 		}
 	}
-	if ds := m.Param(0).Get("deadlines"); ds.Type == TypeObject {
+	if ds := m.Param(0).Get("deadlines"); ds.Type == bridge.TypeObject {
 		c.waits = map[string]time.Duration{}
 		for i, k := range ds.Keys {
-			if i < len(ds.Vals) && ds.Vals[i].Type == TypeNumber {
-				if d, ok := parseMillis(ds.Vals[i].Str); ok && MethodForRequest(k) != nil {
+			if i < len(ds.Vals) && ds.Vals[i].Type == bridge.TypeNumber {
+				if d, ok := parseMillis(ds.Vals[i].Str); ok && bridge.MethodForRequest(k) != nil {
 					c.waits[k] = d
 				}
 			}
@@ -250,7 +252,7 @@ func (c *Client) hello(m Message) {
 	}
 	c.mu.Unlock()
 	for _, r := range lost {
-		c.settle(r, Undefined, Errorf(APINotAnswer, "the agent desktop reloaded before answering; the request was not sent again"))
+		c.settle(r, bridge.Undefined, bridge.Errorf(bridge.APINotAnswer, "the agent desktop reloaded before answering; the request was not sent again"))
 	}
 }
 

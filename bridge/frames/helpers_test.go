@@ -1,0 +1,109 @@
+package frames
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
+)
+
+// Test helpers, as bridge's tests have them.
+
+var epoch = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+
+// recorder collects events, for tests.
+type recorder struct {
+	mu     sync.Mutex
+	events []bridge.Event
+}
+
+func (r *recorder) emit(e bridge.Event) {
+	if e.Name == bridge.OnDesktopChange {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e)
+}
+
+func (r *recorder) names() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, e := range r.events {
+		out = append(out, e.String())
+	}
+	return out
+}
+
+func newTestDesktop() (*bridge.Bridge, *bridge.Softphone, *bridge.FakeClock, *recorder) {
+	clock := bridge.NewFakeClock(epoch)
+	rec := &recorder{}
+	sp := bridge.NewSoftphone(clock, rec.emit)
+	return &bridge.Bridge{Desktop: sp, Clock: clock}, sp, clock, rec
+}
+
+func code(err error) bridge.Code {
+	if err == nil {
+		return 0
+	}
+	return bridge.AsError(err).Code
+}
+
+// waitTimers waits until the clock holds n timers: the goroutine under
+// test has reached its wait.
+func waitTimers(t *testing.T, c *bridge.FakeClock, n int) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { c.WaitTimers(n); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Minute): // a bug, not a race: fail rather than hang
+		t.Fatalf("never reached %d timers", n)
+	}
+}
+
+// wantErr checks an error's code and that its message contains msg.
+func wantErr(t *testing.T, what string, err error, c bridge.Code, msg string) {
+	t.Helper()
+	if code(err) != c || err != nil && !strings.Contains(bridge.AsError(err).Message, msg) {
+		t.Fatalf("%s: err = %v, want code %d containing %q", what, err, c, msg)
+	}
+}
+
+// desk is a desktop with a call in a given state.
+func desk(t *testing.T) (*bridge.Bridge, *bridge.Softphone, *bridge.FakeClock, *recorder) {
+	b, sp, clock, rec := newTestDesktop()
+	sp.Update(func(s *bridge.Settings) { s.AnswerDelay = 0 })
+	return b, sp, clock, rec
+}
+
+func call(t *testing.T, b *bridge.Bridge, number string) string {
+	t.Helper()
+	id, err := b.StartCall(context.Background(), "", bridge.String(number), bridge.Undefined)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func contact(extra ...any) bridge.Value {
+	kv := []any{"id", "c-1", "type", "contact", "displayName", "Ada Lovelace", "displayType", "Contact"}
+	return bridge.Object(append(kv, extra...)...)
+}
+
+// placed is a placement's outcome.
+type placed struct {
+	id  string
+	err error
+}
