@@ -29,16 +29,6 @@ func (r *recorder) emit(e bridge.Event) {
 	r.events = append(r.events, e)
 }
 
-func (r *recorder) names() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for _, e := range r.events {
-		out = append(out, e.String())
-	}
-	return out
-}
-
 func newTestDesktop() (*bridge.Bridge, *bridge.Softphone, *bridge.FakeClock, *recorder) {
 	clock := bridge.NewFakeClock(epoch)
 	rec := &recorder{}
