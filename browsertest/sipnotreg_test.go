@@ -59,6 +59,13 @@ func TestSIPStartCallNotRegistered(t *testing.T) {
 	id := settled(tb, call).id(t)
 	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
 	tb.ok(fmt.Sprintf(`adApi.leaveInteraction(%q)`, id))
+	// Signing in again with a wrong password drops the registration: the
+	// phone says so, and startCall gets 4 again.
+	if r := tb.login("agent", "wrong"); r.Status != "error" || r.Error.Code != 1 {
+		t.Fatalf("login again with a wrong password: %s", r)
+	}
+	tb.waitEvent("ON_SOFTPHONE_STATUS_CHANGE", func(a map[string]any) bool { return a["value"] == false })
+	settled(tb, call).wantError(t, 4, "logged_without_phone", "phone not registered")
 
 	down := openTab(t, recordEvents)
 	down.openURL(sipEnv.downURL)

@@ -105,6 +105,7 @@ func (p *Phone) Register(ctx context.Context, cred phone.Credentials) error {
 		OnIncoming: p.incoming,
 	}, p.cfg.Transport(), p.cfg.Clock)
 	if err != nil { // a username that cannot be a SIP user
+		p.signedOut(old, nil)
 		p.emit(phone.ServerError(phone.ServerInvalidCredentials, "invalid credentials"))
 		return phone.ErrInvalidCredentials
 	}
@@ -115,11 +116,7 @@ func (p *Phone) Register(ctx context.Context, cred phone.Credentials) error {
 	if err == nil {
 		return nil
 	}
-	p.lock()
-	if p.ua == ua {
-		p.ua = nil
-	}
-	p.unlock()
+	p.signedOut(old, ua)
 	ua.Close()
 	switch {
 	case errors.Is(err, ErrUnauthorized):
@@ -134,6 +131,23 @@ func (p *Phone) Register(ctx context.Context, cred phone.Credentials) error {
 	}
 	p.emit(phone.ServerError(phone.ServerSIPServerError, msg))
 	return errors.New(msg)
+}
+
+// signedOut forgets ua, a sign-in that failed, and tells the desktop the
+// phone is no longer registered when that sign-in had replaced a
+// registration (old) and no other sign-in has taken its place: without
+// it the desktop would still count the phone as ready.
+func (p *Phone) signedOut(old, ua *UA) {
+	p.lock()
+	if p.ua == ua {
+		p.ua = nil
+	}
+	gone := old != nil && p.ua == nil
+	p.unlock()
+	if gone {
+		p.emit(phone.Event{Kind: phone.EventStatus, Ready: false, Error: "signing in again failed"})
+		p.emit(phone.Event{Kind: phone.EventCapabilities, Caps: p.Capabilities()})
+	}
 }
 
 // Unregister signs out (REGISTER with Expires: 0) and forgets the

@@ -129,6 +129,27 @@ func TestPhoneLogin(t *testing.T) {
 	if c := h.p.Capabilities(); !c.CanDial || !c.CanAnswer {
 		t.Errorf("capabilities: %+v", c)
 	}
+	// Signing in again with a wrong password: the old binding is gone, so
+	// the phone says it is not ready (the desktop then refuses startCall
+	// at once), then the server error.
+	go func() {
+		done <- h.p.Register(context.Background(), phone.Credentials{Username: "1001", Password: "wrong"})
+	}()
+	h.reply(h.expect("REGISTER"), 200, "OK", nil, "")
+	req = h.expect("REGISTER")
+	h.ua = h.p.current()
+	h.reply(req, 401, "Unauthorized", ch, "")
+	h.reply(h.expect("REGISTER"), 401, "Unauthorized", ch, "")
+	if err := recv(t, done); !errors.Is(err, phone.ErrInvalidCredentials) {
+		t.Fatalf("wrong password again: %v", err)
+	}
+	if e := h.event(); e.Kind != phone.EventStatus || e.Ready {
+		t.Errorf("status after a failed sign-in again: %+v", e)
+	}
+	if e := h.event(); e.Kind != phone.EventServerError || e.ServerCode != 109 {
+		t.Errorf("event: %+v", e)
+	}
+	h.loginOK()
 	go func() { done <- h.p.Unregister(context.Background()) }()
 	req = h.expect("REGISTER")
 	if req.Get("Expires") != "0" {
