@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/adapi-go/adapi-go/testbed/farend"
@@ -155,4 +156,34 @@ func TestSIPMute(t *testing.T) {
 	if len(c.Directions) != 1 {
 		t.Errorf("the far end saw %d (re-)INVITEs, want 1: %v", len(c.Directions), c.Directions)
 	}
+}
+
+// A real call from the CRM page on another origin: the page signs the
+// agent in through the desktop in its frame (the frame asks for the
+// microphone: allow="microphone"), places a call to the echo number, gets
+// every event (delivery_pending, delivered, wrap_up) across the frame;
+// the far end hears the frame's audio and gets the BYE when the page
+// leaves the call.
+func TestSIPCallFromCRMPage(t *testing.T) {
+	bed := sipBed(t)
+	crm := openTab(t, recordEvents)
+	crm.openURL(sipEnv.crmURL + "test/client.html")
+	if r := crm.login("agent", bed.Passwords["agent"]); r.Status != "success" {
+		t.Fatalf("login across frames: %s", r)
+	}
+	crm.waitEvent("ON_SOFTPHONE_STATUS_CHANGE", func(a map[string]any) bool { return a["value"] == true })
+	if allow := evalJS[string](crm, `document.getElementById('adc_frame').allow`); !strings.Contains(allow, "microphone") {
+		t.Errorf("the desktop's frame allows %q, not the microphone", allow)
+	}
+	n := farCount(bed) + 1
+	id := evalJS[OperationResult](crm, fmt.Sprintf(`adApi.startCall(%q)`, farend.Echo)).id(t)
+	crm.waitEvent("ON_NEW_INTERACTION", func(a map[string]any) bool { return a["interactionId"] == id && a["state"] == "delivery_pending" })
+	crm.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
+	c := farCall(t, bed, n, "received the frame's audio", func(c farend.Call) bool { return c.RTPReceived >= 25 })
+	if c.Number != farend.Echo {
+		t.Errorf("the far end saw a call to %s, want %s", c.Number, farend.Echo)
+	}
+	crm.ok(fmt.Sprintf(`adApi.leaveInteraction(%q)`, id))
+	crm.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "wrap_up"))
+	farCall(t, bed, n, "ended by the agent's BYE", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "agent" })
 }

@@ -35,6 +35,7 @@ var sipEnv struct {
 	url       string // the desktop whose phone registers at the bed
 	downURL   string // ... at a server that is down
 	silentURL string // ... at a server that never answers
+	crmURL    string // a CRM page on another site the first desktop allows, with a trailing /
 }
 
 func sipBed(t *testing.T) *testbed.Bed {
@@ -49,7 +50,7 @@ func sipBed(t *testing.T) *testbed.Bed {
 func startSIP() error {
 	root, _ := filepath.Abs("..")
 	web := filepath.Join(root, "web")
-	var lns [3]net.Listener
+	var lns [4]net.Listener
 	for i := range lns {
 		ln, err := net.Listen("tcp4", "127.0.0.1:0")
 		if err != nil {
@@ -77,9 +78,17 @@ func startSIP() error {
 	downWS := "ws://" + free.Addr().String() + "/ws"
 	free.Close()
 	sipEnv.bed, sipEnv.silent = bed, silent
+	// The CRM page: localhost (another site than 127.0.0.1), loading
+	// adapi.js from the first desktop, which allows it.
+	sipEnv.crmURL = fmt.Sprintf("http://localhost:%d/", lns[3].Addr().(*net.TCPAddr).Port)
+	go http.Serve(lns[3], testPages(origin))
 	for i, ws := range []string{bed.WSURL, downWS, silent.URL} {
+		allowed := []string{}
+		if i == 0 {
+			allowed = []string{strings.TrimSuffix(sipEnv.crmURL, "/")}
+		}
 		cfg := server.Config{
-			AllowedOrigins:     []string{},
+			AllowedOrigins:     allowed,
 			PlacementTimeoutMs: int(sipPlacementTimeout / time.Millisecond),
 			DialPlan:           &server.DialPlan{Country: "US"},
 			SIP:                &server.SIP{WSURL: ws, Domain: bed.Domain},
