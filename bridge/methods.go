@@ -270,7 +270,7 @@ func ParseLogin(data, force Value) (phone.Credentials, bool, error) {
 		return c, false, typeError(path, "object", data)
 	}
 	var err error
-	if c.Username, err = stringField(path+".username", data.Get("username"), true); err != nil {
+	if c.Username, err = stringField(path, ".username", data.Get("username"), true); err != nil {
 		return c, false, err
 	}
 	if len(c.Username) > maxReason {

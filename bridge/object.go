@@ -82,16 +82,16 @@ func parseAssociatedObject(path string, v Value) (*AssociatedObject, error) {
 	}
 	o := &AssociatedObject{}
 	var err error
-	if o.ID, err = stringField(path+".id", v.Get("id"), true); err != nil {
+	if o.ID, err = stringField(path, ".id", v.Get("id"), true); err != nil {
 		return nil, err
 	}
-	if o.Type, err = stringField(path+".type", v.Get("type"), true); err != nil {
+	if o.Type, err = stringField(path, ".type", v.Get("type"), true); err != nil {
 		return nil, err
 	}
-	if o.DisplayName, err = stringField(path+".displayName", v.Get("displayName"), false); err != nil {
+	if o.DisplayName, err = stringField(path, ".displayName", v.Get("displayName"), false); err != nil {
 		return nil, err
 	}
-	if o.DisplayType, err = stringField(path+".displayType", v.Get("displayType"), false); err != nil {
+	if o.DisplayType, err = stringField(path, ".displayType", v.Get("displayType"), false); err != nil {
 		return nil, err
 	}
 	if o.CustomFields, err = customFields(path+".customFields", v.Get("customFields")); err != nil {
@@ -100,18 +100,21 @@ func parseAssociatedObject(path string, v Value) (*AssociatedObject, error) {
 	return o, nil
 }
 
-func stringField(path string, v Value, required bool) (string, error) {
+// stringField validates a string field; its path (base+field, or base
+// alone when field is "") is only built for an error: this runs on every
+// call.
+func stringField(base, field string, v Value, required bool) (string, error) {
 	switch {
 	case v.Missing() && required:
-		return "", Errorf(InvalidArgs, "%s: required, got %s", path, typeName(v))
+		return "", Errorf(InvalidArgs, "%s: required, got %s", base+field, typeName(v))
 	case v.Missing():
 		return "", nil
 	case v.Type != TypeString:
-		return "", typeError(path, "string", v)
+		return "", typeError(base+field, "string", v)
 	case v.Len > MaxStringLength:
-		return "", Errorf(InvalidArgs, "%s: too long (%d characters, at most %d)", path, v.Len, MaxStringLength)
+		return "", Errorf(InvalidArgs, "%s: too long (%d characters, at most %d)", base+field, v.Len, MaxStringLength)
 	case required && v.Str == "":
-		return "", Errorf(InvalidArgs, "%s: must not be empty", path)
+		return "", Errorf(InvalidArgs, "%s: must not be empty", base+field)
 	}
 	return v.Str, nil
 }
@@ -128,20 +131,21 @@ func customFields(path string, v Value) (map[string]string, error) {
 	}
 	m := make(map[string]string, len(v.Keys))
 	for i, k := range v.Keys {
-		fp := path + "." + keyPath(k)
+		// The field's path is built only for an error message.
+		fp := func() string { return path + "." + keyPath(k) }
 		if JSLength(k) > MaxStringLength {
-			return nil, Errorf(InvalidArgs, "%s: key too long (%d characters, at most %d)", fp, JSLength(k), MaxStringLength)
+			return nil, Errorf(InvalidArgs, "%s: key too long (%d characters, at most %d)", fp(), JSLength(k), MaxStringLength)
 		}
 		val := Undefined
 		if i < len(v.Vals) {
 			val = v.Vals[i]
 		}
-		s, err := stringField(fp, val, false)
-		if err != nil {
-			return nil, err
-		}
 		if val.Missing() {
-			return nil, typeError(fp, "string", val)
+			return nil, typeError(fp(), "string", val)
+		}
+		s, err := stringField("", "", val, false)
+		if err != nil {
+			return nil, stringFieldErr(fp(), val)
 		}
 		m[k] = s
 	}
@@ -188,3 +192,9 @@ func TypeName(v Value) string { return typeName(v) }
 
 // KeyPath is keyPath for bridge/frames' error messages.
 func KeyPath(k string) string { return keyPath(k) }
+
+// stringFieldErr is stringField's error for a field whose path is path.
+func stringFieldErr(path string, v Value) error {
+	_, err := stringField(path, "", v, false)
+	return err
+}
