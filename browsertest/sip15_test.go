@@ -1,11 +1,15 @@
 package browsertest
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/adapi-go/adapi-go/testbed/farend"
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/chromedp"
 )
 
 // signedIn opens the SIP desktop with the agent signed in.
@@ -29,9 +33,32 @@ func (tb *tab) ok(expr string) {
 
 // Inbound calls: one accepted (audio both ways), one rejected (486), one
 // the caller gives up on (CANCEL), one to an agent who is not ready (480).
+//
+// The ringtone plays while each rings and stops when it is accepted,
+// rejected or cancelled (data-adapi-ringing on the desktop's <html>); the
+// tab is hidden (document.hidden, as a background tab has it) with
+// notifications allowed, so each ringing call shows a notification.
 func TestSIPInbound(t *testing.T) {
-	tb := signedIn(t)
-	bed := sipEnv.bed
+	bed := sipBed(t)
+	tb := openTab(t, recordEvents+`
+Object.defineProperty(Document.prototype, 'hidden', {get: () => true})`)
+	origin := strings.TrimSuffix(sipEnv.url, "/")
+	tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+			Permission: &cdpbrowser.PermissionDescriptor{Name: "notifications"}, Setting: cdpbrowser.PermissionSettingGranted, Origin: origin})
+		return err
+	}))
+	tb.openURL(sipEnv.url)
+	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
+		t.Fatalf("login: %s", r)
+	}
+	ring := func(want string) {
+		t.Helper()
+		// The attribute is set before the event is sent: no wait needed.
+		if got := evalJS[string](tb, `document.documentElement.getAttribute('data-adapi-ringing') || ''`); got != want {
+			t.Errorf("data-adapi-ringing %q, want %q", got, want)
+		}
+	}
 
 	ringing := func() (farID int, id string) {
 		t.Helper()
@@ -45,11 +72,13 @@ func TestSIPInbound(t *testing.T) {
 		if ev["phoneNumber"] != farend.Echo {
 			t.Errorf("inbound call's phoneNumber %v, want %s", ev["phoneNumber"], farend.Echo)
 		}
+		ring("1")
 		return farID, ev["interactionId"].(string)
 	}
 
 	farID, id := ringing()
 	tb.ok(fmt.Sprintf(`adApi.acceptInteraction(%q)`, id))
+	ring("")
 	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
 	farCall(t, bed, farID, "received the agent's audio", func(c farend.Call) bool { return c.State == "answered" && c.RTPReceived >= 25 })
 	evalJS[map[string]any](tb, `new Promise(resolve => {
@@ -61,6 +90,7 @@ func TestSIPInbound(t *testing.T) {
 
 	farID, id = ringing()
 	tb.ok(fmt.Sprintf(`adApi.rejectInteraction(%q)`, id))
+	ring("")
 	farCall(t, bed, farID, "refused with 486", func(c farend.Call) bool { return c.State == "ended" && c.Status == 486 })
 
 	farID, id = ringing()
@@ -68,6 +98,10 @@ func TestSIPInbound(t *testing.T) {
 		t.Fatal(err)
 	}
 	tb.waitEvent("ON_INTERACTION_REMOVED", func(a map[string]any) bool { return a["interactionId"] == id })
+	ring("")
+	if got := evalJS[string](tb, `document.documentElement.getAttribute('data-adapi-notified')`); got != "3" {
+		t.Errorf("%s notifications shown for 3 calls ringing in a hidden tab", got)
+	}
 
 	tb.ok(`adApi.setAgentState('not_ready', 'Lunch')`)
 	farID, err := bed.FarEnd.Dial("agent", farend.Echo)

@@ -25,19 +25,21 @@ import (
 // (initSipJS, when the config has a sip section): after load the page's
 // globals are never read again.
 var sipJS struct {
-	once        sync.Once
-	WebSocket   js.Value
-	PeerConn    js.Value
-	Uint8Array  js.Value
-	Object      js.Value
-	Array       js.Value
-	console     js.Value
-	mediaDevs   js.Value
-	document    js.Value
-	setTimeout  js.Value
-	hasMedia    bool
-	hasWS       bool
-	hasPeerConn bool
+	once         sync.Once
+	WebSocket    js.Value
+	PeerConn     js.Value
+	Uint8Array   js.Value
+	Object       js.Value
+	Array        js.Value
+	console      js.Value
+	mediaDevs    js.Value
+	document     js.Value
+	setTimeout   js.Value
+	AudioContext js.Value // the ringtone's (sipring.go)
+	Notification js.Value
+	hasMedia     bool
+	hasWS        bool
+	hasPeerConn  bool
 }
 
 func initSipJS() {
@@ -50,6 +52,8 @@ func initSipJS() {
 		sipJS.Array = g.Get("Array")
 		sipJS.console = g.Get("console")
 		sipJS.document = g.Get("document")
+		sipJS.AudioContext = g.Get("AudioContext")
+		sipJS.Notification = g.Get("Notification")
 		if nav := g.Get("navigator"); nav.Type() == js.TypeObject {
 			sipJS.mediaDevs = nav.Get("mediaDevices")
 		}

@@ -20,6 +20,7 @@ func (p micPhone) Register(ctx context.Context, cred phone.Credentials) error {
 	if err := mic.Ask(ctx); err != nil {
 		return errors.New("cannot sign in without a microphone: " + err.Error())
 	}
+	askNotifications()
 	return p.Phone.Register(ctx, cred)
 }
 
@@ -30,12 +31,12 @@ func newSIPPhone(c *bridge.SIPConfig) phone.Phone {
 	initSipJS()
 	ice := iceServersJS(c.ICEServers)
 	url := c.WSURL
-	return micPhone{sip.NewPhone(sip.PhoneConfig{
+	return ringingPhone{micPhone{sip.NewPhone(sip.PhoneConfig{
 		URL:       url,
 		Domain:    c.Domain,
 		Transport: func() sip.Transport { return newWSTransport(url) },
 		Media:     func() sip.Media { return newRTCMedia(ice) },
-	})}
+	})}}
 }
 
 // iceServersJS is the config's iceServers as RTCPeerConnection takes them
