@@ -82,6 +82,12 @@ func ringStopAll() {
 	}
 }
 
+// ignoreRejection is a promise's catch handler that drops the reason (a
+// Go function: the desktop's CSP forbids new Function), made once.
+var ignoreRejection = sync.OnceValue(func() js.Func {
+	return js.FuncOf(func(js.Value, []js.Value) any { return nil })
+})
+
 func recoverRing() {
 	if r := recover(); r != nil {
 		sipJS.console.Call("error", "adApi: ringtone:", fmtPanic(r))
@@ -109,7 +115,7 @@ func playTone() {
 	ac := ringer.ctx
 	if ac.Get("state").String() == "suspended" {
 		if p := ac.Call("resume"); p.Type() == js.TypeObject {
-			p.Call("catch", js.Global().Get("Function").New("")) // stays silent without a user gesture
+			p.Call("catch", ignoreRejection()) // stays silent without a user gesture
 		}
 	}
 	t0 := ac.Get("currentTime").Float()
@@ -157,7 +163,7 @@ func askNotifications() {
 		return
 	}
 	if p := n.Call("requestPermission"); p.Type() == js.TypeObject && p.Get("catch").Type() == js.TypeFunction {
-		p.Call("catch", js.Global().Get("Function").New(""))
+		p.Call("catch", ignoreRejection())
 	}
 }
 
