@@ -322,7 +322,7 @@ func TestNoCallDialledAfterItsClientGaveUp(t *testing.T) {
 	desk := tb.frame(desktopURL)
 	evalJS[bool](desk, `window.addEventListener('message', e => {
 		if (e.data && e.data.spin) {
-			const until = Date.now() + `+fmt.Sprint((testPlacementTimeout + 3*time.Second).Milliseconds())+`
+			const until = Date.now() + `+fmt.Sprint((testPlacementTimeout+3*time.Second).Milliseconds())+`
 			while (Date.now() < until) {} // busy past the client's deadline
 		}
 	}); true`)

@@ -81,8 +81,8 @@ func TestConfigValidate(t *testing.T) {
 	}
 	for body, msg := range map[string]string{
 		`{"allowedOrigins": [], "dialPolicy": {"Deny": []}}`:   `unknown key "Deny"`,
-		`{"allowedOrigins": ["https://crm.example/"]}`:          "a trailing slash",
-		`{"allowedOrigins": [], "placementTimeoutMs": -1}`:      "placementTimeoutMs",
+		`{"allowedOrigins": ["https://crm.example/"]}`:         "a trailing slash",
+		`{"allowedOrigins": [], "placementTimeoutMs": -1}`:     "placementTimeoutMs",
 		`{"allowedOrigins": [], "dialPolicy": {"deny": [1,]}}`: "a trailing comma",
 	} {
 		if _, err := LoadConfig(file(body)); err == nil || !strings.Contains(err.Error(), msg) {

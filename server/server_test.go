@@ -26,7 +26,7 @@ func TestHandler(t *testing.T) {
 	write("adapi.wasm.br", "brotli", now)
 	write("adapi.wasm.gz", "gzip", now)
 	write("adapi.js", "new", now)
-	write("adapi.js.br", "stale", now.Add(-time.Hour)) // older than the file: never served
+	write("adapi.js.br", "stale", now.Add(-time.Hour))                              // older than the file: never served
 	write("adapi-config.json", `{"allowedOrigins": ["https://evil.example"]}`, now) // never served: the config is in memory
 	h := Handler(dir, Config{AllowedOrigins: []string{"http://localhost:8081"}, PlacementTimeoutMs: 1234})
 
