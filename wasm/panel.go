@@ -105,25 +105,13 @@ func startPanel(d *desktop) {
 		return
 	}
 	p := &panel{d: d, doc: doc, root: root, items: map[string]*item{}, idle: make(chan struct{}, 1)}
-	p.country = dialPlanCountry(d.loader)
+	p.country = d.bridge.Plan.Country // the config as Go read and checked it
 	p.build()
 	p.listen()
 	p.watchScreen()
 	d.panel = p
 	p.draw()
 	go p.loop()
-}
-
-// dialPlanCountry is adapi-config.json's dialPlan.country, "" without one.
-func dialPlanCountry(loader js.Value) string {
-	plan := loader.Get("config").Get("dialPlan")
-	if plan.Type() != js.TypeObject {
-		return ""
-	}
-	if c := plan.Get("country"); c.Type() == js.TypeString {
-		return c.String()
-	}
-	return ""
 }
 
 // loop draws when something changed, at most once per drawEvery and when

@@ -561,7 +561,6 @@
   const loader = {
     role,
     mark,
-    config: {},
     isReady: false,
     framed: window.parent !== window
   }
@@ -1052,8 +1051,6 @@
       const c = await config
       loader.configText = c.text === undefined ? null : c.text
       loader.configError = c.error === undefined ? null : c.error
-      loader.config = {} // the parsed file, for glue that reads a section Go validated
-      try { if (c.text !== undefined) loader.config = JSON.parse(c.text) } catch (_) { /* Go says why */ }
       loader.wasmMemory = instance.exports.mem // for make bench
       g.run(instance).then(function () { fail('adApi: the bridge stopped') })
     } catch (e) {
