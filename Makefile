@@ -105,7 +105,7 @@ kamailio:
 	@test -x /usr/sbin/kamailio && dpkg -s kamailio-websocket-modules >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y kamailio kamailio-websocket-modules; }
 
 clean:
-	rm -f web/adapi.wasm web/adapi-client.wasm web/*.br web/*.gz web/adapi-config.json bin/precompress bin/adapi-serve
+	rm -f web/adapi.wasm web/adapi-client.wasm web/*.br web/*.gz web/adapi-config.json bin/precompress bin/adapi-serve bin/sipbed
 
 ## bench: speed and footprint, beside a pure-JS reference and a Go no-op floor
 ## measured in the same run (prints a table, writes bench/results.json)
