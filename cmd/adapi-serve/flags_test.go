@@ -29,6 +29,8 @@ func TestFlagsMakeTheConfig(t *testing.T) {
 			server.Config{AllowedOrigins: []string{}, PlacementTimeoutMs: 5000, DialPlan: us,
 				DialPolicy: &server.DialPolicy{Deny: []string{"+44", "+1555"}, Allow: []string{"+1"}, MaxCallsPerMinute: 7}}},
 		{[]string{"-deny", ""}, server.Config{AllowedOrigins: []string{}, PlacementTimeoutMs: 5000, DialPlan: us}},
+		{[]string{"-deny", "", "-max-calls-per-minute", "3"},
+			server.Config{AllowedOrigins: []string{}, PlacementTimeoutMs: 5000, DialPlan: us, DialPolicy: &server.DialPolicy{MaxCallsPerMinute: 3}}},
 		{[]string{"-country", "GB", "-extension-digits", "4"},
 			server.Config{AllowedOrigins: []string{}, PlacementTimeoutMs: 5000, DialPlan: &server.DialPlan{Country: "GB", ExtensionDigits: 4}, DialPolicy: premium}},
 		{[]string{"-country", "", "-deny", ""}, server.Config{AllowedOrigins: []string{}, PlacementTimeoutMs: 5000}},
@@ -63,6 +65,10 @@ func TestBadFlagsStopTheServer(t *testing.T) {
 		{[]string{"-placement-timeout-ms", "0"}, "-placement-timeout-ms 0"},
 		{[]string{"-placement-timeout-ms", "soon"}, "placement-timeout-ms"},
 		{[]string{"-max-calls-per-minute", "-1"}, "-max-calls-per-minute -1"},
+		// With no prefixes there is no dialPolicy to carry it: refused all
+		// the same, not dropped.
+		{[]string{"-deny", "", "-allow-numbers", "", "-max-calls-per-minute", "-1"}, "-max-calls-per-minute -1"},
+		{[]string{"-deny", "", "-max-calls-per-minute", "100001"}, "maxCallsPerMinute"},
 		{[]string{"-extension-digits", "-2"}, "-extension-digits -2"},
 		{[]string{"-dir", "/nonexistent/web"}, `-dir "/nonexistent/web"`},
 		{[]string{"-allow", "not an origin"}, "not an origin"},

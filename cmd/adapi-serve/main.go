@@ -98,7 +98,7 @@ func setup(args []string, out io.Writer) (*demo, error) {
 		if *country != "" || *extDigits != 0 {
 			cfg.DialPlan = &server.DialPlan{Country: *country, ExtensionDigits: *extDigits}
 		}
-		if d, a := list(*deny), list(*allowNumbers); len(d)+len(a) > 0 || *perMinute > 0 {
+		if d, a := list(*deny), list(*allowNumbers); len(d)+len(a) > 0 || *perMinute != 0 {
 			cfg.DialPolicy = &server.DialPolicy{Deny: d, Allow: a, MaxCallsPerMinute: *perMinute}
 		}
 		if *sipWS != "" {
