@@ -28,6 +28,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/testbed/farend"
 )
 
@@ -40,12 +41,12 @@ const Kamailio = "/usr/sbin/kamailio"
 // Options are the test bed's settings; the zero value is usable.
 type Options struct {
 	// Origin, if set, is the only page origin allowed to open the
-	// WebSocket (the desktop's).
+	// WebSocket (the desktop's): an origin as bridge.ParseOrigin takes it.
 	Origin string
-	// Domain is the SIP domain (default "adapi.test").
+	// Domain is the SIP domain (default "adapi.test"): a host name.
 	Domain string
 	// Users are the agents' SIP users (default "agent" and "agent2"), each
-	// with a generated password.
+	// with a generated password: letters, digits, '.', '_', '-', '+'.
 	Users []string
 	// Log receives Kamailio's log (nil: kept in memory, shown by Close's
 	// error and by Log()).
@@ -89,6 +90,11 @@ func Start(opts Options) (_ *Bed, err error) {
 	}
 	if opts.Timeout == 0 {
 		opts.Timeout = 15 * time.Second
+	}
+	// They go into kamailio.cfg and the subscriber table as they are: a
+	// quote, a newline or a ':' there would add config or rows.
+	if err := opts.check(); err != nil {
+		return nil, err
 	}
 	if _, err := os.Stat(Kamailio); err != nil {
 		return nil, fmt.Errorf("testbed: %s not installed (apt-get install kamailio kamailio-websocket-modules): %w", Kamailio, err)
@@ -174,6 +180,39 @@ func Start(opts Options) (_ *Bed, err error) {
 		}
 	}
 	return b, nil
+}
+
+// check refuses an Origin, Domain or user that is not one: each is
+// written into kamailio.cfg or the db_text subscriber table unquoted.
+func (o Options) check() error {
+	if o.Origin != "" {
+		if _, err := bridge.ParseOrigin(o.Origin); err != nil {
+			return fmt.Errorf("testbed: Options.Origin: %w", err)
+		}
+	}
+	if !isHostName(o.Domain) {
+		return fmt.Errorf("testbed: Options.Domain %q: want a host name (lower-case letters, digits, '-' and '.')", o.Domain)
+	}
+	for i, u := range o.Users {
+		if u == "" || len(u) > 64 || strings.Trim(u, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+") != "" {
+			return fmt.Errorf("testbed: Options.Users[%d] %q: want 1 to 64 letters, digits, '.', '_', '-' or '+'", i, u)
+		}
+	}
+	return nil
+}
+
+// isHostName: dot-separated labels of lower-case letters, digits and
+// '-' (not at either end), 253 bytes at most.
+func isHostName(s string) bool {
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for _, l := range strings.Split(s, ".") {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' || strings.Trim(l, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // StartKamailio starts Kamailio (again, after StopKamailio) on the same
