@@ -179,16 +179,7 @@ func farCall(t *testing.T, bed *testbed.Bed, n int, what string, ok func(farend.
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	for {
-		calls, v := bed.FarEnd.Calls()
-		if len(calls) >= n && ok(calls[n-1]) {
-			return calls[n-1]
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("far end's call %d never %s; calls: %+v", n, what, calls)
-		}
-		bed.FarEnd.WaitChange(ctx, v)
-	}
+	return bed.FarEnd.WaitCall(ctx, t, n, what, ok)
 }
 
 // farCount is how many calls the far end has seen.

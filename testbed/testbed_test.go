@@ -158,32 +158,8 @@ func TestBed(t *testing.T) {
 		if err := dlg.Ack(ctx); err != nil {
 			t.Fatal(err)
 		}
-		// 20 ms of Opus silence at a time, as a microphone would send.
-		go func() {
-			tick := time.NewTicker(20 * time.Millisecond)
-			defer tick.Stop()
-			for range tick.C {
-				if pc.ConnectionState() == webrtc.PeerConnectionStateClosed {
-					return
-				}
-				track.WriteSample(media.Sample{Data: []byte{0xf8, 0xff, 0xfe}, Duration: 20 * time.Millisecond})
-			}
-		}()
+		go sendSilence(pc, track)
 		return dlg, pc, &received, nil
-	}
-	// waitCall waits until the far end's call n satisfies ok.
-	waitCall := func(n int, what string, ok func(farend.Call) bool) farend.Call {
-		t.Helper()
-		for {
-			calls, version := bed.FarEnd.Calls()
-			if len(calls) >= n && ok(calls[n-1]) {
-				return calls[n-1]
-			}
-			if ctx.Err() != nil {
-				t.Fatalf("far end's call %d: never %s; calls: %+v", n, what, calls)
-			}
-			bed.FarEnd.WaitChange(ctx, version)
-		}
 	}
 
 	// 1. The echo number: audio both ways, the agent hangs up.
@@ -191,14 +167,14 @@ func TestBed(t *testing.T) {
 	if err != nil {
 		t.Fatalf("call %s: %v", farend.Echo, err)
 	}
-	c := waitCall(1, "received 25 RTP packets", func(c farend.Call) bool { return c.RTPReceived >= 25 && c.RTPSent >= 25 })
+	c := bed.FarEnd.WaitCall(ctx, t, 1, "received 25 RTP packets", func(c farend.Call) bool { return c.RTPReceived >= 25 && c.RTPSent >= 25 })
 	if c.Number != farend.Echo || c.Direction != "inbound" || c.State != "answered" || len(c.Directions) != 1 || c.Directions[0] != "sendrecv" {
 		t.Errorf("far end saw %+v", c)
 	}
 	for received.Load() < 20 && ctx.Err() == nil {
 		// The echo arrives as the far end counts it sent; the far end's
 		// counter is the event, this is the last few packets in flight.
-		waitCall(1, "sent more", func(x farend.Call) bool { return x.RTPSent > c.RTPSent })
+		bed.FarEnd.WaitCall(ctx, t, 1, "sent more", func(x farend.Call) bool { return x.RTPSent > c.RTPSent })
 		c, _ = lastCall(bed)
 	}
 	if received.Load() < 20 {
@@ -232,7 +208,7 @@ func TestBed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c = waitCall(1, "saw the hold", func(c farend.Call) bool { return len(c.Directions) == 3 })
+	c = bed.FarEnd.WaitCall(ctx, t, 1, "saw the hold", func(c farend.Call) bool { return len(c.Directions) == 3 })
 	if c.Directions[1] != "sendonly" || c.Directions[2] != "sendrecv" {
 		t.Errorf("far end saw directions %v, want sendrecv, sendonly, sendrecv", c.Directions)
 	}
@@ -240,7 +216,7 @@ func TestBed(t *testing.T) {
 		t.Fatalf("BYE: %v", err)
 	}
 	pc.Close()
-	waitCall(1, "ended by the agent", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "agent" })
+	bed.FarEnd.WaitCall(ctx, t, 1, "ended by the agent", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "agent" })
 
 	// 2. Busy and rejected: the far end's status reaches the agent.
 	for i, want := range []struct {
@@ -252,7 +228,7 @@ func TestBed(t *testing.T) {
 		if !errors.As(err, &de) || de.Res.StatusCode != want.status {
 			t.Errorf("call %s: %v, want %d", want.number, err, want.status)
 		}
-		waitCall(2+i, "ended", func(c farend.Call) bool { return c.State == "ended" && c.Status == want.status })
+		bed.FarEnd.WaitCall(ctx, t, 2+i, "ended", func(c farend.Call) bool { return c.State == "ended" && c.Status == want.status })
 	}
 
 	// 3. The far end hangs up: its BYE reaches the agent over the
@@ -270,7 +246,7 @@ func TestBed(t *testing.T) {
 		t.Fatal("the far end's BYE never reached the agent")
 	}
 	pc.Close()
-	waitCall(5, "ended by the far end", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "far end" })
+	bed.FarEnd.WaitCall(ctx, t, 5, "ended by the far end", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "far end" })
 
 	// 4. The far end calls the agent: Kamailio finds the agent's
 	// registration and sends the INVITE over its WebSocket; the agent
@@ -296,16 +272,7 @@ func TestBed(t *testing.T) {
 		res.To().Params.Add("tag", sip.GenerateTagN(8))
 		invites <- req
 		tx.Respond(res)
-		go func() {
-			tick := time.NewTicker(20 * time.Millisecond)
-			defer tick.Stop()
-			for range tick.C {
-				if pc.ConnectionState() == webrtc.PeerConnectionStateClosed {
-					return
-				}
-				track.WriteSample(media.Sample{Data: []byte{0xf8, 0xff, 0xfe}, Duration: 20 * time.Millisecond})
-			}
-		}()
+		go sendSilence(pc, track)
 		select {
 		case <-byes:
 		case <-ctx.Done():
@@ -323,14 +290,14 @@ func TestBed(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("the far end's INVITE never reached the agent")
 	}
-	c = waitCall(id, "answered with audio", func(c farend.Call) bool { return c.State == "answered" && c.RTPReceived >= 10 })
+	c = bed.FarEnd.WaitCall(ctx, t, id, "answered with audio", func(c farend.Call) bool { return c.State == "answered" && c.RTPReceived >= 10 })
 	if c.Direction != "outbound" || c.Number != "agent" {
 		t.Errorf("far end's call to the agent: %+v", c)
 	}
 	if err := bed.FarEnd.Hangup(id); err != nil {
 		t.Fatalf("far end's BYE: %v", err)
 	}
-	waitCall(id, "ended", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "far end" })
+	bed.FarEnd.WaitCall(ctx, t, id, "ended", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "far end" })
 
 	// The far end gives up while the agent's phone rings: CANCEL.
 	cancelled := make(chan bool, 1)
@@ -347,7 +314,7 @@ func TestBed(t *testing.T) {
 	if id, err = bed.FarEnd.Dial("agent", farend.Echo); err != nil {
 		t.Fatal(err)
 	}
-	waitCall(id, "ringing", func(c farend.Call) bool { return c.CallID != "" })
+	bed.FarEnd.WaitCall(ctx, t, id, "ringing", func(c farend.Call) bool { return c.CallID != "" })
 	// (sipgo sends the CANCEL once a provisional response came.)
 	if err := bed.FarEnd.Hangup(id); err != nil {
 		t.Fatal(err)
@@ -357,7 +324,7 @@ func TestBed(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("the far end's CANCEL never reached the agent")
 	}
-	waitCall(id, "cancelled", func(c farend.Call) bool { return c.State == "ended" && c.Cancelled && c.Status == 487 })
+	bed.FarEnd.WaitCall(ctx, t, id, "cancelled", func(c farend.Call) bool { return c.State == "ended" && c.Cancelled && c.Status == 487 })
 
 	// 5. Kamailio restarted (part 2's reconnection test): same ports,
 	// registrations gone, a new WebSocket registers again.
@@ -367,6 +334,19 @@ func TestBed(t *testing.T) {
 	}
 	if res := register("agent", bed.Passwords["agent"]); res.StatusCode != 200 {
 		t.Fatalf("REGISTER after a restart: %d %s, want 200", res.StatusCode, res.Reason)
+	}
+}
+
+// sendSilence sends 20 ms of Opus silence at a time, as a microphone
+// would, until pc closes.
+func sendSilence(pc *webrtc.PeerConnection, track *webrtc.TrackLocalStaticSample) {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for range tick.C {
+		if pc.ConnectionState() == webrtc.PeerConnectionStateClosed {
+			return
+		}
+		track.WriteSample(media.Sample{Data: []byte{0xf8, 0xff, 0xfe}, Duration: 20 * time.Millisecond})
 	}
 }
 

@@ -283,6 +283,30 @@ func (f *FarEnd) WaitChange(ctx context.Context, after int) int {
 	}
 }
 
+// TB is what WaitCall needs of a test (a *testing.T).
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+// WaitCall waits until the far end has a call n (1-based: Dial's id) for
+// which ok is true, and returns it. When ctx ends first it fails t, saying
+// that call n never did what, with every call the far end saw.
+func (f *FarEnd) WaitCall(ctx context.Context, t TB, n int, what string, ok func(Call) bool) Call {
+	t.Helper()
+	for {
+		calls, v := f.Calls()
+		if len(calls) >= n && ok(calls[n-1]) {
+			return calls[n-1]
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("far end's call %d: never %s (%v); calls: %+v", n, what, context.Cause(ctx), calls)
+			return Call{}
+		}
+		f.WaitChange(ctx, v)
+	}
+}
+
 var directionRE = regexp.MustCompile(`(?m)^a=(sendrecv|sendonly|recvonly|inactive)\r?$`)
 
 // direction is the audio direction attribute of an SDP (sendrecv if none).

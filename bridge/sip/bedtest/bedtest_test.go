@@ -314,19 +314,6 @@ func TestAgainstTestBed(t *testing.T) {
 			}
 		}
 	}
-	waitCall := func(n int, what string, ok func(farend.Call) bool) farend.Call {
-		t.Helper()
-		for {
-			calls, version := bed.FarEnd.Calls()
-			if len(calls) >= n && ok(calls[n-1]) {
-				return calls[n-1]
-			}
-			if ctx.Err() != nil {
-				t.Fatalf("far end's call %d: never %s; calls: %+v", n, what, calls)
-			}
-			bed.FarEnd.WaitChange(ctx, version)
-		}
-	}
 
 	// 1. Echo: answered, RTP both ways, the agent hangs up (BYE through
 	// the route set Kamailio recorded).
@@ -335,7 +322,7 @@ func TestAgainstTestBed(t *testing.T) {
 	taken := time.Since(start)
 	until(p, sip.CallConfirmed)
 	t.Logf("set-up on this machine: INVITE → first response %v, → connected %v (the far end rings %v)", taken, time.Since(start), 100*time.Millisecond)
-	c := waitCall(1, "received and sent 25 RTP packets", func(c farend.Call) bool { return c.RTPReceived >= 25 && c.RTPSent >= 25 })
+	c := bed.FarEnd.WaitCall(ctx, t, 1, "received and sent 25 RTP packets", func(c farend.Call) bool { return c.RTPReceived >= 25 && c.RTPSent >= 25 })
 	if c.State != "answered" || c.Directions[0] != "sendrecv" {
 		t.Errorf("far end saw %+v", c)
 	}
@@ -351,14 +338,14 @@ func TestAgainstTestBed(t *testing.T) {
 	if err := p.call.Hold(ctx, false); err != nil {
 		t.Fatalf("resume: %v", err)
 	}
-	if c := waitCall(1, "re-INVITEd twice", func(c farend.Call) bool { return len(c.Directions) == 3 }); c.Directions[1] != "sendonly" || c.Directions[2] != "sendrecv" {
+	if c := bed.FarEnd.WaitCall(ctx, t, 1, "re-INVITEd twice", func(c farend.Call) bool { return len(c.Directions) == 3 }); c.Directions[1] != "sendonly" || c.Directions[2] != "sendrecv" {
 		t.Errorf("directions: %v", c.Directions)
 	}
 	p.call.Hangup()
 	if ev := until(p, sip.CallTerminated); ev.ByRemote {
 		t.Errorf("hang-up: %+v", ev)
 	}
-	waitCall(1, "ended by the agent", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "agent" })
+	bed.FarEnd.WaitCall(ctx, t, 1, "ended by the agent", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "agent" })
 	recv(t, p.media.closed)
 
 	// 2, 3. Busy and rejected: the status and reason reach the event.
@@ -370,7 +357,7 @@ func TestAgainstTestBed(t *testing.T) {
 		if ev := until(p, sip.CallTerminated); ev.Status != want.status || ev.Reason == "" {
 			t.Errorf("%s: %+v", want.number, ev)
 		}
-		waitCall(2+i, "ended", func(c farend.Call) bool { return c.Status == want.status })
+		bed.FarEnd.WaitCall(ctx, t, 2+i, "ended", func(c farend.Call) bool { return c.Status == want.status })
 	}
 
 	// 4. Never answered, then left: CANCEL, 487.
@@ -378,12 +365,12 @@ func TestAgainstTestBed(t *testing.T) {
 	if ev := until(p, sip.CallProceeding); ev.Status != 180 && ev.Status != 100 {
 		t.Errorf("ringing: %+v", ev)
 	}
-	waitCall(4, "ringing", func(c farend.Call) bool { return c.State == "ringing" })
+	bed.FarEnd.WaitCall(ctx, t, 4, "ringing", func(c farend.Call) bool { return c.State == "ringing" })
 	p.call.Hangup()
 	if ev := until(p, sip.CallTerminated); ev.Status != 487 {
 		t.Errorf("cancelled: %+v", ev)
 	}
-	waitCall(4, "cancelled", func(c farend.Call) bool { return c.Cancelled && c.State == "ended" })
+	bed.FarEnd.WaitCall(ctx, t, 4, "cancelled", func(c farend.Call) bool { return c.Cancelled && c.State == "ended" })
 
 	// 5. The far end hangs up: its BYE comes back over our WebSocket.
 	p = dial(farend.HangUp)
@@ -391,7 +378,7 @@ func TestAgainstTestBed(t *testing.T) {
 	if ev := until(p, sip.CallTerminated); !ev.ByRemote {
 		t.Errorf("far end's hang-up: %+v", ev)
 	}
-	waitCall(5, "ended by the far end", func(c farend.Call) bool { return c.EndedBy == "far end" })
+	bed.FarEnd.WaitCall(ctx, t, 5, "ended by the far end", func(c farend.Call) bool { return c.EndedBy == "far end" })
 
 	// 6. The placement deadline: the SIP server never answers; Invite
 	// gives up with its context and nothing stays up.
@@ -448,7 +435,7 @@ func TestAgainstTestBed(t *testing.T) {
 	if err := in.call.Accept(ctx, im); err != nil {
 		t.Fatalf("accept: %v", err)
 	}
-	waitCall(id, "answered with RTP both ways", func(c farend.Call) bool { return c.State == "answered" && c.RTPReceived >= 25 && c.RTPSent >= 25 })
+	bed.FarEnd.WaitCall(ctx, t, id, "answered with RTP both ways", func(c farend.Call) bool { return c.State == "answered" && c.RTPReceived >= 25 && c.RTPSent >= 25 })
 	select {
 	case <-im.heard:
 	case <-ctx.Done():
@@ -472,7 +459,7 @@ func TestAgainstTestBed(t *testing.T) {
 	if err := nextIncoming().call.Reject(486); err != nil {
 		t.Fatal(err)
 	}
-	waitCall(id, "refused", func(c farend.Call) bool { return c.State == "ended" && c.Status == 486 })
+	bed.FarEnd.WaitCall(ctx, t, id, "refused", func(c farend.Call) bool { return c.State == "ended" && c.Status == 486 })
 
 	// 9. Kamailio restarts (issue 15): the registration goes down with the
 	// WebSocket, comes back by itself (reconnect with backoff, REGISTER),
@@ -586,16 +573,7 @@ func TestPhoneAgainstTestBed(t *testing.T) {
 	if err := p.Accept(ctx, in.Call); err != nil {
 		t.Fatal(err)
 	}
-	for { // answered, ACKed, audio flowing
-		calls, v := bed.FarEnd.Calls()
-		if c := calls[id-1]; c.State == "answered" && c.RTPReceived >= 5 {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("far end: %+v", calls[id-1])
-		}
-		bed.FarEnd.WaitChange(ctx, v)
-	}
+	bed.FarEnd.WaitCall(ctx, t, id, "answered, ACKed, audio flowing", func(c farend.Call) bool { return c.State == "answered" && c.RTPReceived >= 5 })
 	if err := bed.FarEnd.Hangup(id); err != nil {
 		t.Fatal(err)
 	}
