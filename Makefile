@@ -86,10 +86,11 @@ test-types:
 	@test -x .tools/node_modules/.bin/tsc || npm install --prefix .tools --no-save --no-audit --no-fund typescript@$(TSC_VERSION) >/dev/null
 	.tools/node_modules/.bin/tsc -p typescheck
 
-## fuzz: each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for a long run)
+## fuzz: each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for a long run),
+## in every package under bridge/
 fuzz:
 	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
-	for p in ./bridge/ ./bridge/frames/ ./bridge/sip/; do for f in $$($(GO) test -list 'Fuzz.*' $$p | grep ^Fuzz); do \
+	for p in $$($(GO) list ./bridge/...); do for f in $$($(GO) test -list 'Fuzz.*' $$p | grep ^Fuzz); do \
 		echo "fuzz $$p $$f for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$p > "$$log" 2>&1 || { cat "$$log"; exit 1; }; \
 	done; done

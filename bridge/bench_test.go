@@ -1,25 +1,28 @@
-package bridge
+package bridge_test
 
 import (
 	"context"
 	"testing"
+
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
 func BenchmarkNormalizePhone(b *testing.B) {
-	v := String("+1 (415) 555-0123")
+	v := bridge.String("+1 (415) 555-0123")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := NormalizePhone(v); err != nil {
+		if _, err := bridge.NormalizePhone(v); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func BenchmarkParseCallWithObject(b *testing.B) {
-	phone, obj := String("+1 (415) 555-0123"), contact("customFields", map[string]any{"tier": "gold"})
+	phone, obj := bridge.String("+1 (415) 555-0123"), bridge.Contact("customFields", map[string]any{"tier": "gold"})
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := ParseCall(phone, obj); err != nil {
+		if _, err := bridge.ParseCall(phone, obj); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -27,8 +30,8 @@ func BenchmarkParseCallWithObject(b *testing.B) {
 
 func BenchmarkPlace(b *testing.B) {
 	br, sp, _, _ := newTestDesktop()
-	sp.Update(func(s *Settings) { s.AnswerDelay = 0 })
-	call, _ := ParseCall(String("+14155550123"), contact())
+	sp.Update(func(s *desk.Settings) { s.AnswerDelay = 0 })
+	call, _ := bridge.ParseCall(bridge.String("+14155550123"), bridge.Contact())
 	b.ReportAllocs()
 	for b.Loop() {
 		id, err := br.Place(context.Background(), call)

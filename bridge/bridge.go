@@ -1,7 +1,9 @@
-// Package bridge is adApi-go's product in plain Go: the startCall contract
-// (validation, normalisation, Bright Pattern's OperationResult errors), the
-// reference softphone and its interaction model. It never imports
-// syscall/js; the wasm glue in ../wasm is the only code that meets the page.
+// Package bridge is the startCall contract of adApi-go's product, in plain
+// Go: the arguments as the loader copied them, validated and normalised;
+// Bright Pattern's OperationResult errors; the dial plan and policy, the
+// idempotency keys and the placement deadline applied to every call. The
+// agent desktop behind it is bridge/desk. Neither imports syscall/js; the
+// wasm glue in ../wasm is the only code that meets the page.
 package bridge
 
 import (
@@ -9,6 +11,9 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge/dialplan"
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
 )
 
 // DefaultPlacementTimeout is how long dialling may take to start before
@@ -24,6 +29,9 @@ const giveUpAfter = time.Second
 // Origination says how a call was placed, as InteractionData.origination.
 type Origination string
 
+// AppendJSON writes o as a JSON string (jsonw.Appender).
+func (o Origination) AppendJSON(b []byte) []byte { return jsonw.String(b, string(o)) }
+
 const (
 	ByAPI     Origination = "integration-api"
 	ByDialpad Origination = "dialpad"
@@ -31,7 +39,7 @@ const (
 
 // Call is a validated request to place a call.
 type Call struct {
-	PhoneNumber string             // normalised (NormalizePhone); the Bridge makes it canonical (DialPlan)
+	PhoneNumber string             // normalised (NormalizePhone); the Bridge makes it canonical (dialplan.Plan)
 	Object      *AssociatedObject  // the first (selected) object; nil: none
 	More        []AssociatedObject // the others, when initialObject was an array
 	Origin      string             // the origin that asked; "" is the desktop page itself
@@ -90,14 +98,14 @@ type Bridge struct {
 	Desktop          Desktop
 	Clock            Clock         // nil: RealClock
 	PlacementTimeout time.Duration // 0: DefaultPlacementTimeout
-	Plan             DialPlan      // how numbers become canonical; the zero value knows no country
+	Plan             dialplan.Plan // how numbers become canonical; the zero value knows no country
 	Policy           DialPolicy    // the zero value allows every number
 	// Store, when set, keeps the rate limit's counts and the idempotency
 	// keys where every document of the desktop's origin sees them
 	// (localStorage); nil: this document's memory.
 	Store Store
 	// Refuse, when set, is every call's answer: the desktop has no valid
-	// config (ConfigError) and places nothing on guesses.
+	// config (config.Unusable) and places nothing on guesses.
 	Refuse error
 
 	once  sync.Once
@@ -250,14 +258,14 @@ func (b *Bridge) awaitShared(ctx context.Context, sk sharedKeys, origin, key str
 	}
 }
 
-// Canonical makes c's number canonical with the dial plan (DialPlan),
+// Canonical makes c's number canonical with the dial plan (dialplan.Plan),
 // as every placement does before the agent's conditions and the policy.
 // Code that takes a number for the agent to dial (a transfer, a
 // conference) goes through Place, or calls this and then the policy.
 func (b *Bridge) Canonical(c Call) (Call, error) {
 	n, why, err := b.Plan.Canonical(c.PhoneNumber)
 	if err != nil {
-		return c, err
+		return c, Errorf(InvalidArgs, "%v", err)
 	}
 	c.PhoneNumber, c.notCanonical = n, why
 	return c, nil

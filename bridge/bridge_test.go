@@ -1,4 +1,4 @@
-package bridge
+package bridge_test
 
 import (
 	"context"
@@ -8,6 +8,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/config"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
 var epoch = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
@@ -15,11 +19,11 @@ var epoch = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 // recorder collects events, for tests.
 type recorder struct {
 	mu     sync.Mutex
-	events []Event
+	events []desk.Event
 }
 
-func (r *recorder) emit(e Event) {
-	if e.Name == OnDesktopChange {
+func (r *recorder) emit(e desk.Event) {
+	if e.Name == desk.OnDesktopChange {
 		return
 	}
 	r.mu.Lock()
@@ -37,40 +41,40 @@ func (r *recorder) names() []string {
 	return out
 }
 
-func newTestDesktop() (*Bridge, *Softphone, *FakeClock, *recorder) {
-	clock := NewFakeClock(epoch)
+func newTestDesktop() (*bridge.Bridge, *desk.Softphone, *bridge.FakeClock, *recorder) {
+	clock := bridge.NewFakeClock(epoch)
 	rec := &recorder{}
-	sp := NewSoftphone(clock, rec.emit)
-	return &Bridge{Desktop: sp, Clock: clock}, sp, clock, rec
+	sp := desk.NewSoftphone(clock, rec.emit)
+	return &bridge.Bridge{Desktop: sp, Clock: clock}, sp, clock, rec
 }
 
-func code(err error) Code {
+func code(err error) bridge.Code {
 	if err == nil {
 		return 0
 	}
-	return AsError(err).Code
+	return bridge.AsError(err).Code
 }
 
 func TestBridgeStartCall(t *testing.T) {
 	b, sp, _, _ := newTestDesktop()
-	id, err := b.StartCall(context.Background(), "", String("+1 (415) 555-0123"), contact())
+	id, err := b.StartCall(context.Background(), "", bridge.String("+1 (415) 555-0123"), bridge.Contact())
 	if err != nil || id == "" {
 		t.Fatalf("StartCall = %q, %v", id, err)
 	}
 	calls := sp.Interactions()
 	if len(calls) != 1 || calls[0].InteractionID != id || calls[0].PhoneNumber != "+14155550123" ||
-		calls[0].State != StateDeliveryPending || calls[0].AssociatedObjects.List[0].DisplayName != "Ada Lovelace" {
+		calls[0].State != desk.StateDeliveryPending || calls[0].AssociatedObjects.List[0].DisplayName != "Ada Lovelace" {
 		t.Fatalf("interactions: %+v", calls)
 	}
-	id2, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+	id2, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
 	if err != nil || id2 == id {
 		t.Fatalf("second call = %q, %v (first %q)", id2, err, id)
 	}
 	// Bad arguments never reach the desktop.
-	if _, err := b.StartCall(context.Background(), "", String(""), contact()); code(err) != EmptyNumber {
+	if _, err := b.StartCall(context.Background(), "", bridge.String(""), bridge.Contact()); code(err) != bridge.EmptyNumber {
 		t.Fatalf("empty: %v", err)
 	}
-	if _, err := b.StartCall(context.Background(), "", String("1"), String("x")); code(err) != InvalidArgs {
+	if _, err := b.StartCall(context.Background(), "", bridge.String("1"), bridge.String("x")); code(err) != bridge.InvalidArgs {
 		t.Fatalf("bad object: %v", err)
 	}
 	if n := len(sp.Interactions()); n != 2 {
@@ -80,44 +84,44 @@ func TestBridgeStartCall(t *testing.T) {
 
 type panicky struct{}
 
-func (panicky) StartCall(context.Context, Call) (string, error) { panic("boom") }
+func (panicky) StartCall(context.Context, bridge.Call) (string, error) { panic("boom") }
 
 type deaf struct{}
 
-func (deaf) StartCall(context.Context, Call) (string, error) { select {} }
+func (deaf) StartCall(context.Context, bridge.Call) (string, error) { select {} }
 
 func TestBridgeContainsPanicsAndDeadDesktops(t *testing.T) {
-	b := &Bridge{Desktop: panicky{}}
-	_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
-	if e := AsError(err); e == nil || e.Code != UnknownError || e.Message != "the desktop failed: boom" {
+	b := &bridge.Bridge{Desktop: panicky{}}
+	_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+	if e := bridge.AsError(err); e == nil || e.Code != bridge.UnknownError || e.Message != "the desktop failed: boom" {
 		t.Fatalf("panic: %v", err)
 	}
 
-	clock := NewFakeClock(epoch)
-	b = &Bridge{Desktop: deaf{}, Clock: clock, PlacementTimeout: 2 * time.Second}
+	clock := bridge.NewFakeClock(epoch)
+	b = &bridge.Bridge{Desktop: deaf{}, Clock: clock, PlacementTimeout: 2 * time.Second}
 	done := make(chan error)
 	go func() {
-		_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
 		done <- err
 	}()
 	waitTimers(t, clock, 1)
 	clock.Advance(2 * time.Second)
 	waitTimers(t, clock, 1) // the grace period for a desktop that ignores ctx
-	clock.Advance(giveUpAfter)
-	if err := recv(t, done); err != ErrTimeout {
+	clock.Advance(bridge.GiveUpAfter)
+	if err := recv(t, done); err != bridge.ErrTimeout {
 		t.Fatalf("dead desktop: %v", err)
 	}
 
 	// And the next call, on a working desktop, works.
 	b2, _, _, _ := newTestDesktop()
-	if id, err := b2.StartCall(context.Background(), "", String("100"), Undefined); err != nil || id == "" {
+	if id, err := b2.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined); err != nil || id == "" {
 		t.Fatalf("next call: %q %v", id, err)
 	}
 }
 
 // waitTimers waits until the clock holds n timers: the goroutine under
 // test has reached its wait.
-func waitTimers(t *testing.T, c *FakeClock, n int) {
+func waitTimers(t *testing.T, c *bridge.FakeClock, n int) {
 	t.Helper()
 	done := make(chan struct{})
 	go func() { c.WaitTimers(n); close(done) }()
@@ -130,16 +134,16 @@ func waitTimers(t *testing.T, c *FakeClock, n int) {
 
 func TestTimeoutCancelsLatePlacement(t *testing.T) {
 	b, sp, clock, rec := newTestDesktop()
-	sp.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = 8 * time.Second })
+	sp.Update(func(s *desk.Settings) { s.Phone = desk.PhoneSlow; s.SlowDialDelay = 8 * time.Second })
 	done := make(chan error)
 	go func() {
-		_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
 		done <- err
 	}()
 	waitTimers(t, clock, 2) // placement deadline and the slow phone
-	clock.Advance(DefaultPlacementTimeout)
+	clock.Advance(bridge.DefaultPlacementTimeout)
 	err := recv(t, done)
-	if e := AsError(err); e.Code != Timeout || e.Name() != "timeout" || e.Message != "Timeout error" {
+	if e := bridge.AsError(err); e.Code != bridge.Timeout || e.Name() != "timeout" || e.Message != "Timeout error" {
 		t.Fatalf("err = %v", err)
 	}
 	clock.Advance(10 * time.Second) // the phone would have started dialling by now
@@ -147,9 +151,9 @@ func TestTimeoutCancelsLatePlacement(t *testing.T) {
 		t.Fatalf("ghost interaction: %v %v", sp.Interactions(), rec.names())
 	}
 	// A slow phone within the deadline is fine.
-	sp.Update(func(s *Settings) { s.SlowDialDelay = time.Second })
+	sp.Update(func(s *desk.Settings) { s.SlowDialDelay = time.Second })
 	go func() {
-		_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
 		done <- err
 	}()
 	waitTimers(t, clock, 2)
@@ -161,11 +165,11 @@ func TestTimeoutCancelsLatePlacement(t *testing.T) {
 
 func TestCallerCancellation(t *testing.T) {
 	b, sp, clock, _ := newTestDesktop()
-	sp.Update(func(s *Settings) { s.Phone = PhoneDead })
+	sp.Update(func(s *desk.Settings) { s.Phone = desk.PhoneDead })
 	ctx, cancel := context.WithCancelCause(context.Background())
 	done := make(chan error)
 	go func() {
-		_, err := b.StartCall(ctx, "", String("100"), Undefined)
+		_, err := b.StartCall(ctx, "", bridge.String("100"), bridge.Undefined)
 		done <- err
 	}()
 	waitTimers(t, clock, 1)
@@ -185,7 +189,7 @@ func TestConcurrentCalls(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			id, err := b.StartCall(context.Background(), "", String(fmt.Sprint(2000+i)), contact())
+			id, err := b.StartCall(context.Background(), "", bridge.String(fmt.Sprint(2000+i)), bridge.Contact())
 			if err != nil {
 				t.Error(err)
 			}
@@ -215,18 +219,40 @@ func TestConcurrentCalls(t *testing.T) {
 		t.Fatalf("%d interactions, %d ids", len(calls), len(seen))
 	}
 	for _, c := range calls {
-		if !seen[c.InteractionID] || c.State != StateWrapUp {
+		if !seen[c.InteractionID] || c.State != desk.StateWrapUp {
 			t.Fatalf("interaction %s in %s, want a placed call in wrap_up", c.InteractionID, c.State)
 		}
 	}
 	// Each call was announced once.
 	news := 0
 	for _, name := range rec.names() {
-		if strings.HasPrefix(name, OnNewInteraction) {
+		if strings.HasPrefix(name, desk.OnNewInteraction) {
 			news++
 		}
 	}
 	if news != n {
 		t.Fatalf("%d ON_NEW_INTERACTION for %d calls", news, n)
+	}
+}
+
+// A desktop whose config could not be used refuses every call, naming
+// the problem, however the call comes.
+func TestBridgeRefusesWithoutAValidConfig(t *testing.T) {
+	b, sp, _, _ := newTestDesktop()
+	_, err := config.Parse([]byte(`{"dialPolicy": {"Deny": ["+1900"]}}`))
+	b.Refuse = config.Unusable(err.Error())
+	for _, n := range []string{"+19005550123", "100"} {
+		_, err := b.StartCall(context.Background(), "", bridge.String(n), bridge.Undefined)
+		if e := bridge.AsError(err); e == nil || e.Code != bridge.UnknownError || !strings.Contains(e.Message, `unknown key "Deny"`) || !strings.Contains(e.Message, "places no call") {
+			t.Fatalf("%s: %v", n, err)
+		}
+	}
+	sp.SetDialpad("100")
+	call, _ := sp.DialpadCall()
+	if _, err := b.Place(context.Background(), call); code(err) != bridge.UnknownError {
+		t.Fatal(err)
+	}
+	if len(sp.Interactions()) != 0 {
+		t.Fatal("dialled")
 	}
 }

@@ -24,7 +24,7 @@ func ParseIdempotencyKey(v Value) (string, error) {
 	case v.Type == TypeError:
 		return "", Errorf(InvalidArgs, "%s: could not be read: %s", path, v.Str)
 	case v.Type != TypeString:
-		return "", Errorf(InvalidArgs, "%s: want string, got %s", path, typeName(v))
+		return "", Errorf(InvalidArgs, "%s: want string, got %s", path, TypeName(v))
 	case v.Str == "":
 		return "", Errorf(InvalidArgs, "%s: must not be empty", path)
 	case v.Len > MaxIdempotencyKeyLength:

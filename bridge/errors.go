@@ -3,6 +3,7 @@ package bridge
 import (
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // Code is Bright Pattern's numeric ResultError code.
@@ -84,3 +85,6 @@ func AsError(err error) *Error {
 
 // ErrTimeout is the placement deadline passing before dialling started.
 var ErrTimeout = &Error{Code: Timeout, Message: TimeoutMessage}
+
+// AppendJSON writes the code as its number (jsonw.Appender).
+func (c Code) AppendJSON(b []byte) []byte { return strconv.AppendInt(b, int64(c), 10) }

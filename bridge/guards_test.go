@@ -1,9 +1,12 @@
-package bridge
+package bridge_test
 
 import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
 // Guards the README promises, each tested where a planted defect
@@ -15,14 +18,16 @@ import (
 // place the call, which a failed call must not do.
 type panickyTrier struct{}
 
-func (panickyTrier) TryStartCall(Call) (string, error, bool) { panic("boom") }
+func (panickyTrier) TryStartCall(bridge.Call) (string, error, bool) { panic("boom") }
 
-func (panickyTrier) StartCall(context.Context, Call) (string, error) { return "ia-placed-anyway", nil }
+func (panickyTrier) StartCall(context.Context, bridge.Call) (string, error) {
+	return "ia-placed-anyway", nil
+}
 
 func TestPanicOnTheUsualPathIsContained(t *testing.T) {
-	b := &Bridge{Desktop: panickyTrier{}}
-	_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
-	if e := AsError(err); e == nil || e.Code != UnknownError || e.Message != "the desktop failed: boom" {
+	b := &bridge.Bridge{Desktop: panickyTrier{}}
+	_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+	if e := bridge.AsError(err); e == nil || e.Code != bridge.UnknownError || e.Message != "the desktop failed: boom" {
 		t.Fatalf("panic in TryStartCall: %v", err)
 	}
 
@@ -30,15 +35,15 @@ func TestPanicOnTheUsualPathIsContained(t *testing.T) {
 	// path (a healthy phone answers at once) and on the waiting one (a
 	// slow phone), the call fails alone and the next one works.
 	b, sp, _, _ := newTestDesktop()
-	sp.Update(func(s *Settings) { s.Panic = PanicDial })
-	_, err = b.StartCall(context.Background(), "", String("100"), Undefined)
-	if e := AsError(err); e == nil || e.Code != UnknownError || e.Message != "the desktop failed: test: the reference softphone panics (dial)" {
+	sp.Update(func(s *desk.Settings) { s.Panic = desk.PanicDial })
+	_, err = b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+	if e := bridge.AsError(err); e == nil || e.Code != bridge.UnknownError || e.Message != "the desktop failed: test: the reference softphone panics (dial)" {
 		t.Fatalf("healthy phone, panicking: %v", err)
 	}
-	sp.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = time.Second })
+	sp.Update(func(s *desk.Settings) { s.Phone = desk.PhoneSlow; s.SlowDialDelay = time.Second })
 	done := make(chan error, 1)
 	go func() {
-		_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
 		done <- err
 	}()
 	select {
@@ -46,11 +51,11 @@ func TestPanicOnTheUsualPathIsContained(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("a panicking slow phone never answered")
 	}
-	if e := AsError(err); e == nil || e.Code != UnknownError || e.Message != "the desktop failed: test: the reference softphone panics (dial)" {
+	if e := bridge.AsError(err); e == nil || e.Code != bridge.UnknownError || e.Message != "the desktop failed: test: the reference softphone panics (dial)" {
 		t.Fatalf("slow phone, panicking: %v", err)
 	}
-	sp.Update(func(s *Settings) { s.Panic = ""; s.Phone = PhoneHealthy })
-	if id, err := b.StartCall(context.Background(), "", String("100"), Undefined); err != nil || id == "" {
+	sp.Update(func(s *desk.Settings) { s.Panic = ""; s.Phone = desk.PhoneHealthy })
+	if id, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined); err != nil || id == "" {
 		t.Fatalf("next call: %q %v", id, err)
 	}
 	if n := len(sp.Interactions()); n != 1 {
@@ -60,8 +65,8 @@ func TestPanicOnTheUsualPathIsContained(t *testing.T) {
 
 func TestRepeatedKeyWhileTheFirstCallDials(t *testing.T) {
 	b, sp, clock, _ := newTestDesktop()
-	sp.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = time.Second })
-	call, _ := ParseCall(String("100"), Undefined)
+	sp.Update(func(s *desk.Settings) { s.Phone = desk.PhoneSlow; s.SlowDialDelay = time.Second })
+	call, _ := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
 	call.Origin = "https://crm.example"
 	_, _, wait1 := b.Start(context.Background(), "k", call)
 	_, _, wait2 := b.Start(context.Background(), "k", call) // a double click, the first still dialling
@@ -97,8 +102,8 @@ func TestRepeatedKeyWhileTheFirstCallDials(t *testing.T) {
 func TestNoPlacementAfterTheDeadline(t *testing.T) {
 	_, sp, _, rec := newTestDesktop()
 	ctx, cancel := context.WithCancelCause(context.Background())
-	cancel(ErrTimeout)
-	call, _ := ParseCall(String("100"), Undefined)
+	cancel(bridge.ErrTimeout)
+	call, _ := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
 	if id, err := sp.StartCall(ctx, call); err == nil || id != "" {
 		t.Fatalf("placed %q, %v after the deadline", id, err)
 	}

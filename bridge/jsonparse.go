@@ -2,7 +2,6 @@ package bridge
 
 import (
 	"fmt"
-	"strings"
 )
 
 // ParseJSON reads one JSON text (RFC 8259) strictly into a Value: objects
@@ -177,17 +176,4 @@ func (p *snapParser) number() (Value, error) {
 		}
 	}
 	return Value{Type: TypeNumber, Str: string(p.b[start:p.i])}, nil
-}
-
-// typeName for config errors: JSON's names.
-func jsonType(v Value) string {
-	switch v.Type {
-	case TypeNull:
-		return "null"
-	case TypeArray:
-		return "array"
-	case TypeObject:
-		return "object"
-	}
-	return strings.ToLower(v.Type)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"unicode"
+
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
 )
 
 // Limits on an associated object: far above any real CRM record, low
@@ -11,7 +13,7 @@ import (
 const (
 	MaxStringLength  = 4096 // characters, for every string in the object
 	MaxCustomFields  = 100
-	maxKeyInMessages = 40 // how much of a bad key an error message quotes
+	MaxKeyInMessages = 40 // how much of a bad key an error message quotes
 )
 
 // AssociatedObject is Bright Pattern's InteractionAssociatedObject: the CRM
@@ -59,7 +61,7 @@ func ParseInitialObjects(v Value) ([]AssociatedObject, error) {
 			return nil, err
 		}
 		if o == nil {
-			return nil, typeError("initialObject["+strconv.Itoa(i)+"]", "object", x)
+			return nil, WrongType("initialObject["+strconv.Itoa(i)+"]", "object", x)
 		}
 		out = append(out, *o)
 	}
@@ -78,20 +80,20 @@ func parseAssociatedObject(path string, v Value) (*AssociatedObject, error) {
 		return nil, nil
 	}
 	if v.Type != TypeObject {
-		return nil, typeError(path, "object", v)
+		return nil, WrongType(path, "object", v)
 	}
 	o := &AssociatedObject{}
 	var err error
-	if o.ID, err = stringField(path, ".id", v.Get("id"), true); err != nil {
+	if o.ID, err = StringField(path, ".id", v.Get("id"), true); err != nil {
 		return nil, err
 	}
-	if o.Type, err = stringField(path, ".type", v.Get("type"), true); err != nil {
+	if o.Type, err = StringField(path, ".type", v.Get("type"), true); err != nil {
 		return nil, err
 	}
-	if o.DisplayName, err = stringField(path, ".displayName", v.Get("displayName"), false); err != nil {
+	if o.DisplayName, err = StringField(path, ".displayName", v.Get("displayName"), false); err != nil {
 		return nil, err
 	}
-	if o.DisplayType, err = stringField(path, ".displayType", v.Get("displayType"), false); err != nil {
+	if o.DisplayType, err = StringField(path, ".displayType", v.Get("displayType"), false); err != nil {
 		return nil, err
 	}
 	if o.CustomFields, err = customFields(path+".customFields", v.Get("customFields")); err != nil {
@@ -100,17 +102,17 @@ func parseAssociatedObject(path string, v Value) (*AssociatedObject, error) {
 	return o, nil
 }
 
-// stringField validates a string field; its path (base+field, or base
+// StringField validates a string field; its path (base+field, or base
 // alone when field is "") is only built for an error: this runs on every
 // call.
-func stringField(base, field string, v Value, required bool) (string, error) {
+func StringField(base, field string, v Value, required bool) (string, error) {
 	switch {
 	case v.Missing() && required:
-		return "", Errorf(InvalidArgs, "%s: required, got %s", base+field, typeName(v))
+		return "", Errorf(InvalidArgs, "%s: required, got %s", base+field, TypeName(v))
 	case v.Missing():
 		return "", nil
 	case v.Type != TypeString:
-		return "", typeError(base+field, "string", v)
+		return "", WrongType(base+field, "string", v)
 	case v.Len > MaxStringLength:
 		return "", Errorf(InvalidArgs, "%s: too long (%d characters, at most %d)", base+field, v.Len, MaxStringLength)
 	case required && v.Str == "":
@@ -124,7 +126,7 @@ func customFields(path string, v Value) (map[string]string, error) {
 		return nil, nil
 	}
 	if v.Type != TypeObject {
-		return nil, typeError(path, "object of strings", v)
+		return nil, WrongType(path, "object of strings", v)
 	}
 	if n := max(v.Len, len(v.Keys)); n > MaxCustomFields {
 		return nil, Errorf(InvalidArgs, "%s: too many fields (%d, at most %d)", path, n, MaxCustomFields)
@@ -132,7 +134,7 @@ func customFields(path string, v Value) (map[string]string, error) {
 	m := make(map[string]string, len(v.Keys))
 	for i, k := range v.Keys {
 		// The field's path is built only for an error message.
-		fp := func() string { return path + "." + keyPath(k) }
+		fp := func() string { return path + "." + KeyPath(k) }
 		if JSLength(k) > MaxStringLength {
 			return nil, Errorf(InvalidArgs, "%s: key too long (%d characters, at most %d)", fp(), JSLength(k), MaxStringLength)
 		}
@@ -141,9 +143,9 @@ func customFields(path string, v Value) (map[string]string, error) {
 			val = v.Vals[i]
 		}
 		if val.Missing() {
-			return nil, typeError(fp(), "string", val)
+			return nil, WrongType(fp(), "string", val)
 		}
-		s, err := stringField("", "", val, false)
+		s, err := StringField("", "", val, false)
 		if err != nil {
 			return nil, stringFieldErr(fp(), val)
 		}
@@ -152,24 +154,27 @@ func customFields(path string, v Value) (map[string]string, error) {
 	return m, nil
 }
 
-func typeError(path, want string, v Value) error {
+// WrongType is invalid_args for an argument at path that is not of the
+// type wanted (or could not be read at all).
+func WrongType(path, want string, v Value) error {
 	if v.Type == TypeError {
 		return Errorf(InvalidArgs, "%s: could not be read: %s", path, v.Str)
 	}
-	return Errorf(InvalidArgs, "%s: want %s, got %s", path, want, typeName(v))
+	return Errorf(InvalidArgs, "%s: want %s, got %s", path, want, TypeName(v))
 }
 
-func typeName(v Value) string {
+// TypeName is v's JavaScript type for an error message.
+func TypeName(v Value) string {
 	if v.Type == "" {
 		return TypeUndefined
 	}
 	return v.Type
 }
 
-// keyPath renders a property name for an error message: as it is when it
+// KeyPath renders a property name for an error message: as it is when it
 // looks like an identifier, quoted (and shortened) otherwise, so that a
 // hostile key cannot forge the rest of the message.
-func keyPath(k string) string {
+func KeyPath(k string) string {
 	plain := k != ""
 	for i, r := range k {
 		if !(r == '_' || r == '$' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r)) {
@@ -177,24 +182,46 @@ func keyPath(k string) string {
 			break
 		}
 	}
-	if plain && len(k) <= maxKeyInMessages {
+	if plain && len(k) <= MaxKeyInMessages {
 		return k
 	}
 	r := []rune(k)
-	if len(r) > maxKeyInMessages {
-		return fmt.Sprintf("[%s…]", strconv.QuoteToASCII(string(r[:maxKeyInMessages])))
+	if len(r) > MaxKeyInMessages {
+		return fmt.Sprintf("[%s…]", strconv.QuoteToASCII(string(r[:MaxKeyInMessages])))
 	}
 	return "[" + strconv.QuoteToASCII(k) + "]"
 }
 
-// TypeName is v's JS type for an error message (bridge/frames).
-func TypeName(v Value) string { return typeName(v) }
-
-// KeyPath is keyPath for bridge/frames' error messages.
-func KeyPath(k string) string { return keyPath(k) }
-
-// stringFieldErr is stringField's error for a field whose path is path.
+// stringFieldErr is StringField's error for a field whose path is path.
 func stringFieldErr(path string, v Value) error {
-	_, err := stringField(path, "", v, false)
+	_, err := StringField(path, "", v, false)
 	return err
+}
+
+// AppendJSON writes o as JSON, null when o is nil (jsonw.Appender).
+func (o *AssociatedObject) AppendJSON(b []byte) []byte {
+	if o == nil {
+		return append(b, "null"...)
+	}
+	return o.AppendEntry(b, nil)
+}
+
+// AppendEntry writes o; with a source, as an entry of
+// InteractionData.associatedObjects.list.
+func (o *AssociatedObject) AppendEntry(b []byte, source *string) []byte {
+	b = append(b, `{"id":`...)
+	b = jsonw.String(b, o.ID)
+	b = append(b, `,"type":`...)
+	b = jsonw.String(b, o.Type)
+	b = append(b, `,"displayName":`...)
+	b = jsonw.String(b, o.DisplayName)
+	b = append(b, `,"displayType":`...)
+	b = jsonw.String(b, o.DisplayType)
+	b = append(b, `,"customFields":`...)
+	b = jsonw.Append(b, o.CustomFields)
+	if source != nil {
+		b = append(b, `,"source":`...)
+		b = jsonw.String(b, *source)
+	}
+	return append(b, '}')
 }

@@ -4,13 +4,14 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/adapi-go/adapi-go/bridge/dialplan"
 )
 
-// Phone number limits (SPEC.md, "Phone numbers").
-const (
-	MaxPhoneLength = 64 // characters as JavaScript counts them
-	MaxE164Digits  = 15
-)
+// MaxPhoneLength is the longest phoneNumber, in characters as JavaScript
+// counts them (SPEC.md, "Phone numbers"); a '+' number has at most
+// dialplan.MaxE164Digits digits.
+const MaxPhoneLength = 64
 
 // NormalizePhone validates a phoneNumber argument and returns it
 // normalised: trimmed, formatting (spaces, - . ( )) dropped, leaving an
@@ -18,7 +19,7 @@ const (
 // only, at most 15. null and undefined are empty_number; other non-strings
 // are invalid_args.
 func NormalizePhone(v Value) (string, error) {
-	return normalizePhoneField("phoneNumber", v)
+	return NormalizePhoneField("phoneNumber", v)
 }
 
 // NormalizePhoneString is NormalizePhone for a Go string.
@@ -26,7 +27,9 @@ func NormalizePhoneString(s string) (string, error) {
 	return NormalizePhone(String(s))
 }
 
-func normalizePhoneField(field string, v Value) (string, error) {
+// NormalizePhoneField is NormalizePhone for an argument called field (a
+// number to transfer to, say): its errors name field.
+func NormalizePhoneField(field string, v Value) (string, error) {
 	switch v.Type {
 	case TypeString:
 	case TypeUndefined, TypeNull, "":
@@ -59,7 +62,7 @@ func normalizePhoneField(field string, v Value) (string, error) {
 		case r == '+':
 			return "", Errorf(InvalidArgs, "%s: '+' is allowed only at the start", field)
 		default:
-			return "", Errorf(InvalidArgs, "%s: invalid character %s (allowed: digits, * and #, an optional leading +, and the formatting characters space - . ( ))", field, quoteRune(r))
+			return "", Errorf(InvalidArgs, "%s: invalid character %s (allowed: digits, * and #, an optional leading +, and the formatting characters space - . ( ))", field, QuoteRune(r))
 		}
 	}
 	n := b.String()
@@ -72,8 +75,8 @@ func normalizePhoneField(field string, v Value) (string, error) {
 		return "", Errorf(InvalidArgs, "%s: a '+' number has digits only (E.164), no * or #", field)
 	case plus && n[0] == '0':
 		return "", Errorf(InvalidArgs, "%s: +%s: no country code starts with 0", field, n)
-	case plus && len(n) > MaxE164Digits:
-		return "", Errorf(InvalidArgs, "%s: a '+' number has at most %d digits (E.164), got %d", field, MaxE164Digits, len(n))
+	case plus && len(n) > dialplan.MaxE164Digits:
+		return "", Errorf(InvalidArgs, "%s: a '+' number has at most %d digits (E.164), got %d", field, dialplan.MaxE164Digits, len(n))
 	}
 	if plus {
 		return "+" + n, nil
@@ -87,7 +90,9 @@ func isJSSpace(r rune) bool {
 	return unicode.IsSpace(r) || r == '\uFEFF'
 }
 
-func quoteRune(r rune) string {
+// QuoteRune quotes r for an error message, escaped when it is not
+// printable.
+func QuoteRune(r rune) string {
 	if unicode.IsPrint(r) {
 		return strconv.QuoteRune(r)
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/adapi-go/adapi-go/bridge/dialplan"
 )
 
 func TestNormalizePhone(t *testing.T) {
@@ -97,7 +99,7 @@ func FuzzNormalizePhone(f *testing.F) {
 		if body == "" || strings.Trim(body, "0123456789*#") != "" || JSLength(n) > MaxPhoneLength {
 			t.Fatalf("%q normalised to %q", s, n)
 		}
-		if body != n && (len(body) > MaxE164Digits || strings.ContainsAny(body, "*#")) {
+		if body != n && (len(body) > dialplan.MaxE164Digits || strings.ContainsAny(body, "*#")) {
 			t.Fatalf("%q normalised to a bad E.164 %q", s, n)
 		}
 		// The placement path accepts it.

@@ -1,4 +1,4 @@
-package bridge
+package bridge_test
 
 import (
 	"context"
@@ -7,38 +7,41 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
 func TestDialPolicy(t *testing.T) {
 	tests := []struct {
 		name   string
-		policy DialPolicy
+		policy bridge.DialPolicy
 		number string
 		origin string
 		msg    string // "" allowed
 	}{
-		{"none", DialPolicy{}, "+19005550100", "", ""},
-		{"denied", DialPolicy{Deny: []string{"+1900"}}, "+19005550100", "", "dial policy: +19005550100 matches the denied prefix +1900"},
-		{"denied, formatted", DialPolicy{Deny: []string{"+1900"}}, "+1 (900) 555-0100", "", "matches the denied prefix +1900"},
-		{"denied, dotted", DialPolicy{Deny: []string{"+1900"}}, "+1.900.555.0100", "", "matches the denied prefix +1900"},
-		{"config prefix formatted", DialPolicy{Deny: []string{"+1 (976)"}}, "+19765550100", "", "matches the denied prefix +1976"},
-		{"other prefix", DialPolicy{Deny: []string{"+1900"}}, "+14155550100", "", ""},
-		{"allowed", DialPolicy{Allow: []string{"+1"}}, "+14155550100", "", ""},
-		{"not allowed", DialPolicy{Allow: []string{"+1"}}, "+442079460958", "", "dial policy: +442079460958 is not under an allowed prefix (+1)"},
-		{"deny wins over allow", DialPolicy{Allow: []string{"+1"}, Deny: []string{"+1900"}}, "+19005550100", "", "denied prefix"},
+		{"none", bridge.DialPolicy{}, "+19005550100", "", ""},
+		{"denied", bridge.DialPolicy{Deny: []string{"+1900"}}, "+19005550100", "", "dial policy: +19005550100 matches the denied prefix +1900"},
+		{"denied, formatted", bridge.DialPolicy{Deny: []string{"+1900"}}, "+1 (900) 555-0100", "", "matches the denied prefix +1900"},
+		{"denied, dotted", bridge.DialPolicy{Deny: []string{"+1900"}}, "+1.900.555.0100", "", "matches the denied prefix +1900"},
+		{"config prefix formatted", bridge.DialPolicy{Deny: []string{"+1 (976)"}}, "+19765550100", "", "matches the denied prefix +1976"},
+		{"other prefix", bridge.DialPolicy{Deny: []string{"+1900"}}, "+14155550100", "", ""},
+		{"allowed", bridge.DialPolicy{Allow: []string{"+1"}}, "+14155550100", "", ""},
+		{"not allowed", bridge.DialPolicy{Allow: []string{"+1"}}, "+442079460958", "", "dial policy: +442079460958 is not under an allowed prefix (+1)"},
+		{"deny wins over allow", bridge.DialPolicy{Allow: []string{"+1"}, Deny: []string{"+1900"}}, "+19005550100", "", "denied prefix"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b, _, _, _ := newTestDesktop()
 			b.Policy = tt.policy
-			_, err := b.StartCall(context.Background(), tt.origin, String(tt.number), Undefined)
+			_, err := b.StartCall(context.Background(), tt.origin, bridge.String(tt.number), bridge.Undefined)
 			if tt.msg == "" {
 				if err != nil {
 					t.Fatal(err)
 				}
 				return
 			}
-			if e := AsError(err); e == nil || e.Code != NotEnoughPrivileges || !strings.Contains(e.Message, tt.msg) {
+			if e := bridge.AsError(err); e == nil || e.Code != bridge.NotEnoughPrivileges || !strings.Contains(e.Message, tt.msg) {
 				t.Fatalf("err = %v, want not_enough_privileges %q", err, tt.msg)
 			}
 		})
@@ -47,37 +50,37 @@ func TestDialPolicy(t *testing.T) {
 
 func TestDialPolicyAppliesToEveryPlacement(t *testing.T) {
 	b, sp, _, _ := newTestDesktop()
-	b.Policy = DialPolicy{Deny: []string{"+1900"}}
+	b.Policy = bridge.DialPolicy{Deny: []string{"+1900"}}
 	// The Dialpad, typed by the agent.
 	sp.SetDialpad("+1 900 555 0100")
 	call, err := sp.DialpadCall()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Place(context.Background(), call); code(err) != NotEnoughPrivileges {
+	if _, err := b.Place(context.Background(), call); code(err) != bridge.NotEnoughPrivileges {
 		t.Fatalf("dialpad: %v", err)
 	}
 	// Deferred Dial: refused before the number even reaches the Dialpad.
 	sp.SetDialpad("")
-	sp.Update(func(s *Settings) { s.DeferredDial = true })
-	if _, err := b.StartCall(context.Background(), "", String("+1-900-555-0100"), Undefined); code(err) != NotEnoughPrivileges || sp.Dialpad() != "" {
+	sp.Update(func(s *desk.Settings) { s.DeferredDial = true })
+	if _, err := b.StartCall(context.Background(), "", bridge.String("+1-900-555-0100"), bridge.Undefined); code(err) != bridge.NotEnoughPrivileges || sp.Dialpad() != "" {
 		t.Fatalf("deferred: %v, dialpad %q", err, sp.Dialpad())
 	}
 	if len(sp.Interactions()) != 0 {
 		t.Fatal("a denied number was dialled")
 	}
 	// The agent's conditions come first (SPEC.md's order).
-	sp.Update(func(s *Settings) { s.LoggedIn = false })
-	if _, err := b.StartCall(context.Background(), "", String("+19005550100"), Undefined); code(err) != NotLoggedIn {
+	sp.Update(func(s *desk.Settings) { s.LoggedIn = false })
+	if _, err := b.StartCall(context.Background(), "", bridge.String("+19005550100"), bridge.Undefined); code(err) != bridge.NotLoggedIn {
 		t.Fatalf("order: %v", err)
 	}
 }
 
 func TestRateLimitPerOrigin(t *testing.T) {
 	b, _, clock, _ := newTestDesktop()
-	b.Policy = DialPolicy{MaxCallsPerMinute: 3}
+	b.Policy = bridge.DialPolicy{MaxCallsPerMinute: 3}
 	call := func(origin string) error {
-		_, err := b.StartCall(context.Background(), origin, String("100"), Undefined)
+		_, err := b.StartCall(context.Background(), origin, bridge.String("100"), bridge.Undefined)
 		return err
 	}
 	for i := 0; i < 3; i++ {
@@ -86,7 +89,7 @@ func TestRateLimitPerOrigin(t *testing.T) {
 		}
 	}
 	err := call("https://crm.example")
-	if e := AsError(err); e == nil || e.Code != NotEnoughPrivileges || e.Message != "dial policy: more than 3 calls a minute from https://crm.example" {
+	if e := bridge.AsError(err); e == nil || e.Code != bridge.NotEnoughPrivileges || e.Message != "dial policy: more than 3 calls a minute from https://crm.example" {
 		t.Fatalf("4th call: %v", err)
 	}
 	if err := call(""); err != nil { // another origin has its own count
@@ -100,7 +103,7 @@ func TestRateLimitPerOrigin(t *testing.T) {
 
 func TestIdempotencyKey(t *testing.T) {
 	b, sp, clock, _ := newTestDesktop()
-	call, _ := ParseCall(String("100"), Undefined)
+	call, _ := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
 	call.Origin = "https://crm.example"
 	first, err := b.PlaceOnce(context.Background(), "k1", call)
 	if err != nil {
@@ -128,50 +131,30 @@ func TestIdempotencyKey(t *testing.T) {
 		t.Fatal("keys leaked across origins")
 	}
 	// After the window, the key dials again.
-	clock.Advance(IdempotencyWindow)
+	clock.Advance(bridge.IdempotencyWindow)
 	if id, _ := b.PlaceOnce(context.Background(), "k1", call); id == first || id == "" {
 		t.Fatalf("after the window: %q", id)
 	}
 	// A failed call releases its key.
-	sp.Update(func(s *Settings) { s.LoggedIn = false })
-	if _, err := b.PlaceOnce(context.Background(), "k2", call); code(err) != NotLoggedIn {
+	sp.Update(func(s *desk.Settings) { s.LoggedIn = false })
+	if _, err := b.PlaceOnce(context.Background(), "k2", call); code(err) != bridge.NotLoggedIn {
 		t.Fatal(err)
 	}
-	sp.Update(func(s *Settings) { s.LoggedIn = true })
+	sp.Update(func(s *desk.Settings) { s.LoggedIn = true })
 	if id, err := b.PlaceOnce(context.Background(), "k2", call); err != nil || id == "" {
 		t.Fatalf("retry after a failure: %q %v", id, err)
 	}
 	for _, tt := range []struct {
-		v   Value
+		v   bridge.Value
 		msg string
 	}{
-		{Value{Type: TypeNumber, Str: "1"}, "options.idempotencyKey: want string, got number"},
-		{String(""), "options.idempotencyKey: must not be empty"},
-		{String(strings.Repeat("k", 300)), "options.idempotencyKey: too long (300 characters, at most 256)"},
+		{bridge.Value{Type: bridge.TypeNumber, Str: "1"}, "options.idempotencyKey: want string, got number"},
+		{bridge.String(""), "options.idempotencyKey: must not be empty"},
+		{bridge.String(strings.Repeat("k", 300)), "options.idempotencyKey: too long (300 characters, at most 256)"},
 	} {
-		if _, err := ParseIdempotencyKey(tt.v); err == nil || AsError(err).Message != tt.msg {
+		if _, err := bridge.ParseIdempotencyKey(tt.v); err == nil || bridge.AsError(err).Message != tt.msg {
 			t.Errorf("ParseIdempotencyKey(%+v) = %v, want %q", tt.v, err, tt.msg)
 		}
-	}
-}
-
-func TestDedupIsBounded(t *testing.T) {
-	b, _, clock, _ := newTestDesktop()
-	b.init()
-	b.dupes.limit = 100 // maxIdempotencyKeys, made small for the test
-	call, _ := ParseCall(String("100"), Undefined)
-	for i := 0; i < b.dupes.limit+50; i++ {
-		if _, err := b.PlaceOnce(context.Background(), "key-"+itoa(i), call); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := len(b.dupes.entries); n > b.dupes.limit+1 {
-		t.Fatalf("%d keys held", n)
-	}
-	clock.Advance(IdempotencyWindow)
-	b.PlaceOnce(context.Background(), "last", call)
-	if n := len(b.dupes.entries); n != 1 {
-		t.Fatalf("%d keys held after the window", n)
 	}
 }
 

@@ -1,6 +1,11 @@
 package bridge
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
+)
 
 // Results: what an operation answers the page and other frames with
 // (Bright Pattern's OperationResult), shared by the bridge and bridge/frames.
@@ -75,4 +80,63 @@ func DecodeResult(v Value) (string, error) {
 		return "", &Error{Code: code, Message: msg}
 	}
 	return "", bad
+}
+
+// AppendJSON writes r as JSON (jsonw.Appender).
+func (r OperationResult) AppendJSON(b []byte) []byte {
+	b = append(b, `{"status":`...)
+	b = jsonw.String(b, r.Status)
+	if r.Error != nil {
+		b = append(b, `,"error":{"code":`...)
+		b = strconv.AppendInt(b, int64(r.Error.Code), 10)
+		b = append(b, `,"name":`...)
+		b = jsonw.String(b, r.Error.Name)
+		b = append(b, `,"message":`...)
+		b = jsonw.String(b, r.Error.Message)
+		b = append(b, '}')
+	}
+	b = append(b, `,"data":{"id":`...)
+	b = jsonw.Append(b, r.Data.ID)
+	if r.Data.Error != "" {
+		b = append(b, `,"error":`...)
+		b = jsonw.String(b, r.Data.Error)
+	}
+	return append(b, "}}"...)
+}
+
+// MethodResult is Bright Pattern's OperationResult<T> for a call-control
+// method: {status: 'success', data} or {status: 'error', error}.
+func MethodResult(data any, err error) map[string]any {
+	if err != nil {
+		e := AsError(err)
+		return map[string]any{"status": "error", "error": map[string]any{"code": int64(e.Code), "name": e.Name(), "message": e.Message}}
+	}
+	return map[string]any{"status": "success", "data": data}
+}
+
+// DecodeMethodResult reads a call-control method's OperationResult that
+// came in a response: the data as plain values, or the error.
+func DecodeMethodResult(v Value) (any, error) {
+	bad := Errorf(InvalidRequest, "malformed response")
+	if v.Type != TypeObject {
+		return nil, bad
+	}
+	switch v.Get("status").Str {
+	case "success":
+		return v.Get("data").Any(), nil
+	case "error":
+		e := v.Get("error")
+		c := e.Get("code")
+		if e.Type != TypeObject || c.Type != TypeNumber {
+			return nil, bad
+		}
+		code := UnknownError
+		for k := range codeNames {
+			if c.Str == fmt.Sprint(int(k)) {
+				code = k
+			}
+		}
+		return nil, &Error{Code: code, Message: e.Get("message").Str}
+	}
+	return nil, bad
 }

@@ -1,59 +1,20 @@
-package bridge
+package bridge_test
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
-)
 
-// Finding 8: a key whose first call waited past the window was kept
-// forever (dropped from the order list, not from the map): the key kept
-// its old id, and the map grew without bound.
-func TestIdempotencyKeyPendingPastTheWindowIsForgotten(t *testing.T) {
-	clock := NewFakeClock(epoch)
-	d := newDedup(clock)
-	e, first := d.claim("k")
-	if !first {
-		t.Fatal("not first")
-	}
-	clock.Advance(IdempotencyWindow + time.Second)
-	d.finish("k", e, "old-id", nil) // the first call answers, late
-	clock.Advance(time.Hour)
-	if e2, first := d.claim("k"); !first || e2 == e {
-		t.Fatalf("an hour later the key still answers %q", e2.id)
-	}
-	// Many keys whose calls never finish: the map does not grow past what
-	// the window holds.
-	for i := 0; i < 5000; i++ {
-		d.claim(fmt.Sprint("p", i))
-		clock.Advance(time.Second)
-	}
-	d.mu.Lock()
-	n, o := len(d.entries), len(d.order)
-	d.mu.Unlock()
-	if n > 61 || o > 2*n+64 {
-		t.Fatalf("%d keys held, %d in order", n, o)
-	}
-	// Keys released by failed calls do not pile up either.
-	for i := 0; i < 5000; i++ {
-		e, _ := d.claim("fails")
-		d.finish("fails", e, "", Errorf(NotSuitableState, "no"))
-	}
-	d.mu.Lock()
-	n, o = len(d.entries), len(d.order)
-	d.mu.Unlock()
-	if o > 2*n+70 {
-		t.Fatalf("%d keys held, %d in order", n, o)
-	}
-}
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
+)
 
 // lockedStore is a MemoryStore several documents (Bridges) share.
 type lockedStore struct {
 	mu sync.Mutex
-	m  MemoryStore
+	m  bridge.MemoryStore
 }
 
 func (s *lockedStore) Load(k string) (string, bool) {
@@ -67,57 +28,57 @@ func (s *lockedStore) Save(k, v string) { s.mu.Lock(); defer s.mu.Unlock(); s.m.
 // new frame or a reload started from zero. Documents sharing a Store
 // (localStorage) share them.
 func TestGuardsHoldAcrossDocuments(t *testing.T) {
-	clock := NewFakeClock(epoch)
-	store := &lockedStore{m: MemoryStore{}}
-	doc := func() (*Bridge, *Softphone) {
-		sp := NewSoftphone(clock, nil)
-		sp.Update(func(s *Settings) { s.AnswerDelay = 0 }) // no timers but the ones counted below
-		return &Bridge{Desktop: sp, Clock: clock, Store: store, Policy: DialPolicy{MaxCallsPerMinute: 3}}, sp
+	clock := bridge.NewFakeClock(epoch)
+	store := &lockedStore{m: bridge.MemoryStore{}}
+	doc := func() (*bridge.Bridge, *desk.Softphone) {
+		sp := desk.NewSoftphone(clock, nil)
+		sp.Update(func(s *desk.Settings) { s.AnswerDelay = 0 }) // no timers but the ones counted below
+		return &bridge.Bridge{Desktop: sp, Clock: clock, Store: store, Policy: bridge.DialPolicy{MaxCallsPerMinute: 3}}, sp
 	}
 	const crm = "https://crm.example"
 	a, spA := doc()
 	for i := 0; i < 3; i++ {
-		if _, err := a.StartCall(context.Background(), crm, String("100"), Undefined); err != nil {
+		if _, err := a.StartCall(context.Background(), crm, bridge.String("100"), bridge.Undefined); err != nil {
 			t.Fatal(err)
 		}
 	}
 	b, spB := doc() // a second frame, or the first reloaded
-	if _, err := b.StartCall(context.Background(), crm, String("100"), Undefined); code(err) != NotEnoughPrivileges {
+	if _, err := b.StartCall(context.Background(), crm, bridge.String("100"), bridge.Undefined); code(err) != bridge.NotEnoughPrivileges {
 		t.Fatalf("4th call in a minute from a new document: %v", err)
 	}
-	if _, err := b.StartCall(context.Background(), "https://other.example", String("100"), Undefined); err != nil {
+	if _, err := b.StartCall(context.Background(), "https://other.example", bridge.String("100"), bridge.Undefined); err != nil {
 		t.Fatalf("another origin: %v", err)
 	}
 	clock.Advance(time.Minute)
 	// An idempotency key answered in one document is answered in the
 	// next, which dials nothing.
-	id, err := a.PlaceOnce(context.Background(), "k1", Call{PhoneNumber: "101", Origin: crm})
+	id, err := a.PlaceOnce(context.Background(), "k1", bridge.Call{PhoneNumber: "101", Origin: crm})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c, spC := doc()
-	if id2, err := c.PlaceOnce(context.Background(), "k1", Call{PhoneNumber: "101", Origin: crm}); err != nil || id2 != id {
+	if id2, err := c.PlaceOnce(context.Background(), "k1", bridge.Call{PhoneNumber: "101", Origin: crm}); err != nil || id2 != id {
 		t.Fatalf("repeat in another document: %q %v, want %q", id2, err, id)
 	}
 	if len(spC.Interactions()) != 0 {
 		t.Fatal("the repeat dialled")
 	}
 	// Another origin's key of the same name is its own.
-	if id3, err := c.PlaceOnce(context.Background(), "k1", Call{PhoneNumber: "101", Origin: "https://other.example"}); err != nil || id3 == id {
+	if id3, err := c.PlaceOnce(context.Background(), "k1", bridge.Call{PhoneNumber: "101", Origin: "https://other.example"}); err != nil || id3 == id {
 		t.Fatalf("%q %v", id3, err)
 	}
 	// A first call still dialling in one document: the repeat in another
 	// waits for its answer.
-	spA.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = time.Second })
+	spA.Update(func(s *desk.Settings) { s.Phone = desk.PhoneSlow; s.SlowDialDelay = time.Second })
 	first := make(chan string, 1)
 	go func() {
-		id, _ := a.PlaceOnce(context.Background(), "k2", Call{PhoneNumber: "102", Origin: crm})
+		id, _ := a.PlaceOnce(context.Background(), "k2", bridge.Call{PhoneNumber: "102", Origin: crm})
 		first <- id
 	}()
 	clock.WaitTimers(2)
 	second := make(chan string, 1)
 	go func() {
-		id, err := b.PlaceOnce(context.Background(), "k2", Call{PhoneNumber: "102", Origin: crm})
+		id, err := b.PlaceOnce(context.Background(), "k2", bridge.Call{PhoneNumber: "102", Origin: crm})
 		if err != nil {
 			id = err.Error()
 		}
@@ -134,7 +95,7 @@ func TestGuardsHoldAcrossDocuments(t *testing.T) {
 			if i > 10000 {
 				t.Fatal("the repeat never answered")
 			}
-			clock.Advance(sharedPoll) // its next look at the store
+			clock.Advance(bridge.SharedPoll) // its next look at the store
 			runtime.Gosched()
 		}
 	}
@@ -142,7 +103,7 @@ func TestGuardsHoldAcrossDocuments(t *testing.T) {
 		t.Fatalf("first %q, repeat %q", id1, id2)
 	}
 	n := 0
-	for _, sp := range []*Softphone{spA, spB} {
+	for _, sp := range []*desk.Softphone{spA, spB} {
 		for _, ia := range sp.Interactions() {
 			if ia.PhoneNumber == "102" {
 				n++

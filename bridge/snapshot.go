@@ -7,6 +7,17 @@ import (
 	"unicode/utf8"
 )
 
+// DecodeSnapshot reads one Value as the loader writes it (see
+// DecodeSnapshots).
+func DecodeSnapshot(b []byte) (Value, error) {
+	p := snapParser{b: b}
+	v, err := p.value(0)
+	if err != nil {
+		return Value{}, err
+	}
+	return v, p.end()
+}
+
 // DecodeSnapshots reads what the loader sends for one call: a JSON array of
 // Values as JSON.stringify writes them ({"t":…,"s":…,"l":…,"k":[…],"v":[…]};
 // null for none). It is the hot path of every startCall, so it is a small

@@ -3,6 +3,8 @@ package bridge
 import (
 	"strconv"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
 )
 
 // Store is where the per-origin guards (the rate limit, idempotency keys)
@@ -102,14 +104,14 @@ func saveKeys(ks []storedKey) string {
 			b = append(b, ',')
 		}
 		b = append(b, '[')
-		b = appendString(b, k.key)
+		b = jsonw.String(b, k.key)
 		b = append(b, ',')
 		b = strconv.AppendInt(b, k.at, 10)
 		b = append(b, ',')
 		if k.pending {
 			b = append(b, "null"...)
 		} else {
-			b = appendString(b, k.id)
+			b = jsonw.String(b, k.id)
 		}
 		b = append(b, ']')
 	}

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"unicode/utf16"
+
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
 )
 
 // Value is a JavaScript value as the loader copied it out of the page: plain
@@ -177,3 +179,6 @@ func (v Value) Any() any {
 	}
 	return nil
 }
+
+// AppendJSON writes v as JSON, as Any gives it (jsonw.Appender).
+func (v Value) AppendJSON(b []byte) []byte { return jsonw.Append(b, v.Any()) }

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/config"
+	"github.com/adapi-go/adapi-go/bridge/dialplan"
 )
 
 // Config is adapi-config.json (SPEC.md, "The desktop owner's settings").
@@ -57,12 +59,12 @@ func wsOrigin(raw string) string {
 }
 
 // DialPlan is adapi-config.json's dialPlan.
-type DialPlan = bridge.DialPlan
+type DialPlan = dialplan.Plan
 
 // DialPolicy is adapi-config.json's dialPolicy.
 type DialPolicy = bridge.DialPolicy
 
-// Validate checks c as the desktop will read it (bridge.ParseConfig, the
+// Validate checks c as the desktop will read it (config.Parse, the
 // one reader): adapi-serve refuses to start with a config it cannot
 // validate, rather than serve one the desktop would refuse.
 func (c Config) Validate() error {
@@ -73,12 +75,12 @@ func (c Config) Validate() error {
 	if err != nil {
 		return err
 	}
-	_, err = bridge.ParseConfig(b)
+	_, err = config.Parse(b)
 	return err
 }
 
 // LoadConfig reads an adapi-config.json the operator names, strictly
-// (bridge.ParseConfig, as the desktop reads it: unknown keys, wrong
+// (config.Parse, as the desktop reads it: unknown keys, wrong
 // types, bad origins are errors). Its bytes are read once: the server
 // serves the desktop's config from memory, so two servers from one
 // checkout never share or overwrite a file on disk.
@@ -88,7 +90,7 @@ func LoadConfig(file string) (Config, error) {
 	if err != nil {
 		return c, err
 	}
-	if _, err := bridge.ParseConfig(b); err != nil {
+	if _, err := config.Parse(b); err != nil {
 		return c, fmt.Errorf("%s: %w", file, err)
 	}
 	d := json.NewDecoder(bytes.NewReader(b))
@@ -117,7 +119,7 @@ func Handler(dir string, cfg Config) http.Handler {
 	// directive.
 	ancestors := "'self'"
 	for _, o := range cfg.AllowedOrigins {
-		if _, err := bridge.ParseOrigin(o); err == nil {
+		if _, err := config.ParseOrigin(o); err == nil {
 			ancestors += " " + o
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/frames"
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
 )
 
 // clients are a CRM page's frames.Clients, one per brightpattern.AdApi
@@ -46,7 +47,7 @@ func (c *clients) create(args []js.Value) any {
 			if params == nil {
 				params = []any{}
 			}
-			c.loader.Call("emitTo", id, m.Type, string(bridge.AppendJSON(nil, params)))
+			c.loader.Call("emitTo", id, m.Type, string(jsonw.Append(nil, params)))
 		})
 	c.mu.Lock()
 	c.byID[id] = cl

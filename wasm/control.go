@@ -7,6 +7,7 @@ import (
 	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/norunners/vert"
 )
 
@@ -44,7 +45,7 @@ func (d *desktop) control(_ js.Value, args []js.Value) (ret any) {
 			"stackSys": int64(m.StackSys), "otherSys": int64(m.OtherSys), "gcSys": int64(m.GCSys), "numGC": int64(m.NumGC), "goroutines": runtime.NumGoroutine(),
 			"panel": d.panelStats()})
 	case "update":
-		var pt bridge.SettingsPatch
+		var pt desk.SettingsPatch
 		if err := vert.ValueOf(arg).AssignTo(&pt); err != nil {
 			s.fail(bridge.Errorf(bridge.InvalidArgs, "settings: %v", err))
 			return nil

@@ -12,22 +12,25 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/config"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/frames"
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
 )
 
 // readConfig is the desktop owner's adapi-config.json, as the loader
 // fetched it from the desktop's own origin, read strictly. A file that is
 // missing, unreadable or invalid is an error: the desktop then refuses
 // every call with it (fails closed).
-func readConfig(loader js.Value) (bridge.Config, error) {
+func readConfig(loader js.Value) (config.File, error) {
 	if e := loader.Get("configError"); e.Type() == js.TypeString {
-		return bridge.Config{}, errors.New(e.String())
+		return config.File{}, errors.New(e.String())
 	}
 	t := loader.Get("configText")
 	if t.Type() != js.TypeString {
-		return bridge.Config{}, errors.New("adapi-config.json could not be read")
+		return config.File{}, errors.New("adapi-config.json could not be read")
 	}
-	return bridge.ParseConfig([]byte(t.String()))
+	return config.Parse([]byte(t.String()))
 }
 
 // desktop is the agent desktop page: the reference softphone behind a
@@ -35,7 +38,7 @@ func readConfig(loader js.Value) (bridge.Config, error) {
 // talk back to.
 type desktop struct {
 	loader js.Value
-	phone  *bridge.Softphone
+	phone  *desk.Softphone
 	bridge *bridge.Bridge
 	end    *frames.DesktopEnd
 	redraw chan struct{} // the panel redraws when this fires
@@ -45,7 +48,7 @@ type desktop struct {
 
 	mu        sync.Mutex
 	notes     []note                          // for the panel's log, at most panelLogMax
-	toPeer    []bridge.Event                  // events for other frames, sent after this task
+	toPeer    []desk.Event                    // events for other frames, sent after this task
 	events    []byte                          // JSON of the events not yet taken by the loader
 	listening bool                            // the page has handlers
 	dropped   int                             // events dropped since the last batch (maxPendingEvents)
@@ -59,16 +62,16 @@ func runDesktop(loader js.Value) {
 	cfg, cfgErr := readConfig(loader)
 	d := &desktop{loader: loader, redraw: make(chan struct{}, 1), cancels: map[int]context.CancelCauseFunc{}}
 	if cfg.SIP != nil {
-		d.phone = bridge.NewDesktop(bridge.RealClock{}, newSIPPhone(cfg.SIP), d.emit) // wasm/sipphone.go
+		d.phone = desk.New(bridge.RealClock{}, newSIPPhone(cfg.SIP), d.emit) // wasm/sipphone.go
 	} else {
-		d.phone = bridge.NewSoftphone(bridge.RealClock{}, d.emit)
+		d.phone = desk.NewSoftphone(bridge.RealClock{}, d.emit)
 	}
 	d.bridge = &bridge.Bridge{Desktop: d.phone, Plan: cfg.DialPlan, Policy: cfg.DialPolicy, PlacementTimeout: cfg.PlacementTimeout}
 	d.bridge.Store = jsStore{loader}
 	d.end = frames.NewDesktopEnd(d.bridge, cfg.AllowedOrigins, d.postPeer)
 	d.end.Note = d.note
 	if cfgErr != nil {
-		d.bridge.Refuse = bridge.ConfigError(cfgErr.Error())
+		d.bridge.Refuse = config.Unusable(cfgErr.Error())
 		js.Global().Get("console").Call("error", "adApi: "+d.bridge.Refuse.Error())
 		d.note(true, d.bridge.Refuse.Error())
 	}
@@ -109,7 +112,7 @@ func runDesktop(loader js.Value) {
 type note struct {
 	at      time.Time
 	text    string
-	ev      bridge.Event
+	ev      desk.Event
 	refused bool
 }
 
@@ -123,7 +126,7 @@ func (n note) String() string {
 // noteEvent notes an event for the log, untimed: the panel stamps it when
 // it draws it, within a frame (reading the clock is a call into
 // JavaScript, and there are several events a call).
-func (d *desktop) noteEvent(e bridge.Event) {
+func (d *desktop) noteEvent(e desk.Event) {
 	d.track(e)
 	d.addNote(note{ev: e})
 }
@@ -283,8 +286,8 @@ func (d *desktop) refused(what string, err error) {
 // takeEvents as a later task: the page's handlers then get the whole
 // batch from one string, after the startCall results of this task, and
 // other frames get it too. Nobody listening, nothing is encoded.
-func (d *desktop) emit(e bridge.Event) {
-	if e.Name == bridge.OnDesktopChange {
+func (d *desktop) emit(e desk.Event) {
+	if e.Name == desk.OnDesktopChange {
 		d.changed()
 		return
 	}
@@ -302,7 +305,7 @@ func (d *desktop) emit(e bridge.Event) {
 			d.events = append(d.events, ',')
 		}
 		d.events = append(d.events, `["`+e.Name+`",`...)
-		d.events = bridge.AppendJSON(d.events, e.Params())
+		d.events = jsonw.Append(d.events, e.Params())
 		d.events = append(d.events, ']')
 		d.toPeer = append(d.toPeer, e)
 	}
@@ -379,7 +382,7 @@ func (d *desktop) method(_ js.Value, args []js.Value) (ret any) {
 		d.refused(name, err)
 		return encodeMethod(nil, err)
 	}
-	data, err, wait := d.bridge.Serve(context.Background(), "", m, vs)
+	data, err, wait := desk.Serve(context.Background(), d.bridge, m, vs)
 	if wait == nil {
 		if err != nil {
 			d.refused(name, err)

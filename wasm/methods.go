@@ -7,9 +7,10 @@ import (
 	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
-// Bright Pattern's call-control methods (bridge.Methods) cross through one
+// Bright Pattern's call-control methods (desk.Methods) cross through one
 // entry per side, not one js.Func per method: (name, the loader's
 // snapshots of the arguments as one string, settle). A result is one
 // string (web/adapi.js, decodeResult):
@@ -27,8 +28,8 @@ func encodeMethod(data any, err error) string {
 }
 
 // methodArgs finds the method and decodes its arguments.
-func methodArgs(name, snapshots string) (*bridge.Method, []bridge.Value, error) {
-	m := bridge.MethodNamed(name)
+func methodArgs(name, snapshots string) (*desk.Method, []bridge.Value, error) {
+	m := desk.MethodNamed(name)
 	if m == nil {
 		return nil, nil, bridge.Errorf(bridge.APINotImplemented, "%s is not served by adApi-go", name)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/dialplan"
 )
 
 // panel is the agent desktop drawn into #agentDesktop: the agent's state,
@@ -62,7 +64,7 @@ type panel struct {
 	logN int
 
 	// what is on screen
-	drawnSettings bridge.Settings
+	drawnSettings desk.Settings
 	settingsDrawn bool
 	drawnPad      string
 	drawnObject   *bridge.AssociatedObject
@@ -262,20 +264,20 @@ func (p *panel) logLine(n note) string {
 	}
 	who := p.who(*e.Data)
 	switch e.Name {
-	case bridge.OnNewInteraction:
+	case desk.OnNewInteraction:
 		if e.Data.CallDirection == "inbound" {
 			return "Incoming call from " + who
 		}
 		return "Calling " + who
-	case bridge.OnInteractionRemoved:
+	case desk.OnInteractionRemoved:
 		return "" // after "Completed"
 	}
 	return who + ": " + stateLabel(*e.Data)
 }
 
 // who names a call for a person: its CRM record, else its number.
-func (p *panel) who(c bridge.InteractionData) string {
-	num := bridge.FormatNumber(c.PhoneNumber, p.country)
+func (p *panel) who(c desk.InteractionData) string {
+	num := dialplan.Format(c.PhoneNumber, p.country)
 	if l := c.AssociatedObjects.List; len(l) > 0 && l[0].DisplayName != "" {
 		return l[0].DisplayName + " " + num
 	}
@@ -284,7 +286,7 @@ func (p *panel) who(c bridge.InteractionData) string {
 
 // agentLine is an event about the agent, in words ("" for those the
 // panel shows otherwise, as the active call switching).
-func (p *panel) agentLine(e bridge.Event) string {
+func (p *panel) agentLine(e desk.Event) string {
 	arg := func(i int) string {
 		if i < len(e.Args) {
 			if s, ok := e.Args[i].(string); ok {
@@ -294,22 +296,22 @@ func (p *panel) agentLine(e bridge.Event) string {
 		return ""
 	}
 	switch e.Name {
-	case bridge.OnLogin:
+	case desk.OnLogin:
 		return "Signed in"
-	case bridge.OnLogout:
+	case desk.OnLogout:
 		return "Signed out"
-	case bridge.OnAgentStateChange:
+	case desk.OnAgentStateChange:
 		line := "Status: " + strings.ReplaceAll(arg(0), "_", " ")
 		if r := arg(1); r != "" {
 			line += " · " + r
 		}
 		return line
-	case bridge.OnSoftphoneStatusChange:
+	case desk.OnSoftphoneStatusChange:
 		if len(e.Args) > 0 && e.Args[0] == true {
 			return "Phone ready"
 		}
 		return "Phone not ready " + arg(1)
-	case bridge.OnServerError:
+	case desk.OnServerError:
 		if len(e.Args) > 0 {
 			if m, ok := e.Args[0].(map[string]any); ok {
 				msg, _ := m["message"].(string)

@@ -8,13 +8,14 @@ import (
 	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
 // The agent's part of the panel: who is signed in (or a sign-in form),
 // the status they chose (Ready, or Not ready with a reason), and the
 // status the calls give them (Busy, Ringing, After-call work). Every
 // action goes through the same call-control methods a CRM page calls
-// (bridge.Methods), so the panel and the API can never disagree.
+// (desk.Methods), so the panel and the API can never disagree.
 
 // buildAgent makes the agent bar, once.
 func (p *panel) buildAgent() js.Value {
@@ -61,7 +62,7 @@ func (p *panel) buildAgent() js.Value {
 
 // drawAccount shows who is signed in, and the status they chose, when the
 // settings changed.
-func (p *panel) drawAccount(s, old bridge.Settings, first bool) {
+func (p *panel) drawAccount(s, old desk.Settings, first bool) {
 	if first || s.LoggedIn != old.LoggedIn || s.HasPhone != old.HasPhone || s.Extension != old.Extension || s.Username != old.Username {
 		who := s.Username
 		if who == "" {
@@ -92,7 +93,7 @@ func (p *panel) drawAccount(s, old bridge.Settings, first bool) {
 		p.chosen = ""
 	}
 	chosen := string(s.AgentState)
-	if s.AgentState == bridge.AgentNotReady && s.NotReadyReason != "" {
+	if s.AgentState == desk.AgentNotReady && s.NotReadyReason != "" {
 		chosen += ":" + s.NotReadyReason
 	}
 	if chosen != p.chosen {
@@ -152,7 +153,7 @@ func (p *panel) serve(onErr func(error), name string, args ...bridge.Value) {
 				p.d.note(true, name+" failed")
 			}
 		}()
-		if _, err := p.d.bridge.ServeNow(context.Background(), "", name, args...); err != nil {
+		if _, err := desk.ServeNow(context.Background(), p.d.bridge, name, args...); err != nil {
 			if name != "login" { // login's refusal is shown by the form, without the credentials
 				p.d.refused(name, err)
 			}

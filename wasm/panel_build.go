@@ -7,6 +7,7 @@ import (
 	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
 // el makes an element: one call, two with a class.
@@ -160,7 +161,7 @@ func (p *panel) build() {
 }
 
 // drawAgent shows the agent and the test rig's settings, when they changed.
-func (p *panel) drawAgent(s bridge.Settings) {
+func (p *panel) drawAgent(s desk.Settings) {
 	if p.settingsDrawn && s == p.drawnSettings {
 		return
 	}

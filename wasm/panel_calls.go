@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/dialplan"
 )
 
 // item is one call on screen: its nodes, and what was last drawn in them.
@@ -20,12 +22,12 @@ type item struct {
 	active                                    bool
 	start                                     int64
 	ended                                     bool
-	inView                                    bool                    // the row is in the list's view (IntersectionObserver)
-	clock                                     string                  // the duration on screen
-	label                                     string                  // who, for the buttons' names
-	data                                      *bridge.InteractionData // as last drawn
-	keypad, keypadBtn, sent                   js.Value                // made when first opened
-	actions, kids                             js.Value                // the buttons' group, and its children
+	inView                                    bool                  // the row is in the list's view (IntersectionObserver)
+	clock                                     string                // the duration on screen
+	label                                     string                // who, for the buttons' names
+	data                                      *desk.InteractionData // as last drawn
+	keypad, keypadBtn, sent                   js.Value              // made when first opened
+	actions, kids                             js.Value              // the buttons' group, and its children
 	keypadOpen                                bool
 	dtmf                                      string // digits sent from the keypad
 }
@@ -34,62 +36,62 @@ type item struct {
 // states, and whether on the active call or on the others.
 type callAction struct {
 	action, label, class string
-	show                 func(c *bridge.InteractionData, active bool) bool
+	show                 func(c *desk.InteractionData, active bool) bool
 }
 
-func live(c *bridge.InteractionData) bool {
-	return c.State == bridge.StateDeliveryPending || c.State == bridge.StateDelivered || c.State == bridge.StateHold
+func live(c *desk.InteractionData) bool {
+	return c.State == desk.StateDeliveryPending || c.State == desk.StateDelivered || c.State == desk.StateHold
 }
 
-func ringing(c *bridge.InteractionData) bool {
-	return c.State == bridge.StateDeliveryPending && c.CallDirection == "inbound"
+func ringing(c *desk.InteractionData) bool {
+	return c.State == desk.StateDeliveryPending && c.CallDirection == "inbound"
 }
 
-func talking(c *bridge.InteractionData) bool { return c.State == bridge.StateDelivered }
+func talking(c *desk.InteractionData) bool { return c.State == desk.StateDelivered }
 
 // callActions are the buttons of a call, in order; only those its state
 // allows are shown. Mute and the keypad are the active call's only.
 var callActions = []callAction{
-	{"switch", "Switch to", "secondary", func(c *bridge.InteractionData, active bool) bool { return !active }},
-	{"accept", "Accept", "call", func(c *bridge.InteractionData, _ bool) bool { return ringing(c) }},
-	{"reject", "Reject", "danger", func(c *bridge.InteractionData, _ bool) bool { return ringing(c) }},
+	{"switch", "Switch to", "secondary", func(c *desk.InteractionData, active bool) bool { return !active }},
+	{"accept", "Accept", "call", func(c *desk.InteractionData, _ bool) bool { return ringing(c) }},
+	{"reject", "Reject", "danger", func(c *desk.InteractionData, _ bool) bool { return ringing(c) }},
 	// The far end picking up: the test rig's, for a phone with no far end.
-	{"connect", "Far end answers", "secondary rig-action", func(c *bridge.InteractionData, _ bool) bool {
-		return c.State == bridge.StateDeliveryPending && c.CallDirection != "inbound"
+	{"connect", "Far end answers", "secondary rig-action", func(c *desk.InteractionData, _ bool) bool {
+		return c.State == desk.StateDeliveryPending && c.CallDirection != "inbound"
 	}},
-	{"mute", "Mute", "secondary", func(c *bridge.InteractionData, active bool) bool { return active && talking(c) && !c.CallMuted }},
-	{"unmute", "Unmute", "", func(c *bridge.InteractionData, active bool) bool { return active && talking(c) && c.CallMuted }},
-	{"keypad", "Keypad", "secondary", func(c *bridge.InteractionData, active bool) bool { return active && talking(c) }},
-	{"hold", "Hold", "secondary", func(c *bridge.InteractionData, _ bool) bool { return talking(c) }},
-	{"resume", "Resume", "", func(c *bridge.InteractionData, _ bool) bool { return c.State == bridge.StateHold }},
-	{"hangup", "Hang up", "danger", func(c *bridge.InteractionData, _ bool) bool { return live(c) && !ringing(c) }},
-	{"complete", "Complete", "", func(c *bridge.InteractionData, _ bool) bool { return c.State == bridge.StateWrapUp }},
+	{"mute", "Mute", "secondary", func(c *desk.InteractionData, active bool) bool { return active && talking(c) && !c.CallMuted }},
+	{"unmute", "Unmute", "", func(c *desk.InteractionData, active bool) bool { return active && talking(c) && c.CallMuted }},
+	{"keypad", "Keypad", "secondary", func(c *desk.InteractionData, active bool) bool { return active && talking(c) }},
+	{"hold", "Hold", "secondary", func(c *desk.InteractionData, _ bool) bool { return talking(c) }},
+	{"resume", "Resume", "", func(c *desk.InteractionData, _ bool) bool { return c.State == desk.StateHold }},
+	{"hangup", "Hang up", "danger", func(c *desk.InteractionData, _ bool) bool { return live(c) && !ringing(c) }},
+	{"complete", "Complete", "", func(c *desk.InteractionData, _ bool) bool { return c.State == desk.StateWrapUp }},
 }
 
 // stateLabel is a call's state in an agent's words.
-func stateLabel(c bridge.InteractionData) string {
+func stateLabel(c desk.InteractionData) string {
 	switch c.State {
-	case bridge.StateDeliveryPending:
+	case desk.StateDeliveryPending:
 		if c.CallDirection == "inbound" {
 			return "Ringing"
 		}
 		return "Calling…"
-	case bridge.StateDelivered:
+	case desk.StateDelivered:
 		if c.CallMuted {
 			return "Connected · muted"
 		}
 		return "Connected"
-	case bridge.StateHold:
+	case desk.StateHold:
 		return "On hold"
-	case bridge.StateWrapUp:
+	case desk.StateWrapUp:
 		return "Wrap-up"
-	case bridge.StateCompleted:
+	case desk.StateCompleted:
 		return "Completed"
 	}
 	return string(c.State)
 }
 
-func stateKey(c bridge.InteractionData) string {
+func stateKey(c desk.InteractionData) string {
 	return string(c.State) + strconv.FormatBool(c.CallMuted)
 }
 
@@ -103,7 +105,7 @@ func (p *panel) drawCalls() {
 	if !p.synced { // the first draw: every call there is
 		p.synced = true
 		calls := p.d.phone.Interactions()
-		ch = callChanges{changed: make(map[string]*bridge.InteractionData, len(calls)), active: p.d.phone.ActiveID(), activeChanged: true}
+		ch = callChanges{changed: make(map[string]*desk.InteractionData, len(calls)), active: p.d.phone.ActiveID(), activeChanged: true}
 		for i := range calls {
 			ch.added = append(ch.added, calls[i].InteractionID)
 			ch.changed[calls[i].InteractionID] = &calls[i]
@@ -174,7 +176,7 @@ func (p *panel) setActive(it *item, active bool) {
 	}
 }
 
-func (p *panel) newItem(c *bridge.InteractionData) *item {
+func (p *panel) newItem(c *desk.InteractionData) *item {
 	// A row is a copy of one made once (proto), filled in: a score of
 	// calls into JavaScript rather than a hundred.
 	if p.proto.IsUndefined() {
@@ -189,7 +191,7 @@ func (p *panel) newItem(c *bridge.InteractionData) *item {
 	it.state = head.Get("firstElementChild")
 	it.duration = head.Get("lastElementChild")
 	it.number = head.Get("nextElementSibling")
-	it.number.Set("textContent", bridge.FormatNumber(c.PhoneNumber, p.country))
+	it.number.Set("textContent", dialplan.Format(c.PhoneNumber, p.country))
 	it.number.Set("title", c.PhoneNumber)
 	it.number.Set("id", "number-"+id)
 	if l := c.AssociatedObjects.List; len(l) > 0 {
@@ -253,7 +255,7 @@ func (it *item) button(i int) js.Value {
 
 // update redraws what changed in a call: its state and buttons; a call
 // that ended shows its final duration.
-func (p *panel) update(it *item, c *bridge.InteractionData) {
+func (p *panel) update(it *item, c *desk.InteractionData) {
 	active := it.active
 	it.data = c
 	if key := stateKey(*c); it.drawn != key {

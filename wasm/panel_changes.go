@@ -2,21 +2,23 @@
 
 package main
 
-import "github.com/adapi-go/adapi-go/bridge"
+import (
+	"github.com/adapi-go/adapi-go/bridge/desk"
+)
 
 // callChanges are the calls that changed since the panel last drew, as
 // the softphone's events said: a redraw then costs what changed, not what
 // is on screen (no copy of every interaction, no walk over every row).
 type callChanges struct {
-	changed       map[string]*bridge.InteractionData // the newest data; nil: removed
-	added         []string                           // new calls, oldest first
+	changed       map[string]*desk.InteractionData // the newest data; nil: removed
+	added         []string                         // new calls, oldest first
 	active        string
 	activeChanged bool
 }
 
 // track keeps an event for the panel's next draw. Every change to a call
 // comes as an event (SPEC.md: mute, hold and DTMF too).
-func (d *desktop) track(e bridge.Event) {
+func (d *desktop) track(e desk.Event) {
 	if d.redraw == nil {
 		return // no panel
 	}
@@ -24,19 +26,19 @@ func (d *desktop) track(e bridge.Event) {
 	defer d.mu.Unlock()
 	v := &d.view
 	if v.changed == nil {
-		v.changed = map[string]*bridge.InteractionData{}
+		v.changed = map[string]*desk.InteractionData{}
 	}
 	switch {
-	case e.Name == bridge.OnActiveInteractionSwitch:
+	case e.Name == desk.OnActiveInteractionSwitch:
 		v.active, v.activeChanged = "", true
 		if e.ActiveID != nil {
 			v.active = *e.ActiveID
 		}
 	case e.Data == nil:
-	case e.Name == bridge.OnInteractionRemoved:
+	case e.Name == desk.OnInteractionRemoved:
 		v.changed[e.Data.InteractionID] = nil
 	default:
-		if e.Name == bridge.OnNewInteraction {
+		if e.Name == desk.OnNewInteraction {
 			v.added = append(v.added, e.Data.InteractionID)
 		}
 		v.changed[e.Data.InteractionID] = e.Data

@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/dialplan"
 )
 
 // dialStatus is what the panel says about the last call being placed:
@@ -51,7 +52,7 @@ func (d *desktop) readable(number string) string {
 	if d.panel != nil {
 		country = d.panel.country
 	}
-	return bridge.FormatNumber(number, country)
+	return dialplan.Format(number, country)
 }
 
 // dial places the number in the Dialpad, under the same deadline and

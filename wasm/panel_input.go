@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
 // listen adds the panel's delegated listeners, once.
@@ -30,7 +31,7 @@ func targetID(ev js.Value) string { return ev.Get("target").Get("id").String() }
 
 // onChange applies a changed setting.
 func (p *panel) onChange(ev js.Value) {
-	var pt bridge.SettingsPatch
+	var pt desk.SettingsPatch
 	switch targetID(ev) {
 	case "agentLoggedInToggle":
 		pt.LoggedIn = ptr(p.loggedIn.Get("checked").Bool())

@@ -7,7 +7,7 @@ import (
 	"errors"
 	"syscall/js"
 
-	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/config"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 	"github.com/adapi-go/adapi-go/bridge/sip"
 )
@@ -27,7 +27,7 @@ func (p micPhone) Register(ctx context.Context, cred phone.Credentials) error {
 // newSIPPhone is the desktop's phone when adapi-config.json has a sip
 // section: a SIP user agent over the page's WebSocket, each call's audio
 // an RTCPeerConnection.
-func newSIPPhone(c *bridge.SIPConfig) phone.Phone {
+func newSIPPhone(c *config.SIP) phone.Phone {
 	initSipJS()
 	ice := iceServersJS(c.ICEServers)
 	url := c.WSURL
@@ -41,7 +41,7 @@ func newSIPPhone(c *bridge.SIPConfig) phone.Phone {
 
 // iceServersJS is the config's iceServers as RTCPeerConnection takes them
 // (undefined when there are none: host candidates only).
-func iceServersJS(servers []bridge.ICEServerConfig) js.Value {
+func iceServersJS(servers []config.ICEServer) js.Value {
 	if len(servers) == 0 {
 		return js.Undefined()
 	}

@@ -2,7 +2,10 @@
 
 package main
 
-import "github.com/adapi-go/adapi-go/bridge"
+import (
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
+)
 
 // decodeStartCall reads the loader's snapshots of startCall's arguments
 // into a validated call and its idempotency key.
@@ -19,4 +22,4 @@ func decodeStartCall(snapshots []byte) (bridge.Call, string, error) {
 	return call, key, err
 }
 
-func jsonString(v any) string { return string(bridge.AppendJSON(nil, v)) }
+func jsonString(v any) string { return string(jsonw.Append(nil, v)) }

@@ -489,7 +489,7 @@
   }
 
   // SERVED are Bright Pattern's call-control methods the bridge serves
-  // (bridge.Methods; SPEC.md, "Call control"), in the page and across
+  // (desk.Methods; SPEC.md, "Call control"), in the page and across
   // frames. ARG_FIELDS names the properties read from an object argument
   // (any other is never read); other arguments are copied as leaves.
   const SERVED = ['getLoginState', 'login', 'logout', 'getAgentState', 'setAgentState',
@@ -1036,7 +1036,7 @@
       const module = fetch(new URL(role === 'client' ? 'adapi-client.wasm' : 'adapi.wasm', base))
       // The desktop owner's settings come from the desktop's own origin,
       // never from the URL or a message. Go reads the text strictly
-      // (bridge.ParseConfig); a file it cannot read fails closed there.
+      // (config.Parse); a file it cannot read fails closed there.
       const config = withConfig
         ? fetch(new URL('adapi-config.json', base), { cache: 'no-cache' })
           .then(r => (r.ok ? r.text().then(text => ({ text })) : { error: 'adapi-config.json could not be read: HTTP ' + r.status }))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
 // PeerID names a window that sent the desktop a message (the loader keeps
@@ -70,7 +71,7 @@ func (d *DesktopEnd) Allowed(origin string) bool {
 // Bright Pattern's client ignores and ours waits by.
 func (d *DesktopEnd) Hello() OutMessage {
 	deadlines := map[string]any{MsgStartCall: d.Bridge.PlacementDeadline().Milliseconds()}
-	for _, m := range bridge.Methods {
+	for _, m := range desk.Methods {
 		deadlines[m.Request] = m.Timeout().Milliseconds()
 	}
 	return OutMessage{Type: MsgHello, Params: []any{map[string]any{"placementTimeoutMs": d.Bridge.PlacementDeadline().Milliseconds(), "deadlines": deadlines}}}
@@ -129,7 +130,7 @@ func (d *DesktopEnd) Receive(origin string, peer PeerID, data bridge.Value) {
 			cancel(ErrAborted)
 		}
 	default:
-		if meth := bridge.MethodForRequest(m.Type); meth != nil {
+		if meth := desk.MethodForRequest(m.Type); meth != nil {
 			d.mu.Lock()
 			_, said := d.peers[peer]
 			d.mu.Unlock()
@@ -153,8 +154,8 @@ func (d *DesktopEnd) clock() bridge.Clock {
 // serve does a call-control method for a peer and answers
 // <NAME>_RESPONSE: at once when the desktop can, else from a goroutine
 // within the method's deadline.
-func (d *DesktopEnd) serve(peer PeerID, origin string, m Message, meth *bridge.Method) {
-	data, err, wait := d.Bridge.Serve(context.Background(), origin, meth, m.Params)
+func (d *DesktopEnd) serve(peer PeerID, origin string, m Message, meth *desk.Method) {
+	data, err, wait := desk.Serve(context.Background(), d.Bridge, meth, m.Params)
 	if wait == nil {
 		d.reply(peer, origin, m, data, err)
 		return
@@ -321,8 +322,8 @@ func (d *DesktopEnd) Peers() []string {
 }
 
 // Event sends a softphone event to every peer that said hi.
-func (d *DesktopEnd) Event(e bridge.Event) {
-	if e.Name == bridge.OnDesktopChange {
+func (d *DesktopEnd) Event(e desk.Event) {
+	if e.Name == desk.OnDesktopChange {
 		return
 	}
 	d.mu.Lock()

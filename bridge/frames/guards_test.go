@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
 // Guards the README promises, each tested where a planted defect
@@ -20,7 +21,7 @@ import (
 // posts by uid.
 type crossFrame struct {
 	b     *bridge.Bridge
-	sp    *bridge.Softphone
+	sp    *desk.Softphone
 	clock *bridge.FakeClock
 	d     *DesktopEnd
 	mu    sync.Mutex
@@ -79,7 +80,7 @@ func (f *crossFrame) answer(t *testing.T, uid string) bridge.OperationResult {
 
 func TestCrossFrameCancel(t *testing.T) {
 	f := newCrossFrame(t, bridge.DialPolicy{})
-	f.sp.Update(func(s *bridge.Settings) { s.Phone = bridge.PhoneSlow; s.SlowDialDelay = time.Second })
+	f.sp.Update(func(s *desk.Settings) { s.Phone = desk.PhoneSlow; s.SlowDialDelay = time.Second })
 	f.send("https://a.example", "c1", "100", nil)
 	f.send("https://a.example", "c2", "101", nil)
 	waitTimers(t, f.clock, 4) // two calls: a deadline and a slow phone each
@@ -204,15 +205,15 @@ func TestCrossFrameCallsAreChargedToTheirOrigin(t *testing.T) {
 // once; the next call works.
 func TestCrossFramePanicIsAnswered(t *testing.T) {
 	f := newCrossFrame(t, bridge.DialPolicy{})
-	for _, where := range []string{bridge.PanicCheck, bridge.PanicDial} {
-		f.sp.Update(func(s *bridge.Settings) { s.Panic = where })
+	for _, where := range []string{desk.PanicCheck, desk.PanicDial} {
+		f.sp.Update(func(s *desk.Settings) { s.Panic = where })
 		f.send("https://a.example", "p-"+where, "100", nil)
 		r := f.answer(t, "p-"+where)
 		if r.Error == nil || r.Error.Code != bridge.UnknownError || !strings.HasSuffix(r.Error.Message, "failed: test: the reference softphone panics ("+where+")") {
 			t.Fatalf("panic in %s: %+v", where, r)
 		}
 	}
-	f.sp.Update(func(s *bridge.Settings) { s.Panic = "" })
+	f.sp.Update(func(s *desk.Settings) { s.Panic = "" })
 	f.send("https://a.example", "ok", "100", nil)
 	if r := f.answer(t, "ok"); r.Status != "success" {
 		t.Fatalf("next call: %+v", r.Error)

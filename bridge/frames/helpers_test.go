@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
 // Test helpers, as bridge's tests have them.
@@ -17,11 +18,11 @@ var epoch = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 // recorder collects events, for tests.
 type recorder struct {
 	mu     sync.Mutex
-	events []bridge.Event
+	events []desk.Event
 }
 
-func (r *recorder) emit(e bridge.Event) {
-	if e.Name == bridge.OnDesktopChange {
+func (r *recorder) emit(e desk.Event) {
+	if e.Name == desk.OnDesktopChange {
 		return
 	}
 	r.mu.Lock()
@@ -29,10 +30,10 @@ func (r *recorder) emit(e bridge.Event) {
 	r.events = append(r.events, e)
 }
 
-func newTestDesktop() (*bridge.Bridge, *bridge.Softphone, *bridge.FakeClock, *recorder) {
+func newTestDesktop() (*bridge.Bridge, *desk.Softphone, *bridge.FakeClock, *recorder) {
 	clock := bridge.NewFakeClock(epoch)
 	rec := &recorder{}
-	sp := bridge.NewSoftphone(clock, rec.emit)
+	sp := desk.NewSoftphone(clock, rec.emit)
 	return &bridge.Bridge{Desktop: sp, Clock: clock}, sp, clock, rec
 }
 
@@ -64,10 +65,10 @@ func wantErr(t *testing.T, what string, err error, c bridge.Code, msg string) {
 	}
 }
 
-// desk is a desktop with a call in a given state.
-func desk(t *testing.T) (*bridge.Bridge, *bridge.Softphone, *bridge.FakeClock, *recorder) {
+// testDesk is a desktop with a call in a given state.
+func testDesk(t *testing.T) (*bridge.Bridge, *desk.Softphone, *bridge.FakeClock, *recorder) {
 	b, sp, clock, rec := newTestDesktop()
-	sp.Update(func(s *bridge.Settings) { s.AnswerDelay = 0 })
+	sp.Update(func(s *desk.Settings) { s.AnswerDelay = 0 })
 	return b, sp, clock, rec
 }
 

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
 )
 
 // sameJSON checks that AppendJSON(x) decodes to what json.Marshal(x) does.
@@ -15,7 +17,7 @@ func sameJSON(t testing.TB, x any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := bridge.AppendJSON(nil, x)
+	got := jsonw.Append(nil, x)
 	var a, b any
 	if err := json.Unmarshal(got, &a); err != nil {
 		t.Fatalf("AppendJSON(%#v) = %s: %v", x, got, err)
@@ -26,23 +28,23 @@ func sameJSON(t testing.TB, x any) {
 	}
 }
 
-// TestAppendJSON: envelopes, written by bridge.AppendJSON through their
+// TestAppendJSON: envelopes, written by jsonw.Append through their
 // AppendJSON method.
 func TestAppendJSON(t *testing.T) {
 	sel := "c-1"
-	d := &bridge.InteractionData{
-		InteractionID: "ia-1", State: bridge.StateDelivered, Type: "voice", Subject: "Call to +1",
-		AssociatedObjects: bridge.AssociatedObjects{List: []bridge.AssociatedObjectEntry{{AssociatedObject: bridge.AssociatedObject{
+	d := &desk.InteractionData{
+		InteractionID: "ia-1", State: desk.StateDelivered, Type: "voice", Subject: "Call to +1",
+		AssociatedObjects: desk.AssociatedObjects{List: []desk.AssociatedObjectEntry{{AssociatedObject: bridge.AssociatedObject{
 			ID: "c-1", Type: "contact", DisplayName: "<img src=x onerror=alert(1)> \u2028 \"q\" \x01 \xff", DisplayType: "Contact",
 			CustomFields: map[string]string{"__proto__": "x", "b": "2", "a": "1"}}, Source: "integration-api"}}, Selected: []string{sel}},
-		CallParties:  []bridge.CallParty{{ID: "p", Name: "Ada", Phone: "+1"}, {ID: "q", Name: "B", Phone: "2", UserID: "u"}},
+		CallParties:  []desk.CallParty{{ID: "p", Name: "Ada", Phone: "+1"}, {ID: "q", Name: "B", Phone: "2", UserID: "u"}},
 		AttachedData: map[string]string{}, PhoneNumber: "+1", CallDirection: "outbound", Origination: bridge.ByAPI,
 		StartTime: 1764064800000, EndTime: 1764064810000, Duration: 10000,
 	}
 	for _, x := range []any{
 		OutMessage{UID: "u", Type: MsgStartCallResponse, Params: bridge.ResultOf("ia-1", nil)},
 		OutMessage{Type: MsgHello, Params: []any{map[string]any{"placementTimeoutMs": int64(5000)}}},
-		OutMessage{UID: "u", Type: bridge.OnNewInteraction, Params: []any{d}},
+		OutMessage{UID: "u", Type: desk.OnNewInteraction, Params: []any{d}},
 		OutMessage{UID: "u", Type: MsgStartCall, Params: []any{"+1", &bridge.AssociatedObject{ID: "c", Type: "t"}, map[string]any{"idempotencyKey": "k"}}},
 		OutMessage{UID: "u", Type: MsgStartCall, Params: []any{"+1", nil}},
 	} {

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
 // TestDesktopEndMethods: call-control requests across frames: served only
 // for an allowed origin that said hi, answered <NAME>_RESPONSE with
 // Bright Pattern's OperationResult; a refused origin changes nothing.
 func TestDesktopEndMethods(t *testing.T) {
-	b, sp, _, _ := desk(t)
+	b, sp, _, _ := testDesk(t)
 	id := call(t, b, "100")
 	must(t, sp.Connect(id))
 	w := &wire{}
@@ -40,7 +41,7 @@ func TestDesktopEndMethods(t *testing.T) {
 		t.Fatal("a refused request changed the desktop")
 	}
 	d.Receive("https://crm.example", 1, bridge.ValueOf(map[string]any{"uid": "h", "type": "hi", "params": []any{"k"}}))
-	if _, err := result(ask("https://crm.example", "u1", "SET_CALL_HOLD", true)); err != nil || sp.Interactions()[0].State != bridge.StateHold {
+	if _, err := result(ask("https://crm.example", "u1", "SET_CALL_HOLD", true)); err != nil || sp.Interactions()[0].State != desk.StateHold {
 		t.Fatalf("hold: %v", err)
 	}
 	data, err := result(ask("https://crm.example", "u2", "GET_AGENT_STATE"))
@@ -65,14 +66,14 @@ func TestClientMethods(t *testing.T) {
 	c.Receive(Message{Type: MsgHello, Params: []bridge.Value{bridge.ValueOf(map[string]any{"deadlines": map[string]any{"LOGIN": 20000.0}})}})
 	var got []string
 	done := func(data any, err error) { got = append(got, fmt.Sprint(data, " ", code(err))) }
-	uid := c.Call(bridge.MethodNamed("getAgentState"), nil, done)
+	uid := c.Call(desk.MethodNamed("getAgentState"), nil, done)
 	c.Receive(asReceived(t, OutMessage{UID: uid, Type: "GET_AGENT_STATE_RESPONSE", Params: bridge.MethodResult(map[string]any{"state": "ready"}, nil)}))
-	c.Call(bridge.MethodNamed("login"), []any{map[string]any{"username": "a", "password": "p"}}, done)
-	clock.Advance(bridge.LoginTimeout + AnswerGrace + time.Second) // login waits longer: 20 s as announced
+	c.Call(desk.MethodNamed("login"), []any{map[string]any{"username": "a", "password": "p"}}, done)
+	clock.Advance(desk.LoginTimeout + AnswerGrace + time.Second) // login waits longer: 20 s as announced
 	if len(got) != 1 || got[0] != "map[state:ready] 0" {
 		t.Fatalf("got %v", got)
 	}
-	clock.Advance(20*time.Second + AnswerGrace - bridge.LoginTimeout - AnswerGrace - time.Second)
+	clock.Advance(20*time.Second + AnswerGrace - desk.LoginTimeout - AnswerGrace - time.Second)
 	if len(got) != 2 || got[1] != "<nil> 6" {
 		t.Fatalf("login without an answer: %v", got)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
 )
 
 // Bright Pattern's cross-frame messages (SPEC.md, "Across frames"): the CRM
@@ -153,23 +154,23 @@ func NewUID() string {
 	return strconv.FormatUint(rand.Uint64(), 16)
 }
 
-// AppendJSON appends m as JSON (bridge.AppendJSON's Appender).
+// AppendJSON appends m as JSON (jsonw.Append's Appender).
 func (m OutMessage) AppendJSON(b []byte) []byte {
 	b = append(b, '{')
 	if m.UID != "" {
 		b = append(b, `"uid":`...)
-		b = bridge.AppendJSON(b, m.UID)
+		b = jsonw.Append(b, m.UID)
 		b = append(b, ',')
 	}
 	b = append(b, `"type":`...)
-	b = bridge.AppendJSON(b, m.Type)
+	b = jsonw.Append(b, m.Type)
 	if m.Deadline != 0 {
 		b = append(b, `,"deadline":`...)
 		b = strconv.AppendInt(b, m.Deadline, 10)
 	}
 	if m.Params != nil {
 		b = append(b, `,"params":`...)
-		b = bridge.AppendJSON(b, m.Params)
+		b = jsonw.Append(b, m.Params)
 	}
 	return append(b, '}')
 }

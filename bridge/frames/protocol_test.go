@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
 func decodeJSON(t testing.TB, s string) bridge.Value {
@@ -320,7 +321,7 @@ func TestClientSurvivesReload(t *testing.T) {
 	}
 	// A late answer to the lost call changes nothing; events still flow.
 	c.Receive(asReceived(t, OutMessage{UID: inflight, Type: MsgStartCallResponse, Params: bridge.ResultOf("ia-late", nil)}))
-	c.Receive(asReceived(t, OutMessage{UID: "e1", Type: bridge.OnNewInteraction, Params: []any{map[string]any{"interactionId": "x"}}}))
+	c.Receive(asReceived(t, OutMessage{UID: "e1", Type: desk.OnNewInteraction, Params: []any{map[string]any{"interactionId": "x"}}}))
 	if s.n() != 1 || events != 1 {
 		t.Fatalf("settled %d, events %d", s.n(), events)
 	}
@@ -382,7 +383,7 @@ func TestDesktopEnd(t *testing.T) {
 	d.Receive("http://evil.example", 2, decodeJSON(t, `{"uid":"h1","type":"hi","params":["k"]}`))
 	before = len(w.all())
 	id := *res.Data.ID
-	d.Event(bridge.Event{Name: bridge.OnInteractionStateChange, Data: &bridge.InteractionData{InteractionID: id, State: bridge.StateDelivered}})
+	d.Event(desk.Event{Name: desk.OnInteractionStateChange, Data: &desk.InteractionData{InteractionID: id, State: desk.StateDelivered}})
 	w.mu.Lock()
 	to := w.to[before:]
 	w.mu.Unlock()
@@ -401,7 +402,7 @@ func TestClientAndDesktopTogether(t *testing.T) {
 	var c *Client
 	var d *DesktopEnd
 	clock := bridge.NewFakeClock(epoch)
-	sp := bridge.NewSoftphone(clock, func(e bridge.Event) { d.Event(e) }) // d is set before the first call
+	sp := desk.NewSoftphone(clock, func(e desk.Event) { d.Event(e) }) // d is set before the first call
 	b := &bridge.Bridge{Desktop: sp, Clock: clock}
 	// Each direction is one ordered queue, as postMessage is. The pumps
 	// stop when the test ends, and report a bad message as an error (not
@@ -473,7 +474,7 @@ func TestClientAndDesktopTogether(t *testing.T) {
 	}
 	// The events the desktop sent for it reach the client, in order, with
 	// its id.
-	for _, want := range []string{bridge.OnNewInteraction, bridge.OnActiveInteractionSwitch} {
+	for _, want := range []string{desk.OnNewInteraction, desk.OnActiveInteractionSwitch} {
 		var e Message
 		select {
 		case e = <-events:

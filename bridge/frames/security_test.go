@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
 )
 
 // Finding 3: messages from origins that are not allowed change nothing,
@@ -92,7 +94,7 @@ func TestStaleRequestsAreNeverActedOn(t *testing.T) {
 	}
 	// A slow phone: the deadline comes before dialling does; nothing is
 	// dialled after it, and the answer says why.
-	sp.Update(func(s *bridge.Settings) { s.Phone = bridge.PhoneSlow; s.SlowDialDelay = 4 * time.Second })
+	sp.Update(func(s *desk.Settings) { s.Phone = desk.PhoneSlow; s.SlowDialDelay = 4 * time.Second })
 	w.ch = make(chan OutMessage, 4)
 	req("slow", MsgStartCall, now.Add(3*time.Second), `["101"]`)
 	clock.WaitTimers(2) // the deadline's timer and the slow phone's
@@ -140,7 +142,7 @@ func TestClientDeadlineAcrossTheWire(t *testing.T) {
 		t.Fatalf("client: %v", s.err)
 	}
 	for _, m := range toDesktop {
-		d.Receive("https://crm.example", 1, decodeJSON(t, string(bridge.AppendJSON(nil, m))))
+		d.Receive("https://crm.example", 1, decodeJSON(t, string(jsonw.Append(nil, m))))
 	}
 	if n := len(sp.Interactions()); n != 0 {
 		t.Fatalf("dialled a call its widget was told failed")

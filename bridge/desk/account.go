@@ -1,9 +1,10 @@
-package bridge
+package desk
 
 import (
 	"context"
 	"strings"
 
+	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
@@ -57,7 +58,7 @@ func (p *Softphone) Logout(ctx context.Context) error {
 	}
 	if len(live) > 0 || len(p.pending) > 0 {
 		p.mu.Unlock()
-		return Errorf(NotSuitableState, "the agent has live calls (%s); leave them first", strings.Join(live, ", "))
+		return bridge.Errorf(bridge.NotSuitableState, "the agent has live calls (%s); leave them first", strings.Join(live, ", "))
 	}
 	for len(p.calls) > 0 {
 		p.finish(p.calls[0])
@@ -149,7 +150,7 @@ func (p *Softphone) SetPhoneDevice(typ string) error {
 	if !has {
 		for _, ia := range p.calls {
 			if ia.live() || ia.ringing() {
-				return Errorf(NotSuitableState, "interaction %s is %s; the phone device cannot change during a call", ia.data.InteractionID, ia.data.State)
+				return bridge.Errorf(bridge.NotSuitableState, "interaction %s is %s; the phone device cannot change during a call", ia.data.InteractionID, ia.data.State)
 			}
 		}
 	}

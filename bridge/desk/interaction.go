@@ -1,9 +1,18 @@
-package bridge
+package desk
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
+)
 
 // State is Bright Pattern's InteractionState.
 type State string
+
+// AppendJSON writes s as a JSON string (jsonw.Appender).
+func (s State) AppendJSON(b []byte) []byte { return jsonw.String(b, string(s)) }
 
 const (
 	StateDeliveryPending State = "delivery_pending" // dialling
@@ -35,7 +44,7 @@ func CanTransition(from, to State) bool {
 }
 
 func transitionError(id string, from, to State) error {
-	return Errorf(NotSuitableState, "interaction %s: cannot go from %s to %s", id, from, to)
+	return bridge.Errorf(bridge.NotSuitableState, "interaction %s: cannot go from %s to %s", id, from, to)
 }
 
 // Event names, as Bright Pattern's client API spells them.
@@ -104,7 +113,7 @@ func (e Event) String() string {
 	}
 	s := e.Name
 	for _, a := range e.Args {
-		s += " " + string(AppendJSON(nil, a))
+		s += " " + string(jsonw.Append(nil, a))
 	}
 	return s
 }
@@ -112,7 +121,8 @@ func (e Event) String() string {
 // AssociatedObjectEntry is an associated object as InteractionData lists
 // it: the object and where it came from.
 type AssociatedObjectEntry struct {
-	AssociatedObject
+	bridge.AssociatedObject
+
 	Source string `json:"source"`
 }
 
@@ -135,23 +145,23 @@ type CallParty struct {
 // InteractionData is Bright Pattern's InteractionData, as events carry it.
 // Times are milliseconds since the epoch; duration is in milliseconds.
 type InteractionData struct {
-	InteractionID     string            `json:"interactionId"`
-	State             State             `json:"state"`
-	Type              string            `json:"type"`
-	Subject           string            `json:"subject"`
-	AssociatedObjects AssociatedObjects `json:"associatedObjects"`
-	CallParties       []CallParty       `json:"callParties"`
-	CallMuted         bool              `json:"callMuted"`
-	CallRecording     bool              `json:"callRecording"`
-	AttachedData      map[string]string `json:"attachedData"`
-	ChatParties       NoChatParties     `json:"chatParties"`
-	Internal          bool              `json:"internal"`
-	PhoneNumber       string            `json:"phoneNumber,omitempty"`
-	CallDirection     string            `json:"callDirection,omitempty"`
-	Origination       Origination       `json:"origination,omitempty"`
-	StartTime         int64             `json:"startTime,omitempty"`
-	EndTime           int64             `json:"endTime,omitempty"`
-	Duration          int64             `json:"duration"`
+	InteractionID     string             `json:"interactionId"`
+	State             State              `json:"state"`
+	Type              string             `json:"type"`
+	Subject           string             `json:"subject"`
+	AssociatedObjects AssociatedObjects  `json:"associatedObjects"`
+	CallParties       []CallParty        `json:"callParties"`
+	CallMuted         bool               `json:"callMuted"`
+	CallRecording     bool               `json:"callRecording"`
+	AttachedData      map[string]string  `json:"attachedData"`
+	ChatParties       NoChatParties      `json:"chatParties"`
+	Internal          bool               `json:"internal"`
+	PhoneNumber       string             `json:"phoneNumber,omitempty"`
+	CallDirection     string             `json:"callDirection,omitempty"`
+	Origination       bridge.Origination `json:"origination,omitempty"`
+	StartTime         int64              `json:"startTime,omitempty"`
+	EndTime           int64              `json:"endTime,omitempty"`
+	Duration          int64              `json:"duration"`
 }
 
 // NoChatParties is InteractionData.chatParties, which Bright Pattern's
@@ -160,3 +170,92 @@ type NoChatParties struct{}
 
 // MarshalJSON writes [].
 func (NoChatParties) MarshalJSON() ([]byte, error) { return []byte("[]"), nil }
+
+// AppendJSON writes d as events and results carry it (jsonw.Appender).
+func (d InteractionData) AppendJSON(b []byte) []byte {
+	b = append(b, `{"interactionId":`...)
+	b = jsonw.String(b, d.InteractionID)
+	b = append(b, `,"state":`...)
+	b = jsonw.String(b, string(d.State))
+	b = append(b, `,"type":`...)
+	b = jsonw.String(b, d.Type)
+	b = append(b, `,"subject":`...)
+	b = jsonw.String(b, d.Subject)
+	b = append(b, `,"associatedObjects":{"list":`...)
+	if d.AssociatedObjects.List == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range d.AssociatedObjects.List {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			e := &d.AssociatedObjects.List[i]
+			b = e.AssociatedObject.AppendEntry(b, &e.Source)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"selected":`...)
+	b = jsonw.Append(b, d.AssociatedObjects.Selected)
+	b = append(b, `},"callParties":`...)
+	if d.CallParties == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, p := range d.CallParties {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"id":`...)
+			b = jsonw.String(b, p.ID)
+			b = append(b, `,"name":`...)
+			b = jsonw.String(b, p.Name)
+			b = append(b, `,"phone":`...)
+			b = jsonw.String(b, p.Phone)
+			if p.UserID != "" {
+				b = append(b, `,"userId":`...)
+				b = jsonw.String(b, p.UserID)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"callMuted":`...)
+	b = strconv.AppendBool(b, d.CallMuted)
+	b = append(b, `,"callRecording":`...)
+	b = strconv.AppendBool(b, d.CallRecording)
+	b = append(b, `,"attachedData":`...)
+	b = jsonw.Append(b, d.AttachedData)
+	b = append(b, `,"chatParties":[],"internal":`...)
+	b = strconv.AppendBool(b, d.Internal)
+	if d.PhoneNumber != "" {
+		b = append(b, `,"phoneNumber":`...)
+		b = jsonw.String(b, d.PhoneNumber)
+	}
+	if d.CallDirection != "" {
+		b = append(b, `,"callDirection":`...)
+		b = jsonw.String(b, d.CallDirection)
+	}
+	if d.Origination != "" {
+		b = append(b, `,"origination":`...)
+		b = jsonw.String(b, string(d.Origination))
+	}
+	if d.StartTime != 0 {
+		b = append(b, `,"startTime":`...)
+		b = strconv.AppendInt(b, d.StartTime, 10)
+	}
+	if d.EndTime != 0 {
+		b = append(b, `,"endTime":`...)
+		b = strconv.AppendInt(b, d.EndTime, 10)
+	}
+	b = append(b, `,"duration":`...)
+	b = strconv.AppendInt(b, d.Duration, 10)
+	return append(b, '}')
+}
+
+// Interactions are a list of InteractionData, as the page's control API
+// hands them out.
+type Interactions []InteractionData
+
+// AppendJSON writes the list (jsonw.Appender).
+func (l Interactions) AppendJSON(b []byte) []byte { return jsonw.List(b, l) }

@@ -1,4 +1,4 @@
-package bridge
+package desk
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
 )
 
 var allStates = []State{StateDeliveryPending, StateDelivered, StateHold, StateWrapUp, StateCompleted}
@@ -61,7 +63,7 @@ func TestActions(t *testing.T) {
 			t.Run(fmt.Sprintf("%s from %s", a.name, state), func(t *testing.T) {
 				b, sp, _, _ := newTestDesktop()
 				sp.Update(func(s *Settings) { s.AnswerDelay = 0 })
-				id, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+				id, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -78,7 +80,7 @@ func TestActions(t *testing.T) {
 				calls := sp.Interactions()
 				switch {
 				case !ok:
-					if code(err) != NotSuitableState || calls[0].State != state {
+					if code(err) != bridge.NotSuitableState || calls[0].State != state {
 						t.Fatalf("refusal: %v, state now %s", err, calls[0].State)
 					}
 				case a.to == StateCompleted:
@@ -94,7 +96,7 @@ func TestActions(t *testing.T) {
 		}
 	}
 	_, sp, _, _ := newTestDesktop()
-	if err := sp.HangUp("nope"); code(err) != NoInteraction {
+	if err := sp.HangUp("nope"); code(err) != bridge.NoInteraction {
 		t.Fatalf("unknown id: %v", err)
 	}
 }
@@ -104,24 +106,24 @@ func TestAgentConditions(t *testing.T) {
 		name   string
 		set    func(*Settings)
 		number string
-		want   Code
+		want   bridge.Code
 	}{
 		{"defaults", func(*Settings) {}, "100", 0},
-		{"not logged in", func(s *Settings) { s.LoggedIn = false }, "100", NotLoggedIn},
-		{"no phone", func(s *Settings) { s.HasPhone = false }, "100", LoggedWithoutPhone},
-		{"not logged in wins over no phone", func(s *Settings) { s.LoggedIn, s.HasPhone = false, false }, "100", NotLoggedIn},
-		{"not ready", func(s *Settings) { s.AgentState = AgentNotReady }, "100", NotSuitableState},
-		{"self call", func(*Settings) {}, "1001", SelfCall},
-		{"self call formatted", func(*Settings) {}, " 10-01 ", SelfCall},
-		{"self call: the SIP user", func(s *Settings) { s.Username = "2002" }, "2002", SelfCall},
-		{"state wins over self call", func(s *Settings) { s.AgentState = AgentNotReady }, "1001", NotSuitableState},
-		{"no phone wins over state", func(s *Settings) { s.AgentState, s.HasPhone = AgentNotReady, false }, "100", LoggedWithoutPhone},
+		{"not logged in", func(s *Settings) { s.LoggedIn = false }, "100", bridge.NotLoggedIn},
+		{"no phone", func(s *Settings) { s.HasPhone = false }, "100", bridge.LoggedWithoutPhone},
+		{"not logged in wins over no phone", func(s *Settings) { s.LoggedIn, s.HasPhone = false, false }, "100", bridge.NotLoggedIn},
+		{"not ready", func(s *Settings) { s.AgentState = AgentNotReady }, "100", bridge.NotSuitableState},
+		{"self call", func(*Settings) {}, "1001", bridge.SelfCall},
+		{"self call formatted", func(*Settings) {}, " 10-01 ", bridge.SelfCall},
+		{"self call: the SIP user", func(s *Settings) { s.Username = "2002" }, "2002", bridge.SelfCall},
+		{"state wins over self call", func(s *Settings) { s.AgentState = AgentNotReady }, "1001", bridge.NotSuitableState},
+		{"no phone wins over state", func(s *Settings) { s.AgentState, s.HasPhone = AgentNotReady, false }, "100", bridge.LoggedWithoutPhone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b, sp, _, _ := newTestDesktop()
 			sp.Update(tt.set)
-			_, err := b.StartCall(context.Background(), "", String(tt.number), Undefined)
+			_, err := b.StartCall(context.Background(), "", bridge.String(tt.number), bridge.Undefined)
 			if code(err) != tt.want {
 				t.Fatalf("err = %v, want code %d", err, tt.want)
 			}
@@ -132,15 +134,15 @@ func TestAgentConditions(t *testing.T) {
 func TestSingleLine(t *testing.T) {
 	b, sp, _, _ := newTestDesktop()
 	sp.Update(func(s *Settings) { s.SingleLine = true })
-	id, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+	id, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.StartCall(context.Background(), "", String("101"), Undefined); code(err) != NotSuitableState {
+	if _, err := b.StartCall(context.Background(), "", bridge.String("101"), bridge.Undefined); code(err) != bridge.NotSuitableState {
 		t.Fatalf("second call: %v", err)
 	}
 	sp.HangUp(id) // wrap-up frees the line
-	if _, err := b.StartCall(context.Background(), "", String("101"), Undefined); err != nil {
+	if _, err := b.StartCall(context.Background(), "", bridge.String("101"), bridge.Undefined); err != nil {
 		t.Fatalf("after hang-up: %v", err)
 	}
 }
@@ -148,7 +150,7 @@ func TestSingleLine(t *testing.T) {
 func TestDeferredDial(t *testing.T) {
 	b, sp, _, rec := newTestDesktop()
 	sp.Update(func(s *Settings) { s.DeferredDial = true })
-	id, err := b.StartCall(context.Background(), "", String("+1 (415) 555-0142"), contact())
+	id, err := b.StartCall(context.Background(), "", bridge.String("+1 (415) 555-0142"), contact())
 	if err != nil || id != "" {
 		t.Fatalf("StartCall = %q, %v; want no id and no error", id, err)
 	}
@@ -164,7 +166,7 @@ func TestDeferredDial(t *testing.T) {
 		t.Fatalf("Dial: %q %v", id, err)
 	}
 	sp.ClearDialpad(call.PhoneNumber)
-	if d := sp.Interactions()[0]; d.Origination != ByDialpad || sp.Dialpad() != "" {
+	if d := sp.Interactions()[0]; d.Origination != bridge.ByDialpad || sp.Dialpad() != "" {
 		t.Fatalf("dialled %+v, dialpad %q", d, sp.Dialpad())
 	}
 	// The widget's record goes with the call the agent dials.
@@ -176,7 +178,7 @@ func TestDeferredDial(t *testing.T) {
 	}
 	// Reformatting the number by hand keeps the record; another number
 	// drops it.
-	b.StartCall(context.Background(), "", String("+1 415 555 0143"), contact())
+	b.StartCall(context.Background(), "", bridge.String("+1 415 555 0143"), contact())
 	sp.SetDialpad("+1 (415) 555-0143")
 	if o := sp.DialpadObject(); o == nil || o.ID != "c-1" {
 		t.Fatalf("reformatted: record %+v", o)
@@ -192,7 +194,7 @@ func TestDeferredDial(t *testing.T) {
 	// Deferred Dial does not stop the agent's own Dial, and bad dialpad
 	// text is refused naming it.
 	sp.SetDialpad("call me")
-	if _, err := sp.DialpadCall(); code(err) != InvalidArgs || !strings.HasPrefix(AsError(err).Message, "dialpad: ") {
+	if _, err := sp.DialpadCall(); code(err) != bridge.InvalidArgs || !strings.HasPrefix(bridge.AsError(err).Message, "dialpad: ") {
 		t.Fatalf("bad dialpad: %v", err)
 	}
 }
@@ -200,7 +202,7 @@ func TestDeferredDial(t *testing.T) {
 func TestEventsAndPayloads(t *testing.T) {
 	b, sp, clock, rec := newTestDesktop()
 	sp.Update(func(s *Settings) { s.AnswerDelay = 3 * time.Second })
-	id, err := b.StartCall(context.Background(), "", String("+1 415 555 0101"), contact("customFields", map[string]any{"__proto__": "x"}))
+	id, err := b.StartCall(context.Background(), "", bridge.String("+1 415 555 0101"), contact("customFields", map[string]any{"__proto__": "x"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +211,7 @@ func TestEventsAndPayloads(t *testing.T) {
 	sp.Hold(id)
 	sp.Resume(id)
 	sp.HangUp(id)
-	id2, _ := b.StartCall(context.Background(), "", String("200"), Undefined)
+	id2, _ := b.StartCall(context.Background(), "", bridge.String("200"), bridge.Undefined)
 	sp.Complete(id)
 	want := []string{
 		OnNewInteraction + " " + id + " delivery_pending",
@@ -235,12 +237,12 @@ func TestEventsAndPayloads(t *testing.T) {
 	sel := "c-1"
 	wantFirst := &InteractionData{
 		InteractionID: id, State: StateDeliveryPending, Type: "voice", Subject: "Call to +14155550101",
-		AssociatedObjects: AssociatedObjects{List: []AssociatedObjectEntry{{AssociatedObject: AssociatedObject{
+		AssociatedObjects: AssociatedObjects{List: []AssociatedObjectEntry{{AssociatedObject: bridge.AssociatedObject{
 			ID: "c-1", Type: "contact", DisplayName: "Ada Lovelace", DisplayType: "Contact", CustomFields: map[string]string{"__proto__": "x"}},
 			Source: "integration-api"}}, Selected: []string{sel}},
 		CallParties:  []CallParty{{ID: id + "-p1", Name: "Ada Lovelace", Phone: "+14155550101"}},
 		AttachedData: map[string]string{}, PhoneNumber: "+14155550101", CallDirection: "outbound",
-		Origination: ByAPI, StartTime: epoch.UnixMilli(),
+		Origination: bridge.ByAPI, StartTime: epoch.UnixMilli(),
 	}
 	if !reflect.DeepEqual(first, wantFirst) {
 		t.Fatalf("payload\n%+v\nwant\n%+v", first, wantFirst)
@@ -268,7 +270,7 @@ func TestEventsAndPayloads(t *testing.T) {
 func TestNothingGrows(t *testing.T) {
 	b, sp, clock, _ := newTestDesktop()
 	for i := 0; i < 1000; i++ {
-		id, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		id, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -290,7 +292,7 @@ func TestRace(t *testing.T) {
 		go func(g int) {
 			defer wg.Done()
 			for i := 0; i < 50; i++ {
-				id, err := b.StartCall(context.Background(), "", String(fmt.Sprint(200+g)), contact())
+				id, err := b.StartCall(context.Background(), "", bridge.String(fmt.Sprint(200+g)), contact())
 				if err != nil {
 					continue // a settings change may refuse it
 				}

@@ -1,13 +1,13 @@
-package bridge
+package dialplan
 
 import "strings"
 
-// FormatNumber writes a canonical number (as NormalizePhone makes it) for
+// Format writes a canonical number (as NormalizePhone makes it) for
 // a person to read: a number in the dial plan's country (ISO 3166 code,
 // "US", "GB", …) in that country's national form, any other E.164 number
 // as +<country code> and groups of digits. Extensions and service codes
 // are shown as they are. Only for display: data keeps the canonical form.
-func FormatNumber(number, country string) string {
+func Format(number, country string) string {
 	if !strings.HasPrefix(number, "+") || len(number) < 8 || strings.ContainsAny(number, "*#") {
 		return number
 	}

@@ -1,4 +1,6 @@
-package bridge
+// Package config reads the desktop owner's adapi-config.json, strictly:
+// one reader for adapi-serve and the module alike.
+package config
 
 import (
 	"fmt"
@@ -7,71 +9,74 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/dialplan"
 )
 
 // Config is the desktop owner's adapi-config.json (SPEC.md, "The desktop
-// owner's settings"), validated: ParseConfig is the one reader, used by
+// owner's settings"), validated: Parse is the one reader, used by
 // adapi-serve before it starts and by the module before it places a call.
-type Config struct {
+type File struct {
 	AllowedOrigins   []string
 	PlacementTimeout time.Duration // 0: DefaultPlacementTimeout
-	DialPlan         DialPlan
-	DialPolicy       DialPolicy
-	SIP              *SIPConfig // nil: the reference softphone
+	DialPlan         dialplan.Plan
+	DialPolicy       bridge.DialPolicy
+	SIP              *SIP // nil: the reference softphone
 }
 
-// SIPConfig is adapi-config.json's sip section (its meaning is
+// SIP is adapi-config.json's sip section (its meaning is
 // SPEC.md's "Real calls over SIP"; here only its shape is checked).
-type SIPConfig struct {
+type SIP struct {
 	WSURL      string
 	Domain     string
-	ICEServers []ICEServerConfig
+	ICEServers []ICEServer
 }
 
-// ICEServerConfig is one of sip.iceServers, as RTCPeerConnection takes it.
-type ICEServerConfig struct {
+// ICEServer is one of sip.iceServers, as RTCPeerConnection takes it.
+type ICEServer struct {
 	URLs       []string
 	Username   string
 	Credential string
 }
 
-// Config limits.
+// Limits of adapi-config.json.
 const (
-	MaxConfigBytes         = 1 << 20
+	MaxBytes               = 1 << 20
 	MaxPlacementTimeoutMs  = 600000 // ten minutes
 	MaxCallsPerMinuteLimit = 100000
-	maxConfigListLength    = 1000
-	maxConfigStringLength  = 2048
+	maxListLength          = 1000
+	maxStringLength        = 2048
 )
 
 const configFile = "adapi-config.json"
 
-// ConfigError is a config the desktop cannot use: every call is refused
+// Unusable is a config the desktop cannot use: every call is refused
 // with it (unknown_error, naming the problem) until the config is fixed.
-func ConfigError(problem string) *Error {
-	return Errorf(UnknownError, "%s; the desktop places no call until it has a valid adapi-config.json", problem)
+func Unusable(problem string) *bridge.Error {
+	return bridge.Errorf(bridge.UnknownError, "%s; the desktop places no call until it has a valid adapi-config.json", problem)
 }
 
-// ParseConfig reads adapi-config.json strictly: JSON (RFC 8259, no
+// Parse reads adapi-config.json strictly: JSON (RFC 8259, no
 // trailing commas or comments), only the keys SPEC.md names, each of its
 // type and range; origins parsed as origins. The error names the key and
 // the problem. A new key is added here first, or every config using it is
 // refused.
-func ParseConfig(b []byte) (Config, error) {
-	var c Config
-	if len(b) > MaxConfigBytes {
-		return c, fmt.Errorf("%s: larger than %d bytes", configFile, MaxConfigBytes)
+func Parse(b []byte) (File, error) {
+	var c File
+	if len(b) > MaxBytes {
+		return c, fmt.Errorf("%s: larger than %d bytes", configFile, MaxBytes)
 	}
 	if !utf8.Valid(b) {
 		return c, fmt.Errorf("%s: not UTF-8", configFile)
 	}
-	v, err := ParseJSON(b)
+	v, err := bridge.ParseJSON(b)
 	if err != nil {
 		return c, fmt.Errorf("%s: %v", configFile, err)
 	}
-	r := configReader{}
-	r.object("", v, map[string]func(string, Value){
-		"allowedOrigins": func(k string, v Value) {
+	r := reader{}
+	r.object("", v, map[string]func(string, bridge.Value){
+		"allowedOrigins": func(k string, v bridge.Value) {
 			r.strings(k, v, func(k, s string) {
 				o, err := ParseOrigin(s)
 				if err != nil {
@@ -80,71 +85,71 @@ func ParseConfig(b []byte) (Config, error) {
 				c.AllowedOrigins = append(c.AllowedOrigins, o)
 			})
 		},
-		"placementTimeoutMs": func(k string, v Value) {
+		"placementTimeoutMs": func(k string, v bridge.Value) {
 			c.PlacementTimeout = time.Duration(r.integer(k, v, 1, MaxPlacementTimeoutMs)) * time.Millisecond
 		},
-		"dialPlan": func(k string, v Value) {
-			r.object(k, v, map[string]func(string, Value){
-				"country": func(k string, v Value) {
+		"dialPlan": func(k string, v bridge.Value) {
+			r.object(k, v, map[string]func(string, bridge.Value){
+				"country": func(k string, v bridge.Value) {
 					c.DialPlan.Country = r.string(k, v)
-					if _, ok := countries[c.DialPlan.Country]; !ok {
-						r.fail(k, "want one of %s, got %q", strings.Join(DialPlanCountries(), ", "), c.DialPlan.Country)
+					if !dialplan.HasCountry(c.DialPlan.Country) {
+						r.fail(k, "want one of %s, got %q", strings.Join(dialplan.Countries(), ", "), c.DialPlan.Country)
 					}
 				},
-				"extensionDigits": func(k string, v Value) {
-					c.DialPlan.ExtensionDigits = r.integer(k, v, 1, MaxExtensionDigits)
+				"extensionDigits": func(k string, v bridge.Value) {
+					c.DialPlan.ExtensionDigits = r.integer(k, v, 1, dialplan.MaxExtensionDigits)
 				},
 			})
 		},
-		"dialPolicy": func(k string, v Value) {
+		"dialPolicy": func(k string, v bridge.Value) {
 			prefix := func(k, s string) string {
-				n, err := NormalizePhoneString(s)
+				n, err := bridge.NormalizePhoneString(s)
 				if err != nil {
-					r.fail(k, "%q is not a number prefix: %s", s, AsError(err).Message)
+					r.fail(k, "%q is not a number prefix: %s", s, bridge.AsError(err).Message)
 				}
 				return n
 			}
-			r.object(k, v, map[string]func(string, Value){
-				"allow": func(k string, v Value) {
+			r.object(k, v, map[string]func(string, bridge.Value){
+				"allow": func(k string, v bridge.Value) {
 					c.DialPolicy.Allow = []string{}
 					r.strings(k, v, func(k, s string) { c.DialPolicy.Allow = append(c.DialPolicy.Allow, prefix(k, s)) })
 				},
-				"deny": func(k string, v Value) {
+				"deny": func(k string, v bridge.Value) {
 					c.DialPolicy.Deny = []string{}
 					r.strings(k, v, func(k, s string) { c.DialPolicy.Deny = append(c.DialPolicy.Deny, prefix(k, s)) })
 				},
-				"maxCallsPerMinute": func(k string, v Value) {
+				"maxCallsPerMinute": func(k string, v bridge.Value) {
 					c.DialPolicy.MaxCallsPerMinute = r.integer(k, v, 0, MaxCallsPerMinuteLimit)
 				},
-				"allowServiceCodes": func(k string, v Value) {
+				"allowServiceCodes": func(k string, v bridge.Value) {
 					c.DialPolicy.AllowServiceCodes = r.boolean(k, v)
 				},
 			})
 		},
-		"sip": func(k string, v Value) {
-			s := &SIPConfig{}
+		"sip": func(k string, v bridge.Value) {
+			s := &SIP{}
 			c.SIP = s
-			r.object(k, v, map[string]func(string, Value){
-				"wsUrl": func(k string, v Value) {
+			r.object(k, v, map[string]func(string, bridge.Value){
+				"wsUrl": func(k string, v bridge.Value) {
 					s.WSURL = r.string(k, v)
 					if !strings.HasPrefix(s.WSURL, "wss://") && !strings.HasPrefix(s.WSURL, "ws://") || strings.ContainsAny(s.WSURL, " ;,'\"*") {
 						r.fail(k, "want a ws:// or wss:// URL, got %q", s.WSURL)
 					}
 				},
-				"domain": func(k string, v Value) { s.Domain = r.string(k, v) },
-				"iceServers": func(k string, v Value) {
-					r.list(k, v, func(k string, v Value) {
-						var ice ICEServerConfig
-						r.object(k, v, map[string]func(string, Value){
-							"urls": func(k string, v Value) {
-								if v.Type == TypeString {
+				"domain": func(k string, v bridge.Value) { s.Domain = r.string(k, v) },
+				"iceServers": func(k string, v bridge.Value) {
+					r.list(k, v, func(k string, v bridge.Value) {
+						var ice ICEServer
+						r.object(k, v, map[string]func(string, bridge.Value){
+							"urls": func(k string, v bridge.Value) {
+								if v.Type == bridge.TypeString {
 									ice.URLs = []string{r.string(k, v)}
 									return
 								}
 								r.strings(k, v, func(_, u string) { ice.URLs = append(ice.URLs, u) })
 							},
-							"username":   func(k string, v Value) { ice.Username = r.string(k, v) },
-							"credential": func(k string, v Value) { ice.Credential = r.string(k, v) },
+							"username":   func(k string, v bridge.Value) { ice.Username = r.string(k, v) },
+							"credential": func(k string, v bridge.Value) { ice.Credential = r.string(k, v) },
 						})
 						s.ICEServers = append(s.ICEServers, ice)
 					})
@@ -153,15 +158,15 @@ func ParseConfig(b []byte) (Config, error) {
 		},
 	})
 	if r.err != nil {
-		return Config{}, r.err
+		return File{}, r.err
 	}
 	return c, nil
 }
 
-// configReader walks a config Value, keeping the first problem.
-type configReader struct{ err error }
+// reader walks a config Value, keeping the first problem.
+type reader struct{ err error }
 
-func (r *configReader) fail(key, format string, args ...any) {
+func (r *reader) fail(key, format string, args ...any) {
 	if r.err == nil {
 		r.err = fmt.Errorf("%s: %s: %s", configFile, key, fmt.Sprintf(format, args...))
 	}
@@ -174,8 +179,8 @@ func join(parent, key string) string {
 	return parent + "." + key
 }
 
-func (r *configReader) object(k string, v Value, fields map[string]func(string, Value)) {
-	if v.Type != TypeObject {
+func (r *reader) object(k string, v bridge.Value, fields map[string]func(string, bridge.Value)) {
+	if v.Type != bridge.TypeObject {
 		if k == "" {
 			r.err = fmt.Errorf("%s: want an object, got %s", configFile, jsonType(v))
 			return
@@ -204,13 +209,13 @@ func (r *configReader) object(k string, v Value, fields map[string]func(string, 
 	}
 }
 
-func (r *configReader) list(k string, v Value, each func(string, Value)) {
-	if v.Type != TypeArray {
+func (r *reader) list(k string, v bridge.Value, each func(string, bridge.Value)) {
+	if v.Type != bridge.TypeArray {
 		r.fail(k, "want an array, got %s", jsonType(v))
 		return
 	}
-	if len(v.Vals) > maxConfigListLength {
-		r.fail(k, "more than %d entries", maxConfigListLength)
+	if len(v.Vals) > maxListLength {
+		r.fail(k, "more than %d entries", maxListLength)
 		return
 	}
 	for i, e := range v.Vals {
@@ -218,34 +223,34 @@ func (r *configReader) list(k string, v Value, each func(string, Value)) {
 	}
 }
 
-func (r *configReader) strings(k string, v Value, each func(string, string)) {
-	r.list(k, v, func(k string, e Value) {
+func (r *reader) strings(k string, v bridge.Value, each func(string, string)) {
+	r.list(k, v, func(k string, e bridge.Value) {
 		if s := r.string(k, e); r.err == nil {
 			each(k, s)
 		}
 	})
 }
 
-func (r *configReader) string(k string, v Value) string {
-	if v.Type != TypeString {
+func (r *reader) string(k string, v bridge.Value) string {
+	if v.Type != bridge.TypeString {
 		r.fail(k, "want a string, got %s", jsonType(v))
 		return ""
 	}
-	if len(v.Str) > maxConfigStringLength {
-		r.fail(k, "longer than %d bytes", maxConfigStringLength)
+	if len(v.Str) > maxStringLength {
+		r.fail(k, "longer than %d bytes", maxStringLength)
 	}
 	return v.Str
 }
 
-func (r *configReader) boolean(k string, v Value) bool {
-	if v.Type != TypeBoolean {
+func (r *reader) boolean(k string, v bridge.Value) bool {
+	if v.Type != bridge.TypeBoolean {
 		r.fail(k, "want true or false, got %s", jsonType(v))
 	}
 	return v.Str == "true"
 }
 
-func (r *configReader) integer(k string, v Value, lo, hi int) int {
-	if v.Type != TypeNumber {
+func (r *reader) integer(k string, v bridge.Value, lo, hi int) int {
+	if v.Type != bridge.TypeNumber {
 		r.fail(k, "want a number, got %s", jsonType(v))
 		return 0
 	}
@@ -347,4 +352,17 @@ func ParseOrigin(s string) (string, error) {
 		}
 	}
 	return s, nil
+}
+
+// typeName for config errors: JSON's names.
+func jsonType(v bridge.Value) string {
+	switch v.Type {
+	case bridge.TypeNull:
+		return "null"
+	case bridge.TypeArray:
+		return "array"
+	case bridge.TypeObject:
+		return "object"
+	}
+	return strings.ToLower(v.Type)
 }

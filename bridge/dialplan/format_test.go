@@ -1,8 +1,8 @@
-package bridge
+package dialplan
 
 import "testing"
 
-func TestFormatNumber(t *testing.T) {
+func TestFormat(t *testing.T) {
 	for _, c := range []struct{ in, country, want string }{
 		{"+14155550123", "US", "(415) 555-0123"},
 		{"+14155550123", "", "+1 415-555-0123"},
@@ -19,15 +19,15 @@ func TestFormatNumber(t *testing.T) {
 		{"5551234", "", "5551234"},
 		{"+1415555012#", "US", "+1415555012#"},
 	} {
-		if got := FormatNumber(c.in, c.country); got != c.want {
-			t.Errorf("FormatNumber(%q, %q) = %q, want %q", c.in, c.country, got, c.want)
+		if got := Format(c.in, c.country); got != c.want {
+			t.Errorf("Format(%q, %q) = %q, want %q", c.in, c.country, got, c.want)
 		}
 	}
 }
 
-func FuzzFormatNumber(f *testing.F) {
+func FuzzFormat(f *testing.F) {
 	f.Add("+14155550123", "US")
 	f.Fuzz(func(t *testing.T, n, country string) {
-		FormatNumber(n, country) // never panics
+		Format(n, country) // never panics
 	})
 }

@@ -1,22 +1,29 @@
-package bridge
+// Package dialplan makes phone numbers canonical (E.164) the way people
+// write them in the desktop owner's country, and formats them for reading.
+package dialplan
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
 
-// DialPlan is adapi-config.json's dialPlan: how numbers written the way
+// Plan is adapi-config.json's dialPlan: how numbers written the way
 // people write them in the desktop's country become canonical (E.164),
 // so that the dial policy sees one number however it was written
-// (SPEC.md, "dialPlan"). The zero DialPlan knows no country: only '+'
+// (SPEC.md, "dialPlan"). The zero Plan knows no country: only '+'
 // numbers and extensions are canonical then.
-type DialPlan struct {
+type Plan struct {
 	// Country is an ISO 3166 code from the table below ("US", "GB", …).
 	Country string `js:"country" json:"country,omitempty"`
 	// ExtensionDigits: numbers of at most this many digits are internal
 	// extensions, dialled and matched as written (0: DefaultExtensionDigits).
 	ExtensionDigits int `js:"extensionDigits" json:"extensionDigits,omitempty"`
 }
+
+// MaxE164Digits is the most digits an international number has (E.164),
+// after its '+'.
+const MaxE164Digits = 15
 
 // Extension lengths a dial plan may name: more would swallow national
 // numbers (a policy could no longer see them).
@@ -60,8 +67,14 @@ var countries = map[string]country{
 	"IN": {code: "91", intl: []string{"00"}, trunk: "0", min: 10, max: 10},
 }
 
-// DialPlanCountries lists the countries a dial plan may name.
-func DialPlanCountries() []string {
+// HasCountry says whether a dial plan may name country.
+func HasCountry(country string) bool {
+	_, ok := countries[country]
+	return ok
+}
+
+// Countries lists the countries a dial plan may name.
+func Countries() []string {
 	out := make([]string, 0, len(countries))
 	for c := range countries {
 		out = append(out, c)
@@ -71,17 +84,17 @@ func DialPlanCountries() []string {
 }
 
 // Validate checks the plan as the desktop owner wrote it.
-func (p DialPlan) Validate() error {
+func (p Plan) Validate() error {
 	if _, ok := countries[p.Country]; p.Country != "" && !ok {
-		return Errorf(InvalidArgs, "dialPlan.country: %q is not one of %s", p.Country, strings.Join(DialPlanCountries(), ", "))
+		return fmt.Errorf("dialPlan.country: %q is not one of %s", p.Country, strings.Join(Countries(), ", "))
 	}
 	if p.ExtensionDigits < 0 || p.ExtensionDigits > MaxExtensionDigits {
-		return Errorf(InvalidArgs, "dialPlan.extensionDigits: want 1 to %d, got %d", MaxExtensionDigits, p.ExtensionDigits)
+		return fmt.Errorf("dialPlan.extensionDigits: want 1 to %d, got %d", MaxExtensionDigits, p.ExtensionDigits)
 	}
 	return nil
 }
 
-func (p DialPlan) extensionDigits() int {
+func (p Plan) extensionDigits() int {
 	if p.ExtensionDigits <= 0 {
 		return DefaultExtensionDigits
 	}
@@ -95,8 +108,9 @@ func (p DialPlan) extensionDigits() int {
 // number it cannot make canonical (service codes such as *67 or #31#, a
 // national number without a country, a local number without its area
 // code) comes back as it was, with why it is not canonical (why != "").
-// A number that can only be a mistake ("+0…") is an invalid_args error.
-func (p DialPlan) Canonical(n string) (canonical, why string, err error) {
+// A number that can only be a mistake ("+0…") is an error naming
+// phoneNumber (the bridge answers it as invalid_args).
+func (p Plan) Canonical(n string) (canonical, why string, err error) {
 	if rest, ok := strings.CutPrefix(n, "+"); ok {
 		return p.international(n, rest)
 	}
@@ -138,16 +152,16 @@ func (p DialPlan) Canonical(n string) (canonical, why string, err error) {
 
 // international checks a number written with '+' or an international
 // prefix: digits after it are the country code and the number.
-func (p DialPlan) international(n, digits string) (string, string, error) {
+func (p Plan) international(n, digits string) (string, string, error) {
 	switch {
 	case digits == "":
-		return "", "", Errorf(InvalidArgs, "phoneNumber: no digits after the international prefix")
+		return "", "", fmt.Errorf("phoneNumber: no digits after the international prefix")
 	case strings.ContainsAny(digits, "*#"):
 		return n, "it has a service code (* or #)", nil
 	case digits[0] == '0':
-		return "", "", Errorf(InvalidArgs, "phoneNumber: %s: no country code starts with 0", n)
+		return "", "", fmt.Errorf("phoneNumber: %s: no country code starts with 0", n)
 	case len(digits) > MaxE164Digits:
-		return "", "", Errorf(InvalidArgs, "phoneNumber: %s: an international number has at most %d digits (E.164), got %d", n, MaxE164Digits, len(digits))
+		return "", "", fmt.Errorf("phoneNumber: %s: an international number has at most %d digits (E.164), got %d", n, MaxE164Digits, len(digits))
 	}
 	return "+" + digits, "", nil
 }

@@ -1,9 +1,10 @@
-package bridge
+package desk
 
 import (
 	"context"
 	"strings"
 
+	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
@@ -30,17 +31,17 @@ func (p *Softphone) resolve(id string, how pick) (*interaction, error) {
 					return ia, nil
 				}
 			}
-			return nil, Errorf(NoInteraction, "no inbound call is ringing")
+			return nil, bridge.Errorf(bridge.NoInteraction, "no inbound call is ringing")
 		}
 		if p.activeID == "" {
-			return nil, Errorf(NoInteraction, "no active interaction")
+			return nil, bridge.Errorf(bridge.NoInteraction, "no active interaction")
 		}
 		id = p.activeID
 	}
 	if i := p.find(id); i >= 0 {
 		return p.calls[i], nil
 	}
-	return nil, Errorf(NoInteraction, "interaction %s: no such interaction", idText(id))
+	return nil, bridge.Errorf(bridge.NoInteraction, "interaction %s: no such interaction", idText(id))
 }
 
 // idText renders an id for a message: as it is when it looks like one,
@@ -48,11 +49,11 @@ func (p *Softphone) resolve(id string, how pick) (*interaction, error) {
 func idText(id string) string {
 	for _, r := range id {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' || r == ':') {
-			return keyPath(id)
+			return bridge.KeyPath(id)
 		}
 	}
-	if len(id) > maxKeyInMessages*2 || id == "" {
-		return keyPath(id)
+	if len(id) > bridge.MaxKeyInMessages*2 || id == "" {
+		return bridge.KeyPath(id)
 	}
 	return id
 }
@@ -95,7 +96,7 @@ func (p *Softphone) do(ctx context.Context, a action) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.find(ia.data.InteractionID) < 0 {
-		return Errorf(NoInteraction, "interaction %s: ended meanwhile", ia.data.InteractionID)
+		return bridge.Errorf(bridge.NoInteraction, "interaction %s: ended meanwhile", ia.data.InteractionID)
 	}
 	if err := a.check(ia); err != nil { // the network may have moved it meanwhile
 		return err
@@ -115,7 +116,7 @@ func stateError(ia *interaction, what string, want ...State) error {
 	for i, x := range want {
 		w[i] = string(x)
 	}
-	return Errorf(NotSuitableState, "interaction %s is %s; %s needs %s", d.InteractionID, s, what, strings.Join(w, " or "))
+	return bridge.Errorf(bridge.NotSuitableState, "interaction %s is %s; %s needs %s", d.InteractionID, s, what, strings.Join(w, " or "))
 }
 
 func needState(what string, want ...State) func(*interaction) error {
@@ -134,7 +135,7 @@ func needRinging(what string) func(*interaction) error {
 		if ia.ringing() {
 			return nil
 		}
-		return Errorf(NotSuitableState, "interaction %s is %s %s; %s needs a ringing inbound call", ia.data.InteractionID, ia.data.CallDirection, ia.data.State, what)
+		return bridge.Errorf(bridge.NotSuitableState, "interaction %s is %s %s; %s needs a ringing inbound call", ia.data.InteractionID, ia.data.CallDirection, ia.data.State, what)
 	}
 }
 
@@ -215,7 +216,7 @@ func (p *Softphone) SwitchActive(id string) error {
 	return p.do(context.Background(), action{id: id,
 		check: func(ia *interaction) error {
 			if ia.ringing() {
-				return Errorf(NotSuitableState, "interaction %s is ringing; accept it first", ia.data.InteractionID)
+				return bridge.Errorf(bridge.NotSuitableState, "interaction %s is ringing; accept it first", ia.data.InteractionID)
 			}
 			return nil
 		},
@@ -278,7 +279,7 @@ func (p *Softphone) Complete(id string) error { return p.CompleteInteraction(id)
 
 func (p *Softphone) farEnd() (*phone.CallID, error) {
 	if p.model == nil {
-		return nil, Errorf(APINotImplemented, "the far end is real: only the reference phone takes this control")
+		return nil, bridge.Errorf(bridge.APINotImplemented, "the far end is real: only the reference phone takes this control")
 	}
 	return nil, nil
 }
@@ -326,12 +327,12 @@ func (p *Softphone) Ring(number, name string) (string, error) {
 	if _, err := p.farEnd(); err != nil {
 		return "", err
 	}
-	n, err := normalizePhoneField("number", String(number))
+	n, err := bridge.NormalizePhoneField("number", bridge.String(number))
 	if err != nil {
 		return "", err
 	}
-	if len(name) > MaxStringLength {
-		return "", Errorf(InvalidArgs, "name: too long (at most %d)", MaxStringLength)
+	if len(name) > bridge.MaxStringLength {
+		return "", bridge.Errorf(bridge.InvalidArgs, "name: too long (at most %d)", bridge.MaxStringLength)
 	}
 	c, err := p.model.Ring(n, name)
 	if err != nil {

@@ -1,30 +1,32 @@
-package bridge
+package config
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/dialplan"
 )
 
 // Finding 5: a config the desktop cannot use is an error naming the
 // problem, never a silent default.
-func TestParseConfig(t *testing.T) {
+func TestParse(t *testing.T) {
 	good := `{"allowedOrigins": ["https://crm.example", "http://localhost:8081", "http://[::1]:8081"],
 		"placementTimeoutMs": 5000, "dialPlan": {"country": "US", "extensionDigits": 4},
 		"dialPolicy": {"allow": ["+1"], "deny": ["+1 900", "+1976"], "maxCallsPerMinute": 30, "allowServiceCodes": false},
 		"sip": {"wsUrl": "wss://sip.example/ws", "domain": "sip.example", "iceServers": [{"urls": "stun:stun.example"}, {"urls": ["turn:t.example"], "username": "u", "credential": "c"}]}}`
-	c, err := ParseConfig([]byte(good))
+	c, err := Parse([]byte(good))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(c.AllowedOrigins, " ") != "https://crm.example http://localhost:8081 http://[::1]:8081" || c.PlacementTimeout != 5*time.Second ||
-		c.DialPlan != (DialPlan{Country: "US", ExtensionDigits: 4}) || strings.Join(c.DialPolicy.Deny, " ") != "+1900 +1976" ||
+		c.DialPlan != (dialplan.Plan{Country: "US", ExtensionDigits: 4}) || strings.Join(c.DialPolicy.Deny, " ") != "+1900 +1976" ||
 		c.DialPolicy.MaxCallsPerMinute != 30 || c.SIP == nil || len(c.SIP.ICEServers) != 2 || c.SIP.ICEServers[0].URLs[0] != "stun:stun.example" {
 		t.Fatalf("%+v", c)
 	}
-	if c, err := ParseConfig([]byte(` {} `)); err != nil || c.DialPolicy.IsSet() {
+	if c, err := Parse([]byte(` {} `)); err != nil || c.DialPolicy.IsSet() {
 		t.Fatal(c, err)
 	}
 	for _, tt := range []struct{ in, err string }{
@@ -64,7 +66,7 @@ func TestParseConfig(t *testing.T) {
 		{`{} {}`, "unexpected text after the JSON value"},
 		{"{\"x\": \"\xff\"}", "not UTF-8"},
 	} {
-		_, err := ParseConfig([]byte(tt.in))
+		_, err := Parse([]byte(tt.in))
 		if err == nil || !strings.Contains(err.Error(), tt.err) || !strings.HasPrefix(err.Error(), "adapi-config.json: ") {
 			t.Errorf("%s: err %v, want %q", tt.in, err, tt.err)
 		}
@@ -88,37 +90,15 @@ func TestParseOrigin(t *testing.T) {
 	}
 }
 
-// A desktop whose config could not be used refuses every call, naming
-// the problem, however the call comes.
-func TestBridgeRefusesWithoutAValidConfig(t *testing.T) {
-	b, sp, _, _ := newTestDesktop()
-	_, err := ParseConfig([]byte(`{"dialPolicy": {"Deny": ["+1900"]}}`))
-	b.Refuse = ConfigError(err.Error())
-	for _, n := range []string{"+19005550123", "100"} {
-		_, err := b.StartCall(context.Background(), "", String(n), Undefined)
-		if e := AsError(err); e == nil || e.Code != UnknownError || !strings.Contains(e.Message, `unknown key "Deny"`) || !strings.Contains(e.Message, "places no call") {
-			t.Fatalf("%s: %v", n, err)
-		}
-	}
-	sp.SetDialpad("100")
-	call, _ := sp.DialpadCall()
-	if _, err := b.Place(context.Background(), call); code(err) != UnknownError {
-		t.Fatal(err)
-	}
-	if len(sp.Interactions()) != 0 {
-		t.Fatal("dialled")
-	}
-}
-
 // FuzzParseJSON: ParseJSON accepts exactly what encoding/json accepts
-// (bar a key twice, which it refuses), and never panics; ParseConfig
+// (bar a key twice, which it refuses), and never panics; Parse
 // never panics either, and what it accepts is valid.
 func FuzzParseJSON(f *testing.F) {
 	for _, s := range []string{`{}`, `{"a":[1,2.5e3,-0,true,false,null,"\u00e9\ud83d\ude00"]}`, `[1,]`, `{"a":1,}`, `01`, `1.`, `-`, `"\x01"`, `{"allowedOrigins":["https://a.example"],"dialPolicy":{"deny":["+1900"]}}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		v, err := ParseJSON(b)
+		v, err := bridge.ParseJSON(b)
 		valid := json.Valid(b)
 		if err == nil && !valid {
 			t.Fatalf("%q accepted, encoding/json refuses it", b)
@@ -127,7 +107,7 @@ func FuzzParseJSON(f *testing.F) {
 			t.Fatalf("%q refused (%v), encoding/json accepts it", b, err)
 		}
 		_ = v
-		if c, err := ParseConfig(b); err == nil {
+		if c, err := Parse(b); err == nil {
 			for _, o := range c.AllowedOrigins {
 				if _, err := ParseOrigin(o); err != nil {
 					t.Fatal(err)

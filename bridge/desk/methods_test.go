@@ -1,4 +1,4 @@
-package bridge
+package desk
 
 import (
 	"context"
@@ -7,44 +7,46 @@ import (
 	"testing"
 	"time"
 
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
 	"github.com/adapi-go/adapi-go/bridge/model"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
 // serve calls a method as the page would, with Go values as arguments.
-func serve(b *Bridge, name string, args ...any) (any, error) {
-	vs := make([]Value, len(args))
+func serve(b *bridge.Bridge, name string, args ...any) (any, error) {
+	vs := make([]bridge.Value, len(args))
 	for i, a := range args {
 		vs[i] = valueOf(a)
 	}
-	return b.ServeNow(context.Background(), "", name, vs...)
+	return ServeNow(context.Background(), b, name, vs...)
 }
 
 // valueOf turns plain Go data into a Value, as the loader's snapshot would.
-func valueOf(x any) Value {
+func valueOf(x any) bridge.Value {
 	switch x := x.(type) {
 	case nil:
-		return Value{Type: TypeNull}
-	case Value:
+		return bridge.Value{Type: bridge.TypeNull}
+	case bridge.Value:
 		return x
 	case string:
-		return String(x)
+		return bridge.String(x)
 	case bool:
 		if x {
-			return Value{Type: TypeBoolean, Str: "true"}
+			return bridge.Value{Type: bridge.TypeBoolean, Str: "true"}
 		}
-		return Value{Type: TypeBoolean, Str: "false"}
+		return bridge.Value{Type: bridge.TypeBoolean, Str: "false"}
 	case int:
-		return Value{Type: TypeNumber, Str: string(AppendJSON(nil, x))}
+		return bridge.Value{Type: bridge.TypeNumber, Str: string(jsonw.Append(nil, x))}
 	case map[string]any:
-		v := Value{Type: TypeObject, Len: len(x)}
+		v := bridge.Value{Type: bridge.TypeObject, Len: len(x)}
 		for k, e := range x {
 			v.Keys = append(v.Keys, k)
 			v.Vals = append(v.Vals, valueOf(e))
 		}
 		return v
 	case []any:
-		v := Value{Type: TypeArray, Len: len(x)}
+		v := bridge.Value{Type: bridge.TypeArray, Len: len(x)}
 		for _, e := range x {
 			v.Vals = append(v.Vals, valueOf(e))
 		}
@@ -54,23 +56,23 @@ func valueOf(x any) Value {
 }
 
 // wantErr checks an error's code and that its message contains msg.
-func wantErr(t *testing.T, what string, err error, c Code, msg string) {
+func wantErr(t *testing.T, what string, err error, c bridge.Code, msg string) {
 	t.Helper()
-	if code(err) != c || err != nil && !strings.Contains(AsError(err).Message, msg) {
+	if code(err) != c || err != nil && !strings.Contains(bridge.AsError(err).Message, msg) {
 		t.Fatalf("%s: err = %v, want code %d containing %q", what, err, c, msg)
 	}
 }
 
-// desk is a desktop with a call in a given state.
-func desk(t *testing.T) (*Bridge, *Softphone, *FakeClock, *recorder) {
+// testDesk is a desktop with a call in a given state.
+func testDesk(t *testing.T) (*bridge.Bridge, *Softphone, *bridge.FakeClock, *recorder) {
 	b, sp, clock, rec := newTestDesktop()
 	sp.Update(func(s *Settings) { s.AnswerDelay = 0 })
 	return b, sp, clock, rec
 }
 
-func call(t *testing.T, b *Bridge, number string) string {
+func call(t *testing.T, b *bridge.Bridge, number string) string {
 	t.Helper()
-	id, err := b.StartCall(context.Background(), "", String(number), Undefined)
+	id, err := b.StartCall(context.Background(), "", bridge.String(number), bridge.Undefined)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,12 +126,12 @@ func TestMethodArguments(t *testing.T) {
 		{"setPhoneDevice", []any{map[string]any{"type": "phone_type_none", "phone": 5}}, "phoneDevice.phone: want string, got number"},
 	}
 	for _, tt := range tests {
-		b, sp, _, _ := desk(t)
+		b, sp, _, _ := testDesk(t)
 		sp.Update(func(s *Settings) { s.LoggedIn = false })
 		_, err := serve(b, tt.method, tt.args...)
-		wantErr(t, tt.method, err, InvalidArgs, tt.msg)
+		wantErr(t, tt.method, err, bridge.InvalidArgs, tt.msg)
 		// The CRM page's client checks them the same way first.
-		vs := make([]Value, len(tt.args))
+		vs := make([]bridge.Value, len(tt.args))
 		for i, a := range tt.args {
 			vs[i] = valueOf(a)
 		}
@@ -155,9 +157,9 @@ func TestNotLoggedIn(t *testing.T) {
 		"setPhoneDevice": {map[string]any{"type": "phone_type_browser"}},
 	}
 	for _, m := range Methods {
-		b, sp, _, _ := desk(t)
+		b, sp, _, _ := testDesk(t)
 		sp.Update(func(s *Settings) { s.LoggedIn = false })
-		vs := make([]Value, len(good[m.Name]))
+		vs := make([]bridge.Value, len(good[m.Name]))
 		for i, a := range good[m.Name] {
 			vs[i] = valueOf(a)
 		}
@@ -171,7 +173,7 @@ func TestNotLoggedIn(t *testing.T) {
 			}
 			continue
 		}
-		wantErr(t, m.Name, err, NotLoggedIn, "not logged in")
+		wantErr(t, m.Name, err, bridge.NotLoggedIn, "not logged in")
 	}
 }
 
@@ -204,7 +206,7 @@ func TestCallControlRefusals(t *testing.T) {
 		"wrap_up":   {"completeInteraction": true, "leaveAndCompleteInteraction": true, "switchActiveInteraction": true},
 		"ringing":   {"acceptInteraction": true, "rejectInteraction": true},
 	}
-	reach := func(t *testing.T, b *Bridge, sp *Softphone, state string) string {
+	reach := func(t *testing.T, b *bridge.Bridge, sp *Softphone, state string) string {
 		if state == "ringing" {
 			id, err := sp.Ring("+14155550100", "Ada")
 			if err != nil || id == "" {
@@ -226,7 +228,7 @@ func TestCallControlRefusals(t *testing.T) {
 	}
 	for state, ok := range allowed {
 		for name, a := range actions {
-			b, sp, _, _ := desk(t)
+			b, sp, _, _ := testDesk(t)
 			id := reach(t, b, sp, state)
 			before := sp.Interactions()
 			_, err := serve(b, a.method, a.args(id)...)
@@ -236,25 +238,25 @@ func TestCallControlRefusals(t *testing.T) {
 				}
 				continue
 			}
-			wantErr(t, name+" from "+state, err, NotSuitableState, "interaction "+id+" is ")
+			wantErr(t, name+" from "+state, err, bridge.NotSuitableState, "interaction "+id+" is ")
 			if after := sp.Interactions(); !reflect.DeepEqual(before, after) {
 				t.Errorf("%s from %s changed the interaction:\n%+v\n%+v", name, state, before, after)
 			}
 			// An unknown id is no_interaction, whatever the state.
 			_, err = serve(b, a.method, a.args("ia-nope")...)
-			wantErr(t, name+" unknown id", err, NoInteraction, "interaction ia-nope: no such interaction")
+			wantErr(t, name+" unknown id", err, bridge.NoInteraction, "interaction ia-nope: no such interaction")
 		}
 	}
 	// Omitted ids: no active interaction, no ringing call.
-	b, _, _, _ := desk(t)
+	b, _, _, _ := testDesk(t)
 	for _, m := range []string{"leaveInteraction", "completeInteraction", "switchActiveInteraction", "setCallHold", "setCallMute", "sendDtmf"} {
 		args := map[string][]any{"setCallHold": {true}, "setCallMute": {true}, "sendDtmf": {"1"}}[m]
 		_, err := serve(b, m, args...)
-		wantErr(t, m+" with none active", err, NoInteraction, "no active interaction")
+		wantErr(t, m+" with none active", err, bridge.NoInteraction, "no active interaction")
 	}
 	for _, m := range []string{"acceptInteraction", "rejectInteraction"} {
 		_, err := serve(b, m, "")
-		wantErr(t, m+" with none ringing", err, NoInteraction, "no inbound call is ringing")
+		wantErr(t, m+" with none ringing", err, bridge.NoInteraction, "no inbound call is ringing")
 	}
 }
 
@@ -269,7 +271,7 @@ func must(t *testing.T, err error) {
 // resume, mute, DTMF, leave, complete, log out; every result and event in
 // order.
 func TestCRMScript(t *testing.T) {
-	b, sp, _, rec := desk(t)
+	b, sp, _, rec := testDesk(t)
 	ok := func(name string, args ...any) any {
 		t.Helper()
 		data, err := serve(b, name, args...)
@@ -283,7 +285,7 @@ func TestCRMScript(t *testing.T) {
 		t.Fatalf("logged out: %v", got)
 	}
 	_, err := serve(b, "getAgentState")
-	wantErr(t, "getAgentState logged out", err, NotLoggedIn, "")
+	wantErr(t, "getAgentState logged out", err, bridge.NotLoggedIn, "")
 	ok("login", map[string]any{"username": "ada", "password": "s3cret"})
 	if got := ok("getLoginState"); !reflect.DeepEqual(got, map[string]any{"isLoggedIn": true, "agentId": "1001", "username": "ada"}) {
 		t.Fatalf("logged in: %v", got)
@@ -291,8 +293,8 @@ func TestCRMScript(t *testing.T) {
 	if got := ok("getAgentState"); !reflect.DeepEqual(got, map[string]any{"state": "not_ready", "reservedForIncomingInteraction": false}) {
 		t.Fatalf("after login: %v", got)
 	}
-	_, err = b.StartCall(context.Background(), "", String("100"), Undefined)
-	wantErr(t, "startCall not ready", err, NotSuitableState, "not_ready")
+	_, err = b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+	wantErr(t, "startCall not ready", err, bridge.NotSuitableState, "not_ready")
 	ok("setAgentState", "ready")
 	id := call(t, b, "+1 415 555 0100")
 	must(t, sp.Connect(id))
@@ -354,10 +356,10 @@ func TestCRMScript(t *testing.T) {
 }
 
 func TestLoginRefused(t *testing.T) {
-	b, sp, _, rec := desk(t)
+	b, sp, _, rec := testDesk(t)
 	sp.Update(func(s *Settings) { s.RejectCredentials = true })
 	_, err := serve(b, "login", map[string]any{"username": "ada", "password": "s3cret"})
-	wantErr(t, "rejected credentials", err, NotEnoughPrivileges, "invalid credentials")
+	wantErr(t, "rejected credentials", err, bridge.NotEnoughPrivileges, "invalid credentials")
 	if got := rec.names(); len(got) != 1 || !strings.HasPrefix(got[0], `ON_SERVER_ERROR {"code":109,"message":"invalid credentials for ada","name":"invalid_credentials","timestamp":`) {
 		t.Fatalf("events %v", got)
 	}
@@ -365,14 +367,14 @@ func TestLoginRefused(t *testing.T) {
 	sp.Update(func(s *Settings) { s.RejectCredentials = false })
 	id := call(t, b, "100")
 	_, err = serve(b, "logout")
-	wantErr(t, "logout with a call", err, NotSuitableState, id+" delivery_pending")
+	wantErr(t, "logout with a call", err, bridge.NotSuitableState, id+" delivery_pending")
 	if !sp.Settings().LoggedIn {
 		t.Fatal("logged out with a live call")
 	}
 }
 
 func TestAgentStateFollowsCalls(t *testing.T) {
-	b, sp, _, _ := desk(t)
+	b, sp, _, _ := testDesk(t)
 	state := func() map[string]any {
 		t.Helper()
 		d, err := serve(b, "getAgentState")
@@ -433,7 +435,7 @@ func TestAgentStateFollowsCalls(t *testing.T) {
 }
 
 func TestFarEndFailure(t *testing.T) {
-	b, sp, _, _ := desk(t)
+	b, sp, _, _ := testDesk(t)
 	id := call(t, b, "100")
 	must(t, sp.FarHangup(id, 486, "Busy Here"))
 	d := sp.Interactions()[0]
@@ -443,7 +445,7 @@ func TestFarEndFailure(t *testing.T) {
 }
 
 func TestPhoneDeviceAndLists(t *testing.T) {
-	b, sp, _, rec := desk(t)
+	b, sp, _, rec := testDesk(t)
 	got, _ := serve(b, "getPhoneDevicesList")
 	if !reflect.DeepEqual(got, []string{"phone_type_browser", "phone_type_none"}) {
 		t.Fatalf("%v", got)
@@ -456,13 +458,13 @@ func TestPhoneDeviceAndLists(t *testing.T) {
 	if n := rec.names(); n[len(n)-1] != `ON_PHONE_CAPABILITIES_CHANGE {"canAnswer":false,"canDial":false,"canHold":false,"canRetrieve":false}` {
 		t.Fatalf("%v", n)
 	}
-	_, err = b.StartCall(context.Background(), "", String("100"), Undefined)
-	wantErr(t, "no phone", err, LoggedWithoutPhone, "no phone device")
+	_, err = b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+	wantErr(t, "no phone", err, bridge.LoggedWithoutPhone, "no phone device")
 	_, err = serve(b, "setPhoneDevice", map[string]any{"type": "phone_type_browser"})
 	must(t, err)
 	id := call(t, b, "100")
 	_, err = serve(b, "setPhoneDevice", map[string]any{"type": "phone_type_none"})
-	wantErr(t, "device during a call", err, NotSuitableState, id)
+	wantErr(t, "device during a call", err, bridge.NotSuitableState, id)
 	got, _ = serve(b, "getAgentNotReadyReasons")
 	if !reflect.DeepEqual(got, []string{"Break", "Lunch", "Meeting", "Training"}) {
 		t.Fatalf("%v", got)
@@ -489,16 +491,16 @@ func TestPhoneDeviceAndLists(t *testing.T) {
 // A call the phone started as the deadline passed is hung up: the widget
 // was told it failed.
 func TestSlowDialNoGhost(t *testing.T) {
-	b, sp, clock, _ := desk(t)
+	b, sp, clock, _ := testDesk(t)
 	sp.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = 8 * time.Second })
 	done := make(chan error, 1)
 	go func() {
-		_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
 		done <- err
 	}()
 	clock.WaitTimers(2)
 	clock.Advance(10 * time.Second)
-	if err := <-done; err != ErrTimeout {
+	if err := <-done; err != bridge.ErrTimeout {
 		t.Fatalf("err %v", err)
 	}
 	if n := len(sp.Interactions()); n != 0 {
@@ -510,7 +512,7 @@ func TestSlowDialNoGhost(t *testing.T) {
 // phone whose network answered just as the deadline passed.
 type lateDialer struct {
 	*model.Phone
-	clock   *FakeClock
+	clock   *bridge.FakeClock
 	hangups []phone.CallID
 }
 
@@ -529,19 +531,19 @@ func (l *lateDialer) Hangup(ctx context.Context, id phone.CallID) error {
 // TestLateDialHungUp: a call the phone started as the deadline passed is
 // hung up, and never shown: the widget was told it failed.
 func TestLateDialHungUp(t *testing.T) {
-	clock := NewFakeClock(epoch)
+	clock := bridge.NewFakeClock(epoch)
 	ph := &lateDialer{Phone: model.New(clock), clock: clock}
 	ph.Configure(model.Settings{Mode: model.Dead}) // TryDial leaves it to Dial
-	sp := NewDesktop(clock, ph, nil)
-	b := &Bridge{Desktop: sp, Clock: clock}
+	sp := New(clock, ph, nil)
+	b := &bridge.Bridge{Desktop: sp, Clock: clock}
 	done := make(chan error, 1)
 	go func() {
-		_, err := b.StartCall(context.Background(), "", String("100"), Undefined)
+		_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
 		done <- err
 	}()
 	clock.WaitTimers(1)
-	clock.Advance(DefaultPlacementTimeout)
-	if err := <-done; err != ErrTimeout {
+	clock.Advance(bridge.DefaultPlacementTimeout)
+	if err := <-done; err != bridge.ErrTimeout {
 		t.Fatalf("err %v", err)
 	}
 	if len(sp.Interactions()) != 0 || len(ph.hangups) != 1 {
@@ -557,18 +559,18 @@ func FuzzMethods(f *testing.F) {
 	f.Add(uint8(11), []byte(`[{"t":"boolean","s":"true"}]`))
 	f.Add(uint8(13), []byte(`[{"t":"string","s":"123#","l":4},{"t":"string","s":"","l":0}]`))
 	f.Fuzz(func(t *testing.T, which uint8, snapshots []byte) {
-		args, err := DecodeSnapshots(snapshots)
+		args, err := bridge.DecodeSnapshots(snapshots)
 		if err != nil {
 			return
 		}
-		b, sp, _, _ := desk(t)
+		b, sp, _, _ := testDesk(t)
 		id := call(t, b, "100")
 		_ = sp.Connect(id)
 		m := Methods[int(which)%len(Methods)]
 		checked := m.CheckArgs(args)
-		data, err := b.ServeNow(context.Background(), "", m.Name, args...)
+		data, err := ServeNow(context.Background(), b, m.Name, args...)
 		if err != nil {
-			if e, ok := err.(*Error); !ok || codeNames[e.Code] == "" {
+			if e, ok := err.(*bridge.Error); !ok || e.Code != bridge.UnknownError && e.Code.Name() == bridge.UnknownError.Name() {
 				t.Fatalf("%s: error %T %v", m.Name, err, err)
 			}
 			if checked != nil && err.Error() != checked.Error() {
@@ -579,6 +581,6 @@ func FuzzMethods(f *testing.F) {
 		if checked != nil {
 			t.Fatalf("%s: CheckArgs refused (%v) what the desktop served", m.Name, checked)
 		}
-		_ = AppendJSON(nil, MethodResult(data, nil))
+		_ = jsonw.Append(nil, bridge.MethodResult(data, nil))
 	})
 }

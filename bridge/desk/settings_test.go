@@ -1,9 +1,11 @@
-package bridge
+package desk
 
 import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
 )
 
 func TestSettingsPatch(t *testing.T) {
@@ -34,7 +36,7 @@ func TestSettingsPatch(t *testing.T) {
 			_, sp, _, _ := newTestDesktop()
 			err := sp.Apply(tt.patch)
 			if tt.msg != "" {
-				if e := AsError(err); e == nil || e.Code != InvalidArgs || e.Message != tt.msg {
+				if e := bridge.AsError(err); e == nil || e.Code != bridge.InvalidArgs || e.Message != tt.msg {
 					t.Fatalf("err = %v, want %q", err, tt.msg)
 				}
 				if sp.Settings() != DefaultSettings() {
@@ -52,7 +54,7 @@ func TestSettingsPatch(t *testing.T) {
 	if err := sp.Apply(SettingsPatch{Extension: str(" 20-01 ")}); err != nil || sp.Settings().Extension != "2001" {
 		t.Fatalf("extension: %v %q", err, sp.Settings().Extension)
 	}
-	if err := sp.Apply(SettingsPatch{Extension: str("me")}); code(err) != InvalidArgs {
+	if err := sp.Apply(SettingsPatch{Extension: str("me")}); code(err) != bridge.InvalidArgs {
 		t.Fatalf("bad extension: %v", err)
 	}
 }

@@ -1,8 +1,12 @@
-package bridge
+package desk
 
 import (
 	"math"
+	"strconv"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
 )
 
 // SettingsPatch changes some of the reference desktop's settings: the
@@ -40,6 +44,33 @@ type SettingsView struct {
 	RejectCredentials bool       `json:"rejectCredentials"`
 }
 
+// AppendJSON writes v (jsonw.Appender).
+func (v SettingsView) AppendJSON(b []byte) []byte {
+	b = append(b, `{"loggedIn":`...)
+	b = strconv.AppendBool(b, v.LoggedIn)
+	b = append(b, `,"hasPhone":`...)
+	b = strconv.AppendBool(b, v.HasPhone)
+	b = append(b, `,"agentState":`...)
+	b = jsonw.String(b, string(v.AgentState))
+	b = append(b, `,"notReadyReason":`...)
+	b = jsonw.String(b, v.NotReadyReason)
+	b = append(b, `,"extension":`...)
+	b = jsonw.String(b, v.Extension)
+	b = append(b, `,"deferredDial":`...)
+	b = strconv.AppendBool(b, v.DeferredDial)
+	b = append(b, `,"singleLine":`...)
+	b = strconv.AppendBool(b, v.SingleLine)
+	b = append(b, `,"phone":`...)
+	b = jsonw.String(b, string(v.Phone))
+	b = append(b, `,"slowDialDelayMs":`...)
+	b = strconv.AppendInt(b, v.SlowDialDelayMs, 10)
+	b = append(b, `,"answerDelayMs":`...)
+	b = strconv.AppendInt(b, v.AnswerDelayMs, 10)
+	b = append(b, `,"rejectCredentials":`...)
+	b = strconv.AppendBool(b, v.RejectCredentials)
+	return append(b, '}')
+}
+
 // View is s for the page.
 func (s Settings) View() SettingsView {
 	return SettingsView{
@@ -62,7 +93,7 @@ func (pt SettingsPatch) Apply(s *Settings) error {
 		n.HasPhone = *pt.HasPhone
 	}
 	if pt.AgentState != nil {
-		st, err := parseChosenState("agentState", String(*pt.AgentState))
+		st, err := parseChosenState("agentState", bridge.String(*pt.AgentState))
 		if err != nil {
 			return err
 		}
@@ -70,7 +101,7 @@ func (pt SettingsPatch) Apply(s *Settings) error {
 	}
 	if pt.NotReadyReason != nil {
 		if len(*pt.NotReadyReason) > maxReason {
-			return Errorf(InvalidArgs, "notReadyReason: too long (at most %d)", maxReason)
+			return bridge.Errorf(bridge.InvalidArgs, "notReadyReason: too long (at most %d)", maxReason)
 		}
 		n.NotReadyReason = *pt.NotReadyReason
 	}
@@ -91,7 +122,7 @@ func (pt SettingsPatch) Apply(s *Settings) error {
 		case PhoneHealthy, PhoneSlow, PhoneDead:
 			n.Phone = m
 		default:
-			return Errorf(InvalidArgs, "phone: want healthy, slow or dead, got %q", *pt.Phone)
+			return bridge.Errorf(bridge.InvalidArgs, "phone: want healthy, slow or dead, got %q", *pt.Phone)
 		}
 	}
 	if pt.Panic != nil {
@@ -99,7 +130,7 @@ func (pt SettingsPatch) Apply(s *Settings) error {
 		case "", PanicCheck, PanicDial:
 			n.Panic = *pt.Panic
 		default:
-			return Errorf(InvalidArgs, "panic: want \"\", %s or %s, got %q", PanicCheck, PanicDial, *pt.Panic)
+			return bridge.Errorf(bridge.InvalidArgs, "panic: want \"\", %s or %s, got %q", PanicCheck, PanicDial, *pt.Panic)
 		}
 	}
 	var err error
@@ -118,7 +149,7 @@ func delay(name string, ms *float64, old time.Duration) (time.Duration, error) {
 		return old, nil
 	}
 	if math.IsNaN(*ms) || *ms < 0 || *ms > float64(maxDelay/time.Millisecond) {
-		return 0, Errorf(InvalidArgs, "%s: want 0 to %d, got %v", name, maxDelay/time.Millisecond, *ms)
+		return 0, bridge.Errorf(bridge.InvalidArgs, "%s: want 0 to %d, got %v", name, maxDelay/time.Millisecond, *ms)
 	}
 	return time.Duration(*ms * float64(time.Millisecond)), nil
 }

@@ -1,4 +1,8 @@
-package bridge
+// Package desk is the agent desktop: the agent (logged in, ready or not),
+// its interactions and their states, Bright Pattern's call-control methods
+// and events, driving a phone.Phone (the reference model or SIP). A
+// bridge.Bridge places calls through it.
+package desk
 
 import (
 	"context"
@@ -8,12 +12,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
 	"github.com/adapi-go/adapi-go/bridge/model"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
 // AgentState is the agent's state, as Bright Pattern names it.
 type AgentState string
+
+// AppendJSON writes s as a JSON string (jsonw.Appender).
+func (s AgentState) AppendJSON(b []byte) []byte { return jsonw.String(b, string(s)) }
 
 const (
 	AgentReady         AgentState = "ready"
@@ -101,23 +110,24 @@ func (s Settings) model() model.Settings {
 // Softphone's lock is held: emit must not call back into the Softphone.
 // The Softphone never holds its lock while it calls the phone.
 type Softphone struct {
-	clock  Clock
+	clock  bridge.Clock
 	emit   func(Event)
 	prefix string
 	phone  phone.Phone
 	model  *model.Phone // the phone, when it is the reference model
 	inst   bool         // the phone answers at once (phone.Instant)
 
-	cfg       sync.Mutex // held by update around the settings and the model's
-	mu        sync.Mutex
-	set       Settings
-	calls     []*interaction // in order of creation
-	pending   map[phone.CallID]*interaction
-	activeID  string
-	seq       uint64
-	dialpad   string
-	deferred  *Call // the call Deferred Dial put in the Dialpad, while the Dialpad still holds its number
-	ready     bool  // the phone is registered (ON_SOFTPHONE_STATUS_CHANGE)
+	cfg      sync.Mutex // held by update around the settings and the model's
+	mu       sync.Mutex
+	set      Settings
+	calls    []*interaction // in order of creation
+	pending  map[phone.CallID]*interaction
+	activeID string
+	seq      uint64
+	dialpad  string
+	deferred *bridge. // the call Deferred Dial put in the Dialpad, while the Dialpad still holds its number
+			Call
+	ready     bool // the phone is registered (ON_SOFTPHONE_STATUS_CHANGE)
 	announced agentView
 	reasons   []string // what getAgentNotReadyReasons offers
 }
@@ -144,15 +154,15 @@ type agentView struct {
 
 // NewSoftphone makes a reference desktop with DefaultSettings and the
 // reference phone. emit may be nil.
-func NewSoftphone(clock Clock, emit func(Event)) *Softphone {
-	return NewDesktop(clock, nil, emit)
+func NewSoftphone(clock bridge.Clock, emit func(Event)) *Softphone {
+	return New(clock, nil, emit)
 }
 
-// NewDesktop makes a desktop driving ph (nil: the reference model) with
+// New makes a desktop driving ph (nil: the reference model) with
 // DefaultSettings. emit may be nil.
-func NewDesktop(clock Clock, ph phone.Phone, emit func(Event)) *Softphone {
+func New(clock bridge.Clock, ph phone.Phone, emit func(Event)) *Softphone {
 	if clock == nil {
-		clock = RealClock{}
+		clock = bridge.RealClock{}
 	}
 	if emit == nil {
 		emit = func(Event) {}
@@ -220,7 +230,7 @@ func (p *Softphone) updateLocked(f func(*Settings) error) (Settings, error) {
 		return s, err
 	}
 	if s.Extension != "" {
-		ext, err := normalizePhoneField("extension", String(s.Extension))
+		ext, err := bridge.NormalizePhoneField("extension", bridge.String(s.Extension))
 		if err != nil {
 			return s, err
 		}
@@ -249,7 +259,7 @@ func (p *Softphone) SetDialpad(s string) {
 	defer p.mu.Unlock()
 	p.dialpad = s
 	if p.deferred != nil {
-		if n, err := normalizePhoneField("dialpad", String(s)); err != nil || n != p.deferred.PhoneNumber {
+		if n, err := bridge.NormalizePhoneField("dialpad", bridge.String(s)); err != nil || n != p.deferred.PhoneNumber {
 			p.deferred = nil
 		}
 	}
@@ -258,7 +268,7 @@ func (p *Softphone) SetDialpad(s string) {
 
 // DialpadObject is the CRM record the number in the Dialpad was sent
 // with (Deferred Dial), nil when there is none.
-func (p *Softphone) DialpadObject() *AssociatedObject {
+func (p *Softphone) DialpadObject() *bridge.AssociatedObject {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.deferred == nil {
@@ -268,17 +278,17 @@ func (p *Softphone) DialpadObject() *AssociatedObject {
 }
 
 // deferCall leaves c in the Dialpad for the agent. Called locked.
-func (p *Softphone) deferCall(c Call) {
+func (p *Softphone) deferCall(c bridge.Call) {
 	p.dialpad = c.PhoneNumber
 	p.deferred = &c
 	p.changed()
 }
 
 // Interactions returns the current interactions, oldest first.
-func (p *Softphone) Interactions() []InteractionData {
+func (p *Softphone) Interactions() Interactions {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make([]InteractionData, len(p.calls))
+	out := make(Interactions, len(p.calls))
 	now := p.clock.Now()
 	for i, c := range p.calls {
 		out[i] = *snapshotAt(c, now)
@@ -295,11 +305,22 @@ type Record struct {
 	Note        string `json:"note"`
 }
 
+// AppendJSON writes r (jsonw.Appender).
+func (r Record) AppendJSON(b []byte) []byte {
+	return jsonw.Append(b, map[string]any{"interactionId": r.ID, "dtmf": r.Digits, "disposition": r.Disposition, "note": r.Note})
+}
+
+// Records are interactions' records.
+type Records []Record
+
+// AppendJSON writes the list (jsonw.Appender).
+func (l Records) AppendJSON(b []byte) []byte { return jsonw.List(b, l) }
+
 // Records are the current interactions' records, oldest first.
-func (p *Softphone) Records() []Record {
+func (p *Softphone) Records() Records {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make([]Record, len(p.calls))
+	out := make(Records, len(p.calls))
 	for i, c := range p.calls {
 		out[i] = Record{c.data.InteractionID, c.Digits, c.Disposition, c.Note}
 	}
@@ -315,7 +336,7 @@ func (p *Softphone) ActiveID() string {
 
 // StartCall places c (Desktop). With Deferred Dial on, a call from the API
 // only fills the Dialpad and returns "" and no error.
-func (p *Softphone) StartCall(ctx context.Context, c Call) (string, error) {
+func (p *Softphone) StartCall(ctx context.Context, c bridge.Call) (string, error) {
 	ia, err := p.lockedReserve(c)
 	if ia == nil {
 		return "", err
@@ -332,7 +353,7 @@ func (p *Softphone) StartCall(ctx context.Context, c Call) (string, error) {
 
 // TryStartCall places c without waiting if the phone dials at once
 // (Trier); with a slow or dead phone it places nothing and says not done.
-func (p *Softphone) TryStartCall(c Call) (string, error, bool) {
+func (p *Softphone) TryStartCall(c bridge.Call) (string, error, bool) {
 	t, ok := p.phone.(phone.TryDialer)
 	if !ok {
 		return "", nil, false
@@ -353,7 +374,7 @@ func (p *Softphone) TryStartCall(c Call) (string, error, bool) {
 	return id, err, true
 }
 
-func (p *Softphone) lockedReserve(c Call) (*interaction, error) {
+func (p *Softphone) lockedReserve(c bridge.Call) (*interaction, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock() // deferred: a panic (Settings.Panic) must not leave the lock held
 	return p.reserve(c)
@@ -361,11 +382,11 @@ func (p *Softphone) lockedReserve(c Call) (*interaction, error) {
 
 // reserve checks c and makes its interaction, not yet shown, for the phone
 // to dial; nil with Deferred Dial or an error. Called locked.
-func (p *Softphone) reserve(c Call) (*interaction, error) {
+func (p *Softphone) reserve(c bridge.Call) (*interaction, error) {
 	if err := p.check(c); err != nil {
 		return nil, err
 	}
-	if c.Origination != ByDialpad && p.set.DeferredDial {
+	if c.Origination != bridge.ByDialpad && p.set.DeferredDial {
 		p.deferCall(c)
 		return nil, nil
 	}
@@ -408,20 +429,20 @@ func (p *Softphone) placed(ctx context.Context, ia *interaction, err error) (str
 //
 // A number Deferred Dial left there is dialled with the CRM record the
 // widget sent (the call as startCall asked for it, placed by the agent).
-func (p *Softphone) DialpadCall() (Call, error) {
+func (p *Softphone) DialpadCall() (bridge.Call, error) {
 	p.mu.Lock()
 	pad, deferred := p.dialpad, p.deferred
 	p.mu.Unlock()
-	n, err := normalizePhoneField("dialpad", String(pad))
+	n, err := bridge.NormalizePhoneField("dialpad", bridge.String(pad))
 	if err != nil {
-		return Call{}, err
+		return bridge.Call{}, err
 	}
-	c := Call{PhoneNumber: n}
+	c := bridge.Call{PhoneNumber: n}
 	if deferred != nil && deferred.PhoneNumber == n {
 		c = *deferred
 		c.Origin = "" // the agent places it
 	}
-	c.Origination = ByDialpad
+	c.Origination = bridge.ByDialpad
 	return c, nil
 }
 
@@ -429,7 +450,7 @@ func (p *Softphone) DialpadCall() (Call, error) {
 func (p *Softphone) ClearDialpad(number string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if n, err := normalizePhoneField("dialpad", String(p.dialpad)); err == nil && n == number {
+	if n, err := bridge.NormalizePhoneField("dialpad", bridge.String(p.dialpad)); err == nil && n == number {
 		p.dialpad = ""
 		p.deferred = nil
 		p.changed()
@@ -437,7 +458,7 @@ func (p *Softphone) ClearDialpad(number string) {
 }
 
 // Check applies the agent conditions (Checker).
-func (p *Softphone) Check(c Call) error {
+func (p *Softphone) Check(c bridge.Call) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.set.Panic == PanicCheck {
@@ -450,25 +471,25 @@ func (p *Softphone) Check(c Call) error {
 // logged in (2), no phone (4), state (15), self call (12). The agent may
 // dial while busy or in after-call work, not when they chose not_ready.
 // Called locked.
-func (p *Softphone) check(c Call) error {
+func (p *Softphone) check(c bridge.Call) error {
 	if err := p.phoneCheck(); err != nil {
 		return err
 	}
 	switch {
 	case p.set.AgentState == AgentNotReady:
-		return Errorf(NotSuitableState, "the agent is not_ready")
+		return bridge.Errorf(bridge.NotSuitableState, "the agent is not_ready")
 	case p.set.SingleLine && p.busyLine():
-		return Errorf(NotSuitableState, "single-line mode: the agent already has a live call")
+		return bridge.Errorf(bridge.NotSuitableState, "single-line mode: the agent already has a live call")
 	case p.set.Extension != "" && c.PhoneNumber == p.set.Extension,
 		p.set.Username != "" && c.PhoneNumber == p.set.Username: // the agent's own SIP user
-		return Errorf(SelfCall, "phoneNumber: %s is the agent's own number", c.PhoneNumber)
+		return bridge.Errorf(bridge.SelfCall, "phoneNumber: %s is the agent's own number", c.PhoneNumber)
 	}
 	return nil
 }
 
 func (p *Softphone) loginCheck() error {
 	if !p.set.LoggedIn {
-		return Errorf(NotLoggedIn, "the agent is not logged in")
+		return bridge.Errorf(bridge.NotLoggedIn, "the agent is not logged in")
 	}
 	return nil
 }
@@ -477,11 +498,11 @@ func (p *Softphone) loginCheck() error {
 func (p *Softphone) phoneCheck() error {
 	switch {
 	case !p.set.LoggedIn:
-		return Errorf(NotLoggedIn, "the agent is not logged in")
+		return bridge.Errorf(bridge.NotLoggedIn, "the agent is not logged in")
 	case !p.set.HasPhone:
-		return Errorf(LoggedWithoutPhone, "the agent has no phone device")
+		return bridge.Errorf(bridge.LoggedWithoutPhone, "the agent has no phone device")
 	case !p.ready:
-		return Errorf(LoggedWithoutPhone, "phone not registered")
+		return bridge.Errorf(bridge.LoggedWithoutPhone, "phone not registered")
 	}
 	return nil
 }
@@ -516,7 +537,7 @@ func (p *Softphone) busyLine() bool {
 }
 
 // newInteraction makes an outbound call's interaction. Called locked.
-func (p *Softphone) newInteraction(c Call) *interaction {
+func (p *Softphone) newInteraction(c bridge.Call) *interaction {
 	id := p.nextID()
 	now := p.clock.Now()
 	name := c.PhoneNumber
@@ -780,7 +801,7 @@ func (p *Softphone) changed() {
 
 // phoneError maps a phone's error into Bright Pattern's terms.
 func phoneError(err error) error {
-	var e *Error
+	var e *bridge.Error
 	switch {
 	case err == nil:
 		return nil
@@ -789,13 +810,13 @@ func phoneError(err error) error {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err // the Bridge maps its own deadline
 	case errors.Is(err, phone.ErrInvalidCredentials):
-		return Errorf(NotEnoughPrivileges, "invalid credentials")
+		return bridge.Errorf(bridge.NotEnoughPrivileges, "invalid credentials")
 	case errors.Is(err, phone.ErrNotRegistered):
-		return Errorf(LoggedWithoutPhone, "phone not registered")
+		return bridge.Errorf(bridge.LoggedWithoutPhone, "phone not registered")
 	case errors.Is(err, phone.ErrNoSuchCall):
-		return Errorf(NoInteraction, "%s", err.Error())
+		return bridge.Errorf(bridge.NoInteraction, "%s", err.Error())
 	case errors.Is(err, phone.ErrBadState):
-		return Errorf(NotSuitableState, "%s", err.Error())
+		return bridge.Errorf(bridge.NotSuitableState, "%s", err.Error())
 	}
-	return Errorf(UnknownError, "the phone failed: %s", err.Error())
+	return bridge.Errorf(bridge.UnknownError, "the phone failed: %s", err.Error())
 }
