@@ -76,4 +76,3 @@ func TestDedupIsBounded(t *testing.T) {
 		t.Fatalf("%d keys held after the window", n)
 	}
 }
-

@@ -117,17 +117,16 @@ type Softphone struct {
 	model  *model.Phone // the phone, when it is the reference model
 	inst   bool         // the phone answers at once (phone.Instant)
 
-	cfg      sync.Mutex // held by update around the settings and the model's
-	mu       sync.Mutex
-	set      Settings
-	calls    []*interaction // in order of creation
-	pending  map[phone.CallID]*interaction
-	activeID string
-	seq      uint64
-	dialpad  string
-	deferred *bridge. // the call Deferred Dial put in the Dialpad, while the Dialpad still holds its number
-			Call
-	ready     bool // the phone is registered (ON_SOFTPHONE_STATUS_CHANGE)
+	cfg       sync.Mutex // held by update around the settings and the model's
+	mu        sync.Mutex
+	set       Settings
+	calls     []*interaction // in order of creation
+	pending   map[phone.CallID]*interaction
+	activeID  string
+	seq       uint64
+	dialpad   string
+	deferred  *bridge.Call // the call Deferred Dial put in the Dialpad, while the Dialpad still holds its number
+	ready     bool         // the phone is registered (ON_SOFTPHONE_STATUS_CHANGE)
 	announced agentView
 	reasons   []string // what getAgentNotReadyReasons offers
 }
