@@ -28,7 +28,7 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/config"
 	"github.com/adapi-go/adapi-go/testbed/farend"
 )
 
@@ -41,7 +41,7 @@ const Kamailio = "/usr/sbin/kamailio"
 // Options are the test bed's settings; the zero value is usable.
 type Options struct {
 	// Origin, if set, is the only page origin allowed to open the
-	// WebSocket (the desktop's): an origin as bridge.ParseOrigin takes it.
+	// WebSocket (the desktop's): an origin as config.ParseOrigin takes it.
 	Origin string
 	// Domain is the SIP domain (default "adapi.test"): a host name.
 	Domain string
@@ -186,7 +186,7 @@ func Start(opts Options) (_ *Bed, err error) {
 // written into kamailio.cfg or the db_text subscriber table unquoted.
 func (o Options) check() error {
 	if o.Origin != "" {
-		if _, err := bridge.ParseOrigin(o.Origin); err != nil {
+		if _, err := config.ParseOrigin(o.Origin); err != nil {
 			return fmt.Errorf("testbed: Options.Origin: %w", err)
 		}
 	}
