@@ -72,6 +72,7 @@ async function callControl (): Promise<void> {
   adApi.on('ON_SOFTPHONE_STATUS_CHANGE', (ready: boolean, error?: string) => console.log(ready, error))
   adApi.on('ON_SERVER_ERROR', (e: ServerErrorData) => console.log(e.code, e.name, e.timestamp, e.message))
   adApi.on('ON_PHONE_CAPABILITIES_CHANGE', (c: PhoneCapabilities) => console.log(c.canDial, c.canAnswer, c.canHold, c.canRetrieve))
+  adApi.on('ON_AUDIO_DEVICE_CHANGE', (input?: string, output?: string) => console.log(input, output))
 }
 void callControl
 

@@ -96,6 +96,9 @@ func runDesktop(loader js.Value) {
 	}
 	entries["allowedOrigins"] = allowed
 	startPanel(d)
+	if cfg.SIP != nil {
+		startDevices(d) // the microphone and speaker (sipdevices.go)
+	}
 	loader.Call("ready", entries)
 	loader.Call("wrapControl") // installs window.adApiDesktop
 	if loader.Get("framed").Bool() && len(cfg.AllowedOrigins) > 0 {

@@ -361,32 +361,14 @@ func (m *microphone) Ask(ctx context.Context) error {
 	if have {
 		return nil
 	}
-	if !sipJS.hasMedia {
-		return errors.New("this page cannot use a microphone (getUserMedia needs a secure context)")
-	}
-	opts := sipJS.Object.New()
-	opts.Set("audio", true)
-	opts.Set("video", false)
-	var p js.Value
-	var perr error
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				perr = errors.New("microphone: " + fmtPanic(r))
-			}
-		}()
-		p = sipJS.mediaDevs.Call("getUserMedia", opts)
-	}()
-	if perr != nil {
-		return perr
-	}
-	s, err := await(ctx, p)
+	s, err := userMic(ctx, loginMic()) // sipdevices.go: the remembered microphone
 	if err != nil {
-		return errors.New("microphone: " + err.Error())
+		return err
 	}
 	m.mu.Lock()
 	m.stream = s
 	m.mu.Unlock()
+	refreshAudio(true) // sipdevices.go
 	return nil
 }
 
@@ -465,6 +447,7 @@ func (m *rtcMedia) open() (err error) {
 	audio := sipJS.document.Call("createElement", "audio")
 	audio.Set("autoplay", true)
 	audio.Call("setAttribute", "data-adapi", "remote-audio")
+	playOn(audio) // the chosen speaker (sipdevices.go)
 	sipJS.document.Get("body").Call("appendChild", audio)
 	m.mu.Lock()
 	m.pc, m.audio = pc, audio

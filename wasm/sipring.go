@@ -111,6 +111,7 @@ func playTone() {
 	}
 	if !ringer.ctx.Truthy() {
 		ringer.ctx = sipJS.AudioContext.New()
+		playOn(ringer.ctx) // the chosen speaker (sipdevices.go)
 	}
 	ac := ringer.ctx
 	if ac.Get("state").String() == "suspended" {

@@ -75,7 +75,8 @@ declare global {
   type InteractionEvent = 'ON_NEW_INTERACTION' | 'ON_INTERACTION_STATE_CHANGE' | 'ON_INTERACTION_REMOVED'
   /** The events adApi.on delivers: a misspelt name is a type error, not a handler that never runs. */
   type AdApiEvent = InteractionEvent | 'ON_ACTIVE_INTERACTION_SWITCHED' | 'ON_LOGIN' | 'ON_LOGOUT' |
-    'ON_AGENT_STATE_CHANGE' | 'ON_SOFTPHONE_STATUS_CHANGE' | 'ON_SERVER_ERROR' | 'ON_PHONE_CAPABILITIES_CHANGE'
+    'ON_AGENT_STATE_CHANGE' | 'ON_SOFTPHONE_STATUS_CHANGE' | 'ON_SERVER_ERROR' | 'ON_PHONE_CAPABILITIES_CHANGE' |
+    'ON_AUDIO_DEVICE_CHANGE'
 
   type AgentState = 'supervising' | 'ready' | 'not_ready' | 'busy' | 'after_call_work' | 'reserved' | 'ringing'
 
@@ -156,6 +157,12 @@ declare global {
     on(event: 'ON_SOFTPHONE_STATUS_CHANGE', handler: (ready: boolean, error?: string) => void): void
     on(event: 'ON_SERVER_ERROR', handler: (error: ServerErrorData) => void): void
     on(event: 'ON_PHONE_CAPABILITIES_CHANGE', handler: (caps: PhoneCapabilities) => void): void
+    /**
+     * With a sip section: the agent chose a microphone or speaker in the panel, or the desktop fell back
+     * to the default from one that is gone (and back). The names (labels) of the devices now in use;
+     * outputDevice is absent where the browser cannot choose the speaker (no setSinkId).
+     */
+    on(event: 'ON_AUDIO_DEVICE_CHANGE', handler: (inputDevice?: string, outputDevice?: string) => void): void
     remove(event: AdApiEvent, handler: (...args: any[]) => void): void
     /** The 5.19 page's state callback; returns an unsubscribe function. */
     onInteractionStateChange(handler: (interaction: InteractionData) => void): () => void

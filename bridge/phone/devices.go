@@ -1,0 +1,111 @@
+package phone
+
+import (
+	"strconv"
+	"strings"
+)
+
+// The agent's microphone and speaker (the browser phone's audio devices):
+// what the panel offers, which device to use, and what is remembered of
+// the agent's choice. The browser's side (enumerateDevices, getUserMedia,
+// setSinkId) is in wasm/sipdevices.go; the decisions are here.
+
+// AudioDevice is a microphone (Kind "audioinput") or a speaker
+// ("audiooutput") as the browser lists it. ID "default" is the browser's
+// own default device (Chromium lists it; Firefox does not).
+type AudioDevice struct{ Kind, ID, Label string }
+
+const (
+	maxAudioDevices = 32  // per kind: more are not offered
+	maxAudioText    = 256 // bytes of an id or a label kept
+)
+
+// AudioOptions are the devices of one kind the agent may choose from, in
+// the browser's order: those with an id (before the microphone permission
+// a browser lists one anonymous device per kind), at most 32, each with a
+// name ("Microphone 2" when the browser gives none). None listed: one
+// option, the default.
+func AudioOptions(all []AudioDevice, kind string) []AudioDevice {
+	var out []AudioDevice
+	for _, d := range all {
+		if d.Kind != kind || d.ID == "" || len(d.ID) > maxAudioText || len(out) == maxAudioDevices {
+			continue
+		}
+		if d.Label == "" {
+			d.Label = "Speaker "
+			if kind == "audioinput" {
+				d.Label = "Microphone "
+			}
+			d.Label += strconv.Itoa(len(out) + 1)
+		}
+		d.Label = clipText(d.Label)
+		out = append(out, d)
+	}
+	if len(out) == 0 {
+		out = []AudioDevice{{Kind: kind, ID: "default", Label: "Default"}}
+	}
+	return out
+}
+
+// ChooseAudio decides which of options (AudioOptions) to use, given the
+// device the agent chose (want: an id, "" for the default) and the one in
+// use now (inUse: an id, "" for none yet):
+//   - the chosen device when it is listed;
+//   - else the one in use, while it is listed (no switch for nothing);
+//   - else the default (the browser's "default", else the first).
+//
+// change says use is not the device in use (switch to it); fellBack says
+// the chosen device is not listed (gone, unplugged): the desktop says so.
+func ChooseAudio(options []AudioDevice, want, inUse string) (use AudioDevice, change, fellBack bool) {
+	find := func(id string) (AudioDevice, bool) {
+		for _, d := range options {
+			if d.ID == id && id != "" {
+				return d, true
+			}
+		}
+		return AudioDevice{}, false
+	}
+	if d, ok := find(want); ok {
+		return d, d.ID != inUse, false
+	}
+	fellBack = want != "" && want != "default"
+	if d, ok := find(inUse); ok {
+		return d, false, fellBack
+	}
+	use, ok := find("default")
+	if !ok && len(options) > 0 {
+		use = options[0]
+	}
+	return use, use.ID != inUse, fellBack
+}
+
+// RememberAudio is what the desktop keeps (per desktop origin) of the
+// agent's choice: its id and label ("" to forget: the default).
+func RememberAudio(d AudioDevice) string {
+	if d.ID == "" || d.ID == "default" || len(d.ID) > maxAudioText || strings.Contains(d.ID, "\n") {
+		return ""
+	}
+	return d.ID + "\n" + strings.ReplaceAll(clipText(d.Label), "\n", " ")
+}
+
+// RecalledAudio reads what RememberAudio kept; anything else is the
+// default (no choice).
+func RecalledAudio(s string) AudioDevice {
+	id, label, ok := strings.Cut(s, "\n")
+	if !ok || id == "" || len(id) > maxAudioText || len(label) > maxAudioText {
+		return AudioDevice{}
+	}
+	return AudioDevice{ID: id, Label: label}
+}
+
+// clipText cuts s to at most maxAudioText bytes, on a rune boundary.
+func clipText(s string) string {
+	if len(s) <= maxAudioText {
+		return s
+	}
+	n := maxAudioText
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
