@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
@@ -29,10 +30,9 @@ import (
 // Which device to use is decided in bridge/phone (devices.go).
 
 const (
-	onAudioDeviceChange = "ON_AUDIO_DEVICE_CHANGE"
-	micKey              = "adapi.mic"
-	speakerKey          = "adapi.speaker"
-	audioIn, audioOut   = "audioinput", "audiooutput"
+	micKey            = "adapi.mic"
+	speakerKey        = "adapi.speaker"
+	audioIn, audioOut = "audioinput", "audiooutput"
 )
 
 var audioDevs audioState
@@ -217,7 +217,7 @@ func (a *audioState) changed() {
 		line += " · Speaker: " + a.spk.Label
 	}
 	a.d.note(false, line)
-	a.d.emit(bridge.Event{Name: onAudioDeviceChange, Args: args})
+	a.d.emit(desk.Event{Name: desk.OnAudioDeviceChange, Args: args})
 }
 
 // listAudio is enumerateDevices, copied as JSON (MediaDeviceInfo.toJSON)

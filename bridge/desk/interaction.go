@@ -59,12 +59,13 @@ const (
 	OnSoftphoneStatusChange   = "ON_SOFTPHONE_STATUS_CHANGE"
 	OnServerError             = "ON_SERVER_ERROR"
 	OnPhoneCapabilitiesChange = "ON_PHONE_CAPABILITIES_CHANGE"
-	OnDesktopChange           = "DESKTOP_CHANGE" // ours: the panel redraws; not sent to widgets
+	OnAudioDeviceChange       = "ON_AUDIO_DEVICE_CHANGE" // with SIP, sent by the page's glue (wasm/sipdevices.go)
+	OnDesktopChange           = "DESKTOP_CHANGE"         // ours: the panel redraws; not sent to widgets
 )
 
 // EventNames are the events a widget can subscribe to with adApi.on.
 var EventNames = []string{OnNewInteraction, OnInteractionStateChange, OnInteractionRemoved, OnActiveInteractionSwitch,
-	OnLogin, OnLogout, OnAgentStateChange, OnSoftphoneStatusChange, OnServerError, OnPhoneCapabilitiesChange}
+	OnLogin, OnLogout, OnAgentStateChange, OnSoftphoneStatusChange, OnServerError, OnPhoneCapabilitiesChange, OnAudioDeviceChange}
 
 // Event is one notification from the desktop. For the ON_…_INTERACTION
 // events Data is set; for ON_ACTIVE_INTERACTION_SWITCHED, ActiveID (nil:
