@@ -145,3 +145,28 @@ func clearField(id string) chromedp.Action[chromedp.Void] {
 		chromedp.KeyEvent(kb.Backspace),
 	)
 }
+
+// TestStartCallSettledInsideTheCall: a phone that answers from a goroutine
+// at once (the reference phone "slow" with no delay; a SIP phone not
+// registered is another) settles the call before Go's entry returns to
+// JavaScript (Go runs every goroutine it can first). The promise must
+// still resolve: the loader registers the call before it calls Go
+// (web/adapi.js, callGo). The same for adApiDesktop.dial, which settles
+// from a goroutine too, and a call with an AbortSignal.
+func TestStartCallSettledInsideTheCall(t *testing.T) {
+	tb := openDesktop(t)
+	evalJS[OperationResult](tb, `adApiDesktop.update({phone: 'slow', slowDialDelayMs: 0})`)
+	for _, call := range []string{
+		`adApi.startCall('+14155550101')`,
+		`adApi.startCall('+14155550102', ` + contactJS + `)`,
+		`adApi.startCall('+14155550103', undefined, {signal: new AbortController().signal})`,
+		`adApiDesktop.setDialpad('+14155550104').then(() => adApiDesktop.dial())`,
+	} {
+		settled(tb, call).id(t)
+	}
+	evalJS[OperationResult](tb, `adApiDesktop.update({phone: 'healthy'})`)
+	evalJS[OperationResult](tb, `adApi.startCall('+14155550105')`).id(t)
+	if got := evalJS[string](tb, `adApiDesktop.interactions().map(i => i.phoneNumber).join(',')`); got != "+14155550101,+14155550102,+14155550103,+14155550104,+14155550105" {
+		t.Fatalf("desktop placed %s", got)
+	}
+}

@@ -23,8 +23,7 @@ func runClient(loader js.Value) {
 	c := &clients{loader: loader, byID: map[int]*frames.Client{}}
 	loader.Call("ready", map[string]any{
 		"clientNew":         guard("clientNew", c.create),
-		"clientStartCall":   js.FuncOf(c.startCall),
-		"clientMethod":      js.FuncOf(c.method),
+		"clientCall":        js.FuncOf(c.call),
 		"clientReceive":     guard("clientReceive", c.receive),
 		"clientFrameLoaded": guard("clientFrameLoaded", c.frameLoaded),
 		"clientCancel":      guard("clientCancel", c.cancel),
@@ -55,30 +54,47 @@ func (c *clients) create(args []js.Value) any {
 	return nil
 }
 
-// startCall is (id, snapshots, settle), the snapshots as desktop.startCall
-// takes them. The arguments are checked here first, so a bad call never
-// leaves the page (its result is returned at once); the desktop checks
-// them again, as it must for any client. A good call returns "p<uid>" (the
-// uid clientCancel takes) and settles when the desktop answers.
-func (c *clients) startCall(_ js.Value, args []js.Value) (ret any) {
+// call is (token, id, payload), the payload a method's name and the
+// loader's snapshots of its arguments (wasm/methods.go): startCall or a
+// call-control method, asked of the desktop. The arguments are checked
+// here first, so a bad call never leaves the page (its result is returned
+// at once); the desktop checks them again, as it must for any client (the
+// snapshots travel as plain data: the password of a login too, to the
+// desktop frame only). A call sent returns "p<uid>" (the uid clientCancel
+// takes) and settles when the desktop answers.
+func (c *clients) call(_ js.Value, args []js.Value) (ret any) {
 	defer recoverResult(&ret)
 	if len(args) < 3 {
-		return encodeResult("", bridge.Errorf(bridge.UnknownError, "startCall: bad call from the loader"))
+		return encodeResult("", bridge.Errorf(bridge.UnknownError, "bad call from the loader"))
 	}
-	cl := c.get(args[0].Int())
+	token, cl := args[0].Int(), c.get(args[1].Int())
 	if cl == nil {
 		return encodeResult("", bridge.Errorf(bridge.UnknownError, "no such adApi instance"))
 	}
-	call, key, err := decodeStartCall([]byte(args[1].String()))
+	name, snapshots := splitCall([]byte(args[2].String()))
+	if name == "startCall" {
+		call, key, err := decodeStartCall(snapshots)
+		if err != nil {
+			return encodeResult("", err)
+		}
+		var opts map[string]any
+		if key != "" {
+			opts = map[string]any{"idempotencyKey": key}
+		}
+		return pending + cl.StartCall(call, opts, func(id string, err error) { settle(token, encodeResult(id, err)) })
+	}
+	m, vs, err := methodArgs(name, snapshots)
+	if err == nil {
+		err = m.CheckArgs(vs)
+	}
 	if err != nil {
 		return encodeResult("", err)
 	}
-	var opts map[string]any
-	if key != "" {
-		opts = map[string]any{"idempotencyKey": key}
+	params := make([]any, len(vs))
+	for i, v := range vs {
+		params[i] = v.Any()
 	}
-	s := settler(args[2])
-	return "p" + cl.StartCall(call, opts, s.done)
+	return pending + cl.Call(m, params, func(data any, err error) { settle(token, methodResult(data, err)) })
 }
 
 // receive is (id, the loader's snapshot of a message from the desktop
@@ -111,33 +127,4 @@ func (c *clients) cancel(args []js.Value) any {
 		cl.Cancel(args[1].String(), frames.ErrAborted)
 	}
 	return nil
-}
-
-// method is (id, name, snapshots, settle): a call-control method asked of
-// the desktop, which checks the arguments (the loader's snapshots travel
-// as plain data: the password of a login too, to the desktop frame only).
-// It returns "p" and settles when the desktop answers.
-func (c *clients) method(_ js.Value, args []js.Value) (ret any) {
-	defer recoverMethod(&ret)
-	if len(args) < 4 {
-		return encodeMethod(nil, bridge.Errorf(bridge.UnknownError, "method: bad call from the loader"))
-	}
-	cl := c.get(args[0].Int())
-	if cl == nil {
-		return encodeMethod(nil, bridge.Errorf(bridge.UnknownError, "no such adApi instance"))
-	}
-	m, vs, err := methodArgs(args[1].String(), args[2].String())
-	if err == nil {
-		err = m.CheckArgs(vs) // a bad call never leaves the page; the desktop checks again
-	}
-	if err != nil {
-		return encodeMethod(nil, err)
-	}
-	params := make([]any, len(vs))
-	for i, v := range vs {
-		params[i] = v.Any()
-	}
-	fn := args[3]
-	cl.Call(m, params, func(data any, err error) { fn.Invoke(encodeMethod(data, err)) })
-	return "p"
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"syscall/js"
 	"time"
@@ -43,7 +42,7 @@ type desktop struct {
 	end    *frames.DesktopEnd
 	redraw chan struct{} // the panel redraws when this fires
 	panel  *panel        // nil on a page without the panel
-	io     js.Value      // the loader's shared Uint8Array (startCallIO)
+	io     js.Value      // the loader's shared Uint8Array (input, output)
 	ioBuf  []byte        // its Go side; used only on the JavaScript thread
 
 	mu        sync.Mutex
@@ -54,8 +53,7 @@ type desktop struct {
 	dropped   int                             // events dropped since the last batch (maxPendingEvents)
 	status    dialStatus                      // the last call being placed, for the panel
 	view      callChanges                     // the calls that changed since the panel last drew
-	cancels   map[int]context.CancelCauseFunc // calls in flight that an AbortSignal may drop
-	token     int
+	cancels   map[int]context.CancelCauseFunc // calls in flight that an AbortSignal may drop, by token
 }
 
 func runDesktop(loader js.Value) {
@@ -79,10 +77,9 @@ func runDesktop(loader js.Value) {
 	d.io = loader.Get("io")
 	d.ioBuf = make([]byte, d.io.Length())
 	entries := map[string]any{
-		"startCall":      js.FuncOf(d.startCall),
-		"startCallIO":    js.FuncOf(d.startCallIO),
+		"call":           js.FuncOf(d.call),
 		"control":        js.FuncOf(d.control),
-		"method":         js.FuncOf(d.method),
+		"inspect":        guard("inspect", d.inspect),
 		"desktopReceive": guard("desktopReceive", d.receive),
 		"takeEvents":     guard("takeEvents", d.takeEvents),
 		"listening":      guard("listening", d.setListening),
@@ -169,90 +166,88 @@ func (d *desktop) changed() {
 	}
 }
 
-// startCall and startCallIO are the entries behind adApi.startCall; they
-// differ only in how the loader's snapshots cross (see begin). startCall
-// takes them as one string, for arguments too big for the shared buffer;
-// it returns the result string, or -token when the call must wait.
-func (d *desktop) startCall(_ js.Value, args []js.Value) (ret any) {
+// call is the entry behind every method the page's adApi serves:
+// (token, payload), the payload the method's name and the loader's
+// snapshots of its arguments (wasm/methods.go), read by input.
+func (d *desktop) call(_ js.Value, args []js.Value) (ret any) {
 	defer recoverResult(&ret)
-	r, token := d.begin([]byte(args[0].String()))
-	if token != 0 {
-		return -token
+	token, in, err := d.input(args)
+	if err != nil {
+		return encodeResult("", err)
 	}
-	return r
+	name, snapshots := splitCall(in)
+	if name == "startCall" {
+		return d.output(d.begin(token, snapshots))
+	}
+	return d.output(d.method(token, name, snapshots))
 }
 
-// startCallIO crosses with numbers only (see web/adapi.js, io): (n) where
-// the loader has written n bytes of snapshots into the shared buffer. It
-// returns the result's length in that buffer, or -token when the call must
-// wait, or the result as a string if it does not fit.
-func (d *desktop) startCallIO(_ js.Value, args []js.Value) (ret any) {
-	defer recoverResult(&ret)
-	n := args[0].Int()
-	if n < 0 || n > len(d.ioBuf) {
-		return encodeResult("", bridge.Errorf(bridge.UnknownError, "startCall: bad call from the loader"))
+// input reads an entry's arguments: (token, n), the loader having written
+// n bytes into the shared buffer, or (token, -1, a string) for a payload
+// too big for it. The per-call path so crosses with numbers only (see
+// web/adapi.js, io).
+func (d *desktop) input(args []js.Value) (token int, in []byte, err error) {
+	bad := bridge.Errorf(bridge.UnknownError, "bad call from the loader")
+	if len(args) < 2 {
+		return 0, nil, bad
+	}
+	token, n := args[0].Int(), args[1].Int()
+	switch {
+	case n < 0 && len(args) > 2:
+		return token, []byte(args[2].String()), nil
+	case n < 0 || n > len(d.ioBuf):
+		return 0, nil, bad
 	}
 	js.CopyBytesToGo(d.ioBuf[:n], d.io)
-	r, token := d.begin(d.ioBuf[:n])
-	if token != 0 {
-		return -token
-	}
-	return d.ioResult(r)
+	return token, d.ioBuf[:n], nil
 }
 
-// begin validates and starts a call from the loader's snapshots:
+// output is an entry's result: written into the shared buffer, its length
+// returned, or the result itself when it does not fit (or is pending).
+func (d *desktop) output(r string) any {
+	if r == pending || len(r) > len(d.ioBuf) {
+		return r
+	}
+	n := copy(d.ioBuf, r)
+	js.CopyBytesToJS(d.io, d.ioBuf[:n])
+	return n
+}
+
+// begin validates and starts call token from the loader's snapshots:
 // [phoneNumber, initialObject, idempotencyKey or null]. When the desktop
 // answers at once (bad arguments, the agent's state, the dial policy, a
-// healthy phone) it returns the result (wasm/settle.go) and token 0.
-// Otherwise (a slow phone) it returns a token, which cancel takes for an
-// AbortSignal, and loader.settle(token, result) follows from a goroutine.
-func (d *desktop) begin(snapshots []byte) (result string, token int) {
+// healthy phone) it returns the result. Otherwise (a slow phone) it
+// returns pending and settles the call from a goroutine; cancel(token)
+// drops it for an AbortSignal.
+func (d *desktop) begin(token int, snapshots []byte) string {
 	call, key, err := decodeStartCall(snapshots)
 	if err != nil {
 		d.refused("startCall", err)
-		return encodeResult("", err), 0
+		return encodeResult("", err)
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	id, err, wait := d.bridge.Start(ctx, key, call)
 	if wait == nil {
 		cancel(nil)
 		d.outcome(call, id, err)
-		return encodeResult(id, err), 0
+		return encodeResult(id, err)
 	}
 	d.placing(call)
 	d.mu.Lock()
-	d.token++
-	token = d.token
 	d.cancels[token] = cancel
 	d.mu.Unlock()
-	go func() {
-		var id string
-		var err error
+	settleLater(token, func() string {
 		defer func() {
-			if r := recover(); r != nil {
-				err = bridge.Errorf(bridge.UnknownError, "the bridge failed: %s", fmtPanic(r))
-			}
-			d.loader.Call("settle", token, encodeResult(id, err))
+			d.mu.Lock()
+			delete(d.cancels, token)
+			d.mu.Unlock()
+			cancel(nil)
 		}()
-		id, err = wait()
-		d.mu.Lock()
-		delete(d.cancels, token)
-		d.mu.Unlock()
-		cancel(nil)
+		id, err := wait()
 		d.outcome(call, id, err)
-	}()
-	return "", token
-}
-
-// ioResult writes a result into the shared buffer and returns its length,
-// or returns the result itself when it does not fit.
-func (d *desktop) ioResult(r string) any {
-	if len(r) > len(d.ioBuf) {
-		return r
-	}
-	n := copy(d.ioBuf, r)
-	js.CopyBytesToJS(d.io, d.ioBuf[:n])
-	return n
+		return encodeResult(id, err)
+	})
+	return pending
 }
 
 // outcome notes what the panel's log should show of a startCall.
@@ -269,7 +264,7 @@ func (d *desktop) outcome(call bridge.Call, id string, err error) {
 // cancel is an AbortSignal firing: (token). A call not yet dialling is
 // dropped; one already dialling is not affected.
 func (d *desktop) cancel(args []js.Value) any {
-	token, _ := strconv.Atoi(args[0].String())
+	token := args[0].Int()
 	d.mu.Lock()
 	c := d.cancels[token]
 	d.mu.Unlock()
@@ -370,36 +365,31 @@ func (d *desktop) postPeer(peer frames.PeerID, origin string, m frames.OutMessag
 	d.loader.Call("postPeer", int(peer), origin, jsonString(m))
 }
 
-// method is the entry behind the page's call-control methods: (name,
-// snapshots, settle). The reference phone answers at once, in this task,
-// so the result comes before any event about it; a phone that waits on
-// the network answers from a goroutine within the method's deadline.
-func (d *desktop) method(_ js.Value, args []js.Value) (ret any) {
-	defer recoverMethod(&ret)
-	if len(args) < 3 {
-		return encodeMethod(nil, bridge.Errorf(bridge.UnknownError, "method: bad call from the loader"))
-	}
-	name := args[0].String()
-	m, vs, err := methodArgs(name, args[1].String())
+// method serves call-control method name. The reference phone answers at
+// once, in this task, so the result comes before any event about it; a
+// phone that waits on the network answers from a goroutine within the
+// method's deadline.
+func (d *desktop) method(token int, name string, snapshots []byte) string {
+	m, vs, err := methodArgs(name, snapshots)
 	if err != nil {
 		d.refused(name, err)
-		return encodeMethod(nil, err)
+		return encodeResult("", err)
 	}
 	data, err, wait := desk.Serve(context.Background(), d.bridge, m, vs)
 	if wait == nil {
 		if err != nil {
 			d.refused(name, err)
 		}
-		return encodeMethod(data, err)
+		return methodResult(data, err)
 	}
-	settleLater(args[2], func() (any, error) {
+	settleLater(token, func() string {
 		data, err := wait()
 		if err != nil {
 			d.refused(name, err)
 		}
-		return data, err
+		return methodResult(data, err)
 	})
-	return "p"
+	return pending
 }
 
 // jsStore is bridge.Store over the desktop origin's localStorage, through

@@ -27,7 +27,7 @@ import (
 )
 
 func main() {
-	loader := js.Global().Get("__adApiLoader")
+	loader = js.Global().Get("__adApiLoader")
 	if loader.Type() != js.TypeObject {
 		js.Global().Get("console").Call("error", "adApi: load the module with adapi.js")
 		return

@@ -5,62 +5,85 @@ package main
 import (
 	"fmt"
 	"strconv"
-	"sync"
 	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge"
 )
 
-// A result crosses to JavaScript as one string, which the loader turns into
-// Bright Pattern's OperationResult (web/adapi.js, decodeResult):
+// Every entry that answers a call (startCall, the call-control methods,
+// adApiDesktop's actions, in the desktop and in a CRM page) takes the
+// call's token first. The loader picks the token and registers the call
+// under it before it calls Go (web/adapi.js, callGo), so a result settled
+// from a goroutine before the entry returns (Go runs every goroutine it
+// can before it returns to JavaScript: a phone that fails at once does)
+// finds its call waiting.
 //
-//	"s<id>"                   success; "s" alone is success with id null
+// An entry returns the result, or says that it will settle later:
+//
+//	"s<data>"                  success: startCall's id ("s" alone: id null),
+//	                           a method's data as JSON
 //	"e<code>:<name>:<message>" failure
-//	"p<uid>"                  pending (the CRM page's calls): settle will be
-//	                          called later, and the uid lets an AbortSignal
-//	                          drop the call
+//	a number n                 the result is the shared buffer's first n
+//	                           bytes (the desktop's startCall and methods)
+//	"p<key>"                   pending: settle(token, result) follows; an
+//	                           AbortSignal cancels the call by key (by the
+//	                           token when key is empty)
 //
-// The desktop's startCall entries return a pending call as a negative
-// number instead, -token (wasm/desktop.go, begin).
-//
-// One string instead of an object: building an object from Go costs a
+// The loader makes Bright Pattern's OperationResult of it (decodeResult):
+// startCall's with its InitiateResult data, a method's with its data. One
+// string instead of an object: building an object from Go costs a
 // crossing per property.
-func encodeResult(id string, err error) string {
+func encodeResult(data string, err error) string {
 	if err != nil {
 		e := bridge.AsError(err)
 		return "e" + strconv.Itoa(int(e.Code)) + ":" + e.Name() + ":" + e.Message
 	}
-	return "s" + id
+	return "s" + data
 }
 
-// settle is the loader's per-call settle function, for results that come
-// later than the call. Go calls it at most once.
-type settle struct {
-	fn   js.Value
-	once sync.Once
-}
-
-func settler(fn js.Value) *settle { return &settle{fn: fn} }
-
-func (s *settle) done(id string, err error) {
-	s.once.Do(func() { s.fn.Invoke(encodeResult(id, err)) })
-}
-
-func (s *settle) fail(err error) { s.done("", err) }
-
-// recoverInto turns a panic into an unknown_error for this call only.
-func (s *settle) recoverInto() {
-	if r := recover(); r != nil {
-		s.fail(bridge.Errorf(bridge.UnknownError, "the bridge failed: %s", fmtPanic(r)))
+// methodResult is a call-control method's result: its data as JSON.
+func methodResult(data any, err error) string {
+	if err != nil {
+		return encodeResult("", err)
 	}
+	return encodeResult(jsonString(data), nil)
 }
 
-// recoverResult, deferred in an entry that returns a result string, turns a
-// panic into an unknown_error result.
+// pending is what an entry returns for a call that settles later, to be
+// cancelled by its token.
+const pending = "p"
+
+// loader is the loader's __adApiLoader (wasm/main.go).
+var loader js.Value
+
+// settle answers call token, later than its entry returned.
+func settle(token int, result string) { loader.Call("settle", token, result) }
+
+// settleLater answers call token from a goroutine with f's result; a panic
+// in f is that call's unknown_error.
+func settleLater(token int, f func() string) {
+	go func() {
+		var r string
+		defer func() {
+			if p := recover(); p != nil {
+				r = encodeResult("", panicError(p))
+			}
+			settle(token, r)
+		}()
+		r = f()
+	}()
+}
+
+// recoverResult, deferred in an entry that returns a result, turns a panic
+// into that call's unknown_error.
 func recoverResult(ret *any) {
-	if r := recover(); r != nil {
-		*ret = encodeResult("", bridge.Errorf(bridge.UnknownError, "the bridge failed: %s", fmtPanic(r)))
+	if p := recover(); p != nil {
+		*ret = encodeResult("", panicError(p))
 	}
+}
+
+func panicError(p any) error {
+	return bridge.Errorf(bridge.UnknownError, "the bridge failed: %s", fmtPanic(p))
 }
 
 func fmtPanic(r any) string { return fmt.Sprint(r) }

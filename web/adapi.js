@@ -83,20 +83,28 @@
   const OBJECT_FIELDS = ['id', 'type', 'displayName', 'displayType', 'customFields']
   // METHODS is Bright Pattern's published client API (AgentDesktopClientAPI
   // in their crm-client-api-example, src/brightpattern-client-api-types.d.ts),
-  // in their order: each method's name and its request message across
-  // frames (their requestMessages), on/remove/injectMessageLogger aside.
+  // in their order: each method's name, its request message across frames
+  // (their requestMessages), on/remove/injectMessageLogger aside, and, for
+  // the methods the bridge serves (desk.Methods; SPEC.md, "Call
+  // control"), how its arguments are copied: startCall's own copy
+  // (startCallArgs), or per argument the properties read from an object
+  // (any other is never read; [] and the rest: copied as leaves).
   // Every one is a real function on the global adApi and on every
-  // brightpattern.AdApi instance. Those a role below does not serve resolve
+  // brightpattern.AdApi instance. Those not served resolve
   // api_method_not_implemented (14). Named one by one: a catch-all Proxy
   // would also answer `then`, and `await adApi` would hang.
+  const LEAVES = []
   const METHODS = [
-    ['getLoginState', 'GET_LOGIN_STATE'], ['login', 'LOGIN'], ['openLogin', 'OPEN_LOGIN'], ['logout', 'LOGOUT'],
-    ['getAgentState', 'GET_AGENT_STATE'], ['setAgentState', 'SET_AGENT_STATE'],
-    ['acceptInteraction', 'ACCEPT_INTERACTION'], ['rejectInteraction', 'REJECT_INTERACTION'],
-    ['startCall', 'START_CALL'], ['startChat', 'START_CHAT'], ['startEmail', 'START_EMAIL'], ['sendDtmf', 'SEND_DTMF'],
+    ['getLoginState', 'GET_LOGIN_STATE', LEAVES], ['login', 'LOGIN', [['username', 'password', 'tenant']]],
+    ['openLogin', 'OPEN_LOGIN'], ['logout', 'LOGOUT', LEAVES],
+    ['getAgentState', 'GET_AGENT_STATE', LEAVES], ['setAgentState', 'SET_AGENT_STATE', LEAVES],
+    ['acceptInteraction', 'ACCEPT_INTERACTION', LEAVES], ['rejectInteraction', 'REJECT_INTERACTION', LEAVES],
+    ['startCall', 'START_CALL', startCallArgs], ['startChat', 'START_CHAT'], ['startEmail', 'START_EMAIL'],
+    ['sendDtmf', 'SEND_DTMF', LEAVES],
     ['consultCall', 'CONSULT_CALL'], ['blindTransfer', 'BLIND_TRANSFER'], ['transfer', 'TRANSFER'],
-    ['leaveInteraction', 'LEAVE_INTERACTION'], ['completeInteraction', 'COMPLETE_INTERACTION'],
-    ['leaveAndCompleteInteraction', 'LEAVE_AND_COMPLETE_INTERACTION'], ['switchActiveInteraction', 'SWITCH_ACTIVE_INTERACTION'],
+    ['leaveInteraction', 'LEAVE_INTERACTION', LEAVES], ['completeInteraction', 'COMPLETE_INTERACTION', LEAVES],
+    ['leaveAndCompleteInteraction', 'LEAVE_AND_COMPLETE_INTERACTION', LEAVES],
+    ['switchActiveInteraction', 'SWITCH_ACTIVE_INTERACTION', LEAVES],
     ['inviteToCallConference', 'INVITE_TO_CALL_CONFERENCE'], ['removeFromCallConference', 'REMOVE_FROM_CALL_CONFERENCE'],
     ['destroyCallConference', 'DESTROY_CALL_CONFERENCE'], ['mergeAllCallsIntoConference', 'MERGE_ALL_CALLS_INTO_CONFERENCE'],
     ['inviteToChatConference', 'INVITE_TO_CHAT_CONFERENCE'], ['removeFromChatConference', 'REMOVE_FROM_CHAT_CONFERENCE'],
@@ -108,14 +116,16 @@
     ['getConfig', 'GET_CONFIG'], ['setVariable', 'SET_VARIABLE'], ['getVariables', 'GET_VARIABLES'],
     ['addInteractionAssociatedObject', 'ADD_INTERACTION_ASSOCIATED_OBJECT'],
     ['setInteractionActiveScreen', 'SET_INTERACTION_ACTIVE_SCREEN'],
-    ['getPhoneDevicesList', 'GET_PHONE_DEVICES_LIST'], ['getPhoneDevice', 'GET_PHONE_DEVICE'], ['setPhoneDevice', 'SET_PHONE_DEVICE'],
-    ['setCallHold', 'SET_CALL_HOLD'], ['setCallRecording', 'SET_CALL_RECORDING'], ['setCallMute', 'SET_CALL_MUTE'],
+    ['getPhoneDevicesList', 'GET_PHONE_DEVICES_LIST', LEAVES], ['getPhoneDevice', 'GET_PHONE_DEVICE', LEAVES],
+    ['setPhoneDevice', 'SET_PHONE_DEVICE', [['type', 'phone']]],
+    ['setCallHold', 'SET_CALL_HOLD', LEAVES], ['setCallRecording', 'SET_CALL_RECORDING'], ['setCallMute', 'SET_CALL_MUTE', LEAVES],
     ['setScreenRecordingMute', 'SET_SCREEN_RECORDING_MUTE'], ['getScreenRecordingState', 'GET_SCREEN_RECORDING_STATE'],
     ['setWidgetMinimized', 'SET_WIDGET_MINIMIZED'], ['sendChatMessage', 'SEND_CHAT_MESSAGE'],
-    ['suggestChatMessage', 'SUGGEST_CHAT_MESSAGE'], ['getAgentNotReadyReasons', 'GET_AGENT_NOT_READY_REASONS'],
-    ['activatePage', 'ACTIVATE_PAGE'], ['getInteractionsState', 'GET_INTERACTIONS_STATE'],
+    ['suggestChatMessage', 'SUGGEST_CHAT_MESSAGE'], ['getAgentNotReadyReasons', 'GET_AGENT_NOT_READY_REASONS', LEAVES],
+    ['activatePage', 'ACTIVATE_PAGE'], ['getInteractionsState', 'GET_INTERACTIONS_STATE', LEAVES],
     ['setCallRecordingMute', 'SET_CALL_RECORDING_MUTE'], ['setDialCandidates', 'SET_DIAL_CANDIDATES']
   ]
+  const MAX_ARGS = 3 // the most any served method takes
 
   // ---- Results: Bright Pattern's OperationResult<InitiateResult>.
   function success (id) {
@@ -315,48 +325,61 @@
   }
 
   // decodeResult turns Go's one-string result (wasm/settle.go) into
-  // Bright Pattern's OperationResult.
-  function decodeResult (r) {
-    if (r[0] === 's') return success(r.length > 1 ? r.slice(1) : null)
-    // A call-control method's result (wasm/methods.go): data as JSON, or
-    // an error without startCall's InitiateResult part.
-    if (r[0] === 'd') return { status: 'success', data: JSON.parse(r.slice(1)) }
-    if (r[0] === 'f') {
-      const a = r.indexOf(':', 1)
-      const b = r.indexOf(':', a + 1)
-      return { status: 'error', error: { code: +r.slice(1, a), name: r.slice(a + 1, b), message: r.slice(b + 1) } }
+  // Bright Pattern's OperationResult: startCall's (initiate) with its
+  // InitiateResult data, a method's with the data as JSON.
+  function decodeResult (r, initiate) {
+    if (r[0] === 's') {
+      if (initiate) return success(r.length > 1 ? r.slice(1) : null)
+      return { status: 'success', data: JSON.parse(r.slice(1)) }
     }
     const a = r.indexOf(':', 1)
     const b = r.indexOf(':', a + 1)
-    return failure(+r.slice(1, a), r.slice(a + 1, b), r.slice(b + 1))
+    return errorResult(initiate, +r.slice(1, a), r.slice(a + 1, b), r.slice(b + 1))
+  }
+  function errorResult (initiate, code, name, message) {
+    return initiate ? failure(code, name, message) : { status: 'error', error: { code, name, message } }
   }
 
-  // callGo calls a Go entry with args and a settle function, and resolves
-  // the promise once with an OperationResult: at once when Go returns the
-  // result, later when it returns "p<token>" (onToken gets the token) and
-  // calls settle.
-  function callGo (name, args, resolve, onToken) {
-    let settled = false
-    const settle = function (r) {
-      if (settled) return
-      settled = true
-      resolve(decodeResult(r))
-    }
-    if (broken) return resolve(failure(99, 'unknown_error', broken))
+  // callGo calls the Go entry name with (token, ...args) and resolves the
+  // call once with an OperationResult. The token is picked here, and the
+  // call registered under it, before Go runs: Go runs every goroutine it
+  // can before it returns to JavaScript, so a call it settles from a
+  // goroutine (a phone that fails at once) may be settled
+  // (loader.settle) before the entry returns. The entry returns the
+  // result, as a string or its length in the desktop's shared buffer, or
+  // "p<key>": the result comes later, and onPending(key) gets what
+  // cancels the call (the token when key is empty).
+  const calls = new Map() // token -> settle, for every call Go may still answer
+  let lastToken = 0
+  let io = null // the desktop's shared buffer
+  let decodeIO = null
+  function callGo (name, args, initiate, resolve, onPending) {
+    if (broken) return resolve(errorResult(initiate, 99, 'unknown_error', broken))
+    const token = ++lastToken
+    calls.set(token, function (r) {
+      calls.delete(token)
+      resolve(decodeResult(r, initiate))
+    })
     let r
     try {
-      r = go[name](...args, settle)
+      const entry = go[name] // called unbound: a `this` would cross into Go as well
+      r = entry(token, ...args)
     } catch (e) {
       // "Go program has already exited" and the like: this call fails,
       // and so will the next ones, with the reason.
-      return settle('e99:unknown_error:adApi: the bridge failed: ' + thrown(e).s)
+      r = 'e99:unknown_error:adApi: the bridge failed: ' + thrown(e).s
     }
-    if (typeof r !== 'string') return
-    if (r[0] === 'p') {
-      if (onToken) onToken(r.slice(1))
+    if (typeof r === 'number') r = decodeIO(io.subarray(0, r))
+    if (typeof r === 'string' && r[0] === 'p') {
+      if (onPending && calls.has(token)) onPending(r.length > 1 ? r.slice(1) : token)
     } else {
-      settle(r)
+      settleCall(token, r)
     }
+  }
+  // settleCall answers call token, at most once: loader.settle for Go.
+  function settleCall (token, r) {
+    const settle = calls.get(token)
+    if (settle) settle(typeof r === 'string' ? r : 'e99:unknown_error:adApi: the bridge gave no result')
   }
 
   // ---- Events: on / remove, as Bright Pattern's client API. Events come
@@ -451,10 +474,11 @@
     stubs.add(f)
     return f
   }
-  // baseMembers is every method of METHODS, unserved, and the events.
+  // baseMembers is every method of METHODS the bridge does not serve, and
+  // the events (serve adds the rest).
   function baseMembers (hub) {
     const api = {}
-    for (const [name] of METHODS) api[name] = notImplemented(name)
+    for (const [name, , copy] of METHODS) if (!copy) api[name] = notImplemented(name)
     api.on = hub.on
     api.remove = hub.remove
     // The 5.19 page's name for the state callback; returns an unsubscribe.
@@ -465,39 +489,54 @@
     return api
   }
 
-  // startCallWith makes a startCall that snapshots its arguments now, as
-  // the caller left them, into the one JSON string Go reads
-  // (bridge.DecodeSnapshots: [phoneNumber, initialObject, idempotencyKey]),
-  // and hands it to run(args, resolve, reject, signal).
-  // It never throws, and its promise always settles.
-  function startCallWith (run) {
-    return function startCall (phoneNumber, initialObject, opts) {
-      return new Promise(function (resolve, reject) {
-        const fail = e => resolve(failure(99, 'unknown_error', 'adApi: ' + thrown(e).s))
-        try {
-          const o = options(opts)
-          if (o && o.bad) return resolve(failure(3, 'invalid_args', o.bad))
-          const args = JSON.stringify([leaf(phoneNumber), initialObjects(initialObject), o && o.key ? o.key : null])
-          whenGo(function () {
-            try { run(args, resolve, reject, o && o.signal) } catch (e) { fail(e) }
-          })
-        } catch (e) {
-          fail(e)
-        }
-      })
+  // serve puts every method of METHODS that the bridge serves on api. Each
+  // copies its arguments now, as the caller left them, into the one JSON
+  // string Go reads (bridge.DecodeSnapshots), and hands it to
+  // run(name, json, initiate, resolve, reject, signal) once Go is ready;
+  // initiate is true for startCall, whose OperationResult carries an
+  // InitiateResult. now(), if given, runs at the call. A method never
+  // throws, and its promise always settles.
+  function serve (api, run, now) {
+    for (const [name, , copy] of METHODS) {
+      if (!copy) continue
+      const initiate = name === 'startCall'
+      const copyArgs = typeof copy === 'function' ? copy : argsWith(copy)
+      api[name] = function () {
+        const a = arguments
+        return new Promise(function (resolve, reject) {
+          const fail = e => resolve(errorResult(initiate, 99, 'unknown_error', 'adApi: ' + thrown(e).s))
+          try {
+            if (now) now()
+            const c = copyArgs(a)
+            if (c.bad) return resolve(errorResult(initiate, 3, 'invalid_args', c.bad))
+            const json = JSON.stringify(c.args)
+            whenGo(function () {
+              try { run(name, json, initiate, resolve, reject, c.signal) } catch (e) { fail(e) }
+            })
+          } catch (e) {
+            fail(e)
+          }
+        })
+      }
     }
   }
-
-  // SERVED are Bright Pattern's call-control methods the bridge serves
-  // (desk.Methods; SPEC.md, "Call control"), in the page and across
-  // frames. ARG_FIELDS names the properties read from an object argument
-  // (any other is never read); other arguments are copied as leaves.
-  const SERVED = ['getLoginState', 'login', 'logout', 'getAgentState', 'setAgentState',
-    'acceptInteraction', 'rejectInteraction', 'leaveInteraction', 'completeInteraction',
-    'leaveAndCompleteInteraction', 'switchActiveInteraction', 'setCallHold', 'setCallMute', 'sendDtmf',
-    'getPhoneDevicesList', 'getPhoneDevice', 'setPhoneDevice', 'getInteractionsState', 'getAgentNotReadyReasons']
-  const ARG_FIELDS = { login: [['username', 'password', 'tenant']], setPhoneDevice: [['type', 'phone']] }
-  const MAX_ARGS = 3 // the most any served method takes
+  // startCallArgs copies startCall's arguments: [phoneNumber,
+  // initialObject, idempotencyKey or null], and options' signal.
+  function startCallArgs (a) {
+    const o = options(a[2])
+    if (o && o.bad) return o
+    return { args: [leaf(a[0]), initialObjects(a[1]), o && o.key ? o.key : null], signal: o && o.signal }
+  }
+  // argsWith copies a method's arguments, at most MAX_ARGS: argument i
+  // an object of which only the properties fields[i] are read, or a leaf.
+  function argsWith (fields) {
+    return function (a) {
+      const n = Math.min(a.length, MAX_ARGS)
+      const args = new Array(n)
+      for (let i = 0; i < n; i++) args[i] = fields[i] ? fieldsOf(a[i], fields[i]) : leaf(a[i])
+      return { args }
+    }
+  }
   function fieldsOf (o, fields) {
     try {
       if (typeOf(o) !== 'object') return leaf(o)
@@ -506,30 +545,6 @@
       return { t: 'object', l: fields.length, k: fields, v }
     } catch (e) {
       return thrown(e)
-    }
-  }
-  // methodWith makes a served method that copies its arguments now, as
-  // the caller left them, into the one JSON string Go reads, and hands it
-  // to run(name, args, resolve). It never throws; its promise always
-  // settles.
-  function methodWith (name, run) {
-    const fields = ARG_FIELDS[name] || []
-    return function () {
-      const a = arguments
-      return new Promise(function (resolve) {
-        const fail = e => resolve({ status: 'error', error: { code: 99, name: 'unknown_error', message: 'adApi: ' + thrown(e).s } })
-        try {
-          const n = Math.min(a.length, MAX_ARGS)
-          const args = new Array(n)
-          for (let i = 0; i < n; i++) args[i] = fields[i] ? fieldsOf(a[i], fields[i]) : leaf(a[i])
-          const json = JSON.stringify(args)
-          whenGo(function () {
-            try { run(name, json, resolve) } catch (e) { fail(e) }
-          })
-        } catch (e) {
-          fail(e)
-        }
-      })
     }
   }
   // redact is what a logger or log sees of a request's params: LOGIN's
@@ -561,6 +576,7 @@
   const loader = {
     role,
     mark,
+    settle: settleCall, // Go's answer to a call that waited (callGo)
     isReady: false,
     framed: window.parent !== window
   }
@@ -581,54 +597,22 @@
     // result there. A string or function crossing into Go gets a
     // finalizer in the Go runtime, and registering finalizers was most of
     // a call's cost when measured (runtime.addspecial). Arguments too big
-    // for the buffer take the string path.
-    const io = new Uint8Array(64 << 10)
+    // for the buffer take the string path: (token, -1, string).
+    io = new Uint8Array(64 << 10)
     const encoder = new TextEncoder()
     const decoder = new TextDecoder()
     const encodeInto = globalThis.TextEncoder.prototype.encodeInto.bind(encoder)
-    const decode = globalThis.TextDecoder.prototype.decode.bind(decoder)
-    const waitingTokens = new Map() // token -> settle, for calls that must wait
-    // Results Go settled before the call that made their token returned:
-    // Go runs every goroutine it can before it returns to JavaScript, so a
-    // phone that fails at once (a SIP phone not registered) settles inside
-    // go.startCallIO. Taken as soon as that call returns.
-    const earlyResults = new Map() // token -> result
+    decodeIO = globalThis.TextDecoder.prototype.decode.bind(decoder)
     loader.io = io
-    loader.settle = function (token, r) {
-      const settle = waitingTokens.get(token)
-      if (settle) {
-        waitingTokens.delete(token)
-        settle(r)
-      } else {
-        earlyResults.set(token, r)
-      }
+    function ioArgs (payload) {
+      const w = encodeInto(payload, io)
+      return w.read < payload.length ? [-1, payload] : [w.written]
     }
-    // Go returns the result (a string, or its length in io), or -token for
-    // a call that must wait: loader.settle(token, result) comes later.
-    api.startCall = startCallWith(function (args, resolve, reject, signal) {
-      withAbort(signal, resolve, reject, function (onToken, settle) {
-        if (broken) return settle(failure(99, 'unknown_error', broken))
-        const w = encodeInto(args, io)
-        let r
-        try {
-          r = w.read < args.length ? go.startCall(args) : go.startCallIO(w.written)
-        } catch (e) {
-          return settle(failure(99, 'unknown_error', 'adApi: the bridge failed: ' + thrown(e).s))
-        }
-        if (typeof r === 'string') return settle(decodeResult(r))
-        if (r >= 0) return settle(decodeResult(decode(io.subarray(0, r))))
-        if (earlyResults.has(-r)) {
-          const res = earlyResults.get(-r)
-          earlyResults.delete(-r)
-          return settle(decodeResult(res))
-        }
-        waitingTokens.set(-r, function (res) { settle(decodeResult(res)) })
-        onToken(String(-r))
+    serve(api, function (name, json, initiate, resolve, reject, signal) {
+      withAbort(signal, resolve, reject, function (onPending, settle) {
+        callGo('call', ioArgs(name + json), initiate, settle, onPending)
       }, function (token) { go.cancel(token) })
     })
-    for (const name of SERVED) {
-      api[name] = methodWith(name, function (name, args, resolve) { callGo('method', [name, args], resolve) })
-    }
     // No message crosses in the page: a logger is accepted and never called.
     api.injectMessageLogger = function () {}
     addMembers(adApi, api)
@@ -798,7 +782,7 @@
       // for tests and developers (wasm/control.go). Arguments are copied to
       // plain data here, like startCall's.
       wrapControl () {
-        const get = op => JSON.parse(go.control(op, null, function () {}))
+        const get = op => JSON.parse(go.inspect(op))
         const act = (op, copy) => new Promise(function (resolve) {
           let arg
           try {
@@ -806,7 +790,7 @@
           } catch (e) {
             return resolve(failure(3, 'invalid_args', op + ': could not be read: ' + thrown(e).s))
           }
-          callGo('control', [op, arg], resolve)
+          callGo('control', [op, arg], true, resolve)
         })
         const id = op => x => act(op, () => String(x))
         const control = Object.freeze({
@@ -934,31 +918,20 @@
     // An unserved method answers here, without a message; its answer is
     // logged as <MESSAGE>_RESPONSE, so an app whose only view of results
     // is its message logger (as Bright Pattern's example app) shows it.
-    for (const [name, message] of METHODS) {
+    for (const [name, message, copy] of METHODS) {
+      if (copy) continue
       const stub = api[name]
-      if (!stubs.has(stub)) continue
       const logged = function () {
         return stub().then(function (r) { log(message + '_RESPONSE', r); return r })
       }
       stubs.add(logged)
       api[name] = logged
     }
-    const startCall = startCallWith(function (args, resolve, reject, signal) {
-      withAbort(signal, resolve, reject, function (onToken, settle) {
-        callGo('clientStartCall', [CONN, args], settle, onToken)
+    serve(api, function (name, json, initiate, resolve, reject, signal) {
+      withAbort(signal, resolve, reject, function (onPending, settle) {
+        callGo('clientCall', [CONN, name + json], initiate, settle, onPending)
       }, function (uid) { go.clientCancel(CONN, uid) })
-    })
-    api.startCall = function (phoneNumber, initialObject, opts) {
-      connect({})
-      return startCall(phoneNumber, initialObject, opts)
-    }
-    for (const name of SERVED) {
-      const m = methodWith(name, function (name, args, resolve) { callGo('clientMethod', [CONN, name, args], resolve) })
-      api[name] = function () {
-        connect({})
-        return m.apply(this, arguments)
-      }
-    }
+    }, function () { connect({}) })
     api.injectMessageLogger = function (fn) {
       if (typeof fn === 'function') loggers.push(fn)
     }
