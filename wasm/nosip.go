@@ -1,0 +1,17 @@
+//go:build js && wasm && !adapiclient && adapinosip
+
+package main
+
+import (
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/phone"
+)
+
+// The desktop module without the SIP phone (-tags adapinosip): only for
+// `make bench`, which measures what SIP adds to the desktop module
+// (issue 14's budget). A sip section in the config is ignored: the
+// reference model answers.
+
+func newSIPPhone(*bridge.SIPConfig) phone.Phone { return nil }
+
+func mediaJSON() string { return "null" }
