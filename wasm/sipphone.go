@@ -12,16 +12,14 @@ import (
 	"github.com/adapi-go/adapi-go/bridge/sip"
 )
 
-// micPhone is the SIP phone with the microphone asked for at sign-in, not
-// per call (SPEC: "The microphone is asked for at login").
-type micPhone struct{ *sip.Phone }
-
-func (p micPhone) Register(ctx context.Context, cred phone.Credentials) error {
+// signIn asks for the microphone at sign-in, not per call (SPEC: "The
+// microphone is asked for at login"), and for the notification permission.
+func signIn(ctx context.Context) error {
 	if err := mic.Ask(ctx); err != nil {
 		return errors.New("cannot sign in without a microphone: " + err.Error())
 	}
 	askNotifications()
-	return p.Phone.Register(ctx, cred)
+	return nil
 }
 
 // newSIPPhone is the desktop's phone when adapi-config.json has a sip
@@ -31,12 +29,14 @@ func newSIPPhone(c *config.SIP) phone.Phone {
 	initSipJS()
 	ice := iceServersJS(c.ICEServers)
 	url := c.WSURL
-	return ringingPhone{micPhone{sip.NewPhone(sip.PhoneConfig{
+	return sip.NewPhone(sip.PhoneConfig{
 		URL:       url,
 		Domain:    c.Domain,
 		Transport: func() sip.Transport { return newWSTransport(url) },
 		Media:     func() sip.Media { return newRTCMedia(ice) },
-	})}}
+		SignIn:    signIn,
+		Ring:      ring, // wasm/sipring.go
+	})
 }
 
 // iceServersJS is the config's iceServers as RTCPeerConnection takes them

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"sync"
 	"syscall/js"
 
@@ -168,37 +167,16 @@ func askNotifications() {
 	}
 }
 
-// ringingPhone is the phone whose inbound calls ring in the page.
-type ringingPhone struct{ micPhone }
-
-func (p ringingPhone) SetHandler(h phone.Handler) {
-	p.micPhone.SetHandler(func(ev phone.Event) {
-		switch ev.Kind {
-		case phone.EventIncoming:
-			ringStart(ev.Call, ev.From)
-		case phone.EventEnded:
-			ringStop(ev.Call)
-		}
-		h(ev)
-	})
-}
-
-func (p ringingPhone) Accept(ctx context.Context, id phone.CallID) error {
-	ringStop(id)
-	return p.micPhone.Accept(ctx, id)
-}
-
-func (p ringingPhone) Reject(ctx context.Context, id phone.CallID, status int) error {
-	ringStop(id)
-	return p.micPhone.Reject(ctx, id, status)
-}
-
-func (p ringingPhone) Hangup(ctx context.Context, id phone.CallID) error {
-	ringStop(id)
-	return p.micPhone.Hangup(ctx, id)
-}
-
-func (p ringingPhone) Unregister(ctx context.Context) error {
-	ringStopAll()
-	return p.micPhone.Unregister(ctx)
+// ring is the SIP phone's Ring hook: an inbound call rings (on) until it
+// is accepted, rejected, hung up or ended; id "" stops every ringtone
+// (signed out).
+func ring(id phone.CallID, from string, on bool) {
+	switch {
+	case on:
+		ringStart(id, from)
+	case id == "":
+		ringStopAll()
+	default:
+		ringStop(id)
+	}
 }

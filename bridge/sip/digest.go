@@ -18,28 +18,28 @@ type Challenge struct {
 func ParseChallenge(v string) (Challenge, error) {
 	var c Challenge
 	scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
-	if !strings.EqualFold(scheme, "Digest") {
+	if !eqFold(scheme, "Digest") {
 		return c, parseErr("not a Digest challenge " + quote(v))
 	}
 	for _, p := range splitList(rest) {
 		k, val, _ := strings.Cut(p, "=")
 		val = unquote(strings.TrimSpace(val))
 		switch k = strings.TrimSpace(k); {
-		case strings.EqualFold(k, "realm"):
+		case eqFold(k, "realm"):
 			c.Realm = val
-		case strings.EqualFold(k, "nonce"):
+		case eqFold(k, "nonce"):
 			c.Nonce = val
-		case strings.EqualFold(k, "opaque"):
+		case eqFold(k, "opaque"):
 			c.Opaque = val
-		case strings.EqualFold(k, "algorithm"):
+		case eqFold(k, "algorithm"):
 			c.Algorithm = val
-		case strings.EqualFold(k, "stale"):
-			c.Stale = strings.EqualFold(val, "true")
-		case strings.EqualFold(k, "qop"):
+		case eqFold(k, "stale"):
+			c.Stale = eqFold(val, "true")
+		case eqFold(k, "qop"):
 			for val != "" {
 				var q string
 				q, val, _ = strings.Cut(val, ",")
-				if strings.EqualFold(strings.TrimSpace(q), "auth") {
+				if eqFold(strings.TrimSpace(q), "auth") {
 					c.QOPAuth = true
 				}
 			}
@@ -48,7 +48,7 @@ func ParseChallenge(v string) (Challenge, error) {
 	if c.Nonce == "" {
 		return c, parseErr("Digest challenge without a nonce")
 	}
-	if c.Algorithm != "" && !strings.EqualFold(c.Algorithm, "MD5") {
+	if c.Algorithm != "" && !eqFold(c.Algorithm, "MD5") {
 		return c, parseErr("Digest algorithm " + quote(c.Algorithm) + " (only MD5 is supported)")
 	}
 	return c, nil

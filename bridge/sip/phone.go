@@ -27,6 +27,14 @@ type PhoneConfig struct {
 	// Media makes one call's media.
 	Media func() Media
 	Clock Clock // nil: the wall clock
+
+	// The page's hooks (nil: none). SignIn runs first in each Register
+	// (the page asks for the microphone); its error is Register's, as it
+	// is. Ring is told when an inbound call starts ringing (on, with the
+	// caller's user) and when it may stop (accepted, rejected, hung up,
+	// ended; id "" at sign-out: every call).
+	SignIn func(ctx context.Context) error
+	Ring   func(id phone.CallID, from string, on bool)
 }
 
 // Phone is the agent's phone as a SIP user agent: a phone.Phone. Login
@@ -63,11 +71,24 @@ func (p *Phone) SetHandler(h phone.Handler) {
 }
 
 func (p *Phone) emit(e phone.Event) {
+	switch e.Kind {
+	case phone.EventIncoming:
+		p.ring(e.Call, e.From, true)
+	case phone.EventEnded:
+		p.ring(e.Call, "", false)
+	}
 	p.lock()
 	h := p.handler
 	p.unlock()
 	if h != nil {
 		h(e)
+	}
+}
+
+//go:noinline
+func (p *Phone) ring(id phone.CallID, from string, on bool) {
+	if p.cfg.Ring != nil {
+		p.cfg.Ring(id, from, on)
 	}
 }
 
@@ -80,6 +101,11 @@ func (p *Phone) current() *UA {
 // Register signs in: REGISTER with digest. A sign-in while signed in
 // replaces the registration.
 func (p *Phone) Register(ctx context.Context, cred phone.Credentials) error {
+	if p.cfg.SignIn != nil {
+		if err := p.cfg.SignIn(ctx); err != nil {
+			return err
+		}
+	}
 	p.lock()
 	old := p.ua
 	p.ua = nil
@@ -153,6 +179,7 @@ func (p *Phone) signedOut(old, ua *UA) {
 // Unregister signs out (REGISTER with Expires: 0) and forgets the
 // credentials.
 func (p *Phone) Unregister(ctx context.Context) error {
+	p.ring("", "", false)
 	p.lock()
 	ua := p.ua
 	p.ua = nil
@@ -251,6 +278,7 @@ func (p *Phone) forget(id phone.CallID) (*Call, error) {
 
 // Hangup cancels (before the answer) or hangs up (BYE).
 func (p *Phone) Hangup(ctx context.Context, id phone.CallID) error {
+	p.ring(id, "", false)
 	c, err := p.forget(id)
 	if err == nil {
 		c.Hangup()
@@ -311,6 +339,7 @@ func stateErr(err error) error {
 
 // Accept answers a ringing inbound call with a new media's answer.
 func (p *Phone) Accept(ctx context.Context, id phone.CallID) error {
+	p.ring(id, "", false)
 	c, err := p.call(id)
 	if err != nil {
 		return err
@@ -324,6 +353,7 @@ func (p *Phone) Accept(ctx context.Context, id phone.CallID) error {
 
 // Reject refuses a ringing inbound call with status.
 func (p *Phone) Reject(ctx context.Context, id phone.CallID, status int) error {
+	p.ring(id, "", false)
 	c, err := p.forget(id)
 	if err != nil {
 		return err

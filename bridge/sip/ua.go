@@ -147,7 +147,7 @@ func NewUA(cfg Config, tr Transport, clock Clock) (*UA, error) {
 		return nil, errors.New("sip: domain " + quote(cfg.Domain) + " is not a host")
 	}
 	via := "SIP/2.0/WS"
-	if len(cfg.URL) > 4 && strings.EqualFold(cfg.URL[:4], "wss:") {
+	if len(cfg.URL) > 4 && eqFold(cfg.URL[:4], "wss:") {
 		via = "SIP/2.0/WSS"
 	}
 	return &UA{

@@ -19,9 +19,9 @@ func ParseURI(s string) (URI, error) {
 	var u URI
 	scheme, rest, ok := strings.Cut(s, ":")
 	switch {
-	case ok && strings.EqualFold(scheme, "sip"):
+	case ok && eqFold(scheme, "sip"):
 		u.Scheme = "sip"
-	case ok && strings.EqualFold(scheme, "sips"):
+	case ok && eqFold(scheme, "sips"):
 		u.Scheme = "sips"
 	default:
 		return u, parseErr("not a sip URI " + quote(s))
@@ -129,7 +129,7 @@ type Via struct {
 func ParseVia(s string) (Via, error) {
 	var v Via
 	proto, rest, ok := strings.Cut(strings.TrimSpace(s), " ")
-	if !ok || len(proto) <= 8 || !strings.EqualFold(proto[:8], "SIP/2.0/") {
+	if !ok || len(proto) <= 8 || !eqFold(proto[:8], "SIP/2.0/") {
 		return v, parseErr("bad Via " + quote(s))
 	}
 	v.Transport = proto[8:]
@@ -155,7 +155,7 @@ func param(params, name string) (string, bool) {
 		var p string
 		p, params, _ = strings.Cut(strings.TrimPrefix(params, ";"), ";")
 		k, v, _ := strings.Cut(p, "=")
-		if strings.EqualFold(strings.TrimSpace(k), name) {
+		if eqFold(strings.TrimSpace(k), name) {
 			return unquote(strings.TrimSpace(v)), true
 		}
 	}
