@@ -310,3 +310,68 @@ func TestPhoneInbound(t *testing.T) {
 	}
 	h.noEvent()
 }
+
+// The page's hooks: SignIn's error is Register's and nothing is sent;
+// Ring starts with an inbound call and stops when it is accepted,
+// rejected, hung up, ended, or at sign-out (id "").
+func TestPhoneHooks(t *testing.T) {
+	h := newPhoneHarness(t)
+	var rings []string
+	ringc := make(chan string, 32)
+	h.p.cfg.Ring = func(id phone.CallID, from string, on bool) {
+		ringc <- map[bool]string{true: "on ", false: "off "}[on] + string(id) + " " + from
+	}
+	took := func() []string {
+		for {
+			select {
+			case r := <-ringc:
+				rings = append(rings, r)
+			default:
+				out := rings
+				rings = nil
+				return out
+			}
+		}
+	}
+	noMic := errors.New("microphone: NotAllowedError")
+	h.p.cfg.SignIn = func(context.Context) error { return noMic }
+	if err := h.p.Register(context.Background(), phone.Credentials{Username: "1001", Password: "x"}); err != noMic {
+		t.Fatalf("SignIn's error: %v", err)
+	}
+	if h.pipe.connects != 0 || h.p.current() != nil {
+		t.Fatalf("connected after a failed SignIn")
+	}
+	h.noEvent()
+	h.p.cfg.SignIn = func(context.Context) error { return nil }
+	h.loginOK()
+
+	h.ua.HandleFrame(inboundInvite("p1"))
+	h.next() // 180
+	e := h.event()
+	if err := h.p.Accept(context.Background(), e.Call); err != nil {
+		t.Fatal(err)
+	}
+	h.next() // 200
+	id := string(e.Call)
+	if got := strings.Join(took(), "|"); got != "on "+id+" +12025550100|off "+id+" " {
+		t.Errorf("accepted: %q", got)
+	}
+	h.ua.HandleFrame(strings.Replace(inboundInvite("p3"), "in-1", "in-3", 1))
+	h.next()
+	e = h.event()
+	h.ua.HandleFrame("CANCEL sip:1001@x.invalid;transport=ws SIP/2.0\r\nVia: SIP/2.0/WS 127.0.0.1:8080;branch=z9hG4bKp3\r\n" +
+		"From: " + inboundFrom + "\r\nTo: <sip:1001@example.com>\r\nCall-ID: in-3\r\nCSeq: 10 CANCEL\r\n\r\n")
+	h.next()
+	h.next()
+	h.event() // ended, 487
+	id = string(e.Call)
+	if got := strings.Join(took(), "|"); got != "on "+id+" +12025550100|off "+id+" " {
+		t.Errorf("cancelled: %q", got)
+	}
+	go h.p.Unregister(context.Background())
+	h.reply(h.expect("REGISTER"), 200, "OK", nil, "")
+	h.event()
+	if got := took(); len(got) == 0 || got[0] != "off  " {
+		t.Errorf("signed out: %q", got)
+	}
+}
