@@ -3,7 +3,7 @@
 package main
 
 import (
-	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/config"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
@@ -12,6 +12,6 @@ import (
 // (issue 14's budget). A sip section in the config is ignored: the
 // reference model answers.
 
-func newSIPPhone(*bridge.SIPConfig) phone.Phone { return nil }
+func newSIPPhone(*config.SIP) phone.Phone { return nil }
 
 func mediaJSON() string { return "null" }
