@@ -113,7 +113,7 @@ func (ua *UA) inDialog(d dialog, method string, cseq uint32) *Message {
 	m.Add("From", d.local)
 	m.Add("To", d.remote)
 	m.Add("Call-ID", d.callID)
-	m.Add("CSeq", itoa(cseq)+" "+method)
+	m.Add("CSeq", itoa(int(cseq))+" "+method)
 	for _, r := range routes {
 		m.Add("Route", r)
 	}
@@ -381,7 +381,7 @@ func (c *Call) sendCancel() {
 	n, _, _ := inv.CSeq()
 	m := &Message{Method: "CANCEL", RequestURI: inv.RequestURI}
 	m.copyHeaders(inv, "|Via|Max-Forwards|From|To|Call-ID|Route|User-Agent|")
-	m.Add("CSeq", itoa(n)+" CANCEL")
+	m.Add("CSeq", itoa(int(n))+" CANCEL")
 	v, _ := inv.TopVia()
 	c.ua.requestBranch(m, v.Branch(), func(*Message) {})
 	c.stopCancel = c.ua.afterFunc(TimerB, func() {
@@ -432,4 +432,4 @@ func (c *Call) Media() Media { return c.media }
 func (c *Call) CallID() string { return c.callID }
 
 //go:noinline
-func itoa(n uint32) string { return strconv.FormatUint(uint64(n), 10) }
+func itoa(n int) string { return strconv.Itoa(n) }

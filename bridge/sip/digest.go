@@ -17,12 +17,12 @@ type Challenge struct {
 // every SIP server offers) is answered.
 func ParseChallenge(v string) (Challenge, error) {
 	var c Challenge
-	scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
+	scheme, rest, _ := cut(strings.TrimSpace(v), " ")
 	if !eqFold(scheme, "Digest") {
 		return c, parseErr("not a Digest challenge " + quote(v))
 	}
 	for _, p := range splitList(rest) {
-		k, val, _ := strings.Cut(p, "=")
+		k, val, _ := cut(p, "=")
 		val = unquote(strings.TrimSpace(val))
 		switch k = strings.TrimSpace(k); {
 		case eqFold(k, "realm"):
@@ -38,7 +38,7 @@ func ParseChallenge(v string) (Challenge, error) {
 		case eqFold(k, "qop"):
 			for val != "" {
 				var q string
-				q, val, _ = strings.Cut(val, ",")
+				q, val, _ = cut(val, ",")
 				if eqFold(strings.TrimSpace(q), "auth") {
 					c.QOPAuth = true
 				}

@@ -3,7 +3,6 @@ package sip
 import (
 	"context"
 	"errors"
-	"strconv"
 	"sync"
 	"time"
 
@@ -290,7 +289,7 @@ func (p *Phone) Hangup(ctx context.Context, id phone.CallID) error {
 func (p *Phone) incoming(c *Call, from Addr) func(CallEvent) {
 	p.lock()
 	p.seq++
-	id := phone.CallID("sip-in-" + strconv.Itoa(p.seq))
+	id := phone.CallID("sip-in-" + itoa(p.seq))
 	p.calls[id] = c
 	p.unlock()
 	user := from.URI.User

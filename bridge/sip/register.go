@@ -83,7 +83,7 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 		r.callID, r.fromTag = randomToken(20), randomToken(10)
 	}
 	r.cseq++
-	secs := strconv.Itoa(int(expires / time.Second))
+	secs := itoa(int(expires / time.Second))
 	aor := Addr{URI: ua.AOR()}
 	from := aor
 	from.Params = ";tag=" + r.fromTag

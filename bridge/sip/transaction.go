@@ -106,6 +106,6 @@ func (tx *clientTx) ack(resp *Message) *Message {
 	a := &Message{Method: "ACK", RequestURI: tx.req.RequestURI}
 	a.copyHeaders(tx.req, "|Via|Max-Forwards|From|Call-ID|Route|")
 	a.Add("To", resp.Get("To"))
-	a.Add("CSeq", itoa(n)+" ACK")
+	a.Add("CSeq", itoa(int(n))+" ACK")
 	return a
 }

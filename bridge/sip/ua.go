@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -107,7 +106,7 @@ type StatusError struct {
 	Reason string
 }
 
-func (e *StatusError) Error() string { return "sip: " + strconv.Itoa(e.Code) + " " + e.Reason }
+func (e *StatusError) Error() string { return "sip: " + itoa(e.Code) + " " + e.Reason }
 
 // UA is the SIP user agent. Its state is guarded by one lock; every
 // callback it makes (registration, call events, Media) runs on its event
@@ -398,7 +397,7 @@ func (ua *UA) newRequest(method string, ruri URI, from, to Addr, callID string, 
 	m.Add("From", from.String())
 	m.Add("To", to.String())
 	m.Add("Call-ID", callID)
-	m.Add("CSeq", strconv.FormatUint(uint64(cseq), 10)+" "+method)
+	m.Add("CSeq", itoa(int(cseq))+" "+method)
 	m.Add("User-Agent", ua.cfg.UserAgent)
 	return m
 }

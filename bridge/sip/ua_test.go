@@ -438,7 +438,7 @@ func inDialogRequest(method string, inv *Message, cseq int) string {
 	return method + " sip:1001@x.invalid;transport=ws SIP/2.0\r\n" +
 		"Via: SIP/2.0/TCP 10.0.0.9:5070;branch=z9hG4bKfar" + method + "\r\n" +
 		"From: " + to + "\r\nTo: " + from + "\r\nCall-ID: " + inv.CallID() + "\r\n" +
-		"CSeq: " + strings.TrimSpace(strings.Repeat(" ", 0)) + itoa(uint32(cseq)) + " " + method + "\r\n\r\n"
+		"CSeq: " + strings.TrimSpace(strings.Repeat(" ", 0)) + itoa(int(cseq)) + " " + method + "\r\n\r\n"
 }
 
 func TestFarEndHangsUp(t *testing.T) {
@@ -562,7 +562,7 @@ func TestLeaveBeforeAnswer(t *testing.T) {
 
 func TestPlacementDeadline(t *testing.T) {
 	for _, late := range []int{180, 200, 486} {
-		t.Run(itoa(uint32(late)), func(t *testing.T) {
+		t.Run(itoa(late), func(t *testing.T) {
 			h := newHarness(t)
 			h.register()
 			ctx, cancel := context.WithCancel(context.Background())

@@ -17,7 +17,7 @@ type URI struct {
 // ParseURI parses a sip or sips URI.
 func ParseURI(s string) (URI, error) {
 	var u URI
-	scheme, rest, ok := strings.Cut(s, ":")
+	scheme, rest, ok := cut(s, ":")
 	switch {
 	case ok && eqFold(scheme, "sip"):
 		u.Scheme = "sip"
@@ -128,7 +128,7 @@ type Via struct {
 // ParseVia parses one Via value.
 func ParseVia(s string) (Via, error) {
 	var v Via
-	proto, rest, ok := strings.Cut(strings.TrimSpace(s), " ")
+	proto, rest, ok := cut(strings.TrimSpace(s), " ")
 	if !ok || len(proto) <= 8 || !eqFold(proto[:8], "SIP/2.0/") {
 		return v, parseErr("bad Via " + quote(s))
 	}
@@ -153,8 +153,8 @@ func (v Via) Branch() string { b, _ := param(v.Params, "branch"); return b }
 func param(params, name string) (string, bool) {
 	for params != "" {
 		var p string
-		p, params, _ = strings.Cut(strings.TrimPrefix(params, ";"), ";")
-		k, v, _ := strings.Cut(p, "=")
+		p, params, _ = cut(strings.TrimPrefix(params, ";"), ";")
+		k, v, _ := cut(p, "=")
 		if eqFold(strings.TrimSpace(k), name) {
 			return unquote(strings.TrimSpace(v)), true
 		}
