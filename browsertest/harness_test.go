@@ -312,13 +312,20 @@ type tab struct {
 	// For a frame: the top-level tab that records for it, and its URL.
 	top *tab
 	url string
+
+	// For a top-level tab: closed when a Go bridge in it (the page's or a
+	// frame's) has stopped, with what it printed; every wait in the tab
+	// then fails at once instead of at the tab's timeout.
+	stopOnce sync.Once
+	stopped  chan struct{}
+	goCrash  []string
 }
 
 // openTab opens a new tab. before, if set, runs in the page before any of
 // its own scripts (as a CRM page's earlier code would).
 func openTab(t *testing.T, before string) *tab {
 	t.Helper()
-	tb := &tab{t: t, frames: map[target.ID]*tab{}}
+	tb := &tab{t: t, frames: map[target.ID]*tab{}, stopped: make(chan struct{})}
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithListener(tb.listen))
 	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
 	tb.ctx = ctx
@@ -487,9 +494,6 @@ func (tb *tab) listen(ev any) {
 		}
 		r.mu.Unlock()
 	case *runtime.EventConsoleAPICalled:
-		if ev.Type != runtime.ConsoleAPICalledTypeError && ev.Type != runtime.ConsoleAPICalledTypeWarning {
-			return
-		}
 		var parts []string
 		for _, a := range ev.Args {
 			if a.Value != nil {
@@ -499,6 +503,20 @@ func (tb *tab) listen(ev any) {
 			}
 		}
 		msg := strings.Join(parts, " ")
+		// Go's runtime prints a panic it did not contain with console.log
+		// (wasm_exec.js), then exits; the loader then says the bridge
+		// stopped.
+		if ev.Type == runtime.ConsoleAPICalledTypeLog && strings.HasPrefix(msg, `"panic: `) {
+			r.mu.Lock()
+			r.goCrash = append(r.goCrash, where+msg)
+			r.mu.Unlock()
+		}
+		if strings.Contains(msg, "adApi: the bridge stopped") {
+			r.stopOnce.Do(func() { close(r.stopped) })
+		}
+		if ev.Type != runtime.ConsoleAPICalledTypeError && ev.Type != runtime.ConsoleAPICalledTypeWarning {
+			return
+		}
 		r.mu.Lock()
 		switch {
 		case tb.top != nil && ev.Type == runtime.ConsoleAPICalledTypeWarning:
@@ -560,6 +578,11 @@ func (tb *tab) frame(prefix string) *tab {
 	tb.attachFrame(info) // in case its attach event is still on the way
 	ctx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(info.TargetID))
 	tb.t.Cleanup(cancel)
+	// Attach now, with ctx: chromedp ties the session to the context of
+	// its first run, and evalJS runs with shorter-lived ones.
+	if err := chromedp.Do(ctx); err != nil {
+		tb.t.Fatal(err)
+	}
 	f := &tab{t: tb.t, ctx: ctx, top: tb.root(), url: info.URL}
 	f.waitReady()
 	return f
@@ -578,11 +601,58 @@ func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
 }
 
 // evalJS evaluates an expression in the page, awaiting a Promise, and
-// decodes its JSON value into T.
+// decodes its JSON value into T. It fails the test at once when a Go
+// bridge in the tab stops (a panic no recover contained): a promise it
+// held would never settle.
 func evalJS[T any](tb *tab, expr string) T {
 	tb.t.Helper()
-	v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	return evalCtx[T](tb, tb.ctx, expr)
+}
+
+// within is evalJS for an expression that waits for something that should
+// happen (a refusal on the panel, an answer): when it has not within
+// bound, the test fails saying so, with what names the guard that let
+// it go missing. bound only stops a test from hanging until the tab's
+// timeout; it is no measure of speed: make it generous.
+func within[T any](tb *tab, bound time.Duration, what, expr string) T {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeoutCause(tb.ctx, bound, fmt.Errorf("not within %v: %s", bound, what))
+	defer cancel()
+	return evalCtx[T](tb, ctx, expr)
+}
+
+// waitUntil waits until the JavaScript condition cond holds, checking it
+// now and after every change to the page's DOM (the panel draws every
+// outcome: a refusal in its log, a call in its list). what names what
+// should happen, and the guard at fault when it does not within bound.
+func waitUntil(tb *tab, bound time.Duration, what, cond string) {
+	tb.t.Helper()
+	within[bool](tb, bound, what, `new Promise(resolve => {
+		const ok = () => (`+cond+`) && (resolve(true), true)
+		if (!ok()) new MutationObserver((_, o) => ok() && o.disconnect()).observe(document, {subtree: true, childList: true, attributes: true, characterData: true})
+	})`)
+}
+
+func evalCtx[T any](tb *tab, ctx context.Context, expr string) T {
+	tb.t.Helper()
+	r := tb.root()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go func() {
+		select {
+		case <-r.stopped:
+			r.mu.Lock()
+			crash := strings.Join(r.goCrash, "; ")
+			r.mu.Unlock()
+			cancel(fmt.Errorf("the Go bridge stopped (a panic no recover contained?): %s", crash))
+		case <-ctx.Done():
+		}
+	}()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
+		if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
+			err = cause
+		}
 		tb.t.Fatalf("evaluate %.200s: %v", expr, err)
 	}
 	return v
