@@ -6,7 +6,6 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -34,18 +33,10 @@ type Config struct {
 
 // SIP is adapi-config.json's sip: with it the desktop's phone is a SIP
 // user agent registering at WSURL (SPEC.md, "Real calls over SIP").
-type SIP struct {
-	WSURL      string      `json:"wsUrl"`
-	Domain     string      `json:"domain"`
-	ICEServers []ICEServer `json:"iceServers,omitempty"`
-}
+type SIP = config.SIP
 
 // ICEServer is one of sip.iceServers, as RTCPeerConnection takes it.
-type ICEServer struct {
-	URLs       []string `json:"urls"`
-	Username   string   `json:"username,omitempty"`
-	Credential string   `json:"credential,omitempty"`
-}
+type ICEServer = config.ICEServer
 
 // wsOrigin is the ws:// or wss:// origin of a sip.wsUrl, for the
 // desktop's connect-src; "" when it is not one (nothing is added).
@@ -85,20 +76,27 @@ func (c Config) Validate() error {
 // serves the desktop's config from memory, so two servers from one
 // checkout never share or overwrite a file on disk.
 func LoadConfig(file string) (Config, error) {
-	var c Config
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return c, err
+		return Config{}, err
 	}
-	if _, err := config.Parse(b); err != nil {
-		return c, fmt.Errorf("%s: %w", file, err)
+	f, err := config.Parse(b)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", file, err)
 	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&c); err != nil {
-		return c, fmt.Errorf("%s: %w", file, err)
+	return fromFile(f), nil
+}
+
+// fromFile is the config the desktop reads as f.
+func fromFile(f config.File) Config {
+	c := Config{AllowedOrigins: f.AllowedOrigins, PlacementTimeoutMs: int(f.PlacementTimeout / time.Millisecond), SIP: f.SIP}
+	if f.DialPlan != (DialPlan{}) {
+		c.DialPlan = &f.DialPlan
 	}
-	return c, nil
+	if p := f.DialPolicy; p.IsSet() || p.AllowServiceCodes {
+		c.DialPolicy = &p
+	}
+	return c
 }
 
 // BrightPatternPaths are where Bright Pattern serves its client script
@@ -122,6 +120,9 @@ func Handler(dir string, cfg Config) http.Handler {
 		if _, err := config.ParseOrigin(o); err == nil {
 			ancestors += " " + o
 		}
+	}
+	if cfg.AllowedOrigins == nil {
+		cfg.AllowedOrigins = []string{} // null is not a list of origins: the desktop would refuse it
 	}
 	cfgJSON, _ := json.Marshal(cfg)
 	connect := "'self'"

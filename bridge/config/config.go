@@ -28,16 +28,16 @@ type File struct {
 // SIP is adapi-config.json's sip section (its meaning is
 // SPEC.md's "Real calls over SIP"; here only its shape is checked).
 type SIP struct {
-	WSURL      string
-	Domain     string
-	ICEServers []ICEServer
+	WSURL      string      `json:"wsUrl"`
+	Domain     string      `json:"domain"`
+	ICEServers []ICEServer `json:"iceServers,omitempty"`
 }
 
 // ICEServer is one of sip.iceServers, as RTCPeerConnection takes it.
 type ICEServer struct {
-	URLs       []string
-	Username   string
-	Credential string
+	URLs       []string `json:"urls"`
+	Username   string   `json:"username,omitempty"`
+	Credential string   `json:"credential,omitempty"`
 }
 
 // Limits of adapi-config.json.
