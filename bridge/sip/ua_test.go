@@ -10,21 +10,11 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/internal/testwait"
 )
 
-// recv is the next value on ch; the test fails if none comes in 10 s
-// (a bug that loses an event fails instead of hanging).
-func recv[T any](t testing.TB, ch <-chan T) T {
-	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(10 * time.Second):
-		t.Fatal("nothing came")
-		var zero T
-		return zero
-	}
-}
+// recv is testwait.Recv: <-ch, failing the test if nothing comes.
+func recv[T any](t testing.TB, ch <-chan T) T { t.Helper(); return testwait.Recv(t, ch) }
 
 // pipe is a Transport whose far side is the test: frames the UA sends
 // arrive on sent, and the test hands the UA frames with ua.HandleFrame.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge/phone"
 	"github.com/adapi-go/adapi-go/bridge/sip"
+	"github.com/adapi-go/adapi-go/internal/testwait"
 	"github.com/adapi-go/adapi-go/testbed"
 	"github.com/adapi-go/adapi-go/testbed/farend"
 	"github.com/gobwas/ws"
@@ -21,17 +22,8 @@ import (
 	"github.com/pion/webrtc/v4/pkg/media"
 )
 
-func recv[T any](t testing.TB, ch <-chan T) T {
-	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(30 * time.Second):
-		t.Fatal("nothing came")
-		var zero T
-		return zero
-	}
-}
+// recv is testwait.Recv: <-ch, failing the test if nothing comes.
+func recv[T any](t testing.TB, ch <-chan T) T { t.Helper(); return testwait.Recv(t, ch) }
 
 // wsTransport is sip.Transport over a native WebSocket (gobwas/ws, which
 // the test bed's sipgo already brings; test-only, never in the module).
