@@ -24,6 +24,19 @@ func signedIn(t *testing.T) *tab {
 	return tb
 }
 
+// connectedEcho calls the echo number and waits until the call is
+// delivered and the far end hears the page; it returns the interaction's
+// id and the far end's number for the call.
+func connectedEcho(tb *tab) (id string, n int) {
+	tb.t.Helper()
+	bed := sipEnv.bed
+	n = farCount(bed) + 1
+	id = evalJS[OperationResult](tb, fmt.Sprintf(`adApi.startCall(%q)`, farend.Echo)).id(tb.t)
+	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
+	farCall(tb.t, bed, n, "connected", func(c farend.Call) bool { return c.ICEConnected && c.RTPReceived > 0 })
+	return id, n
+}
+
 func (tb *tab) ok(expr string) {
 	tb.t.Helper()
 	if r := evalJS[OperationResult](tb, expr); r.Status != "success" {
@@ -117,10 +130,7 @@ Object.defineProperty(Document.prototype, 'hidden', {get: () => true})`)
 func TestSIPHoldAndDTMF(t *testing.T) {
 	tb := signedIn(t)
 	bed := sipEnv.bed
-	n := farCount(bed) + 1
-	id := evalJS[OperationResult](tb, fmt.Sprintf(`adApi.startCall(%q)`, farend.Echo)).id(t)
-	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
-	farCall(t, bed, n, "connected", func(c farend.Call) bool { return c.ICEConnected && c.RTPReceived > 0 })
+	id, n := connectedEcho(tb)
 
 	tb.ok(fmt.Sprintf(`adApi.setCallHold(true, %q)`, id))
 	tb.ok(fmt.Sprintf(`adApi.setCallHold(false, %q)`, id))
@@ -160,10 +170,7 @@ func TestSIPReconnect(t *testing.T) {
 func TestSIPMute(t *testing.T) {
 	tb := signedIn(t)
 	bed := sipEnv.bed
-	n := farCount(bed) + 1
-	id := evalJS[OperationResult](tb, fmt.Sprintf(`adApi.startCall(%q)`, farend.Echo)).id(t)
-	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
-	farCall(t, bed, n, "connected", func(c farend.Call) bool { return c.ICEConnected && c.RTPReceived > 0 })
+	id, n := connectedEcho(tb)
 	mic := func() bool {
 		t.Helper()
 		return evalJS[bool](tb, `new Promise(resolve => {

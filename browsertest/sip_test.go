@@ -234,11 +234,7 @@ func TestSIPServerDown(t *testing.T) {
 // what comes back), the agent leaves: BYE.
 func TestSIPCallAnswered(t *testing.T) {
 	bed := sipBed(t)
-	tb := openTab(t, recordEvents)
-	tb.openURL(sipEnv.url)
-	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
-		t.Fatalf("login: %s", r)
-	}
+	tb := signedIn(t)
 	n := farCount(bed) + 1
 	id := evalJS[OperationResult](tb, `adApi.startCall('+1 202 555 0100')`).id(t)
 	tb.waitEvent("ON_NEW_INTERACTION", func(a map[string]any) bool { return a["interactionId"] == id && a["state"] == "delivery_pending" })
@@ -274,11 +270,7 @@ func TestSIPCallAnswered(t *testing.T) {
 // wrap_up too.
 func TestSIPCallFailures(t *testing.T) {
 	bed := sipBed(t)
-	tb := openTab(t, recordEvents)
-	tb.openURL(sipEnv.url)
-	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
-		t.Fatalf("login: %s", r)
-	}
+	tb := signedIn(t)
 	for _, tt := range []struct {
 		number, status, reason string
 	}{{farend.Busy, "486", "Busy Here"}, {farend.Reject, "603", "Decline"}} {
@@ -302,11 +294,7 @@ func TestSIPCallFailures(t *testing.T) {
 // deadline, and nothing stays up.
 func TestSIPCancelAndDeadline(t *testing.T) {
 	bed := sipBed(t)
-	tb := openTab(t, recordEvents)
-	tb.openURL(sipEnv.url)
-	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
-		t.Fatalf("login: %s", r)
-	}
+	tb := signedIn(t)
 	n := farCount(bed) + 1
 	id := evalJS[OperationResult](tb, fmt.Sprintf(`adApi.startCall(%q)`, farend.NoAnswer)).id(t)
 	farCall(t, bed, n, "ringing", func(c farend.Call) bool { return c.State == "ringing" })

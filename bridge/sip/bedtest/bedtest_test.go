@@ -25,6 +25,42 @@ import (
 // recv is testwait.Recv: <-ch, failing the test if nothing comes.
 func recv[T any](t testing.TB, ch <-chan T) T { t.Helper(); return testwait.Recv(t, ch) }
 
+// startBed starts the test bed for t, with Kamailio's log shown if t
+// fails; it skips t where Kamailio is not installed.
+func startBed(t *testing.T, fe farend.Config) *testbed.Bed {
+	t.Helper()
+	if _, err := os.Stat(testbed.Kamailio); err != nil {
+		t.Skip("kamailio not installed (make test installs it)")
+	}
+	bed, err := testbed.Start(testbed.Options{FarEnd: fe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		bed.Close()
+		if t.Failed() {
+			t.Logf("kamailio log:\n%s", bed.Log())
+		}
+	})
+	return bed
+}
+
+// loopbackAPI is a pion API whose ICE stays on one UDP socket on
+// 127.0.0.1 (as the far end's), closed when t ends.
+func loopbackAPI(t *testing.T) *webrtc.API {
+	t.Helper()
+	udp, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, mux, err := farend.LoopbackAPI(udp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mux.Close() })
+	return api
+}
+
 // wsTransport is sip.Transport over a native WebSocket (gobwas/ws, which
 // the test bed's sipgo already brings; test-only, never in the module).
 type wsTransport struct {
@@ -116,8 +152,14 @@ func (m *pionMedia) CreateOffer(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return m.setLocal(ctx, offer)
+}
+
+// setLocal sets the local description and returns it once ICE has
+// gathered its candidates (no trickle over SIP).
+func (m *pionMedia) setLocal(ctx context.Context, d webrtc.SessionDescription) (string, error) {
 	gathered := webrtc.GatheringCompletePromise(m.pc)
-	if err := m.pc.SetLocalDescription(offer); err != nil {
+	if err := m.pc.SetLocalDescription(d); err != nil {
 		return "", err
 	}
 	select {
@@ -145,17 +187,11 @@ func (m *pionMedia) CreateAnswer(ctx context.Context, offer string) (string, err
 	if err != nil {
 		return "", err
 	}
-	gathered := webrtc.GatheringCompletePromise(m.pc)
-	if err := m.pc.SetLocalDescription(answer); err != nil {
-		return "", err
+	sdp, err := m.setLocal(ctx, answer)
+	if err == nil {
+		m.send()
 	}
-	select {
-	case <-gathered:
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
-	m.send()
-	return m.pc.LocalDescription().SDP, nil
+	return sdp, err
 }
 
 // HoldOffer re-offers with the audio direction sendonly (hold) or
@@ -215,19 +251,7 @@ func (m *pionMedia) Close() {
 // far end hanging up, and the placement deadline with a number the SIP
 // server never answers.
 func TestAgainstTestBed(t *testing.T) {
-	if _, err := os.Stat(testbed.Kamailio); err != nil {
-		t.Skip("kamailio not installed (make test installs it)")
-	}
-	bed, err := testbed.Start(testbed.Options{FarEnd: farend.Config{AnswerDelay: 100 * time.Millisecond, HangupAfter: time.Second}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		bed.Close()
-		if t.Failed() {
-			t.Logf("kamailio log:\n%s", bed.Log())
-		}
-	})
+	bed := startBed(t, farend.Config{AnswerDelay: 100 * time.Millisecond, HangupAfter: time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
@@ -264,15 +288,7 @@ func TestAgainstTestBed(t *testing.T) {
 		t.Fatal("OnRegistration(false)")
 	}
 
-	udp, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	api, mux, err := farend.LoopbackAPI(udp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mux.Close()
+	api := loopbackAPI(t)
 
 	type placed struct {
 		call   *sip.Call
@@ -484,30 +500,10 @@ func TestAgainstTestBed(t *testing.T) {
 // the test bed: what the desktop hears for a wrong password, a call
 // answered and left, a busy number, and an inbound call the far end ends.
 func TestPhoneAgainstTestBed(t *testing.T) {
-	if _, err := os.Stat(testbed.Kamailio); err != nil {
-		t.Skip("kamailio not installed (make test installs it)")
-	}
-	bed, err := testbed.Start(testbed.Options{FarEnd: farend.Config{AnswerDelay: 100 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		bed.Close()
-		if t.Failed() {
-			t.Logf("kamailio log:\n%s", bed.Log())
-		}
-	})
+	bed := startBed(t, farend.Config{AnswerDelay: 100 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	udp, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	api, mux, err := farend.LoopbackAPI(udp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mux.Close()
+	api := loopbackAPI(t)
 	p := sip.NewPhone(sip.PhoneConfig{URL: bed.WSURL, Domain: bed.Domain,
 		Transport: func() sip.Transport { return &wsTransport{url: bed.WSURL} },
 		Media:     func() sip.Media { return newPionMedia(t, api) }})
