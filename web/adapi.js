@@ -211,17 +211,7 @@
     }
   }
   function associatedObject (o) {
-    try {
-      if (typeOf(o) !== 'object') return leaf(o)
-      const v = new Array(OBJECT_FIELDS.length)
-      for (let i = 0; i < OBJECT_FIELDS.length; i++) {
-        const f = OBJECT_FIELDS[i]
-        v[i] = f === 'customFields' ? customFields(o) : read(o, f)
-      }
-      return { t: 'object', l: OBJECT_FIELDS.length, k: OBJECT_FIELDS, v }
-    } catch (e) {
-      return thrown(e)
-    }
+    return fieldsOf(o, OBJECT_FIELDS, (o, f) => (f === 'customFields' ? customFields(o) : read(o, f)))
   }
   // message copies a received message, within bounds; it never throws.
   // Structured-clone data has no getters or Proxies, but may be anything
@@ -537,11 +527,13 @@
       return { args }
     }
   }
-  function fieldsOf (o, fields) {
+  // fieldsOf copies an object's properties fields, each by get(o, name),
+  // and no other; anything but an object, as a leaf.
+  function fieldsOf (o, fields, get = read) {
     try {
       if (typeOf(o) !== 'object') return leaf(o)
       const v = new Array(fields.length)
-      for (let i = 0; i < fields.length; i++) v[i] = read(o, fields[i])
+      for (let i = 0; i < fields.length; i++) v[i] = get(o, fields[i])
       return { t: 'object', l: fields.length, k: fields, v }
     } catch (e) {
       return thrown(e)

@@ -41,6 +41,17 @@ type stat struct {
 	PerSec float64 `json:"perSec"`
 }
 
+// crossings are a call's JS↔Go crossings, as bench/crossings.js counts
+// them: calls into Go, calls from Go into JavaScript (imports, the clock's
+// among them), and the JavaScript values handed to Go (each one a
+// finalizer in the Go runtime).
+type crossings struct {
+	Enter   float64            `json:"enter"`
+	Imports float64            `json:"imports"`
+	Refs    float64            `json:"refs"`
+	ByName  map[string]float64 `json:"byName"`
+}
+
 // redraw is the panel's redraw after one interaction changed (ms).
 type redraw struct {
 	P50  float64 `json:"p50"`
@@ -73,6 +84,7 @@ type results struct {
 	Redraw    map[string]redraw          `json:"panel_redraw_ms"` // by interactions shown
 	Memory    map[string]float64         `json:"memory"`
 	CrossCall stat                       `json:"cross_frame_startcall"`
+	Crossings map[string]crossings       `json:"crossings_per_call"`
 	CrossPing stat                       `json:"cross_frame_ping"`
 }
 
@@ -186,6 +198,12 @@ func main() {
 	if want("calls") || want("memory") {
 		check(chromedp.Do(tab, chromedp.Navigate(deskURL+"/bench/bench.html")))
 		eval[bool](tab, `new Promise(r => __adApiLoader.isReady ? r(true) : document.addEventListener('adapi:ready', () => r(true))).then(() => __noopReady).then(() => new Promise(r => setTimeout(r, 0))).then(() => adApiDesktop.update({answerDelayMs: 0})).then(() => true)`)
+	}
+	if want("calls") {
+		r.Crossings = map[string]crossings{}
+		for _, c := range crossingCalls {
+			r.Crossings[c.name] = eval[crossings](tab, fmt.Sprintf(`__crossings(%q, 200, %s)`, c.module, c.call))
+		}
 	}
 	for _, obj := range []bool{false, true} {
 		if !want("calls") {
@@ -309,6 +327,13 @@ func printTable(r results) {
 		cell := func(s stat) string { return fmt.Sprintf("%7.1f / %7.1f  %8.0f/s", s.P50, s.P99, s.PerSec) }
 		fmt.Printf("   %-16s %-28s %-28s %-28s %.2fx (JS: %.1fx)\n", k, cell(c["go"]), cell(c["js"]), cell(c["noop"]), c["go"].P50/c["noop"].P50, c["go"].P50/c["js"].P50)
 	}
+	if len(r.Crossings) > 0 {
+		fmt.Println("   JS↔Go crossings per call (bench/crossings.js): into Go, from Go into JS (clock reads among them), JS values handed to Go (a finalizer each)")
+		for _, c := range crossingCalls {
+			x := r.Crossings[c.name]
+			fmt.Printf("   %-34s %4.1f in  %5.1f out (clock %4.1f)  %4.1f values\n", c.name, x.Enter, x.Imports, x.ByName["runtime.nanotime1"]+x.ByName["runtime.walltime"], x.Refs)
+		}
+	}
 	fmt.Println("\n2. module size (bytes)")
 	names := make([]string, 0, len(r.Sizes))
 	for n := range r.Sizes {
@@ -383,6 +408,16 @@ func printTable(r results) {
 	goal("  the same / (vert+dom floor + SIP's 60 KB budget)", float64(b.Brotli)/float64(f.Brotli+60_000), "x", "≤ 1.25x (1.1x)")
 	goal("make run, nothing changed, to serving", r.RunStart, " s", "≤ 2 s")
 	goal("panel redraw, 1,000 interactions, one changed", r.Redraw["1000"].P50, " ms", "≤ 1 ms")
+}
+
+// crossingCalls are the calls whose crossings the bench counts.
+var crossingCalls = []struct{ name, module, call string }{
+	{"no-op floor", "noop", `() => noopStartCall('+1 (415) 555-0123', contact)`},
+	{"startCall", "bridge", `() => adApi.startCall('+1 (415) 555-0123')`},
+	{"startCall with an object", "bridge", `() => adApi.startCall('+1 (415) 555-0123', contact)`},
+	{"startCall, object, AbortSignal", "bridge", `() => adApi.startCall('+1 (415) 555-0123', contact, {signal: new AbortController().signal})`},
+	{"startCall, object, idempotencyKey", "bridge", `() => adApi.startCall('+1 (415) 555-0123', contact, {idempotencyKey: 'k' + Math.random()})`},
+	{"getAgentState", "bridge", `() => adApi.getAgentState()`},
 }
 
 func build(pkg, out string, client bool) {
