@@ -161,7 +161,8 @@ func TestDeferredDialAsAPerson(t *testing.T) {
 func TestTimeout(t *testing.T) {
 	tb := openDesktop(t)
 	evalJS[OperationResult](tb, `adApiDesktop.update({phone: 'dead'})`)
-	evalJS[OperationResult](tb, `adApi.startCall('100', `+contactJS+`)`).wantError(t, 8, "timeout", "Timeout error")
+	within[OperationResult](tb, 10*testPlacementTimeout, "no answer from a dead phone: the placement deadline did not end the call",
+		`adApi.startCall('100', `+contactJS+`)`).wantError(t, 8, "timeout", "Timeout error")
 	if n := evalJS[int](tb, `adApiDesktop.interactions().length`); n != 0 {
 		t.Fatalf("%d interactions after a timeout", n)
 	}

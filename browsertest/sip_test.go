@@ -305,7 +305,8 @@ func TestSIPCancelAndDeadline(t *testing.T) {
 	farCall(t, bed, n, "cancelled", func(c farend.Call) bool { return c.State == "ended" && c.Cancelled })
 
 	before := farCount(bed)
-	evalJS[OperationResult](tb, fmt.Sprintf(`adApi.startCall(%q)`, farend.Silent)).wantError(t, 8, "timeout", "Timeout error")
+	within[OperationResult](tb, 10*testPlacementTimeout, "no answer for a number the SIP server never answers: the placement deadline did not end the call",
+		fmt.Sprintf(`adApi.startCall(%q)`, farend.Silent)).wantError(t, 8, "timeout", "Timeout error")
 	if farCount(bed) != before {
 		t.Errorf("the far end saw a call to the silent number")
 	}
