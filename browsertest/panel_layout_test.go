@@ -1,11 +1,14 @@
 package browsertest
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 )
 
@@ -39,24 +42,29 @@ func compactActions(active []string) []string {
 }
 
 // makeCallsJS brings the desktop to n calls in a mix of states, with CRM
-// records (long names among them), the newest active and connected.
+// records (long names among them): from 2 calls up, the newest outbound
+// call active and connected, and one inbound call ringing.
 const makeCallsJS = `async (n) => {
 	await adApiDesktop.update({answerDelayMs: 0})
 	const names = ['Ada Lovelace', 'Maximilian Alexander von Hohenzollern-Sigmaringen', 'Averyveryverylongcompanynamewithoutanyspaces Ltd', 'Grace Hopper']
 	const numbers = i => ['+1 415 555 01' + String(i).padStart(2, '0'), '+44 20 7946 09' + String(i).padStart(2, '0'), '+49 30 1234 56' + String(i).padStart(2, '0'), String(2000 + i)][i % 4]
-	for (let i = adApiDesktop.interactions().length; adApiDesktop.interactions().length < n; i++) {
+	const ringing = () => adApiDesktop.interactions().filter(i => i.callDirection === 'inbound' && i.state === 'delivery_pending')
+	for (const r of ringing()) { const res = await adApi.rejectInteraction(r.interactionId); if (res.status !== 'success') throw new Error(JSON.stringify(res)) }
+	const outbound = n >= 2 ? n - 1 : n
+	for (let i = adApiDesktop.interactions().length; adApiDesktop.interactions().length < outbound; i++) {
 		const obj = i % 2 === 0 ? {id: 'c' + i, type: 'contact', displayType: i % 4 === 0 ? 'Contact' : 'Account', displayName: names[(i / 2) % 4]} : undefined
 		const r = await adApi.startCall(numbers(i), obj)
 		if (r.status !== 'success') throw new Error(JSON.stringify(r))
 		const id = r.data.id
-		if (adApiDesktop.interactions().length === n) { await adApiDesktop.connect(id); await adApi.switchActiveInteraction(id); continue }
-		if (i % 5 === 4 && adApiDesktop.interactions().length < n - 1) { await adApiDesktop.ring('+1 415 555 02' + String(i).padStart(2, '0'), 'Caller ' + i) }
+		if (adApiDesktop.interactions().length === outbound) { await adApiDesktop.connect(id); await adApi.switchActiveInteraction(id); continue }
 		switch (i % 4) {
 		case 1: await adApiDesktop.connect(id); break
 		case 2: await adApiDesktop.connect(id); await adApiDesktop.hold(id); break
 		case 3: await adApiDesktop.connect(id); await adApiDesktop.hangUp(id); break
 		}
 	}
+	if (n >= 2) await adApiDesktop.ring('+1 415 555 02' + String(n).padStart(2, '0'), 'Caller ' + n)
+	if (ringing().length !== (n >= 2 ? 1 : 0)) throw new Error(ringing().length + ' calls ringing')
 	return adApiDesktop.interactions().length
 }`
 
@@ -79,16 +87,22 @@ const frameJS = `new Promise(r => requestAnimationFrame(() => requestAnimationFr
 // layoutReport is what checkLayoutJS finds on a page.
 type layoutReport struct {
 	Problems []string            `json:"problems"`
+	Ringing  int                 `json:"ringing"` // calls ringing (inbound, delivery_pending)
+	Accept   *rect               `json:"accept"`  // the first ringing call's Accept button, in the desktop's viewport
 	Active   string              `json:"active"`  // the active call's state, "" with none
 	Actions  map[string][]string `json:"actions"` // the active call's buttons, by state
 	Others   map[string][]string `json:"others"`  // the other calls' buttons, by state
 	Rows     int                 `json:"rows"`
 }
 
+type rect struct{ Top, Bottom, Left, Right float64 }
+
 // checkLayoutJS reports what is wrong with the page's layout at this
 // viewport: any element wider than the viewport or sticking out of it
 // sideways, text cut in a control, the active call out of view or
-// covered, the call list unbounded; and each call's visible buttons.
+// covered, a ringing call below the active one or its Accept button out of
+// view or covered, the call list unbounded; and each call's visible
+// buttons.
 const checkLayoutJS = `(() => {
 	const W = innerWidth, H = innerHeight, problems = []
 	const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\s+/g, '.') : '')
@@ -113,8 +127,22 @@ const checkLayoutJS = `(() => {
 		if (r.top < -0.5 || r.bottom > H + 0.5) problems.push('the active call is out of view: ' + Math.round(r.top) + '..' + Math.round(r.bottom) + ' in ' + H)
 		const hit = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 20))
 		if (!active.contains(hit)) problems.push('the active call is covered by ' + (hit ? name(hit) : 'nothing'))
-		if (list.firstElementChild !== active) problems.push('the active call is not first in the list')
 	} else if (list.children.length) problems.push('calls but none active')
+	// The ringing calls first, then the active one.
+	const isRinging = li => li.dataset.state === 'delivery_pending' && li.dataset.direction === 'inbound'
+	const rows = [...list.children], ringing = rows.filter(isRinging)
+	if (rows.slice(0, ringing.length).some(li => !isRinging(li))) problems.push('a ringing call is below another call: ' + rows.slice(0, ringing.length + 1).map(li => li.dataset.state + (isRinging(li) ? ' inbound' : '')).join())
+	if (active && !isRinging(active) && rows[ringing.length] !== active) problems.push('the active call is not first after the ringing calls')
+	let accept = null
+	if (ringing.length) {
+		const b = ringing[0].querySelector('button[data-action="accept"]')
+		const r = b.getBoundingClientRect(), lr = list.getBoundingClientRect()
+		accept = {top: r.top, bottom: r.bottom, left: r.left, right: r.right}
+		if (r.height === 0 || r.top < Math.max(0, lr.top) - 0.5 || r.bottom > Math.min(H, lr.bottom) + 0.5 || r.left < -0.5 || r.right > W + 0.5)
+			problems.push('the ringing call\'s Accept is out of view: ' + Math.round(r.top) + '..' + Math.round(r.bottom) + ' in the list at ' + Math.round(lr.top) + '..' + Math.round(lr.bottom) + ', viewport ' + W + 'x' + H)
+		const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2)
+		if (hit !== b) problems.push('the ringing call\'s Accept is covered by ' + (hit ? name(hit) : 'nothing'))
+	}
 	const actions = {}, others = {}
 	for (const li of list.children) {
 		const shown = [...li.querySelectorAll('.actions button')].filter(b => b.offsetParent !== null).map(b => b.dataset.action + (b.disabled ? ' (disabled)' : ''))
@@ -124,10 +152,10 @@ const checkLayoutJS = `(() => {
 		if (into[key] && into[key].join() !== s) problems.push(key + ' shows ' + s + ' on one call and ' + into[key].join() + ' on another')
 		into[key] = shown
 	}
-	return {problems, active: active ? active.dataset.state : '', actions, others, rows: list.children.length}
+	return {problems, active: active ? active.dataset.state : '', actions, others, rows: list.children.length, ringing: ringing.length, accept}
 })()`
 
-func (tb *tab) checkLayout(what string, wantRows int) {
+func (tb *tab) checkLayout(what string, wantRows int) layoutReport {
 	tb.t.Helper()
 	r := evalJS[layoutReport](tb, checkLayoutJS)
 	for _, p := range r.Problems {
@@ -135,6 +163,9 @@ func (tb *tab) checkLayout(what string, wantRows int) {
 	}
 	if r.Rows != wantRows {
 		tb.t.Errorf("%s: %d rows, want %d", what, r.Rows, wantRows)
+	}
+	if want := min(wantRows-1, 1); wantRows > 0 && r.Ringing != want {
+		tb.t.Errorf("%s: %d calls ringing, want %d", what, r.Ringing, want)
 	}
 	if wantRows > 0 && r.Active != "delivered" {
 		tb.t.Errorf("%s: the active call is %q, want the newest, connected", what, r.Active)
@@ -149,6 +180,7 @@ func (tb *tab) checkLayout(what string, wantRows int) {
 			tb.t.Errorf("%s: another %s call shows %v, want %v", what, state, shown, want)
 		}
 	}
+	return r
 }
 
 func TestPanelLayout(t *testing.T) {
@@ -190,7 +222,15 @@ func TestPanelLayout(t *testing.T) {
 							t.Errorf("%s: the CRM page is %d px wide in %d", what, w[0], w[1])
 						}
 					}
-					desk.checkLayout(what, n)
+					r := desk.checkLayout(what, n)
+					if framed && r.Accept != nil {
+						// The Accept button in the CRM page's view too.
+						f := evalJS[rect](tb, `(() => { const r = document.getElementById('adc_frame').getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left, right: r.right} })()`)
+						vp := evalJS[[]float64](tb, `[innerWidth, innerHeight]`)
+						if top, bottom := f.Top+r.Accept.Top, f.Top+r.Accept.Bottom; top < 0 || bottom > vp[1] || f.Left+r.Accept.Left < 0 || f.Left+r.Accept.Right > vp[0] {
+							t.Errorf("%s: the ringing call's Accept is out of the CRM page's view: %.0f..%.0f in %.0f", what, top, bottom, vp[1])
+						}
+					}
 					tb.screenshot(strings.ReplaceAll(fmt.Sprintf("panel-%s-%04d-%02dcalls", name, v.w, n), " ", "-"))
 				}
 			}
@@ -386,6 +426,8 @@ func TestPanelOffScreenDrawsNothing(t *testing.T) {
 	desk := tb.frame(desktopURL)
 	evalJS[bool](desk, settledJS)
 	evalJS[bool](tb, `document.body.append(Object.assign(document.createElement('div'), {style: 'height: 4000px'})); scrollTo(0, 3000); true`)
+	// (The panel learns it asynchronously, from an IntersectionObserver.)
+	evalJS[bool](desk, `new Promise(resolve => { const f = () => adApiDesktop.stats().panel.offScreen ? resolve(true) : setTimeout(f, 20); f() })`)
 	before := evalJS[float64](desk, `adApiDesktop.stats().panel.draws`)
 	id := evalJS[OperationResult](desk, `adApi.startCall('101')`).id(t)
 	// The panel let the change pass without drawing it.
@@ -395,4 +437,60 @@ func TestPanelOffScreenDrawsNothing(t *testing.T) {
 	}
 	evalJS[bool](tb, `scrollTo(0, 0); true`)
 	evalJS[bool](desk, settledJS)
+}
+
+// A hidden page (its window minimized: document.hidden, as in a background
+// tab) draws nothing: a new call and a change to another are let pass.
+// When it shows again, the panel catches up at once with what the desktop
+// holds.
+func TestPanelHiddenDrawsNothing(t *testing.T) {
+	tb := openDesktop(t)
+	first := evalJS[OperationResult](tb, `adApi.startCall('+1 415 555 0101')`).id(t)
+	evalJS[bool](tb, settledJS)
+	// Each tab has its own window in headless Chromium.
+	setWindow := func(state cdpbrowser.WindowState) {
+		t.Helper()
+		tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			w, err := cdp.Call(ctx, tg, cdpbrowser.GetWindowForTarget, cdpbrowser.GetWindowForTargetParams{})
+			if err != nil {
+				return err
+			}
+			_, err = cdp.Call(ctx, tg, cdpbrowser.SetWindowBounds, cdpbrowser.SetWindowBoundsParams{WindowID: w.WindowID, Bounds: &cdpbrowser.Bounds{WindowState: state}})
+			return err
+		}))
+	}
+	evalJS[bool](tb, `window.__seen = []; document.addEventListener('visibilitychange', () => __seen.push(document.visibilityState)); true`)
+	setWindow(cdpbrowser.WindowStateMinimized)
+	if !evalJS[bool](tb, `document.hidden`) {
+		t.Fatal("a minimized window's page is not hidden: this test cannot hide the page")
+	}
+	before := evalJS[panelStats](tb, `adApiDesktop.stats().panel`)
+	id := evalJS[OperationResult](tb, `adApi.startCall('+1 415 555 0102')`).id(t)
+	evalJS[OperationResult](tb, `adApiDesktop.connect('`+first+`')`)
+	// The panel let the changes pass without drawing them (it skipped a
+	// redraw, and drew none).
+	evalJS[bool](tb, `new Promise(resolve => { const f = () => { const s = adApiDesktop.stats().panel; s.skippedHidden > `+fmt.Sprint(before.Skipped)+` || s.draws > `+fmt.Sprint(before.Draws)+` ? resolve(true) : setTimeout(f, 20) }; f() })`)
+	shown := `[...document.querySelectorAll('#interactionList li')].map(li => li.dataset.interactionId + ' ' + li.dataset.state).join()`
+	if got, want := evalJS[string](tb, shown), first+" delivery_pending"; got != want {
+		t.Errorf("hidden: the list shows %q, want %q as before", got, want)
+	}
+	if got := evalJS[panelStats](tb, `adApiDesktop.stats().panel`); got.Draws != before.Draws {
+		t.Errorf("hidden: %d draws, want %d", got.Draws, before.Draws)
+	}
+	// Shown again: one draw brings the list up to date (without another
+	// change to wake it).
+	setWindow(cdpbrowser.WindowStateNormal)
+	if got := evalJS[string](tb, `__seen.join()`); got != "hidden,visible" {
+		t.Fatalf("visibility went %q", got)
+	}
+	caughtUp := evalJS[bool](tb, `Promise.race([`+settledJS+`, new Promise(r => setTimeout(() => r(false), 10000))])`)
+	if got, want := evalJS[string](tb, shown), id+" delivery_pending,"+first+" delivered"; !caughtUp || got != want {
+		t.Fatalf("shown again: the list shows %q, want %q", got, want)
+	}
+}
+
+// panelStats is adApiDesktop.stats().panel.
+type panelStats struct {
+	Draws   int `json:"draws"`
+	Skipped int `json:"skippedHidden"`
 }

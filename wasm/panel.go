@@ -54,7 +54,8 @@ type panel struct {
 	items                 map[string]*item
 	proto                 js.Value // the row every call's row is copied from
 	activeID              string
-	synced                bool // the list was filled from the softphone once
+	ringing               []*item // the calls ringing, first to last: at the top of the list
+	synced                bool    // the list was filled from the softphone once
 	// the test rig
 	rig                                                 js.Value // <details>
 	loggedIn, hasPhone, deferred, singleLine, phoneMode js.Value

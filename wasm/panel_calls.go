@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"syscall/js"
 	"time"
@@ -29,6 +30,7 @@ type item struct {
 	keypad, keypadBtn, sent                   js.Value              // made when first opened
 	actions, kids                             js.Value              // the buttons' group, and its children
 	keypadOpen                                bool
+	ringing                                   bool   // an inbound call ringing (p.ringing)
 	dtmf                                      string // digits sent from the keypad
 }
 
@@ -97,9 +99,12 @@ func stateKey(c desk.InteractionData) string {
 
 // drawCalls brings the list up to date with what changed since the last
 // draw (the softphone's events, callChanges): a call that did not change
-// costs nothing, not even a look. The active call is moved to the top of
-// the list when it changes (one move), so that the DOM order, the focus
-// order and what a screen reader reads follow what the agent sees.
+// costs nothing, not even a look. The order of the rows is the order in
+// which the agent needs them (place): ringing calls first, so that one can
+// be accepted without scrolling, then the active call, then the others,
+// newest first. A call is moved only when it starts or stops ringing or
+// becomes active (one move), so that the DOM order, the focus order and
+// what a screen reader reads follow what the agent sees.
 func (p *panel) drawCalls() {
 	ch := p.d.takeChanges()
 	if !p.synced { // the first draw: every call there is
@@ -111,6 +116,7 @@ func (p *panel) drawCalls() {
 			ch.changed[calls[i].InteractionID] = &calls[i]
 		}
 	}
+	ringsBefore := len(p.ringing)
 	for id, c := range ch.changed {
 		if it := p.items[id]; it != nil && c == nil {
 			if !p.observer.IsUndefined() && !p.observer.IsNull() {
@@ -118,8 +124,10 @@ func (p *panel) drawCalls() {
 			}
 			it.li.Call("remove")
 			delete(p.items, id)
+			p.setRinging(it, false)
 		}
 	}
+	toTop := false
 	if ch.activeChanged && ch.active != p.activeID {
 		if it := p.items[p.activeID]; it != nil {
 			p.setActive(it, false)
@@ -127,10 +135,8 @@ func (p *panel) drawCalls() {
 		p.activeID = ch.active
 		if it := p.items[p.activeID]; it != nil {
 			p.setActive(it, true)
-			if !p.list.Get("firstElementChild").Equal(it.li) {
-				p.list.Call("prepend", it.li)
-			}
-			p.list.Set("scrollTop", 0)
+			p.place(it, true)
+			toTop = true // to the top: the active call in view
 		}
 	}
 	for _, id := range ch.added {
@@ -140,17 +146,27 @@ func (p *panel) drawCalls() {
 		}
 		it := p.newItem(c)
 		p.items[id] = it
-		if active := p.items[p.activeID]; id == p.activeID || active == nil {
-			p.list.Call("prepend", it.li)
-		} else {
-			active.li.Call("after", it.li)
-		}
 		p.setActive(it, id == p.activeID)
+		if ringing(c) {
+			p.setRinging(it, true)
+		}
+		toTop = toTop || it.ringing || it.active
+		p.place(it, false)
 	}
 	for id, c := range ch.changed {
 		if it := p.items[id]; it != nil && c != nil {
 			p.update(it, c)
+			if r := ringing(c); r != it.ringing {
+				p.setRinging(it, r)
+				p.place(it, true)
+			}
 		}
+	}
+	if toTop {
+		p.list.Set("scrollTop", 0)
+	}
+	if (ringsBefore == 0) != (len(p.ringing) == 0) {
+		p.list.Call("toggleAttribute", "data-ringing", len(p.ringing) > 0)
 	}
 	if n := len(p.items); n != p.drawnCount || p.stats.Draws == 0 {
 		p.drawnCount = n
@@ -159,6 +175,55 @@ func (p *panel) drawCalls() {
 		} else {
 			p.count.Set("textContent", "· "+strconv.Itoa(n))
 		}
+	}
+}
+
+// setRinging notes whether a call rings (p.ringing, in the order they
+// came).
+func (p *panel) setRinging(it *item, r bool) {
+	if it.ringing == r {
+		return
+	}
+	it.ringing = r
+	if r {
+		p.ringing = append(p.ringing, it)
+	} else if i := slices.Index(p.ringing, it); i >= 0 {
+		p.ringing = slices.Delete(p.ringing, i, i+1)
+	}
+}
+
+// place puts a call's row where it belongs: the ringing calls first, in
+// the order they came; then the active call; then the others, newest
+// first (a call placed goes right after the active one). One move, and no
+// look at the other rows: Go knows where the ringing and the active rows
+// are. A row that was on screen keeps the focus that was in it.
+func (p *panel) place(it *item, shown bool) {
+	var after *item // nil: first
+	if it.ringing {
+		if i := slices.Index(p.ringing, it); i > 0 {
+			after = p.ringing[i-1]
+		}
+	} else {
+		if n := len(p.ringing); n > 0 {
+			after = p.ringing[n-1]
+		}
+		if a := p.items[p.activeID]; !it.active && a != nil && a != it && a.active && !a.ringing {
+			after = a
+		}
+	}
+	var focused js.Value
+	if shown {
+		if f := p.doc.Get("activeElement"); it.li.Call("contains", f).Bool() {
+			focused = f
+		}
+	}
+	if after == nil {
+		p.list.Call("prepend", it.li)
+	} else {
+		after.li.Call("after", it.li)
+	}
+	if !focused.IsUndefined() {
+		focused.Call("focus", map[string]any{"preventScroll": true})
 	}
 }
 

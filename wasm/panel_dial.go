@@ -95,11 +95,12 @@ func (d *desktop) act(action, id string) error {
 
 // panelStats is the panel's redraw figures for adApiDesktop.stats() (make
 // bench): draws so far, the last and the longest draw in milliseconds,
-// the rows on screen. nil without the panel.
+// the rows on screen, the redraws let pass while hidden, whether the panel
+// is out of view (tests). nil without the panel.
 func (d *desktop) panelStats() any {
 	if d.panel == nil {
 		return nil
 	}
 	s := d.panel.stats
-	return map[string]any{"draws": s.Draws, "lastDrawMs": s.LastDrawMs, "maxDrawMs": s.MaxDrawMs, "rows": s.Rows, "skippedHidden": s.Skipped}
+	return map[string]any{"draws": s.Draws, "lastDrawMs": s.LastDrawMs, "maxDrawMs": s.MaxDrawMs, "rows": s.Rows, "skippedHidden": s.Skipped, "offScreen": d.panel.offScreen}
 }
