@@ -137,6 +137,9 @@ func (d *desktop) note(refused bool, text string) {
 }
 
 func (d *desktop) addNote(n note) {
+	if d.redraw == nil {
+		return // no panel: nobody reads the log
+	}
 	d.mu.Lock()
 	d.notes = append(d.notes, n)
 	if n := len(d.notes); n > panelLogMax {
