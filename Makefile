@@ -18,7 +18,7 @@ FUZZTIME ?= 5s
 # "context deadline exceeded" on a slow machine (seen in CI here).
 FUZZTEST ?= 20000x
 WASM := web/adapi.wasm web/adapi-client.wasm
-PRECOMPRESSED := $(foreach f,adapi.wasm adapi-client.wasm wasm_exec.js adapi.js,web/$(f).br web/$(f).gz)
+PRECOMPRESSED := $(foreach f,adapi.wasm adapi-client.wasm wasm_exec.js adapi.js adapi-sip.js,web/$(f).br web/$(f).gz)
 
 .PHONY: build run test test-native test-types test-browser fuzz chromium kamailio clean bench
 

@@ -12,10 +12,11 @@ import (
 )
 
 // The browser side of the SIP phone (bridge/sip): the page's WebSocket as
-// its Transport and RTCPeerConnection as each call's Media. Everything the
-// network sends arrives here as event objects the browser made (not the
-// page's values); what Go keeps of them is copied at once: the frame's
-// text, an SDP string, a few numbers of getStats.
+// its Transport and RTCPeerConnection as each call's Media, through
+// web/adapi-sip.js, which this loads (sipGlue): there each is a few lines
+// of JavaScript where Go paid dozens of crossings and kilobytes of module
+// for them. What Go gets back is strings, numbers and promises of them: a
+// frame's text, an SDP, four values of getStats.
 //
 // Event handlers never block: they copy and queue, and one goroutine per
 // connection delivers in order (a handler that waited on Go would stall
@@ -26,9 +27,6 @@ import (
 // globals are never read again.
 var sipJS struct {
 	once         sync.Once
-	WebSocket    js.Value
-	PeerConn     js.Value
-	Uint8Array   js.Value
 	Object       js.Value
 	Array        js.Value
 	console      js.Value
@@ -38,8 +36,6 @@ var sipJS struct {
 	AudioContext js.Value // the ringtone's (sipring.go)
 	Notification js.Value
 	hasMedia     bool
-	hasWS        bool
-	hasPeerConn  bool
 }
 
 // initSipJS is not inlined: each of its call sites copied the whole
@@ -49,9 +45,6 @@ var sipJS struct {
 func initSipJS() {
 	sipJS.once.Do(func() {
 		g := js.Global()
-		sipJS.WebSocket = g.Get("WebSocket")
-		sipJS.PeerConn = g.Get("RTCPeerConnection")
-		sipJS.Uint8Array = g.Get("Uint8Array")
 		sipJS.Object = g.Get("Object")
 		sipJS.Array = g.Get("Array")
 		sipJS.console = g.Get("console")
@@ -61,27 +54,71 @@ func initSipJS() {
 		if nav := g.Get("navigator"); nav.Type() == js.TypeObject {
 			sipJS.mediaDevs = nav.Get("mediaDevices")
 		}
-		sipJS.hasWS = sipJS.WebSocket.Type() == js.TypeFunction
-		sipJS.hasPeerConn = sipJS.PeerConn.Type() == js.TypeFunction
 		sipJS.hasMedia = sipJS.mediaDevs.Type() == js.TypeObject && sipJS.mediaDevs.Get("getUserMedia").Type() == js.TypeFunction
+		loadSipGlue()
 	})
 }
 
-// maxFrame bounds one SIP message from the server; a larger frame is
-// dropped (a WebRTC INVITE is about 2-4 KB).
-const maxFrame = 64 << 10
+// sipGlue is web/adapi-sip.js's functions, taken from its script element
+// (no global) once it has loaded; ready closes then, or when it failed.
+var sipGlue struct {
+	ready chan struct{}
+	api   js.Value
+	err   error
+}
+
+// loadSipGlue adds adapi-sip.js (beside adapi.js: the loader's sipScript)
+// to the page; it runs once, at start.
+func loadSipGlue() {
+	sipGlue.ready = make(chan struct{})
+	fail := func(why string) {
+		sipGlue.err = errors.New("cannot load adapi-sip.js" + why)
+		close(sipGlue.ready)
+	}
+	src := loader.Get("sipScript")
+	if src.Type() != js.TypeString {
+		fail(": the loader does not name it")
+		return
+	}
+	el := sipJS.document.Call("createElement", "script")
+	var fn js.Func
+	fn = js.FuncOf(func(js.Value, []js.Value) any {
+		fn.Release()
+		if api := el.Get("adapiSip"); api.Type() == js.TypeObject {
+			sipGlue.api = api
+			close(sipGlue.ready)
+		} else {
+			fail("")
+		}
+		return nil
+	})
+	el.Set("onload", fn)
+	el.Set("onerror", fn)
+	el.Set("src", src)
+	sipJS.document.Get("head").Call("appendChild", el)
+}
+
+// glue is adapi-sip.js's functions, once loaded.
+func glue(ctx context.Context) (js.Value, error) {
+	initSipJS()
+	select {
+	case <-sipGlue.ready:
+		return sipGlue.api, sipGlue.err
+	case <-ctx.Done():
+		return js.Undefined(), context.Cause(ctx)
+	}
+}
 
 // wsTransport is bridge/sip's Transport over the page's WebSocket
-// (subprotocol "sip", RFC 7118).
+// (subprotocol "sip", RFC 7118), opened by adapi-sip.js.
 type wsTransport struct {
 	url string
 
 	mu      sync.Mutex
-	ws      js.Value
-	funcs   []js.Func
+	ws      js.Value // adapi-sip.js's {send, close}
+	fn      js.Func  // its event handler
 	queue   []func()
 	wake    chan struct{}
-	closed  bool
 	onClose func(error)
 }
 
@@ -90,34 +127,21 @@ func newWSTransport(url string) *wsTransport { return &wsTransport{url: url} }
 // Connect opens the WebSocket and returns when it is open, or fails
 // (naming the URL) when it cannot open or ctx ends first.
 func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose func(error)) (err error) {
-	initSipJS()
-	if !sipJS.hasWS {
+	g, err := glue(ctx)
+	if err != nil {
+		return errors.New("cannot connect to " + t.url + ": " + err.Error())
+	}
+	if !g.Get("hasWS").Bool() {
 		return errors.New("this browser has no WebSocket")
 	}
+	opened := make(chan error, 1)
+	wake := make(chan struct{}, 1)
 	t.mu.Lock()
 	if t.ws.Truthy() {
 		t.mu.Unlock()
 		return errors.New("already connected")
 	}
-	t.mu.Unlock()
-	var ws js.Value
-	func() {
-		defer func() {
-			if r := recover(); r != nil { // new WebSocket throws on a bad URL
-				err = errors.New("cannot open " + t.url + ": " + fmtPanic(r))
-			}
-		}()
-		ws = sipJS.WebSocket.New(t.url, "sip")
-	}()
-	if err != nil {
-		return err
-	}
-	ws.Set("binaryType", "arraybuffer")
-	opened := make(chan error, 1)
-	wake := make(chan struct{}, 1)
-	isOpen := false // set and read on the event loop only
-	t.mu.Lock()
-	t.ws, t.wake, t.closed, t.onClose, t.queue = ws, wake, false, onClose, nil
+	t.wake, t.onClose, t.queue = wake, onClose, nil
 	t.mu.Unlock()
 	// post queues f for the delivery goroutine, in order; never blocks.
 	post := func(f func()) {
@@ -129,87 +153,44 @@ func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose
 		default:
 		}
 	}
-	on := func(name string, f func(ev js.Value)) {
-		fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
-			defer func() {
-				if r := recover(); r != nil {
-					sipJS.console.Call("error", "adApi: websocket "+name+":", fmtPanic(r))
+	fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		defer func() {
+			if r := recover(); r != nil {
+				sipJS.console.Call("error", "adApi: websocket:", fmtPanic(r))
+			}
+		}()
+		text := args[1].String()
+		switch args[0].Int() {
+		case 1: // open
+			opened <- nil
+		case 2: // a frame
+			post(func() { onFrame(text) })
+		case 3: // closed after it opened: "code reason"
+			cerr := errors.New("websocket " + t.url + " closed (" + text + ")")
+			post(func() {
+				t.mu.Lock()
+				cb := t.onClose
+				t.onClose = nil
+				t.mu.Unlock()
+				if cb != nil {
+					cb(cerr)
 				}
-			}()
-			var ev js.Value
-			if len(args) > 0 {
-				ev = args[0]
-			}
-			f(ev)
-			return nil
-		})
-		t.mu.Lock()
-		t.funcs = append(t.funcs, fn)
-		t.mu.Unlock()
-		ws.Set("on"+name, fn)
-	}
-	on("open", func(js.Value) {
-		isOpen = true
-		select {
-		case opened <- nil:
-		default:
-		}
-	})
-	on("message", func(ev js.Value) {
-		data := ev.Get("data")
-		var s string
-		switch data.Type() {
-		case js.TypeString:
-			// (Value.Length panics on a string: the bound is checked
-			// after the copy.)
-			if s = data.String(); len(s) > maxFrame {
-				return
-			}
-		case js.TypeObject: // an ArrayBuffer (binaryType)
-			n := data.Get("byteLength").Int()
-			if n > maxFrame {
-				return
-			}
-			b := make([]byte, n)
-			js.CopyBytesToGo(b, sipJS.Uint8Array.New(data))
-			s = string(b)
-		default:
-			return
-		}
-		post(func() { onFrame(s) })
-	})
-	on("close", func(ev js.Value) {
-		code, reason := 0, ""
-		if ev.Type() == js.TypeObject {
-			code = ev.Get("code").Int()
-			if r := ev.Get("reason"); r.Type() == js.TypeString {
-				reason = clip(r.String(), 256)
-			}
-		}
-		cerr := errors.New("websocket " + t.url + " closed (" + strconv.Itoa(code) + ")")
-		if reason != "" {
-			cerr = errors.New("websocket " + t.url + " closed (" + strconv.Itoa(code) + " " + reason + ")")
-		}
-		if !isOpen {
-			select {
-			case opened <- errors.New("cannot connect to " + t.url):
-			default:
-			}
+			})
+			post(t.release)
+		case 4: // never opened
+			opened <- errors.New("cannot connect to " + t.url)
 			t.release()
-			return
 		}
-		post(func() {
-			t.mu.Lock()
-			cb := t.onClose
-			t.onClose = nil
-			t.mu.Unlock()
-			if cb != nil {
-				cb(cerr)
-			}
-		})
-		post(t.release)
+		return nil
 	})
-	// onerror is always followed by onclose, which says what happened.
+	ws := g.Call("ws", t.url, fn)
+	if ws.Type() == js.TypeString { // new WebSocket threw (a bad URL)
+		fn.Release()
+		return errors.New(ws.String())
+	}
+	t.mu.Lock()
+	t.ws, t.fn = ws, fn
+	t.mu.Unlock()
 	go func() {
 		for range wake {
 			for {
@@ -225,7 +206,7 @@ func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose
 				}
 			}
 			t.mu.Lock()
-			done := t.ws.IsUndefined() && len(t.queue) == 0 && t.funcs == nil
+			done := !t.ws.Truthy() && len(t.queue) == 0
 			t.mu.Unlock()
 			if done {
 				return
@@ -242,25 +223,19 @@ func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose
 		t.onClose = nil // Connect failed: onClose is not called
 		t.mu.Unlock()
 		ws.Call("close")
-		return err
 	}
-	return nil
+	return err
 }
 
-// release drops the handlers once the socket has closed.
+// release drops the handler once the socket has closed.
 func (t *wsTransport) release() {
 	t.mu.Lock()
-	ws, funcs := t.ws, t.funcs
-	t.ws, t.funcs = js.Undefined(), nil
+	fn := t.fn
+	t.ws, t.fn = js.Undefined(), js.Func{}
 	wake := t.wake
 	t.mu.Unlock()
-	if ws.Truthy() {
-		for _, name := range []string{"onopen", "onmessage", "onclose", "onerror"} {
-			ws.Set(name, js.Null())
-		}
-	}
-	for _, f := range funcs {
-		f.Release()
+	if fn.Truthy() {
+		fn.Release()
 	}
 	if wake != nil {
 		select {
@@ -275,10 +250,9 @@ func (t *wsTransport) Send(frame string) error {
 	t.mu.Lock()
 	ws := t.ws
 	t.mu.Unlock()
-	if !ws.Truthy() || ws.Get("readyState").Int() != 1 {
+	if !ws.Truthy() || !ws.Call("send", frame).Bool() {
 		return errors.New("websocket " + t.url + " not open")
 	}
-	ws.Call("send", frame)
 	return nil
 }
 
@@ -391,239 +365,143 @@ func (m *microphone) Stream() js.Value {
 	return m.stream
 }
 
-// iceGatherCap bounds ICE gathering, so that an unreachable STUN server
-// cannot eat the placement deadline: the offer goes with the candidates
-// found by then.
-const iceGatherCap = time.Second
-
-// rtcMedia is one call's audio: bridge/sip's Media over RTCPeerConnection.
-// The remote audio plays in an <audio> element it adds to the page while
-// the call lasts.
+// rtcMedia is one call's audio: bridge/sip's Media over an
+// RTCPeerConnection that adapi-sip.js makes and drives (offers and
+// answers go with the ICE candidates gathered within 1 s: no trickle over
+// SIP, and a STUN server that does not answer cannot eat the placement
+// deadline). The remote audio plays in an <audio> element added to the
+// page while the call lasts.
 type rtcMedia struct {
 	iceServers js.Value // the config's iceServers, as an array, or undefined
 
 	mu     sync.Mutex
+	o      js.Value // adapi-sip.js's media object
 	pc     js.Value
 	audio  js.Value
 	sender js.Value
-	funcs  []js.Func
 	muted  bool
 	closed bool
 }
 
 func newRTCMedia(iceServers js.Value) *rtcMedia { return &rtcMedia{iceServers: iceServers} }
 
-func (m *rtcMedia) fn(f func(args []js.Value)) js.Func {
-	fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		defer func() {
-			if r := recover(); r != nil {
-				sipJS.console.Call("error", "adApi: media:", fmtPanic(r))
-			}
-		}()
-		f(args)
-		return nil
-	})
-	m.funcs = append(m.funcs, fn)
-	return fn
-}
-
-// open makes the peer connection with the microphone's track.
-func (m *rtcMedia) open() (err error) {
-	initSipJS()
-	if !sipJS.hasPeerConn {
-		return errors.New("this browser has no RTCPeerConnection")
+// peer is the call's media object, made at first use with the
+// microphone's track.
+func (m *rtcMedia) peer(ctx context.Context) (o js.Value, err error) {
+	m.mu.Lock()
+	o = m.o
+	m.mu.Unlock()
+	if o.Truthy() {
+		return o, nil
+	}
+	g, err := glue(ctx)
+	if err != nil {
+		return o, err
+	}
+	if !g.Get("hasPC").Bool() {
+		return o, errors.New("this browser has no RTCPeerConnection")
 	}
 	stream := mic.Stream()
 	if !stream.Truthy() {
-		return errors.New("no microphone (it is asked for at login)")
+		return o, errors.New("no microphone (it is asked for at login)")
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = errors.New("RTCPeerConnection: " + fmtPanic(r))
 		}
 	}()
-	cfg := sipJS.Object.New()
-	if m.iceServers.Truthy() {
-		cfg.Set("iceServers", m.iceServers)
-	}
-	pc := sipJS.PeerConn.New(cfg)
-	tracks := stream.Call("getAudioTracks")
-	for i := 0; i < tracks.Length(); i++ {
-		// A clone per call: muting one call leaves the microphone (and
-		// the next call) as they are; stopped when the call ends.
-		tr := tracks.Index(i).Call("clone")
-		m.sender = pc.Call("addTrack", tr, stream)
-		break
-	}
-	trackMedia(m, true)
-	audio := sipJS.document.Call("createElement", "audio")
-	audio.Set("autoplay", true)
-	audio.Call("setAttribute", "data-adapi", "remote-audio")
-	playOn(audio) // the chosen speaker (sipdevices.go)
-	sipJS.document.Get("body").Call("appendChild", audio)
+	o = g.Call("media", m.iceServers, stream)
 	m.mu.Lock()
-	m.pc, m.audio = pc, audio
+	closed := m.closed
+	if !closed {
+		m.o, m.pc, m.audio, m.sender = o, o.Get("pc"), o.Get("audio"), o.Get("sender")
+	}
 	m.mu.Unlock()
-	pc.Set("ontrack", m.fn(func(args []js.Value) {
-		if len(args) == 0 {
-			return
-		}
-		if ss := args[0].Get("streams"); ss.Length() > 0 {
-			audio.Set("srcObject", ss.Index(0))
-		}
-	}))
-	return nil
+	if closed { // the call ended meanwhile
+		o.Call("close")
+		return js.Undefined(), errors.New("the call has ended")
+	}
+	playOn(m.audio) // the chosen speaker (sipdevices.go)
+	trackMedia(m, true)
+	m.mu.Lock()
+	closed = m.closed
+	m.mu.Unlock()
+	if closed { // Close came after the check above: it may have missed it
+		trackMedia(m, false)
+	}
+	return o, nil
 }
 
-// CreateOffer makes the SDP offer with the candidates gathered within
-// iceGatherCap (no trickle over SIP).
-func (m *rtcMedia) CreateOffer(ctx context.Context) (string, error) {
-	pc, err := m.peer()
+// sdp awaits a promise of an SDP.
+func sdp(ctx context.Context, p js.Value) (string, error) {
+	v, err := await(ctx, p)
 	if err != nil {
 		return "", err
 	}
-	opts := sipJS.Object.New()
-	opts.Set("offerToReceiveAudio", true)
-	offer, err := await(ctx, pc.Call("createOffer", opts))
+	return v.String(), nil
+}
+
+// CreateOffer makes the SDP offer.
+func (m *rtcMedia) CreateOffer(ctx context.Context) (string, error) {
+	o, err := m.peer(ctx)
 	if err != nil {
-		return "", errors.New("createOffer: " + err.Error())
+		return "", err
 	}
-	return m.setLocal(ctx, pc, offer)
+	return sdp(ctx, o.Call("offer"))
 }
 
 // CreateAnswer answers an offer (an inbound call, or the far end's
-// re-INVITE) with the candidates gathered within iceGatherCap.
+// re-INVITE).
 func (m *rtcMedia) CreateAnswer(ctx context.Context, offer string) (string, error) {
-	pc, err := m.peer()
+	o, err := m.peer(ctx)
 	if err != nil {
 		return "", err
 	}
-	desc := sipJS.Object.New()
-	desc.Set("type", "offer")
-	desc.Set("sdp", offer)
-	if _, err := await(ctx, pc.Call("setRemoteDescription", desc)); err != nil {
-		return "", errors.New("setRemoteDescription: " + err.Error())
+	return sdp(ctx, o.Call("answer", offer))
+}
+
+// made is the media object, or an error before the first offer.
+//
+//go:noinline
+func (m *rtcMedia) made() (js.Value, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.o.Truthy() {
+		return m.o, errors.New("no peer connection")
 	}
-	answer, err := await(ctx, pc.Call("createAnswer"))
-	if err != nil {
-		return "", errors.New("createAnswer: " + err.Error())
-	}
-	return m.setLocal(ctx, pc, answer)
+	return m.o, nil
 }
 
 // HoldOffer re-offers with the agent's audio on hold (sendonly: the far
 // end hears nothing new, the agent's side sends hold) or resumed
 // (sendrecv).
 func (m *rtcMedia) HoldOffer(ctx context.Context, hold bool) (string, error) {
-	m.mu.Lock()
-	pc := m.pc
-	m.mu.Unlock()
-	if !pc.Truthy() {
-		return "", errors.New("no peer connection")
-	}
-	dir := "sendrecv"
-	if hold {
-		dir = "sendonly"
-	}
-	trs := pc.Call("getTransceivers")
-	for i := 0; i < trs.Length(); i++ {
-		trs.Index(i).Set("direction", dir)
-	}
-	offer, err := await(ctx, pc.Call("createOffer"))
+	o, err := m.made()
 	if err != nil {
-		return "", errors.New("createOffer: " + err.Error())
+		return "", err
 	}
-	return m.setLocal(ctx, pc, offer)
+	return sdp(ctx, o.Call("offer", hold))
 }
 
 // Rollback drops an offer the far end refused.
 func (m *rtcMedia) Rollback() {
-	m.mu.Lock()
-	pc := m.pc
-	m.mu.Unlock()
-	if !pc.Truthy() {
-		return
+	if o, err := m.made(); err == nil {
+		ctx, cancel := timeout(5 * time.Second)
+		defer cancel()
+		await(ctx, o.Call("rollback"))
 	}
-	desc := sipJS.Object.New()
-	desc.Set("type", "rollback")
-	ctx, cancel := timeout(5*time.Second)
-	defer cancel()
-	await(ctx, pc.Call("setLocalDescription", desc))
-}
-
-// peer is the call's peer connection, made at first use.
-func (m *rtcMedia) peer() (js.Value, error) {
-	m.mu.Lock()
-	pc := m.pc
-	m.mu.Unlock()
-	if pc.Truthy() {
-		return pc, nil
-	}
-	if err := m.open(); err != nil {
-		return js.Undefined(), err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.pc, nil
-}
-
-// setLocal applies a description made by the page and returns it with
-// the candidates gathered within iceGatherCap.
-func (m *rtcMedia) setLocal(ctx context.Context, pc, desc js.Value) (string, error) {
-	gathered := make(chan struct{})
-	var once sync.Once
-	done := func() { once.Do(func() { close(gathered) }) }
-	m.mu.Lock()
-	pc.Set("onicegatheringstatechange", m.fn(func([]js.Value) {
-		if pc.Get("iceGatheringState").String() == "complete" {
-			done()
-		}
-	}))
-	pc.Set("onicecandidate", m.fn(func(args []js.Value) {
-		if len(args) > 0 && args[0].Get("candidate").IsNull() {
-			done()
-		}
-	}))
-	m.mu.Unlock()
-	if _, err := await(ctx, pc.Call("setLocalDescription", desc)); err != nil {
-		return "", errors.New("setLocalDescription: " + err.Error())
-	}
-	if pc.Get("iceGatheringState").String() == "complete" {
-		done()
-	}
-	capT := time.NewTimer(iceGatherCap)
-	select {
-	case <-gathered:
-	case <-capT.C:
-	case <-ctx.Done():
-		capT.Stop()
-		return "", context.Cause(ctx)
-	}
-	capT.Stop()
-	sdp := pc.Get("localDescription").Get("sdp")
-	if sdp.Type() != js.TypeString {
-		return "", errors.New("no local description")
-	}
-	return sdp.String(), nil
 }
 
 // SetAnswer applies the far end's answer.
 func (m *rtcMedia) SetAnswer(sdp string) error {
-	m.mu.Lock()
-	pc := m.pc
-	m.mu.Unlock()
-	if !pc.Truthy() {
-		return errors.New("no peer connection")
+	o, err := m.made()
+	if err != nil {
+		return err
 	}
-	desc := sipJS.Object.New()
-	desc.Set("type", "answer")
-	desc.Set("sdp", sdp)
-	ctx, cancel := timeout(10*time.Second)
+	ctx, cancel := timeout(10 * time.Second)
 	defer cancel()
-	if _, err := await(ctx, pc.Call("setRemoteDescription", desc)); err != nil {
-		return errors.New("setRemoteDescription: " + err.Error())
-	}
-	return nil
+	_, err = await(ctx, o.Call("setAnswer", sdp))
+	return err
 }
 
 // SetMuted turns the agent's audio off (a disabled track sends silence)
@@ -646,11 +524,9 @@ func (m *rtcMedia) InsertDTMF(digits string) error {
 	if !m.sender.Truthy() {
 		return errors.New("no audio sender")
 	}
-	dtmf := m.sender.Get("dtmf")
-	if !dtmf.Truthy() || !dtmf.Get("canInsertDTMF").Bool() {
-		return errors.New("this call cannot send DTMF now")
+	if why := m.o.Call("dtmf", digits).String(); why != "" {
+		return errors.New(why)
 	}
-	dtmf.Call("insertDTMF", digits, 100, 70)
 	return nil
 }
 
@@ -664,44 +540,16 @@ type MediaStats struct {
 
 // Stats reads the peer connection's audio counters.
 func (m *rtcMedia) Stats(ctx context.Context) (MediaStats, error) {
-	m.mu.Lock()
-	pc := m.pc
-	m.mu.Unlock()
 	var st MediaStats
-	if !pc.Truthy() {
-		return st, errors.New("no peer connection")
-	}
-	st.ICEState = pc.Get("iceConnectionState").String()
-	report, err := await(ctx, pc.Call("getStats"))
+	o, err := m.made()
 	if err != nil {
 		return st, err
 	}
-	each := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		if len(args) == 0 {
-			return nil
-		}
-		s := args[0]
-		if s.Get("kind").Type() == js.TypeString && s.Get("kind").String() != "audio" {
-			return nil
-		}
-		num := func(name string) int {
-			if v := s.Get(name); v.Type() == js.TypeNumber {
-				return v.Int()
-			}
-			return 0
-		}
-		switch s.Get("type").String() {
-		case "inbound-rtp":
-			st.PacketsReceived += num("packetsReceived")
-			st.PacketsLost += num("packetsLost")
-		case "outbound-rtp":
-			st.PacketsSent += num("packetsSent")
-		}
-		return nil
-	})
-	report.Call("forEach", each)
-	each.Release()
-	return st, nil
+	v, err := await(ctx, o.Call("stats"))
+	if err != nil {
+		return st, err
+	}
+	return MediaStats{v.Index(0).Int(), v.Index(1).Int(), v.Index(2).Int(), v.Index(3).String()}, nil
 }
 
 // Close stops the call's audio: the peer connection closes, the <audio>
@@ -713,27 +561,11 @@ func (m *rtcMedia) Close() {
 		return
 	}
 	m.closed = true
-	pc, audio, funcs, sender := m.pc, m.audio, m.funcs, m.sender
-	m.funcs = nil
+	o := m.o
 	m.mu.Unlock()
 	trackMedia(m, false)
-	if sender.Truthy() {
-		if tr := sender.Get("track"); tr.Truthy() {
-			tr.Call("stop")
-		}
-	}
-	if pc.Truthy() {
-		for _, name := range []string{"ontrack", "onicecandidate", "onicegatheringstatechange"} {
-			pc.Set(name, js.Null())
-		}
-		pc.Call("close")
-	}
-	if audio.Truthy() {
-		audio.Set("srcObject", js.Null())
-		audio.Call("remove")
-	}
-	for _, f := range funcs {
-		f.Release()
+	if o.Truthy() {
+		o.Call("close")
 	}
 }
 
@@ -783,7 +615,7 @@ func pollStats() {
 		}
 		liveMedia.mu.Unlock()
 		for _, m := range open {
-			ctx, cancel := timeout(2*time.Second)
+			ctx, cancel := timeout(2 * time.Second)
 			st, err := m.Stats(ctx)
 			cancel()
 			if err != nil {

@@ -570,7 +570,8 @@
     mark,
     settle: settleCall, // Go's answer to a call that waited (callGo)
     isReady: false,
-    framed: window.parent !== window
+    framed: window.parent !== window,
+    sipScript: new URL('adapi-sip.js', base).href // the SIP phone's browser side (wasm/sipglue.go)
   }
   Object.defineProperty(globalThis, '__adApiLoader', { value: loader })
   loader.fail = function (why) { fail(String(why)) }

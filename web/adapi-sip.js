@@ -1,0 +1,172 @@
+// adapi-sip.js: the browser's side of the desktop's SIP phone. The desktop
+// module (wasm/sipglue.go) loads it when adapi-config.json has a sip
+// section and takes its functions from this script's element (no global
+// is read or written). The SIP user agent stays in Go (bridge/sip); this
+// is only what Go did through dozens of JavaScript calls each: the
+// WebSocket's events, an RTCPeerConnection's offer and answer with ICE
+// gathered, getStats shaped into four values. Go gets strings, numbers
+// and promises of them; it never reads a page's value through this file.
+;(function () {
+  'use strict'
+  const script = document.currentScript
+  if (!script) return
+  const WS = globalThis.WebSocket
+  const PC = globalThis.RTCPeerConnection
+  const doc = document
+  const MAX_FRAME = 65536 // a larger frame is dropped (a WebRTC INVITE is 2-4 KB)
+  const GATHER_MS = 1000 // ICE gathering cap: the offer goes with what was found by then
+
+  // failed is a rejection Go's await reads as "what: Name: message".
+  function failed (what, e) {
+    let m = 'failed'
+    try {
+      m = String(e && e.message !== undefined ? e.message : e).slice(0, 1024)
+      if (e && typeof e.name === 'string') m = e.name.slice(0, 64) + ': ' + m
+    } catch (_) { /* a value that will not say */ }
+    return { message: what ? what + ': ' + m : m }
+  }
+
+  script.adapiSip = {
+    hasWS: typeof WS === 'function',
+    hasPC: typeof PC === 'function',
+
+    // ws opens a WebSocket (subprotocol sip) and reports to on(kind,
+    // text): 1 open; 2 a frame (text); 3 closed after it opened ("code
+    // reason"); 4 it never opened. It returns {send, close}, or a string
+    // saying why it could not open.
+    ws: function (url, on) {
+      let w
+      try {
+        w = new WS(url, 'sip')
+      } catch (e) {
+        return 'cannot open ' + url + ': ' + failed('', e).message
+      }
+      w.binaryType = 'arraybuffer'
+      let open = false
+      w.onopen = function () { open = true; on(1, '') }
+      w.onmessage = function (e) {
+        let d = e.data
+        if (typeof d !== 'string') {
+          if (!(d instanceof ArrayBuffer) || d.byteLength > MAX_FRAME) return
+          d = new TextDecoder().decode(d)
+        }
+        if (d.length <= MAX_FRAME) on(2, d)
+      }
+      // onerror is always followed by onclose, which says what happened.
+      w.onclose = function (e) {
+        w.onopen = w.onmessage = w.onclose = null
+        const reason = typeof e.reason === 'string' ? e.reason.slice(0, 256) : ''
+        on(open ? 3 : 4, String(e.code) + (reason ? ' ' + reason : ''))
+      }
+      return {
+        send: function (text) {
+          if (w.readyState !== 1) return false
+          w.send(text)
+          return true
+        },
+        close: function (code) { w.close(code) }
+      }
+    },
+
+    // media is one call's audio: a peer connection sending a clone of the
+    // microphone's track (muting one call leaves the next as it is), the
+    // far end's audio in a hidden <audio data-adapi="remote-audio">.
+    media: function (iceServers, stream) {
+      const pc = new PC(iceServers ? { iceServers } : {})
+      let sender = null
+      const track = stream.getAudioTracks()[0]
+      if (track) sender = pc.addTrack(track.clone(), stream)
+      const audio = doc.createElement('audio')
+      audio.autoplay = true
+      audio.setAttribute('data-adapi', 'remote-audio')
+      doc.body.appendChild(audio)
+      pc.ontrack = function (e) {
+        if (e.streams && e.streams.length > 0) audio.srcObject = e.streams[0]
+      }
+      // local applies a description made here and resolves to it with
+      // the candidates gathered within GATHER_MS (no trickle over SIP).
+      function local (desc) {
+        return new Promise(function (resolve, reject) {
+          let timer = 0
+          const done = function () {
+            clearTimeout(timer)
+            pc.onicegatheringstatechange = pc.onicecandidate = null
+            const d = pc.localDescription
+            if (d && typeof d.sdp === 'string') resolve(d.sdp)
+            else reject(failed('', 'no local description'))
+          }
+          pc.onicegatheringstatechange = function () { if (pc.iceGatheringState === 'complete') done() }
+          pc.onicecandidate = function (e) { if (!e.candidate) done() }
+          pc.setLocalDescription(desc).then(function () {
+            if (pc.iceGatheringState === 'complete') done()
+            else timer = setTimeout(done, GATHER_MS)
+          }, function (e) { reject(failed('setLocalDescription', e)) })
+        })
+      }
+      function step (what, p) {
+        return p.catch(function (e) { throw failed(what, e) })
+      }
+      return {
+        pc,
+        audio,
+        sender,
+        // offer: the call's offer (hold undefined), or a re-offer on hold
+        // (sendonly) or resumed (sendrecv).
+        offer: function (hold) {
+          let opts = { offerToReceiveAudio: true }
+          if (hold !== undefined) {
+            opts = undefined
+            for (const t of pc.getTransceivers()) t.direction = hold ? 'sendonly' : 'sendrecv'
+          }
+          return step('createOffer', pc.createOffer(opts)).then(local)
+        },
+        // answer: the answer to the far end's offer (an inbound call, or
+        // their re-INVITE).
+        answer: function (sdp) {
+          return step('setRemoteDescription', pc.setRemoteDescription({ type: 'offer', sdp }))
+            .then(function () { return step('createAnswer', pc.createAnswer()) })
+            .then(local)
+        },
+        setAnswer: function (sdp) {
+          return step('setRemoteDescription', pc.setRemoteDescription({ type: 'answer', sdp }))
+        },
+        rollback: function () {
+          return pc.setLocalDescription({ type: 'rollback' }).catch(function () {})
+        },
+        // stats: [packetsReceived, packetsSent, packetsLost, iceConnectionState]
+        // of the audio.
+        stats: function () {
+          const ice = pc.iceConnectionState
+          return pc.getStats().then(function (report) {
+            const st = [0, 0, 0, ice]
+            const num = function (v) { return typeof v === 'number' ? Math.trunc(v) : 0 }
+            report.forEach(function (s) {
+              if (typeof s.kind === 'string' && s.kind !== 'audio') return
+              if (s.type === 'inbound-rtp') {
+                st[0] += num(s.packetsReceived)
+                st[2] += num(s.packetsLost)
+              } else if (s.type === 'outbound-rtp') {
+                st[1] += num(s.packetsSent)
+              }
+            })
+            return st
+          })
+        },
+        // dtmf sends digits as RFC 4733 telephone-events; "" or why not.
+        dtmf: function (digits) {
+          const d = sender && sender.dtmf
+          if (!d || !d.canInsertDTMF) return 'this call cannot send DTMF now'
+          d.insertDTMF(digits, 100, 70)
+          return ''
+        },
+        close: function () {
+          if (sender && sender.track) sender.track.stop()
+          pc.ontrack = pc.onicecandidate = pc.onicegatheringstatechange = null
+          pc.close()
+          audio.srcObject = null
+          audio.remove()
+        }
+      }
+    }
+  }
+})()
