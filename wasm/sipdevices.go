@@ -226,7 +226,7 @@ func listAudio() ([]phone.AudioDevice, error) {
 	if sipJS.mediaDevs.Type() != js.TypeObject {
 		return nil, errors.New("this page cannot list devices")
 	}
-	ctx, cancel := timeout(5*time.Second)
+	ctx, cancel := timeout(5 * time.Second)
 	defer cancel()
 	l, err := await(ctx, sipJS.mediaDevs.Call("enumerateDevices"))
 	if err != nil {
@@ -270,7 +270,7 @@ func micInUse() string {
 // (RTCRtpSender.replaceTrack: no renegotiation, the call goes on, muted
 // calls stay muted); the old microphone is stopped.
 func switchMic(id string) error {
-	ctx, cancel := timeout(10*time.Second)
+	ctx, cancel := timeout(10 * time.Second)
 	defer cancel()
 	s, err := userMic(ctx, micConstraint(id, true))
 	if err != nil {
@@ -329,7 +329,7 @@ func setSinks(id string) error {
 	a.sinkMu.Lock()
 	a.sink = id
 	a.sinkMu.Unlock()
-	ctx, cancel := timeout(5*time.Second)
+	ctx, cancel := timeout(5 * time.Second)
 	defer cancel()
 	liveMedia.mu.Lock()
 	open := append([]*rtcMedia(nil), liveMedia.open...)

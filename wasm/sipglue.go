@@ -26,16 +26,14 @@ import (
 // (initSipJS, when the config has a sip section): after load the page's
 // globals are never read again.
 var sipJS struct {
-	once         sync.Once
-	Object       js.Value
-	Array        js.Value
-	console      js.Value
-	mediaDevs    js.Value
-	document     js.Value
-	setTimeout   js.Value
-	AudioContext js.Value // the ringtone's (sipring.go)
-	Notification js.Value
-	hasMedia     bool
+	once       sync.Once
+	Object     js.Value
+	Array      js.Value
+	console    js.Value
+	mediaDevs  js.Value
+	document   js.Value
+	setTimeout js.Value
+	hasMedia   bool
 }
 
 // initSipJS is not inlined: each of its call sites copied the whole
@@ -49,8 +47,6 @@ func initSipJS() {
 		sipJS.Array = g.Get("Array")
 		sipJS.console = g.Get("console")
 		sipJS.document = g.Get("document")
-		sipJS.AudioContext = g.Get("AudioContext")
-		sipJS.Notification = g.Get("Notification")
 		if nav := g.Get("navigator"); nav.Type() == js.TypeObject {
 			sipJS.mediaDevs = nav.Get("mediaDevices")
 		}
@@ -96,6 +92,17 @@ func loadSipGlue() {
 	el.Set("onerror", fn)
 	el.Set("src", src)
 	sipJS.document.Get("head").Call("appendChild", el)
+}
+
+// glueNow is adapi-sip.js's functions if they have loaded.
+func glueNow() (js.Value, bool) {
+	initSipJS()
+	select {
+	case <-sipGlue.ready:
+		return sipGlue.api, sipGlue.err == nil
+	default:
+		return js.Undefined(), false
+	}
 }
 
 // glue is adapi-sip.js's functions, once loaded.

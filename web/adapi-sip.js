@@ -12,9 +12,15 @@
   if (!script) return
   const WS = globalThis.WebSocket
   const PC = globalThis.RTCPeerConnection
+  const AC = globalThis.AudioContext
+  const Notif = globalThis.Notification
   const doc = document
   const MAX_FRAME = 65536 // a larger frame is dropped (a WebRTC INVITE is 2-4 KB)
   const GATHER_MS = 1000 // ICE gathering cap: the offer goes with what was found by then
+  const RING_CYCLES = 20 // the ringtone's on/off cycles scheduled at once (2 minutes)
+  let ac = null // the ringtone's AudioContext, made at the first ring
+  let osc = [] // its oscillators while it plays
+  const ignore = function () {}
 
   // failed is a rejection Go's await reads as "what: Name: message".
   function failed (what, e) {
@@ -27,6 +33,59 @@
   }
 
   script.adapiSip = {
+    // tone plays the ringtone (on) or stops it: a generated 440+480 Hz
+    // tone, 2 s on, 4 s off, through WebAudio (silent until the page has
+    // had a user gesture). It returns the AudioContext, or null.
+    tone: function (on) {
+      if (!on || osc.length > 0) {
+        for (const o of osc) { o.stop(); o.disconnect() }
+        osc = []
+        if (!on) return ac
+      }
+      if (typeof AC !== 'function') return null
+      if (!ac) ac = new AC()
+      if (ac.state === 'suspended') ac.resume().catch(ignore)
+      const t0 = ac.currentTime
+      const gain = ac.createGain()
+      const g = gain.gain
+      g.setValueAtTime(0, t0)
+      for (let i = 0; i < RING_CYCLES; i++) {
+        g.setValueAtTime(0.1, t0 + i * 6)
+        g.setValueAtTime(0, t0 + i * 6 + 2)
+      }
+      gain.connect(ac.destination)
+      for (const hz of [440, 480]) {
+        const o = ac.createOscillator()
+        o.frequency.value = hz
+        o.connect(gain)
+        o.start(t0)
+        o.stop(t0 + RING_CYCLES * 6)
+        osc.push(o)
+      }
+      return ac
+    },
+    // notify shows "Incoming call" when the tab is hidden and
+    // notifications are allowed: the Notification, or null.
+    notify: function (from, tag) {
+      if (typeof Notif !== 'function' || !doc.hidden || Notif.permission !== 'granted') return null
+      return new Notif('Incoming call', { body: from, tag, requireInteraction: true })
+    },
+    // askNotify asks for the permission if the browser has not been asked.
+    askNotify: function () {
+      if (typeof Notif === 'function' && Notif.permission === 'default') {
+        const p = Notif.requestPermission()
+        if (p && typeof p.catch === 'function') p.catch(ignore)
+      }
+    },
+    // mark: the desktop's <html> data-adapi-ringing (the ringing calls'
+    // count, absent at 0) and data-adapi-notified.
+    mark: function (ringing, notified) {
+      const root = doc.documentElement
+      if (ringing) root.setAttribute('data-adapi-ringing', ringing)
+      else root.removeAttribute('data-adapi-ringing')
+      root.setAttribute('data-adapi-notified', notified)
+    },
+
     hasWS: typeof WS === 'function',
     hasPC: typeof PC === 'function',
 
