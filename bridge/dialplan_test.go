@@ -150,7 +150,7 @@ func TestDialPlanValidate(t *testing.T) {
 // written; making it canonical again changes nothing; and a number whose
 // digits, read any way, reach +1900 is never allowed by a +1900 deny.
 func FuzzDialPlan(f *testing.F) {
-	for _, s := range []string{"+19005550123", "011 1 900 555 0123", "1-900-555-0123", "+0019005550123", "*67 1 900 555 0123", "#31#19005550123", "1001", "00 44 20 7946 0018", "9005550123", ""} {
+	for _, s := range []string{"+19005550123", "011 1 900 555 0123", "1-900-555-0123", "+0019005550123", "*67 1 900 555 0123", "#31#19005550123", "1001", "00 44 20 7946 0018", "9005550123", "0000000", ""} {
 		f.Add(s, "US")
 		f.Add(s, "GB")
 		f.Add(s, "")
@@ -166,7 +166,9 @@ func FuzzDialPlan(f *testing.F) {
 		}
 		c, why, err := p.Canonical(n)
 		if err != nil {
-			if code(err) != bridge.InvalidArgs {
+			// dialplan's errors name the field; bridge.Canonical makes
+			// them invalid_args.
+			if !strings.HasPrefix(err.Error(), "phoneNumber: ") {
 				t.Fatalf("%q: %v", s, err)
 			}
 			return
