@@ -140,11 +140,12 @@ type placed struct {
 
 // Trier is a Desktop that can often place a call without waiting (a
 // healthy softphone starts dialling at once). TryStartCall answers at once
-// when it can (done), and otherwise places nothing and says so, for
-// StartCall to do with waiting. The Bridge uses it to settle most calls
-// without a goroutine.
+// when it can (dial == nil). Otherwise it has made the call ready and dial,
+// which blocks, places it: the Bridge calls dial once, bounded by the
+// placement deadline, instead of StartCall. The Bridge uses it to settle
+// most calls without a goroutine.
 type Trier interface {
-	TryStartCall(c Call) (id string, err error, done bool)
+	TryStartCall(c Call) (id string, err error, dial func(ctx context.Context) (string, error))
 }
 
 // Place asks the Desktop to place c within the placement deadline, if the
@@ -287,27 +288,29 @@ func (b *Bridge) start(ctx context.Context, c Call) (string, error, func() (stri
 	if err := context.Cause(ctx); err != nil {
 		return "", err, nil
 	}
+	dial := func(ctx context.Context) (string, error) { return b.Desktop.StartCall(ctx, c) }
 	if t, ok := b.Desktop.(Trier); ok {
-		id, err, done := tryStart(t, c)
-		if done {
+		var id string
+		id, err, dial = tryStart(t, c)
+		if dial == nil {
 			return id, err, nil
 		}
 	}
-	return "", nil, func() (string, error) { return b.placeChecked(ctx, c) }
+	return "", nil, func() (string, error) { return b.placeChecked(ctx, dial) }
 }
 
 // tryStart contains a panic in the Desktop.
-func tryStart(t Trier, c Call) (id string, err error, done bool) {
+func tryStart(t Trier, c Call) (id string, err error, dial func(context.Context) (string, error)) {
 	defer func() {
 		if r := recover(); r != nil {
-			id, err, done = "", Errorf(UnknownError, "the desktop failed: %v", r), true
+			id, err, dial = "", Errorf(UnknownError, "the desktop failed: %v", r), nil
 		}
 	}()
 	return t.TryStartCall(c)
 }
 
-// placeChecked asks the Desktop to place c, bounded by the deadline.
-func (b *Bridge) placeChecked(ctx context.Context, c Call) (id string, err error) {
+// placeChecked has dial place the call, bounded by the deadline.
+func (b *Bridge) placeChecked(ctx context.Context, dial func(context.Context) (string, error)) (id string, err error) {
 	clock := b.Clock
 	timeout := b.timeout()
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -322,7 +325,7 @@ func (b *Bridge) placeChecked(ctx context.Context, c Call) (id string, err error
 				done <- placed{err: Errorf(UnknownError, "the desktop failed: %v", r)}
 			}
 		}()
-		id, err := b.Desktop.StartCall(ctx, c)
+		id, err := dial(ctx)
 		done <- placed{id, err}
 	}()
 	select {

@@ -19,7 +19,9 @@ import (
 // place the call, which a failed call must not do.
 type panickyTrier struct{}
 
-func (panickyTrier) TryStartCall(bridge.Call) (string, error, bool) { panic("boom") }
+func (panickyTrier) TryStartCall(bridge.Call) (string, error, func(context.Context) (string, error)) {
+	panic("boom")
+}
 
 func (panickyTrier) StartCall(context.Context, bridge.Call) (string, error) {
 	return "ia-placed-anyway", nil

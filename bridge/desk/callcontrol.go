@@ -67,6 +67,8 @@ type action struct {
 	check func(ia *interaction) error
 	// ring asks the phone; nil when the phone has nothing to do.
 	ring func(ctx context.Context, call phone.CallID) error
+	// liveOnly: ring only when the call is on the line (not in wrap_up).
+	liveOnly bool
 	// apply changes the interaction, locked, after the phone agreed.
 	apply func(ia *interaction)
 }
@@ -84,11 +86,12 @@ func (p *Softphone) do(ctx context.Context, a action) error {
 	if err == nil {
 		err = a.check(ia)
 	}
+	ring := err == nil && a.ring != nil && (!a.liveOnly || ia.live())
 	p.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	if a.ring != nil {
+	if ring {
 		if err := a.ring(ctx, ia.call); err != nil {
 			return phoneError(err)
 		}
@@ -184,24 +187,10 @@ func (p *Softphone) CompleteInteraction(id string) error {
 // LeaveAndComplete hangs up if the call is live, then completes it,
 // keeping the disposition and note on the interaction.
 func (p *Softphone) LeaveAndComplete(ctx context.Context, disposition, note, id string) error {
-	var wasLive bool
 	return p.do(ctx, action{id: id,
-		check: func(ia *interaction) error {
-			if err := needState("leaveAndCompleteInteraction", StateDeliveryPending, StateDelivered, StateHold, StateWrapUp)(ia); err != nil {
-				return err
-			}
-			return nil
-		},
-		ring: func(ctx context.Context, c phone.CallID) error {
-			p.mu.Lock()
-			i := p.findCall(c)
-			wasLive = i >= 0 && p.calls[i].live()
-			p.mu.Unlock()
-			if !wasLive {
-				return nil
-			}
-			return p.phone.Hangup(ctx, c)
-		},
+		check:    needState("leaveAndCompleteInteraction", StateDeliveryPending, StateDelivered, StateHold, StateWrapUp),
+		ring:     p.phone.Hangup,
+		liveOnly: true,
 		apply: func(ia *interaction) {
 			ia.Disposition, ia.Note = disposition, note
 			if ia.data.State != StateWrapUp {
@@ -277,16 +266,16 @@ func (p *Softphone) Complete(id string) error { return p.CompleteInteraction(id)
 
 // The far end, with the reference phone (the page's controls and tests).
 
-func (p *Softphone) farEnd() (*phone.CallID, error) {
+func (p *Softphone) farEnd() error {
 	if p.model == nil {
-		return nil, bridge.Errorf(bridge.APINotImplemented, "the far end is real: only the reference phone takes this control")
+		return bridge.Errorf(bridge.APINotImplemented, "the far end is real: only the reference phone takes this control")
 	}
-	return nil, nil
+	return nil
 }
 
 // Connect is the far end answering: dialling → delivered.
 func (p *Softphone) Connect(id string) error {
-	if _, err := p.farEnd(); err != nil {
+	if err := p.farEnd(); err != nil {
 		return err
 	}
 	p.mu.Lock()
@@ -304,7 +293,7 @@ func (p *Softphone) Connect(id string) error {
 // FarHangup is the far end ending a call: a hang-up (status 0), a failure
 // before the answer (486, 404…), or an inbound caller giving up (487).
 func (p *Softphone) FarHangup(id string, status int, reason string) error {
-	if _, err := p.farEnd(); err != nil {
+	if err := p.farEnd(); err != nil {
 		return err
 	}
 	p.mu.Lock()
@@ -324,7 +313,7 @@ func (p *Softphone) FarHangup(id string, status int, reason string) error {
 // the agent could not take it (not logged in, no phone, not_ready: the
 // caller heard 480).
 func (p *Softphone) Ring(number, name string) (string, error) {
-	if _, err := p.farEnd(); err != nil {
+	if err := p.farEnd(); err != nil {
 		return "", err
 	}
 	n, err := bridge.NormalizePhoneField("number", bridge.String(number))

@@ -7,6 +7,7 @@ package desk
 import (
 	"context"
 	"errors"
+	"maps"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -340,7 +341,13 @@ func (p *Softphone) StartCall(ctx context.Context, c bridge.Call) (string, error
 	if ia == nil {
 		return "", err
 	}
-	err = p.phone.Dial(ctx, ia.call, c.PhoneNumber)
+	return p.dial(ctx, ia, c.PhoneNumber)
+}
+
+// dial has the phone dial ia's call, waiting as long as it takes (within
+// ctx), and shows the call or forgets it.
+func (p *Softphone) dial(ctx context.Context, ia *interaction, number string) (string, error) {
+	err := p.phone.Dial(ctx, ia.call, number)
 	if err == nil && ctx.Err() != nil {
 		// Dialling started as the deadline passed: the widget is told
 		// it failed, so no call may stay up.
@@ -351,26 +358,20 @@ func (p *Softphone) StartCall(ctx context.Context, c bridge.Call) (string, error
 }
 
 // TryStartCall places c without waiting if the phone dials at once
-// (Trier); with a slow or dead phone it places nothing and says not done.
-func (p *Softphone) TryStartCall(c bridge.Call) (string, error, bool) {
-	t, ok := p.phone.(phone.TryDialer)
-	if !ok {
-		return "", nil, false
-	}
+// (bridge.Trier). Otherwise (a slow or dead reference phone, a SIP phone)
+// the call's interaction is made once, here, and dial places it.
+func (p *Softphone) TryStartCall(c bridge.Call) (string, error, func(context.Context) (string, error)) {
 	ia, err := p.lockedReserve(c)
 	if ia == nil {
-		return "", err, true
+		return "", err, nil
 	}
-	started, err := t.TryDial(ia.call, c.PhoneNumber)
-	if !started && err == nil {
-		p.mu.Lock()
-		delete(p.pending, ia.call)
-		p.changed()
-		p.mu.Unlock()
-		return "", nil, false
+	if t, ok := p.phone.(phone.TryDialer); ok {
+		if started, err := t.TryDial(ia.call, c.PhoneNumber); started || err != nil {
+			id, err := p.placed(context.Background(), ia, err)
+			return id, err, nil
+		}
 	}
-	id, err := p.placed(context.Background(), ia, err)
-	return id, err, true
+	return "", nil, func(ctx context.Context) (string, error) { return p.dial(ctx, ia, c.PhoneNumber) }
 }
 
 func (p *Softphone) lockedReserve(c bridge.Call) (*interaction, error) {
@@ -495,9 +496,10 @@ func (p *Softphone) loginCheck() error {
 
 // phoneCheck: logged in, with a phone that is registered. Called locked.
 func (p *Softphone) phoneCheck() error {
+	if err := p.loginCheck(); err != nil {
+		return err
+	}
 	switch {
-	case !p.set.LoggedIn:
-		return bridge.Errorf(bridge.NotLoggedIn, "the agent is not logged in")
 	case !p.set.HasPhone:
 		return bridge.Errorf(bridge.LoggedWithoutPhone, "the agent has no phone device")
 	case !p.ready:
@@ -537,32 +539,40 @@ func (p *Softphone) busyLine() bool {
 
 // newInteraction makes an outbound call's interaction. Called locked.
 func (p *Softphone) newInteraction(c bridge.Call) *interaction {
+	objects := c.Objects()
+	name := c.PhoneNumber
+	if len(objects) > 0 && objects[0].DisplayName != "" {
+		name = objects[0].DisplayName
+	}
+	ia := p.voice("outbound", "Call to ", c.PhoneNumber, name)
+	ia.data.Origination = c.Origination
+	for i, o := range objects {
+		ia.data.AssociatedObjects.List = append(ia.data.AssociatedObjects.List, AssociatedObjectEntry{AssociatedObject: o, Source: string(c.Origination)})
+		if i == 0 {
+			ia.data.AssociatedObjects.Selected = append(ia.data.AssociatedObjects.Selected, o.ID)
+		}
+	}
+	return ia
+}
+
+// voice makes a voice interaction, delivery_pending, with number as its
+// one party (called name). Its phone call is named by its id, as the
+// desktop names the calls it dials. Called locked.
+func (p *Softphone) voice(direction, subject, number, name string) *interaction {
 	id := p.nextID()
 	now := p.clock.Now()
-	name := c.PhoneNumber
-	d := InteractionData{
+	return &interaction{start: now, call: phone.CallID(id), data: InteractionData{
 		InteractionID:     id,
 		State:             StateDeliveryPending,
 		Type:              "voice",
-		Subject:           "Call to " + c.PhoneNumber,
+		Subject:           subject + number,
 		AssociatedObjects: AssociatedObjects{List: []AssociatedObjectEntry{}, Selected: []string{}},
+		CallParties:       []CallParty{{ID: id + "-p1", Name: name, Phone: number}},
 		AttachedData:      map[string]string{},
-		PhoneNumber:       c.PhoneNumber,
-		CallDirection:     "outbound",
-		Origination:       c.Origination,
+		PhoneNumber:       number,
+		CallDirection:     direction,
 		StartTime:         now.UnixMilli(),
-	}
-	for i, o := range c.Objects() {
-		d.AssociatedObjects.List = append(d.AssociatedObjects.List, AssociatedObjectEntry{AssociatedObject: o, Source: string(c.Origination)})
-		if i == 0 {
-			d.AssociatedObjects.Selected = append(d.AssociatedObjects.Selected, o.ID)
-			if o.DisplayName != "" {
-				name = o.DisplayName
-			}
-		}
-	}
-	d.CallParties = []CallParty{{ID: id + "-p1", Name: name, Phone: c.PhoneNumber}}
-	return &interaction{data: d, start: now, call: phone.CallID(id)}
+	}}
 }
 
 func (p *Softphone) nextID() string {
@@ -624,27 +634,14 @@ func (p *Softphone) incoming(e phone.Event) {
 		go func() { _ = ph.Reject(context.Background(), e.Call, 480) }()
 		return
 	}
-	id := p.nextID()
-	now := p.clock.Now()
 	name := e.FromName
 	if name == "" {
 		name = e.From
 	}
-	d := InteractionData{
-		InteractionID:     id,
-		State:             StateDeliveryPending,
-		Type:              "voice",
-		Subject:           "Call from " + e.From,
-		AssociatedObjects: AssociatedObjects{List: []AssociatedObjectEntry{}, Selected: []string{}},
-		CallParties:       []CallParty{{ID: id + "-p1", Name: name, Phone: e.From}},
-		AttachedData:      map[string]string{},
-		PhoneNumber:       e.From,
-		CallDirection:     "inbound",
-		StartTime:         now.UnixMilli(),
-	}
-	ia := &interaction{data: d, start: now, call: e.Call}
+	ia := p.voice("inbound", "Call from ", e.From, name)
+	ia.call = e.Call // the phone named it
 	p.calls = append(p.calls, ia)
-	p.emit(Event{Name: OnNewInteraction, Data: snapshotAt(ia, now)})
+	p.emit(Event{Name: OnNewInteraction, Data: snapshotAt(ia, ia.start)})
 }
 
 // onCall is the network answering or ending a shown call. Called locked.
@@ -666,7 +663,7 @@ func (p *Softphone) onCall(e phone.Event) {
 			return
 		}
 		if e.Status != 0 {
-			ia.data.AttachedData = copyMap(ia.data.AttachedData)
+			ia.data.AttachedData = maps.Clone(ia.data.AttachedData) // events already sent share the old map
 			ia.data.AttachedData["sipStatus"] = strconv.Itoa(e.Status)
 			ia.data.AttachedData["sipReason"] = e.Reason
 		}
@@ -674,14 +671,6 @@ func (p *Softphone) onCall(e phone.Event) {
 			p.setState(ia, StateWrapUp)
 		}
 	}
-}
-
-func copyMap(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m)+2)
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 func (p *Softphone) findCall(c phone.CallID) int {

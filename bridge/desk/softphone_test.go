@@ -323,3 +323,47 @@ func TestRace(t *testing.T) {
 		t.Fatalf("%d interactions left", n)
 	}
 }
+
+// TestSlowPhoneMakesTheInteractionOnce: a call the phone cannot dial at
+// once gets its interaction once (the first id), not one that is made,
+// dropped and made again while the phone dials.
+func TestSlowPhoneMakesTheInteractionOnce(t *testing.T) {
+	b, sp, clock, rec := newTestDesktop()
+	sp.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = time.Second })
+	call, err := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err, wait := b.Start(context.Background(), "", call)
+	if wait == nil {
+		t.Fatalf("a slow phone answered at once: %q %v", id, err)
+	}
+	done := make(chan string, 1)
+	go func() {
+		id, err := wait()
+		if err != nil {
+			t.Error(err)
+		}
+		done <- id
+	}()
+	timers := make(chan struct{})
+	go func() { clock.WaitTimers(2); close(timers) }() // the deadline and the slow phone's
+	select {
+	case <-timers:
+	case <-time.After(time.Minute): // a bug, not a race: fail rather than hang
+		t.Fatal("the slow phone never started dialling")
+	}
+	clock.Advance(time.Second)
+	first := <-done
+	sp.Update(func(s *Settings) { s.Phone = PhoneHealthy })
+	second, err := b.Place(context.Background(), call)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(first, "-1") || !strings.HasSuffix(second, "-2") {
+		t.Fatalf("ids %q then %q: an interaction was made and dropped", first, second)
+	}
+	if got := rec.names(); len(got) == 0 || !strings.HasPrefix(got[0], OnNewInteraction+" "+first) {
+		t.Fatalf("events %q", got)
+	}
+}
