@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -37,17 +36,6 @@ type SIP = config.SIP
 
 // ICEServer is one of sip.iceServers, as RTCPeerConnection takes it.
 type ICEServer = config.ICEServer
-
-// wsOrigin is the ws:// or wss:// origin of a sip.wsUrl, for the
-// desktop's connect-src; "" when it is not one (nothing is added).
-func wsOrigin(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" || u.User != nil ||
-		strings.ContainsAny(u.Host, " ;,'\"*") {
-		return ""
-	}
-	return u.Scheme + "://" + u.Host
-}
 
 // DialPlan is adapi-config.json's dialPlan.
 type DialPlan = dialplan.Plan
@@ -127,7 +115,7 @@ func Handler(dir string, cfg Config) http.Handler {
 	cfgJSON, _ := json.Marshal(cfg)
 	connect := "'self'"
 	if cfg.SIP != nil {
-		if o := wsOrigin(cfg.SIP.WSURL); o != "" {
+		if o, err := config.WSOrigin(cfg.SIP.WSURL); err == nil { // adapi-serve refused a bad one before it started
 			connect += " " + o
 		}
 	}

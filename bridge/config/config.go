@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -132,8 +133,8 @@ func Parse(b []byte) (File, error) {
 			r.object(k, v, map[string]func(string, bridge.Value){
 				"wsUrl": func(k string, v bridge.Value) {
 					s.WSURL = r.string(k, v)
-					if !strings.HasPrefix(s.WSURL, "wss://") && !strings.HasPrefix(s.WSURL, "ws://") || strings.ContainsAny(s.WSURL, " ;,'\"*") {
-						r.fail(k, "want a ws:// or wss:// URL, got %q", s.WSURL)
+					if _, err := WSOrigin(s.WSURL); err != nil {
+						r.fail(k, "%v", err)
 					}
 				},
 				"domain": func(k string, v bridge.Value) { s.Domain = r.string(k, v) },
@@ -268,6 +269,39 @@ func sortStrings(s []string) {
 			s[j], s[j-1] = s[j-1], s[j]
 		}
 	}
+}
+
+// WSOrigin checks a sip.wsUrl: a ws:// or wss:// URL with a host, and no
+// user, query or fragment, nor a character that could end a
+// Content-Security-Policy source (space ; , ' " *). It returns the URL's
+// origin (scheme://host[:port]): what adapi-serve allows in the desktop's
+// connect-src. Parse and the server check a wsUrl with it alone.
+func WSOrigin(raw string) (string, error) {
+	bad := func(why string) (string, error) {
+		return "", fmt.Errorf("want a ws:// or wss:// URL, got %q: %s", raw, why)
+	}
+	if strings.ContainsAny(raw, " ;,'\"*") {
+		return bad("a space or one of ; , ' \" *")
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return bad("not a URL")
+	case u.Scheme != "ws" && u.Scheme != "wss" || !strings.HasPrefix(raw, u.Scheme+":"):
+		return bad("want ws or wss, in lower case")
+	case u.Opaque != "" || u.Hostname() == "":
+		return bad("no host")
+	case u.User != nil:
+		return bad("a user name or password in the URL")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(raw, "?#"):
+		return bad("a query or fragment")
+	}
+	for _, r := range raw {
+		if r <= ' ' || r >= 0x7f {
+			return bad("control or non-ASCII characters")
+		}
+	}
+	return u.Scheme + "://" + u.Host, nil
 }
 
 // ParseOrigin checks that s is an origin exactly as a browser reports it

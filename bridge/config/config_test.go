@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,81 @@ func FuzzParseJSON(f *testing.F) {
 			if c.DialPlan.Validate() != nil {
 				t.Fatalf("%+v", c.DialPlan)
 			}
+		}
+	})
+}
+
+// TestWSOrigin: sip.wsUrl is checked once (Parse, and the server's
+// connect-src): a ws:// or wss:// URL with a host and nothing a browser
+// would read otherwise.
+func TestWSOrigin(t *testing.T) {
+	for _, c := range []struct{ in, origin, why string }{
+		{"wss://sip.example.com:8089/ws", "wss://sip.example.com:8089", ""},
+		{"ws://127.0.0.1:5066/ws", "ws://127.0.0.1:5066", ""},
+		{"ws://[::1]:5066", "ws://[::1]:5066", ""},
+		{"wss://sip.example", "wss://sip.example", ""},
+		{"ws://", "", "no host"},
+		{"ws:///ws", "", "no host"},
+		{"ws://:5066/ws", "", "no host"},
+		{"ws:sip.example", "", "no host"},
+		{"wss://user@sip.example.com/ws", "", "a user name or password"},
+		{"wss://user:pw@sip.example.com/ws", "", "a user name or password"},
+		{"wss://sip.example.com/ws?token=1", "", "a query or fragment"},
+		{"wss://sip.example.com/ws?", "", "a query or fragment"},
+		{"wss://sip.example.com/ws#x", "", "a query or fragment"},
+		{"https://sip.example.com/ws", "", "want ws or wss"},
+		{"WSS://sip.example.com", "", "want ws or wss"},
+		{"sip.example.com", "", "want ws or wss"},
+		{"", "", "want ws or wss"},
+		{"wss://sip.example.com; script-src *", "", "a space or one of"},
+		{"wss://sip.example.com;script-src/ws", "", "a space or one of"},
+		{"wss://*/ws", "", "a space or one of"},
+		{"wss://a'b", "", "a space or one of"},
+		{"wss://sip.example.com:99999x", "", "not a URL"},
+		{"wss://sip\x7f.example", "", ""},
+		{"wss://sïp.example", "", "non-ASCII"},
+	} {
+		o, err := WSOrigin(c.in)
+		switch {
+		case c.in == "wss://sip\x7f.example":
+			if err == nil {
+				t.Errorf("%q accepted as %q", c.in, o)
+			}
+		case c.why == "" && (err != nil || o != c.origin):
+			t.Errorf("%q: %q %v, want %q", c.in, o, err, c.origin)
+		case c.why != "" && (err == nil || !strings.Contains(err.Error(), c.why)):
+			t.Errorf("%q: %q %v, want an error saying %q", c.in, o, err, c.why)
+		}
+		// Parse checks a config's wsUrl with it, and names the key.
+		js, _ := json.Marshal(map[string]any{"sip": map[string]any{"wsUrl": c.in, "domain": "sip.example"}})
+		_, perr := Parse(js)
+		if (perr == nil) != (err == nil) || perr != nil && !strings.HasPrefix(perr.Error(), "adapi-config.json: sip.wsUrl: ") {
+			t.Errorf("%q: Parse says %v, WSOrigin %v", c.in, perr, err)
+		}
+	}
+}
+
+// FuzzWSOrigin: whatever the wsUrl, an accepted one gives an origin that
+// is ws/wss, has a host and nothing a Content-Security-Policy would read
+// as a new source or directive, and is its own origin.
+func FuzzWSOrigin(f *testing.F) {
+	for _, s := range []string{"wss://sip.example.com:8089/ws", "ws://127.0.0.1:5066", "ws://", "wss://u@h/", "wss://h/?q", "wss://h;x", "ws://[::1]:1/", "ws://h:/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		o, err := WSOrigin(s)
+		if err != nil {
+			return
+		}
+		u, perr := url.Parse(o)
+		if perr != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Hostname() == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+			t.Fatalf("%q: origin %q (%v)", s, o, perr)
+		}
+		if strings.ContainsAny(o, " ;,'\"*?#@\t\r\n") {
+			t.Fatalf("%q: origin %q could break a Content-Security-Policy", s, o)
+		}
+		if o2, err := WSOrigin(o); err != nil || o2 != o {
+			t.Fatalf("%q: origin %q is not its own origin: %q %v", s, o, o2, err)
 		}
 	})
 }
