@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/model"
 )
 
 func TestSettingsPatch(t *testing.T) {
@@ -56,5 +57,28 @@ func TestSettingsPatch(t *testing.T) {
 	}
 	if err := sp.Apply(SettingsPatch{Extension: str("me")}); code(err) != bridge.InvalidArgs {
 		t.Fatalf("bad extension: %v", err)
+	}
+}
+
+// TestPhoneKnobsHaveOneOwner: the reference phone's knobs live in the
+// model alone: the desktop's Settings read them there, Update writes them
+// there, and the desktop keeps no copy to drift.
+func TestPhoneKnobsHaveOneOwner(t *testing.T) {
+	_, sp, _, _ := newTestDesktop()
+	sp.Model().Configure(model.Settings{Mode: model.Dead, AnswerDelay: time.Second})
+	if s := sp.Settings(); s.Phone != PhoneDead || s.AnswerDelay != time.Second || s.SlowDialDelay != 0 {
+		t.Fatalf("the model says dead, 1s; the desktop says %v, %v, %v", s.Phone, s.AnswerDelay, s.SlowDialDelay)
+	}
+	if err := sp.Update(func(s *Settings) { s.SlowDialDelay = 2 * time.Second; s.Extension = "1002" }); err != nil {
+		t.Fatal(err)
+	}
+	if m := sp.Model().Settings(); m != (model.Settings{Mode: model.Dead, AnswerDelay: time.Second, SlowDialDelay: 2 * time.Second}) {
+		t.Fatalf("the model has %+v", m)
+	}
+	if s := sp.Settings(); s.Extension != "1002" || s.SlowDialDelay != 2*time.Second {
+		t.Fatalf("settings %+v", s)
+	}
+	if sp.set.model() != (model.Settings{}) {
+		t.Fatalf("the desktop keeps a copy: %+v", sp.set.model())
 	}
 }

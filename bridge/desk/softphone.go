@@ -64,8 +64,10 @@ type Settings struct {
 	Extension      string // the agent's own number; dialling it is self_call
 	DeferredDial   bool   // startCall only fills the Dialpad
 	SingleLine     bool   // a second call while one is live is not_suitable_state
-	// The reference phone's knobs (model.Settings); ignored with another
-	// phone.
+	// The reference phone's knobs: the model's own settings
+	// (model.Settings), which Settings reads from the model and Update
+	// writes to it; the desktop keeps no copy. With another phone they are
+	// the model's defaults and change nothing.
 	Phone             PhoneMode
 	SlowDialDelay     time.Duration // how long a slow phone takes to start dialling
 	AnswerDelay       time.Duration // the far end answers after this; 0: only by Connect
@@ -103,6 +105,10 @@ func (s Settings) model() model.Settings {
 	return model.Settings{Mode: s.Phone, SlowDialDelay: s.SlowDialDelay, AnswerDelay: s.AnswerDelay, RejectCredentials: s.RejectCredentials}
 }
 
+func (s *Settings) setModel(m model.Settings) {
+	s.Phone, s.SlowDialDelay, s.AnswerDelay, s.RejectCredentials = m.Mode, m.SlowDialDelay, m.AnswerDelay, m.RejectCredentials
+}
+
 // Softphone is the agent desktop: the agent, the interactions they hold
 // and Bright Pattern's states and events, driving a phone.Phone (the
 // reference model by default, a SIP user agent with one configured). It is
@@ -118,9 +124,9 @@ type Softphone struct {
 	model  *model.Phone // the phone, when it is the reference model
 	inst   bool         // the phone answers at once (phone.Instant)
 
-	cfg       sync.Mutex // held by update around the settings and the model's
-	mu        sync.Mutex
-	set       Settings
+	cfg      sync.Mutex // one update at a time: it changes the desktop's settings, then the model's
+	mu       sync.Mutex
+	set      Settings // the desktop's own: the phone's knobs are the model's, zero here
 	calls     []*interaction // in order of creation
 	pending   map[phone.CallID]*interaction
 	activeID  string
@@ -170,9 +176,9 @@ func New(clock bridge.Clock, ph phone.Phone, emit func(Event)) *Softphone {
 	// A random prefix keeps ids unique across page loads.
 	prefix := strconv.FormatUint(uint64(rand.Uint32()), 16)
 	p := &Softphone{clock: clock, emit: emit, prefix: prefix, set: DefaultSettings(), pending: map[phone.CallID]*interaction{}, ready: true, reasons: DefaultNotReadyReasons}
+	p.set.setModel(model.Settings{})
 	if ph == nil {
 		m := model.New(clock)
-		m.Configure(p.set.model())
 		ph, p.model = m, m
 	}
 	p.phone = ph
@@ -195,9 +201,21 @@ func (p *Softphone) Instant() bool { return p.inst }
 
 // Settings returns the current settings.
 func (p *Softphone) Settings() Settings {
+	m := p.modelSettings() // asked before locking: the model's events take the desktop's lock
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.set
+	s := p.set
+	p.mu.Unlock()
+	s.setModel(m)
+	return s
+}
+
+// modelSettings are the reference phone's knobs, the model's defaults
+// with another phone.
+func (p *Softphone) modelSettings() model.Settings {
+	if p.model == nil {
+		return model.DefaultSettings()
+	}
+	return p.model.Settings()
 }
 
 // Update changes the settings. An Extension that is not a valid number is
@@ -210,22 +228,30 @@ func (p *Softphone) Update(f func(*Settings)) error {
 func (p *Softphone) Apply(pt SettingsPatch) error { return p.update(pt.Apply) }
 
 func (p *Softphone) update(f func(*Settings) error) error {
-	// The reference phone is configured after the desktop's lock is let go
+	// The model is asked and configured without the desktop's lock held
 	// (the desktop never holds it while it calls the phone: the phone's
-	// events take it); cfg keeps concurrent updates in order.
+	// events take it); cfg keeps concurrent updates in order, so none is
+	// lost between the two.
 	p.cfg.Lock()
 	defer p.cfg.Unlock()
-	s, err := p.updateLocked(f)
-	if err == nil && p.model != nil {
+	old := p.modelSettings()
+	s, err := p.updateLocked(old, f)
+	if err == nil && p.model != nil && s.model() != old {
 		p.model.Configure(s.model())
+		p.mu.Lock()
+		p.changed() // the panel shows the phone's knobs too
+		p.mu.Unlock()
 	}
 	return err
 }
 
-func (p *Softphone) updateLocked(f func(*Settings) error) (Settings, error) {
+// updateLocked applies f to the settings (with the model's knobs m) and
+// keeps the desktop's own.
+func (p *Softphone) updateLocked(m model.Settings, f func(*Settings) error) (Settings, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.set
+	s.setModel(m)
 	if err := f(&s); err != nil {
 		return s, err
 	}
@@ -240,6 +266,7 @@ func (p *Softphone) updateLocked(f func(*Settings) error) (Settings, error) {
 		s.NotReadyReason = ""
 	}
 	p.set = s
+	p.set.setModel(model.Settings{})
 	p.changed()
 	return s, nil
 }
