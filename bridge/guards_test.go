@@ -38,7 +38,11 @@ func TestPanicOnTheUsualPathIsContained(t *testing.T) {
 	// path (a healthy phone answers at once) and on the waiting one (a
 	// slow phone), the call fails alone and the next one works.
 	b, sp, _, _ := newTestDesktop()
-	sp.Update(func(s *desk.Settings) { s.Panic = desk.PanicDial })
+	faults := &desk.Faults{Softphone: sp}
+	b.Desktop = faults
+	if err := faults.PanicAt(desk.PanicDial); err != nil {
+		t.Fatal(err)
+	}
 	_, err = b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
 	if e := bridge.AsError(err); e == nil || e.Code != bridge.UnknownError || e.Message != "the desktop failed: test: the reference softphone panics (dial)" {
 		t.Fatalf("healthy phone, panicking: %v", err)
@@ -57,7 +61,10 @@ func TestPanicOnTheUsualPathIsContained(t *testing.T) {
 	if e := bridge.AsError(err); e == nil || e.Code != bridge.UnknownError || e.Message != "the desktop failed: test: the reference softphone panics (dial)" {
 		t.Fatalf("slow phone, panicking: %v", err)
 	}
-	sp.Update(func(s *desk.Settings) { s.Panic = ""; s.Phone = desk.PhoneHealthy })
+	sp.Update(func(s *desk.Settings) { s.Phone = desk.PhoneHealthy })
+	if err := faults.PanicAt(""); err != nil {
+		t.Fatal(err)
+	}
 	if id, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined); err != nil || id == "" {
 		t.Fatalf("next call: %q %v", id, err)
 	}

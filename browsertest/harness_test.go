@@ -87,6 +87,7 @@ func run(m *testing.M) int {
 		PlacementTimeoutMs: int(testPlacementTimeout / time.Millisecond),
 		DialPlan:           &server.DialPlan{Country: "US"},
 		DialPolicy:         &server.DialPolicy{Deny: []string{"+1900", "+1976"}},
+		TestHooks:          true, // TestPanicsAreContained
 	}
 	files := server.Handler(web, cfg)
 	pages := testPages(desktopOrigin)

@@ -28,6 +28,9 @@ type Config struct {
 	DialPlan           *DialPlan   `json:"dialPlan,omitempty"`
 	DialPolicy         *DialPolicy `json:"dialPolicy,omitempty"`
 	SIP                *SIP        `json:"sip,omitempty"`
+	// TestHooks lets the guard tests make the desktop panic (browsertest
+	// sets it; adapi-serve has no flag for it).
+	TestHooks bool `json:"testHooks,omitempty"`
 }
 
 // SIP is adapi-config.json's sip: with it the desktop's phone is a SIP

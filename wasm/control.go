@@ -52,7 +52,7 @@ func (d *desktop) control(_ js.Value, args []js.Value) (ret any) {
 		if err := vert.ValueOf(arg).AssignTo(&pt); err != nil {
 			return encodeResult("", bridge.Errorf(bridge.InvalidArgs, "settings: %v", err))
 		}
-		return encodeResult("", d.phone.Apply(pt))
+		return encodeResult("", d.apply(pt))
 	case "ring": // [number, name]: an inbound call rings (the reference phone)
 		return encodeResult(d.phone.Ring(arg.Index(0).String(), arg.Index(1).String()))
 	case "farHangup": // [id, SIP status, reason]: the far end hangs up or fails

@@ -38,6 +38,7 @@ func readConfig(loader js.Value) (config.File, error) {
 type desktop struct {
 	loader js.Value
 	phone  *desk.Softphone
+	faults *desk.Faults // the guard tests' panics, with testHooks (wasm/testhooks.go)
 	bridge *bridge.Bridge
 	end    *frames.DesktopEnd
 	redraw chan struct{} // the panel redraws when this fires
@@ -64,7 +65,7 @@ func runDesktop(loader js.Value) {
 	} else {
 		d.phone = desk.NewSoftphone(bridge.RealClock{}, d.emit)
 	}
-	d.bridge = &bridge.Bridge{Desktop: d.phone, Plan: cfg.DialPlan, Policy: cfg.DialPolicy, PlacementTimeout: cfg.PlacementTimeout}
+	d.bridge = &bridge.Bridge{Desktop: d.placer(cfg), Plan: cfg.DialPlan, Policy: cfg.DialPolicy, PlacementTimeout: cfg.PlacementTimeout}
 	d.bridge.Store = jsStore{loader}
 	d.end = frames.NewDesktopEnd(d.bridge, cfg.AllowedOrigins, d.postPeer)
 	d.end.Note = d.note

@@ -15,7 +15,7 @@ import (
 	"github.com/adapi-go/adapi-go/bridge/dialplan"
 )
 
-// Config is the desktop owner's adapi-config.json (SPEC.md, "The desktop
+// File is the desktop owner's adapi-config.json (SPEC.md, "The desktop
 // owner's settings"), validated: Parse is the one reader, used by
 // adapi-serve before it starts and by the module before it places a call.
 type File struct {
@@ -24,6 +24,10 @@ type File struct {
 	DialPlan         dialplan.Plan
 	DialPolicy       bridge.DialPolicy
 	SIP              *SIP // nil: the reference softphone
+	// TestHooks lets the desktop page's control API make the desktop
+	// panic (adApiDesktop.update({panic}), desk.Faults), for the guard
+	// tests; never set in production.
+	TestHooks bool
 }
 
 // SIP is adapi-config.json's sip section (its meaning is
@@ -86,6 +90,7 @@ func Parse(b []byte) (File, error) {
 				c.AllowedOrigins = append(c.AllowedOrigins, o)
 			})
 		},
+		"testHooks": func(k string, v bridge.Value) { c.TestHooks = r.boolean(k, v) },
 		"placementTimeoutMs": func(k string, v bridge.Value) {
 			c.PlacementTimeout = time.Duration(r.integer(k, v, 1, MaxPlacementTimeoutMs)) * time.Millisecond
 		},

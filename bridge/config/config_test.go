@@ -195,3 +195,17 @@ func FuzzWSOrigin(f *testing.F) {
 		}
 	})
 }
+
+// TestTestHooks: testHooks is off unless the config says true, and a
+// boolean.
+func TestTestHooks(t *testing.T) {
+	if c, err := Parse([]byte(`{}`)); err != nil || c.TestHooks {
+		t.Fatalf("%+v %v", c, err)
+	}
+	if c, err := Parse([]byte(`{"testHooks": true}`)); err != nil || !c.TestHooks {
+		t.Fatalf("%+v %v", c, err)
+	}
+	if _, err := Parse([]byte(`{"testHooks": "yes"}`)); err == nil || !strings.Contains(err.Error(), "testHooks") {
+		t.Fatalf("a string accepted: %v", err)
+	}
+}

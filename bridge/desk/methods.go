@@ -331,8 +331,14 @@ func ParsePhoneDevice(v bridge.Value) (string, error) {
 // A panic becomes unknown_error for this call only.
 func Serve(ctx context.Context, b *bridge.Bridge, m *Method, args []bridge.Value) (data any, err error, wait func() (any, error)) {
 	clock := b.ClockInUse()
-	p, ok := b.Desktop.(*Softphone)
-	if !ok {
+	var p *Softphone
+	switch d := b.Desktop.(type) {
+	case *Softphone:
+		p = d
+	case *Faults:
+		p = d.Softphone
+	}
+	if p == nil {
 		return nil, bridge.Errorf(bridge.APINotImplemented, "%s: this desktop does not serve it", m.Name), nil
 	}
 	run := func(ctx context.Context) (data any, err error) {

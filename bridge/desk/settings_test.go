@@ -2,6 +2,7 @@ package desk
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,5 +81,26 @@ func TestPhoneKnobsHaveOneOwner(t *testing.T) {
 	}
 	if sp.set.model() != (model.Settings{}) {
 		t.Fatalf("the desktop keeps a copy: %+v", sp.set.model())
+	}
+}
+
+// TestPanicNeedsTestHooks: the guard tests' panic is a Faults desktop's
+// alone; the Softphone refuses a patch naming it, and a Faults desktop
+// changes nothing on a bad patch.
+func TestPanicNeedsTestHooks(t *testing.T) {
+	_, sp, _, _ := newTestDesktop()
+	dial, bad, ext := PanicDial, "sometimes", "not a number"
+	if err := sp.Apply(SettingsPatch{Panic: &dial}); code(err) != bridge.InvalidArgs || !strings.Contains(err.Error(), "no test hooks") {
+		t.Fatalf("softphone took a panic: %v", err)
+	}
+	f := &Faults{Softphone: sp}
+	if err := f.Apply(SettingsPatch{Panic: &dial, Extension: &ext}); err == nil || f.current() != "" {
+		t.Fatalf("a bad patch: %v, panic at %q", err, f.current())
+	}
+	if err := f.Apply(SettingsPatch{Panic: &bad}); err == nil || err.Error() != `invalid_args: panic: want "", check or dial, got "sometimes"` {
+		t.Fatalf("panic %q: %v", bad, err)
+	}
+	if err := f.Apply(SettingsPatch{Panic: &dial}); err != nil || f.current() != PanicDial {
+		t.Fatalf("panic %q: %v, at %q", dial, err, f.current())
 	}
 }

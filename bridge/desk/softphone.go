@@ -72,19 +72,7 @@ type Settings struct {
 	SlowDialDelay     time.Duration // how long a slow phone takes to start dialling
 	AnswerDelay       time.Duration // the far end answers after this; 0: only by Connect
 	RejectCredentials bool          // login is refused (invalid credentials)
-	// Panic is for tests only: it makes the reference desktop panic, to
-	// show that every recover on the way holds (a panic is unknown_error
-	// for that call only). PanicCheck: the agent check, which the bridge
-	// calls before placing, so the panic reaches the wasm glue's recover;
-	// PanicDial: placing the call, the bridge's own recover. "": never.
-	Panic string
 }
-
-// The places Settings.Panic makes the reference desktop panic.
-const (
-	PanicCheck = "check"
-	PanicDial  = "dial"
-)
 
 // DefaultSettings are the reference desktop's settings on a fresh page.
 func DefaultSettings() Settings {
@@ -124,9 +112,9 @@ type Softphone struct {
 	model  *model.Phone // the phone, when it is the reference model
 	inst   bool         // the phone answers at once (phone.Instant)
 
-	cfg      sync.Mutex // one update at a time: it changes the desktop's settings, then the model's
-	mu       sync.Mutex
-	set      Settings // the desktop's own: the phone's knobs are the model's, zero here
+	cfg       sync.Mutex // one update at a time: it changes the desktop's settings, then the model's
+	mu        sync.Mutex
+	set       Settings       // the desktop's own: the phone's knobs are the model's, zero here
 	calls     []*interaction // in order of creation
 	pending   map[phone.CallID]*interaction
 	activeID  string
@@ -403,7 +391,7 @@ func (p *Softphone) TryStartCall(c bridge.Call) (string, error, func(context.Con
 
 func (p *Softphone) lockedReserve(c bridge.Call) (*interaction, error) {
 	p.mu.Lock()
-	defer p.mu.Unlock() // deferred: a panic (Settings.Panic) must not leave the lock held
+	defer p.mu.Unlock()
 	return p.reserve(c)
 }
 
@@ -416,9 +404,6 @@ func (p *Softphone) reserve(c bridge.Call) (*interaction, error) {
 	if c.Origination != bridge.ByDialpad && p.set.DeferredDial {
 		p.deferCall(c)
 		return nil, nil
-	}
-	if p.set.Panic == PanicDial {
-		panic("test: the reference softphone panics (dial)")
 	}
 	ia := p.newInteraction(c)
 	p.pending[ia.call] = ia
@@ -488,9 +473,6 @@ func (p *Softphone) ClearDialpad(number string) {
 func (p *Softphone) Check(c bridge.Call) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.set.Panic == PanicCheck {
-		panic("test: the reference softphone panics (check)")
-	}
 	return p.check(c)
 }
 

@@ -205,15 +205,17 @@ func TestCrossFrameCallsAreChargedToTheirOrigin(t *testing.T) {
 // once; the next call works.
 func TestCrossFramePanicIsAnswered(t *testing.T) {
 	f := newCrossFrame(t, bridge.DialPolicy{})
+	faults := &desk.Faults{Softphone: f.sp}
+	f.b.Desktop = faults
 	for _, where := range []string{desk.PanicCheck, desk.PanicDial} {
-		f.sp.Update(func(s *desk.Settings) { s.Panic = where })
+		must(t, faults.PanicAt(where))
 		f.send("https://a.example", "p-"+where, "100", nil)
 		r := f.answer(t, "p-"+where)
 		if r.Error == nil || r.Error.Code != bridge.UnknownError || !strings.HasSuffix(r.Error.Message, "failed: test: the reference softphone panics ("+where+")") {
 			t.Fatalf("panic in %s: %+v", where, r)
 		}
 	}
-	f.sp.Update(func(s *desk.Settings) { s.Panic = "" })
+	must(t, faults.PanicAt(""))
 	f.send("https://a.example", "ok", "100", nil)
 	if r := f.answer(t, "ok"); r.Status != "success" {
 		t.Fatalf("next call: %+v", r.Error)

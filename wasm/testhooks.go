@@ -1,0 +1,30 @@
+//go:build js && wasm && !adapiclient
+
+package main
+
+import (
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/config"
+	"github.com/adapi-go/adapi-go/bridge/desk"
+)
+
+// placer is the bridge's desktop: the softphone, or with adapi-config.json's
+// testHooks (set by the browser tests; adapi-serve has no flag for it, and
+// no widget can change the config) a desk.Faults around it, which the
+// control API can make panic (adApiDesktop.update({panic})) to show that
+// the recovers hold. Without test hooks a patch naming panic is refused.
+func (d *desktop) placer(cfg config.File) bridge.Desktop {
+	if !cfg.TestHooks {
+		return d.phone
+	}
+	d.faults = &desk.Faults{Softphone: d.phone}
+	return d.faults
+}
+
+// apply applies a settings patch from the page.
+func (d *desktop) apply(pt desk.SettingsPatch) error {
+	if d.faults != nil {
+		return d.faults.Apply(pt)
+	}
+	return d.phone.Apply(pt)
+}
