@@ -12,48 +12,15 @@ import (
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/config"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/desk/desktest"
 )
 
-var epoch = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-
-// recorder collects events, for tests.
-type recorder struct {
-	mu     sync.Mutex
-	events []desk.Event
-}
-
-func (r *recorder) emit(e desk.Event) {
-	if e.Name == desk.OnDesktopChange {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-}
-
-func (r *recorder) names() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for _, e := range r.events {
-		out = append(out, e.String())
-	}
-	return out
-}
-
-func newTestDesktop() (*bridge.Bridge, *desk.Softphone, *bridge.FakeClock, *recorder) {
-	clock := bridge.NewFakeClock(epoch)
-	rec := &recorder{}
-	sp := desk.NewSoftphone(clock, rec.emit)
-	return &bridge.Bridge{Desktop: sp, Clock: clock}, sp, clock, rec
-}
-
-func code(err error) bridge.Code {
-	if err == nil {
-		return 0
-	}
-	return bridge.AsError(err).Code
-}
+// The helpers bridge/frames' tests share (bridge/desk/desktest).
+var (
+	newTestDesktop = desktest.New
+	code           = desktest.Code
+	epoch          = desktest.Epoch
+)
 
 func TestBridgeStartCall(t *testing.T) {
 	b, sp, _, _ := newTestDesktop()
@@ -147,8 +114,8 @@ func TestTimeoutCancelsLatePlacement(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	clock.Advance(10 * time.Second) // the phone would have started dialling by now
-	if n := len(sp.Interactions()); n != 0 || len(rec.names()) != 0 {
-		t.Fatalf("ghost interaction: %v %v", sp.Interactions(), rec.names())
+	if n := len(sp.Interactions()); n != 0 || len(rec.Names()) != 0 {
+		t.Fatalf("ghost interaction: %v %v", sp.Interactions(), rec.Names())
 	}
 	// A slow phone within the deadline is fine.
 	sp.Update(func(s *desk.Settings) { s.SlowDialDelay = time.Second })
@@ -225,7 +192,7 @@ func TestConcurrentCalls(t *testing.T) {
 	}
 	// Each call was announced once.
 	news := 0
-	for _, name := range rec.names() {
+	for _, name := range rec.Names() {
 		if strings.HasPrefix(name, desk.OnNewInteraction) {
 			news++
 		}

@@ -117,8 +117,8 @@ func TestNoPlacementAfterTheDeadline(t *testing.T) {
 	if id, err := sp.StartCall(ctx, call); err == nil || id != "" {
 		t.Fatalf("placed %q, %v after the deadline", id, err)
 	}
-	if n := len(sp.Interactions()); n != 0 || len(rec.names()) != 0 {
-		t.Fatalf("ghost interaction: %v %v", sp.Interactions(), rec.names())
+	if n := len(sp.Interactions()); n != 0 || len(rec.Names()) != 0 {
+		t.Fatalf("ghost interaction: %v %v", sp.Interactions(), rec.Names())
 	}
 }
 

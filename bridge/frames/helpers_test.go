@@ -3,46 +3,21 @@ package frames
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/desk/desktest"
 )
 
-// Test helpers, as bridge's tests have them.
+// Test helpers, as bridge's tests have them (bridge/desk/desktest).
 
-var epoch = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-
-// recorder collects events, for tests.
-type recorder struct {
-	mu     sync.Mutex
-	events []desk.Event
-}
-
-func (r *recorder) emit(e desk.Event) {
-	if e.Name == desk.OnDesktopChange {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-}
-
-func newTestDesktop() (*bridge.Bridge, *desk.Softphone, *bridge.FakeClock, *recorder) {
-	clock := bridge.NewFakeClock(epoch)
-	rec := &recorder{}
-	sp := desk.NewSoftphone(clock, rec.emit)
-	return &bridge.Bridge{Desktop: sp, Clock: clock}, sp, clock, rec
-}
-
-func code(err error) bridge.Code {
-	if err == nil {
-		return 0
-	}
-	return bridge.AsError(err).Code
-}
+var (
+	newTestDesktop = desktest.New
+	code           = desktest.Code
+	epoch          = desktest.Epoch
+)
 
 // waitTimers waits until the clock holds n timers: the goroutine under
 // test has reached its wait.
@@ -66,7 +41,7 @@ func wantErr(t *testing.T, what string, err error, c bridge.Code, msg string) {
 }
 
 // testDesk is a desktop with a call in a given state.
-func testDesk(t *testing.T) (*bridge.Bridge, *desk.Softphone, *bridge.FakeClock, *recorder) {
+func testDesk(t *testing.T) (*bridge.Bridge, *desk.Softphone, *bridge.FakeClock, *desktest.Recorder) {
 	b, sp, clock, rec := newTestDesktop()
 	sp.Update(func(s *desk.Settings) { s.AnswerDelay = 0 })
 	return b, sp, clock, rec

@@ -1,0 +1,65 @@
+// Package desktest is what tests outside bridge/desk share to drive a
+// Bridge with a reference softphone on a test clock, and to read the
+// events it sent. (bridge/desk's own tests keep theirs: this package
+// imports desk.)
+package desktest
+
+import (
+	"sync"
+	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
+)
+
+// Epoch is when a test clock starts.
+var Epoch = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+
+// Recorder collects a desktop's events, but the panel's DESKTOP_CHANGE.
+type Recorder struct {
+	mu     sync.Mutex
+	events []desk.Event
+}
+
+// Emit is the desktop's emit.
+func (r *Recorder) Emit(e desk.Event) {
+	if e.Name == desk.OnDesktopChange {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e)
+}
+
+// Events are the events so far.
+func (r *Recorder) Events() []desk.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]desk.Event(nil), r.events...)
+}
+
+// Names are the events so far, each as its String.
+func (r *Recorder) Names() []string {
+	var out []string
+	for _, e := range r.Events() {
+		out = append(out, e.String())
+	}
+	return out
+}
+
+// New is a Bridge driving a reference softphone (DefaultSettings) on a
+// test clock starting at Epoch, and the softphone's events.
+func New() (*bridge.Bridge, *desk.Softphone, *bridge.FakeClock, *Recorder) {
+	clock := bridge.NewFakeClock(Epoch)
+	rec := &Recorder{}
+	sp := desk.NewSoftphone(clock, rec.Emit)
+	return &bridge.Bridge{Desktop: sp, Clock: clock}, sp, clock, rec
+}
+
+// Code is err's code, 0 for none.
+func Code(err error) bridge.Code {
+	if err == nil {
+		return 0
+	}
+	return bridge.AsError(err).Code
+}
