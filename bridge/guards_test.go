@@ -38,7 +38,7 @@ func TestPanicOnTheUsualPathIsContained(t *testing.T) {
 	// path (a healthy phone answers at once) and on the waiting one (a
 	// slow phone), the call fails alone and the next one works.
 	b, sp, _, _ := newTestDesktop()
-	faults := &desk.Faults{Softphone: sp}
+	faults := desk.NewFaults(sp)
 	b.Desktop = faults
 	if err := faults.PanicAt(desk.PanicDial); err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ func (d *desktop) placer(cfg config.File) bridge.Desktop {
 	if !cfg.TestHooks {
 		return d.phone
 	}
-	d.faults = &desk.Faults{Softphone: d.phone}
+	d.faults = desk.NewFaults(d.phone)
 	return d.faults
 }
 

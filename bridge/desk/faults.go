@@ -22,9 +22,12 @@ const (
 // only when the desktop owner's adapi-config.json says "testHooks": true,
 // which no widget can change; otherwise a patch naming panic is refused.
 type Faults struct {
-	*Softphone
+	sp *Softphone
 	at atomic.Pointer[string] // nil or "": never
 }
+
+// NewFaults puts a Faults desktop around sp; it panics nowhere yet.
+func NewFaults(sp *Softphone) *Faults { return &Faults{sp: sp} }
 
 // PanicAt makes the desktop panic at where (PanicCheck, PanicDial; "":
 // never).
@@ -54,7 +57,7 @@ func (f *Faults) Apply(pt SettingsPatch) error {
 		}
 	}
 	pt.Panic = nil
-	if err := f.Softphone.Apply(pt); err != nil {
+	if err := f.sp.Apply(pt); err != nil {
 		return err
 	}
 	if where != nil {
@@ -79,17 +82,17 @@ func (f *Faults) fault(where string) {
 // Check applies the agent conditions (bridge.Checker), or panics.
 func (f *Faults) Check(c bridge.Call) error {
 	f.fault(PanicCheck)
-	return f.Softphone.Check(c)
+	return f.sp.Check(c)
 }
 
 // TryStartCall places c as the Softphone does (bridge.Trier), or panics.
 func (f *Faults) TryStartCall(c bridge.Call) (string, error, func(context.Context) (string, error)) {
 	f.fault(PanicDial)
-	return f.Softphone.TryStartCall(c)
+	return f.sp.TryStartCall(c)
 }
 
 // StartCall places c as the Softphone does (bridge.Desktop), or panics.
 func (f *Faults) StartCall(ctx context.Context, c bridge.Call) (string, error) {
 	f.fault(PanicDial)
-	return f.Softphone.StartCall(ctx, c)
+	return f.sp.StartCall(ctx, c)
 }

@@ -336,7 +336,7 @@ func Serve(ctx context.Context, b *bridge.Bridge, m *Method, args []bridge.Value
 	case *Softphone:
 		p = d
 	case *Faults:
-		p = d.Softphone
+		p = d.sp
 	}
 	if p == nil {
 		return nil, bridge.Errorf(bridge.APINotImplemented, "%s: this desktop does not serve it", m.Name), nil

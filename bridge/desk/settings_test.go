@@ -93,7 +93,7 @@ func TestPanicNeedsTestHooks(t *testing.T) {
 	if err := sp.Apply(SettingsPatch{Panic: &dial}); code(err) != bridge.InvalidArgs || !strings.Contains(err.Error(), "no test hooks") {
 		t.Fatalf("softphone took a panic: %v", err)
 	}
-	f := &Faults{Softphone: sp}
+	f := NewFaults(sp)
 	if err := f.Apply(SettingsPatch{Panic: &dial, Extension: &ext}); err == nil || f.current() != "" {
 		t.Fatalf("a bad patch: %v, panic at %q", err, f.current())
 	}

@@ -205,7 +205,7 @@ func TestCrossFrameCallsAreChargedToTheirOrigin(t *testing.T) {
 // once; the next call works.
 func TestCrossFramePanicIsAnswered(t *testing.T) {
 	f := newCrossFrame(t, bridge.DialPolicy{})
-	faults := &desk.Faults{Softphone: f.sp}
+	faults := desk.NewFaults(f.sp)
 	f.b.Desktop = faults
 	for _, where := range []string{desk.PanicCheck, desk.PanicDial} {
 		must(t, faults.PanicAt(where))
