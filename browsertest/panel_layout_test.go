@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
@@ -327,7 +328,7 @@ func TestPanelCallControlAsAPerson(t *testing.T) {
 	click := func(sel string) { tb.t.Helper(); tb.do(chromedp.Click(chromedp.CSS(sel))) }
 	until := func(what, expr string) {
 		tb.t.Helper()
-		evalJS[bool](tb, `new Promise(resolve => {
+		within[bool](tb, 10*time.Second, what, `new Promise(resolve => {
 			const ok = () => { try { return !!(`+expr+`) } catch (_) { return false } }
 			if (ok()) return resolve(true)
 			const panel = document.getElementById('agentDesktop')
@@ -398,8 +399,11 @@ func TestPanelCallControlAsAPerson(t *testing.T) {
 	until("unmuted", `!adApiDesktop.interactions().find(i => i.interactionId === '`+id+`').callMuted`)
 
 	// Hold, resume, hang up, complete: each shows only what comes next.
-	for _, step := range []struct{ action, state string }{
-		{"hold", "hold"}, {"resume", "delivered"}, {"hangup", "wrap_up"}, {"complete", "completed"},
+	// The status the calls give the agent shows beside the one they chose
+	// (the panel follows ON_AGENT_STATE_CHANGE).
+	pill := `(p => p.hidden ? '' : p.textContent)(document.getElementById('agentStatePill'))`
+	for _, step := range []struct{ action, state, pill string }{
+		{"hold", "hold", "Busy: on a call"}, {"resume", "delivered", "Busy: on a call"}, {"hangup", "wrap_up", "After-call work"}, {"complete", "completed", ""},
 	} {
 		click(li + ` button[data-action="` + step.action + `"]`)
 		evalJS[map[string]any](tb, `__next('ON_INTERACTION_STATE_CHANGE', '`+id+`', '`+step.state+`')`)
@@ -410,6 +414,7 @@ func TestPanelCallControlAsAPerson(t *testing.T) {
 				t.Errorf("after %s: %v, want %v", step.action, r.Actions[step.state], want)
 			}
 		}
+		until(step.action+": the agent's status "+step.pill, pill+` === '`+step.pill+`'`)
 	}
 	tb.do(chromedp.WaitNotPresent(chromedp.CSS(li)))
 	if got := evalJS[string](tb, `document.getElementById('panelLog').textContent`); strings.Contains(got, "s3cret-pw") {
@@ -469,7 +474,7 @@ func TestPanelHiddenDrawsNothing(t *testing.T) {
 	evalJS[OperationResult](tb, `adApiDesktop.connect('`+first+`')`)
 	// The panel let the changes pass without drawing them (it skipped a
 	// redraw, and drew none).
-	evalJS[bool](tb, `new Promise(resolve => { const f = () => { const s = adApiDesktop.stats().panel; s.skippedHidden > `+fmt.Sprint(before.Skipped)+` || s.draws > `+fmt.Sprint(before.Draws)+` ? resolve(true) : setTimeout(f, 20) }; f() })`)
+	within[bool](tb, 10*time.Second, "the panel skipping a redraw while hidden", `new Promise(resolve => { const f = () => { const s = adApiDesktop.stats().panel; s.skippedHidden > `+fmt.Sprint(before.Skipped)+` || s.draws > `+fmt.Sprint(before.Draws)+` ? resolve(true) : setTimeout(f, 20) }; f() })`)
 	shown := `[...document.querySelectorAll('#interactionList li')].map(li => li.dataset.interactionId + ' ' + li.dataset.state).join()`
 	if got, want := evalJS[string](tb, shown), first+" delivery_pending"; got != want {
 		t.Errorf("hidden: the list shows %q, want %q as before", got, want)
@@ -483,8 +488,8 @@ func TestPanelHiddenDrawsNothing(t *testing.T) {
 	if got := evalJS[string](tb, `__seen.join()`); got != "hidden,visible" {
 		t.Fatalf("visibility went %q", got)
 	}
-	caughtUp := evalJS[bool](tb, `Promise.race([`+settledJS+`, new Promise(r => setTimeout(() => r(false), 10000))])`)
-	if got, want := evalJS[string](tb, shown), id+" delivery_pending,"+first+" delivered"; !caughtUp || got != want {
+	within[bool](tb, 10*time.Second, "the panel catching up when the page shows again", settledJS)
+	if got, want := evalJS[string](tb, shown), id+" delivery_pending,"+first+" delivered"; got != want {
 		t.Fatalf("shown again: the list shows %q, want %q", got, want)
 	}
 }

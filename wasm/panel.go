@@ -209,10 +209,11 @@ func (p *panel) draw() {
 	t0 := perf.Call("now").Float()
 	p.stale = false
 	ph := p.d.phone
+	ch := p.d.takeChanges()
 	p.drawAgent(ph.Settings())
-	p.drawAgentState()
+	p.drawAgentState(ch)
 	p.drawDialpad()
-	p.drawCalls()
+	p.drawCalls(ch)
 	p.drawLog()
 	ms := perf.Call("now").Float() - t0
 	p.stats.Draws++
@@ -244,7 +245,7 @@ func (p *panel) drawLog() {
 			li.Set("className", "refused")
 		}
 		tm := p.el("time", "")
-		tm.Set("textContent", n.at.Format("15:04:05"))
+		tm.Set("textContent", hhmmss(n.at))
 		li.Call("append", tm, "  "+line)
 		p.log.Call("prepend", li)
 		p.logN++
@@ -322,4 +323,11 @@ func (p *panel) agentLine(e desk.Event) string {
 		}
 	}
 	return ""
+}
+
+// hhmmss is t as 15:04:05 (time.Format parses its layout every time).
+func hhmmss(t time.Time) string {
+	h, m, s := t.Clock()
+	b := [8]byte{byte('0' + h/10), byte('0' + h%10), ':', byte('0' + m/10), byte('0' + m%10), ':', byte('0' + s/10), byte('0' + s%10)}
+	return string(b[:])
 }

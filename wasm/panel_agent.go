@@ -114,17 +114,24 @@ var agentStateLabels = map[string]string{
 }
 
 // drawAgentState shows the status the calls give the agent, when it is not
-// the one they chose.
-func (p *panel) drawAgentState() {
+// the one they chose. It follows ON_AGENT_STATE_CHANGE (callChanges); only
+// the first draw asks the softphone.
+func (p *panel) drawAgentState(ch callChanges) {
 	if p.loginMsg != p.drawnLoginMsg {
 		p.drawnLoginMsg = p.loginMsg
 		p.loginStatus.Set("textContent", p.loginMsg)
 	}
-	st := ""
-	if m, err := p.d.phone.AgentStateData(); err == nil {
-		st, _ = m["state"].(string)
+	st := p.drawnAgent
+	switch {
+	case !p.synced:
+		st = ""
+		if m, err := p.d.phone.AgentStateData(); err == nil {
+			st, _ = m["state"].(string)
+		}
+	case ch.agentChanged:
+		st = ch.agent
 	}
-	if st == p.drawnAgent {
+	if st == p.drawnAgent && p.stats.Draws > 0 {
 		return
 	}
 	p.drawnAgent = st

@@ -105,8 +105,7 @@ func stateKey(c desk.InteractionData) string {
 // newest first. A call is moved only when it starts or stops ringing or
 // becomes active (one move), so that the DOM order, the focus order and
 // what a screen reader reads follow what the agent sees.
-func (p *panel) drawCalls() {
-	ch := p.d.takeChanges()
+func (p *panel) drawCalls(ch callChanges) {
 	if !p.synced { // the first draw: every call there is
 		p.synced = true
 		calls := p.d.phone.Interactions()

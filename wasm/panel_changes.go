@@ -14,10 +14,14 @@ type callChanges struct {
 	added         []string                         // new calls, oldest first
 	active        string
 	activeChanged bool
+	agent         string // the agent's state as the last ON_AGENT_STATE_CHANGE said ("" signed out)
+	agentChanged  bool
 }
 
 // track keeps an event for the panel's next draw. Every change to a call
-// comes as an event (SPEC.md: mute, hold and DTMF too).
+// comes as an event (SPEC.md: mute, hold and DTMF too), and so does every
+// change to the agent's state: the panel never asks the softphone for
+// either (that walks every call).
 func (d *desktop) track(e desk.Event) {
 	if d.redraw == nil {
 		return // no panel
@@ -34,6 +38,13 @@ func (d *desktop) track(e desk.Event) {
 		if e.ActiveID != nil {
 			v.active = *e.ActiveID
 		}
+	case e.Name == desk.OnAgentStateChange:
+		v.agent, v.agentChanged = "", true
+		if len(e.Args) > 0 {
+			v.agent, _ = e.Args[0].(string)
+		}
+	case e.Name == desk.OnLogout:
+		v.agent, v.agentChanged = "", true
 	case e.Data == nil:
 	case e.Name == desk.OnInteractionRemoved:
 		v.changed[e.Data.InteractionID] = nil
