@@ -97,13 +97,24 @@ func TestSIPAudioDevices(t *testing.T) {
 	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
 	farCall(t, bed, n, "connected", func(c farend.Call) bool { return c.ICEConnected && c.RTPReceived > 0 })
 
+	// Muted, switched: the call goes on (the far end keeps receiving its
+	// RTP), still muted; unmuted, the new microphone is on.
+	mic := func() bool {
+		t.Helper()
+		return evalJS[bool](tb, `adApiDesktop.media().micEnabled`)
+	}
+	tb.ok(fmt.Sprintf(`adApi.setCallMute(true, %q)`, id))
 	micID := tb.choose("micSelect", "Fake Audio Input 2")
 	tb.devices("Fake Audio Input 2", fakeSpeaker)
 	calls, _ := bed.FarEnd.Calls()
 	before := calls[n-1].RTPReceived
 	farCall(t, bed, n, "kept receiving the agent's audio", func(c farend.Call) bool { return c.State == "answered" && c.RTPReceived >= before+25 })
-	if got := evalJS[bool](tb, `adApiDesktop.media().micEnabled`); !got {
-		t.Errorf("after the switch, the call's microphone is off")
+	if mic() {
+		t.Errorf("a muted call, switched to another microphone, is not muted")
+	}
+	tb.ok(fmt.Sprintf(`adApi.setCallMute(false, %q)`, id))
+	if !mic() {
+		t.Errorf("unmuted after the switch, the call's microphone is off")
 	}
 	tb.logged("Microphone: Fake Audio Input 2")
 
@@ -130,7 +141,15 @@ func TestSIPAudioDevices(t *testing.T) {
 		t.Errorf("the next call plays on %q, want %q", got, spkID)
 	}
 	tb.ok(fmt.Sprintf(`adApi.leaveInteraction(%q)`, id))
-	evalJS[bool](tb, `localStorage.removeItem('adapi.mic'); localStorage.removeItem('adapi.speaker'); true`)
+
+	// The defaults chosen again: nothing is remembered.
+	tb.choose("micSelect", fakeMic)
+	tb.devices(fakeMic, "Fake Audio Output 1")
+	tb.choose("speakerSelect", fakeSpeaker)
+	tb.devices(fakeMic, fakeSpeaker)
+	if kept := evalJS[[]*string](tb, `[localStorage.getItem('adapi.mic'), localStorage.getItem('adapi.speaker')]`); kept[0] != nil || kept[1] != nil {
+		t.Errorf("the defaults chosen, still remembered: %v %v", kept[0], kept[1])
+	}
 }
 
 // A remembered device that is gone at sign-in gives way to the default,

@@ -10,8 +10,8 @@ import (
 
 // The panel's audio devices (with a sip section; sipdevices.go does the
 // work): a collapsible section after the agent bar with the Microphone and
-// Speaker selects. The selects are listened to directly (the panel's own
-// change listener ignores their ids) and refilled whenever the devices are
+// Speaker selects. The section listens to its selects itself (the panel's
+// own change listener ignores their ids) and refilled whenever the devices are
 // listed again; the Speaker is disabled, with the reason, where the
 // browser cannot choose one.
 
@@ -30,15 +30,13 @@ func (p *panel) buildDevices() {
 	body.Call("append", a.why)
 	box.Call("append", body)
 	p.loginForm.Get("parentNode").Call("after", box) // after the agent bar
-	for _, kind := range []string{audioIn, audioOut} {
-		sel, kind := a.micSel, kind
-		if kind == audioOut {
-			sel = a.spkSel
+	box.Call("addEventListener", "change", p.guard(func(ev js.Value) {
+		t, kind := ev.Get("target"), audioIn
+		if t.Equal(a.spkSel) {
+			kind = audioOut
 		}
-		sel.Call("addEventListener", "change", p.guard(func(js.Value) {
-			go chooseAudio(kind, sel.Get("value").String())
-		}))
-	}
+		go chooseAudio(kind, t.Get("value").String())
+	}))
 	a.fill()
 }
 

@@ -1,4 +1,4 @@
-//go:build js && wasm && !adapiclient && !adapinosip
+//go:build js && wasm && !adapiclient
 
 package main
 
@@ -9,7 +9,6 @@ import (
 	"syscall/js"
 	"time"
 
-	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
@@ -40,8 +39,7 @@ var audioDevs audioState
 type audioState struct {
 	mu      sync.Mutex // one change at a time; held across the browser's promises (never on the event loop)
 	d       *desktop
-	json    js.Value // the JSON object, read at start
-	canSink bool     // HTMLMediaElement has setSinkId
+	canSink bool // HTMLMediaElement has setSinkId
 	in, out []phone.AudioDevice
 	mic     phone.AudioDevice // the microphone in use (once signed in)
 	spk     phone.AudioDevice // the speaker in use
@@ -53,11 +51,11 @@ type audioState struct {
 }
 
 // startDevices is called at start with a sip section.
+// (newSIPPhone has read the browser's globals: initSipJS.)
 func startDevices(d *desktop) {
-	initSipJS()
 	a := &audioDevs
 	g := js.Global()
-	a.d, a.json = d, g.Get("JSON")
+	a.d = d
 	a.in, a.out = phone.AudioOptions(nil, audioIn), phone.AudioOptions(nil, audioOut)
 	a.spk = a.out[0] // the browser's default
 	if hm := g.Get("HTMLMediaElement"); hm.Type() == js.TypeFunction {
@@ -124,22 +122,25 @@ func recoverAudio() {
 	}
 }
 
-// refreshAudio lists the devices again (signed in: after the microphone
-// was allowed; a device plugged or unplugged) and settles which to use.
+// refreshAudio lists the devices (at sign-in, once the microphone is
+// allowed; a device plugged or unplugged; the agent chose one) and uses
+// the ones chosen (settle).
 func refreshAudio(login bool) {
-	defer recoverAudio()
 	a := &audioDevs
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	all, err := listAudio()
+	defer recoverAudio()
+	ctx, cancel := timeout(10 * time.Second)
+	defer cancel()
+	all, err := listAudio(ctx)
 	if err != nil {
 		a.d.note(true, "audio devices: "+err.Error())
 		return
 	}
 	a.in, a.out = phone.AudioOptions(all, audioIn), phone.AudioOptions(all, audioOut)
 	// Both, whatever the first says.
-	m := a.settle(audioIn, login)
-	if a.settle(audioOut, login) || m {
+	m := a.settle(ctx, audioIn, login)
+	if a.settle(ctx, audioOut, login) || m {
 		a.changed()
 	}
 	a.fill()
@@ -148,32 +149,26 @@ func refreshAudio(login bool) {
 // chooseAudio is the agent choosing a device in the panel: remembered,
 // then used.
 func chooseAudio(kind, id string) {
-	defer recoverAudio()
 	a := &audioDevs
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	key, opts := micKey, a.in
 	if kind == audioOut {
 		key, opts = speakerKey, a.out
 	}
 	for _, d := range opts {
 		if d.ID == id {
-			prev, _ := a.d.bridge.Store.Load(key)
 			a.d.bridge.Store.Save(key, phone.RememberAudio(d))
-			if !a.settle(kind, false) {
-				a.d.bridge.Store.Save(key, prev) // it failed: the choice is not kept
-			} else {
-				a.changed()
-			}
 		}
 	}
-	a.fill()
+	a.mu.Unlock()
+	refreshAudio(false)
 }
 
-// settle uses the device the agent chose, if listed (phone.ChooseAudio),
-// and says whether the device in use changed or the chosen one is gone
-// (login: at sign-in). audioDevs.mu is held.
-func (a *audioState) settle(kind string, login bool) bool {
+// settle uses the device the agent chose (phone.ChooseAudio), and says
+// whether the device in use changed or the chosen one is gone (login: at
+// sign-in). A device that cannot be used is forgotten. audioDevs.mu is
+// held.
+func (a *audioState) settle(ctx context.Context, kind string, login bool) bool {
 	out := kind == audioOut
 	key, opts, inUse, name := micKey, a.in, micInUse(), "Microphone"
 	if inUse == "" { // not signed in yet: nothing in use
@@ -187,12 +182,13 @@ func (a *audioState) settle(kind string, login bool) bool {
 	if change {
 		var err error
 		if out {
-			err = setSinks(use.ID)
+			err = setSinks(ctx, use.ID)
 		} else {
-			err = switchMic(use.ID)
+			err = switchMic(ctx, use.ID)
 		}
 		if err != nil {
 			a.d.note(true, name+" "+use.Label+": "+err.Error())
+			a.d.bridge.Store.Save(key, "")
 			return false
 		}
 	}
@@ -222,33 +218,18 @@ func (a *audioState) changed() {
 
 // listAudio is enumerateDevices, copied as JSON (MediaDeviceInfo.toJSON)
 // in one call, whose exceptions Go recovers from.
-func listAudio() ([]phone.AudioDevice, error) {
+func listAudio(ctx context.Context) ([]phone.AudioDevice, error) {
 	if sipJS.mediaDevs.Type() != js.TypeObject {
 		return nil, errors.New("this page cannot list devices")
 	}
-	ctx, cancel := timeout(5 * time.Second)
-	defer cancel()
 	l, err := await(ctx, sipJS.mediaDevs.Call("enumerateDevices"))
 	if err != nil {
 		return nil, err
 	}
-	s := audioDevs.json.Call("stringify", l)
-	if s.Type() != js.TypeString {
-		return nil, errors.New("enumerateDevices: not a list")
-	}
-	// (Value.Length panics on a string: the bound is checked after the
-	// copy.)
-	b := []byte(s.String())
-	if len(b) > 64<<10 {
-		return nil, errors.New("enumerateDevices: too long a list")
-	}
-	v, err := bridge.ParseJSON(b)
-	if err != nil {
-		return nil, err
-	}
 	var all []phone.AudioDevice
-	for _, e := range v.Vals {
-		all = append(all, phone.AudioDevice{Kind: e.Get("kind").Str, ID: e.Get("deviceId").Str, Label: e.Get("label").Str})
+	for i := 0; i < l.Length() && i < 64; i++ {
+		e := l.Index(i) // the browser's MediaDeviceInfo
+		all = append(all, phone.AudioDevice{Kind: e.Get("kind").String(), ID: e.Get("deviceId").String(), Label: e.Get("label").String()})
 	}
 	return all, nil
 }
@@ -269,9 +250,7 @@ func micInUse() string {
 // switchMic asks for microphone id and moves every live call onto it
 // (RTCRtpSender.replaceTrack: no renegotiation, the call goes on, muted
 // calls stay muted); the old microphone is stopped.
-func switchMic(id string) error {
-	ctx, cancel := timeout(10 * time.Second)
-	defer cancel()
+func switchMic(ctx context.Context, id string) error {
 	s, err := userMic(ctx, micConstraint(id, true))
 	if err != nil {
 		return err
@@ -285,10 +264,7 @@ func switchMic(id string) error {
 	old := mic.stream
 	mic.stream = s
 	mic.mu.Unlock()
-	liveMedia.mu.Lock()
-	open := append([]*rtcMedia(nil), liveMedia.open...)
-	liveMedia.mu.Unlock()
-	for _, m := range open {
+	for _, m := range liveCalls() {
 		m.mu.Lock()
 		sender := m.sender
 		m.mu.Unlock()
@@ -318,7 +294,7 @@ func switchMic(id string) error {
 }
 
 // setSinks plays the calls (and the ringtone) on speaker id.
-func setSinks(id string) error {
+func setSinks(ctx context.Context, id string) error {
 	a := &audioDevs
 	if !a.canSink {
 		return errors.New("this browser cannot choose the speaker")
@@ -329,12 +305,7 @@ func setSinks(id string) error {
 	a.sinkMu.Lock()
 	a.sink = id
 	a.sinkMu.Unlock()
-	ctx, cancel := timeout(5 * time.Second)
-	defer cancel()
-	liveMedia.mu.Lock()
-	open := append([]*rtcMedia(nil), liveMedia.open...)
-	liveMedia.mu.Unlock()
-	for _, m := range open {
+	for _, m := range liveCalls() {
 		m.mu.Lock()
 		el := m.audio
 		m.mu.Unlock()
@@ -377,4 +348,12 @@ func setSink(el js.Value) js.Value {
 		return js.Undefined()
 	}
 	return el.Call("setSinkId", id)
+}
+
+// liveCalls are the calls' media now open.
+func liveCalls() []*rtcMedia {
+	liveMedia.mu.Lock()
+	l := append([]*rtcMedia(nil), liveMedia.open...)
+	liveMedia.mu.Unlock()
+	return l
 }

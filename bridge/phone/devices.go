@@ -1,9 +1,6 @@
 package phone
 
-import (
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // The agent's microphone and speaker (the browser phone's audio devices):
 // what the panel offers, which device to use, and what is remembered of
@@ -13,7 +10,10 @@ import (
 // AudioDevice is a microphone (Kind "audioinput") or a speaker
 // ("audiooutput") as the browser lists it. ID "default" is the browser's
 // own default device (Chromium lists it; Firefox does not).
-type AudioDevice struct{ Kind, ID, Label string }
+type AudioDevice struct {
+	Kind, ID, Label string
+	_               [0]func() // not comparable: the module needs no equality for it
+}
 
 const (
 	maxAudioDevices = 32  // per kind: more are not offered
@@ -23,8 +23,8 @@ const (
 // AudioOptions are the devices of one kind the agent may choose from, in
 // the browser's order: those with an id (before the microphone permission
 // a browser lists one anonymous device per kind), at most 32, each with a
-// name ("Microphone 2" when the browser gives none). None listed: one
-// option, the default.
+// name (its id when the browser gives none). None listed: one option, the
+// default.
 func AudioOptions(all []AudioDevice, kind string) []AudioDevice {
 	var out []AudioDevice
 	for _, d := range all {
@@ -32,11 +32,7 @@ func AudioOptions(all []AudioDevice, kind string) []AudioDevice {
 			continue
 		}
 		if d.Label == "" {
-			d.Label = "Speaker "
-			if kind == "audioinput" {
-				d.Label = "Microphone "
-			}
-			d.Label += strconv.Itoa(len(out) + 1)
+			d.Label = d.ID
 		}
 		d.Label = clipText(d.Label)
 		out = append(out, d)
@@ -49,9 +45,10 @@ func AudioOptions(all []AudioDevice, kind string) []AudioDevice {
 
 // ChooseAudio decides which of options (AudioOptions) to use, given the
 // device the agent chose (want: an id, "" for the default) and the one in
-// use now (inUse: an id, "" for none yet):
+// use now (inUse: an id):
 //   - the chosen device when it is listed;
-//   - else the one in use, while it is listed (no switch for nothing);
+//   - else, the chosen one being gone, the one in use while it is listed
+//     (no switch for nothing);
 //   - else the default (the browser's "default", else the first).
 //
 // change says use is not the device in use (switch to it); fellBack says
@@ -59,22 +56,23 @@ func AudioOptions(all []AudioDevice, kind string) []AudioDevice {
 func ChooseAudio(options []AudioDevice, want, inUse string) (use AudioDevice, change, fellBack bool) {
 	find := func(id string) (AudioDevice, bool) {
 		for _, d := range options {
-			if d.ID == id && id != "" {
+			if d.ID == id {
 				return d, true
 			}
 		}
 		return AudioDevice{}, false
 	}
-	if d, ok := find(want); ok {
-		return d, d.ID != inUse, false
+	if want == "" {
+		want = "default"
 	}
-	fellBack = want != "" && want != "default"
-	if d, ok := find(inUse); ok {
-		return d, false, fellBack
-	}
-	use, ok := find("default")
-	if !ok && len(options) > 0 {
-		use = options[0]
+	use, ok := find(want)
+	if !ok {
+		fellBack = want != "default"
+		if use, ok = find(inUse); !ok {
+			if use, ok = find("default"); !ok && len(options) > 0 {
+				use = options[0]
+			}
+		}
 	}
 	return use, use.ID != inUse, fellBack
 }
@@ -82,17 +80,17 @@ func ChooseAudio(options []AudioDevice, want, inUse string) (use AudioDevice, ch
 // RememberAudio is what the desktop keeps (per desktop origin) of the
 // agent's choice: its id and label ("" to forget: the default).
 func RememberAudio(d AudioDevice) string {
-	if d.ID == "" || d.ID == "default" || len(d.ID) > maxAudioText || strings.Contains(d.ID, "\n") {
+	if d.ID == "default" {
 		return ""
 	}
-	return d.ID + "\n" + strings.ReplaceAll(clipText(d.Label), "\n", " ")
+	return d.ID + "\n" + d.Label
 }
 
 // RecalledAudio reads what RememberAudio kept; anything else is the
 // default (no choice).
 func RecalledAudio(s string) AudioDevice {
-	id, label, ok := strings.Cut(s, "\n")
-	if !ok || id == "" || len(id) > maxAudioText || len(label) > maxAudioText {
+	id, label, _ := strings.Cut(s, "\n")
+	if len(id) > maxAudioText || len(label) > maxAudioText {
 		return AudioDevice{}
 	}
 	return AudioDevice{ID: id, Label: label}

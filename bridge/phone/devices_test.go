@@ -5,20 +5,22 @@ import (
 	"testing"
 )
 
+func dev(kind, id, label string) AudioDevice { return AudioDevice{Kind: kind, ID: id, Label: label} }
+
 var chromium = []AudioDevice{
-	{"audioinput", "default", "Default - Headset"},
-	{"audioinput", "mic1", "Headset"},
-	{"audioinput", "mic2", ""},
-	{"videoinput", "cam", "Camera"},
-	{"audiooutput", "default", "Default - Speakers"},
-	{"audiooutput", "spk1", "Speakers"},
+	dev("audioinput", "default", "Default - Headset"),
+	dev("audioinput", "mic1", "Headset"),
+	dev("audioinput", "mic2", ""),
+	dev("videoinput", "cam", "Camera"),
+	dev("audiooutput", "default", "Default - Speakers"),
+	dev("audiooutput", "spk1", "Speakers"),
 }
 
 func TestAudioOptions(t *testing.T) {
 	long := strings.Repeat("é", 200) // 400 bytes
 	many := make([]AudioDevice, 40)
 	for i := range many {
-		many[i] = AudioDevice{"audioinput", "m" + string(rune('A'+i)), "x"}
+		many[i] = dev("audioinput", "m"+string(rune('A'+i)), "x")
 	}
 	for _, c := range []struct {
 		name string
@@ -26,12 +28,11 @@ func TestAudioOptions(t *testing.T) {
 		kind string
 		want string // ids and labels
 	}{
-		{"microphones", chromium, "audioinput", "default=Default - Headset mic1=Headset mic2=Microphone 3"},
+		{"microphones", chromium, "audioinput", "default=Default - Headset mic1=Headset mic2=mic2"},
 		{"speakers", chromium, "audiooutput", "default=Default - Speakers spk1=Speakers"},
-		{"before the permission: anonymous", []AudioDevice{{"audioinput", "", ""}}, "audioinput", "default=Default"},
+		{"before the permission: anonymous", []AudioDevice{dev("audioinput", "", "")}, "audioinput", "default=Default"},
 		{"none", nil, "audiooutput", "default=Default"},
-		{"unnamed speaker", []AudioDevice{{"audiooutput", "s", ""}}, "audiooutput", "s=Speaker 1"},
-		{"an absurd id is dropped", []AudioDevice{{"audioinput", strings.Repeat("i", 300), "x"}}, "audioinput", "default=Default"},
+		{"an absurd id is dropped", []AudioDevice{dev("audioinput", strings.Repeat("i", 300), "x")}, "audioinput", "default=Default"},
 	} {
 		var got []string
 		for _, d := range AudioOptions(c.all, c.kind) {
@@ -47,7 +48,7 @@ func TestAudioOptions(t *testing.T) {
 	if n := len(AudioOptions(many, "audioinput")); n != maxAudioDevices {
 		t.Errorf("%d options of 40, want %d", n, maxAudioDevices)
 	}
-	l := AudioOptions([]AudioDevice{{"audioinput", "x", long}}, "audioinput")[0].Label
+	l := AudioOptions([]AudioDevice{dev("audioinput", "x", long)}, "audioinput")[0].Label
 	if len(l) > maxAudioText || !strings.HasPrefix(long, l) || len(l) < maxAudioText-1 {
 		t.Errorf("a long label clipped to %d bytes", len(l))
 	}
@@ -55,7 +56,7 @@ func TestAudioOptions(t *testing.T) {
 
 func TestChooseAudio(t *testing.T) {
 	mics := AudioOptions(chromium, "audioinput")
-	firefox := []AudioDevice{{"audioinput", "ff1", "Built-in"}, {"audioinput", "ff2", "USB"}}
+	firefox := []AudioDevice{dev("audioinput", "ff1", "Built-in"), dev("audioinput", "ff2", "USB")}
 	for _, c := range []struct {
 		name             string
 		options          []AudioDevice
@@ -63,17 +64,17 @@ func TestChooseAudio(t *testing.T) {
 		use              string
 		change, fellBack bool
 	}{
-		{"no choice, at login", mics, "", "", "default", true, false},
 		{"no choice, on the default", mics, "", "default", "default", false, false},
 		{"the chosen one is in use", mics, "mic1", "mic1", "mic1", false, false},
 		{"the agent chooses another", mics, "mic2", "mic1", "mic2", true, false},
 		{"the agent chooses the default", mics, "default", "mic2", "default", true, false},
+		{"the default chosen (forgotten) while another is in use", mics, "", "mic2", "default", true, false},
 		{"remembered, gone, at login (on the default)", mics, "gone", "default", "default", false, true},
 		{"the one in use unplugged", mics, "gone", "gone", "default", true, true},
 		{"remembered gone, another in use stays", mics, "gone", "mic2", "mic2", false, true},
 		{"remembered back", mics, "mic1", "default", "mic1", true, false},
 		{"no default listed (Firefox): the first", firefox, "gone", "gone", "ff1", true, true},
-		{"no choice, Firefox's own in use", firefox, "", "ff2", "ff2", false, false},
+		{"no choice (Firefox, no default listed): the one in use", firefox, "", "ff2", "ff2", false, false},
 		{"nothing listed", nil, "x", "x", "", true, true},
 	} {
 		use, change, fellBack := ChooseAudio(c.options, c.want, c.inUse)
@@ -85,27 +86,25 @@ func TestChooseAudio(t *testing.T) {
 
 func TestRememberAudio(t *testing.T) {
 	for _, c := range []struct {
-		name string
-		d    AudioDevice
-		kept string
-		back AudioDevice
+		name            string
+		d               AudioDevice
+		kept            string
+		backID, backLbl string
 	}{
-		{"a device", AudioDevice{"audioinput", "mic1", "Headset"}, "mic1\nHeadset", AudioDevice{ID: "mic1", Label: "Headset"}},
-		{"the default is forgotten", AudioDevice{"audioinput", "default", "Default"}, "", AudioDevice{}},
-		{"no id", AudioDevice{"audioinput", "", "x"}, "", AudioDevice{}},
-		{"a newline in the label", AudioDevice{"audioinput", "m", "a\nb"}, "m\na b", AudioDevice{ID: "m", Label: "a b"}},
-		{"a newline in the id", AudioDevice{"audioinput", "m\nx", "a"}, "", AudioDevice{}},
+		{"a device", dev("audioinput", "mic1", "Headset"), "mic1\nHeadset", "mic1", "Headset"},
+		{"the default is forgotten", dev("audioinput", "default", "Default"), "", "", ""},
+		{"a newline in the label", dev("audioinput", "m", "a\nb"), "m\na\nb", "m", "a\nb"},
 	} {
 		kept := RememberAudio(c.d)
 		if kept != c.kept {
 			t.Errorf("%s: kept %q, want %q", c.name, kept, c.kept)
 		}
-		if back := RecalledAudio(kept); back != c.back {
-			t.Errorf("%s: recalled %+v, want %+v", c.name, back, c.back)
+		if back := RecalledAudio(kept); back.ID != c.backID || back.Label != c.backLbl {
+			t.Errorf("%s: recalled %+v, want %q %q", c.name, back, c.backID, c.backLbl)
 		}
 	}
-	for _, s := range []string{"", "noseparator", "\nlabel", strings.Repeat("x", 300) + "\nl", "id\n" + strings.Repeat("x", 300)} {
-		if d := RecalledAudio(s); d != (AudioDevice{}) {
+	for _, s := range []string{"", strings.Repeat("x", 300) + "\nl", "id\n" + strings.Repeat("x", 300)} {
+		if d := RecalledAudio(s); d.ID != "" || d.Label != "" {
 			t.Errorf("recalled %q as %+v, want the default", s, d)
 		}
 	}
