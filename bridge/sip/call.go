@@ -206,11 +206,27 @@ func (ua *UA) Invite(ctx context.Context, number string, media Media, onEvent fu
 	}
 }
 
+// quoteDisplay makes a display name an RFC 3261 quoted-string (25.1):
+// `"` and `\` escaped with a backslash, every other byte as it is but
+// control characters, which become spaces: a CR or LF there would end
+// the header and start one the name wrote.
 func quoteDisplay(s string) string {
 	if s == "" {
 		return ""
 	}
-	return strconv.Quote(s)
+	b := make([]byte, 0, len(s)+2)
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < ' ' || c == 0x7f:
+			b = append(b, ' ')
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(append(b, '"'))
 }
 
 func (c *Call) sendInvite(auth Header) error {

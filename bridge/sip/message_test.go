@@ -211,3 +211,69 @@ func FuzzMD5(f *testing.F) {
 		}
 	})
 }
+
+// quoteDisplay writes an RFC 3261 quoted-string: only `"` and `\` are
+// escaped; control characters (CR and LF above all) become spaces.
+func TestQuoteDisplay(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"Ada", `"Ada"`},
+		{`Ada "the" Lovelace`, `"Ada \"the\" Lovelace"`},
+		{`back\slash\`, `"back\\slash\\"`},
+		{"evil\r\nVia: SIP/2.0/WS x", `"evil  Via: SIP/2.0/WS x"`},
+		{"tab\there\x00\x7f", `"tab here  "`},
+		{"Zoë <sip:x@y>", `"Zoë <sip:x@y>"`},
+	} {
+		if got := quoteDisplay(tt.in); got != tt.want {
+			t.Errorf("quoteDisplay(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzQuoteDisplay: whatever the display name, the From header it makes
+// stays one header: the message parses with the headers it was given,
+// and the name reads back (controls as spaces).
+func FuzzQuoteDisplay(f *testing.F) {
+	for _, s := range []string{"Ada", "a\"b\\c", "x\r\nVia: SIP/2.0/WS evil", "<sip:a@b>, \"", "\\"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		q := quoteDisplay(name)
+		if name == "" {
+			if q != "" {
+				t.Fatalf("empty name quoted as %s", q)
+			}
+			return
+		}
+		if strings.ContainsAny(q, "\r\n") {
+			t.Fatalf("CR or LF in %q", q)
+		}
+		from := Addr{Display: q, URI: URI{Scheme: "sip", User: "1001", Host: "example.com"}, Params: ";tag=t"}
+		m := &Message{Method: "INVITE", RequestURI: "sip:5000@example.com"}
+		m.Add("Via", "SIP/2.0/WS x.invalid;branch=z9hG4bK1")
+		m.Add("From", from.String())
+		m.Add("To", "<sip:5000@example.com>")
+		m.Add("Call-ID", "c")
+		m.Add("CSeq", "1 INVITE")
+		p, err := Parse(m.String())
+		if err != nil {
+			t.Fatalf("%v\n%s", err, m)
+		}
+		if len(p.Headers) != len(m.Headers)+1 { // + Content-Length
+			t.Fatalf("%d headers, want %d:\n%s", len(p.Headers), len(m.Headers)+1, m)
+		}
+		a, err := p.From()
+		if err != nil || a.Display != q || a.Tag() != "t" || a.URI.User != "1001" {
+			t.Fatalf("From %+v, %v", a, err)
+		}
+		want := []byte(name)
+		for i, c := range want {
+			if c < ' ' || c == 0x7f {
+				want[i] = ' '
+			}
+		}
+		if got := unquote(a.Display); got != string(want) {
+			t.Fatalf("name reads back as %q, want %q", got, want)
+		}
+	})
+}
