@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/api"
 	"github.com/adapi-go/adapi-go/bridge/config"
 	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/frames"
@@ -379,7 +380,7 @@ func (d *desktop) method(token int, name string, snapshots []byte) string {
 		d.refused(name, err)
 		return encodeResult("", err)
 	}
-	data, err, wait := desk.Serve(context.Background(), d.bridge, m, vs)
+	data, err, wait := api.Serve(context.Background(), d.bridge, m, vs)
 	if wait == nil {
 		if err != nil {
 			d.refused(name, err)

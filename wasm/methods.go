@@ -6,11 +6,11 @@ import (
 	"bytes"
 
 	"github.com/adapi-go/adapi-go/bridge"
-	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/api"
 )
 
 // Every method the bridge serves (startCall and Bright Pattern's
-// call-control methods, desk.Methods) crosses through one entry per
+// call-control methods, api.Methods) crosses through one entry per
 // side, not one js.Func per method. The loader sends the method's name and
 // its snapshots of the arguments as one payload, the name then the JSON
 // array: `startCall[{"t":"string",…},…]`, `login[{…}]`.
@@ -25,8 +25,8 @@ func splitCall(in []byte) (string, []byte) {
 }
 
 // methodArgs finds call-control method name and decodes its arguments.
-func methodArgs(name string, snapshots []byte) (*desk.Method, []bridge.Value, error) {
-	m := desk.MethodNamed(name)
+func methodArgs(name string, snapshots []byte) (*api.Method, []bridge.Value, error) {
+	m := api.Named(name)
 	if m == nil {
 		return nil, nil, bridge.Errorf(bridge.APINotImplemented, "%s is not served by adApi-go", name)
 	}

@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/api"
 	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
@@ -15,7 +16,7 @@ import (
 // the status they chose (Ready, or Not ready with a reason), and the
 // status the calls give them (Busy, Ringing, After-call work). Every
 // action goes through the same call-control methods a CRM page calls
-// (desk.Methods), so the panel and the API can never disagree.
+// (api.Methods), so the panel and the API can never disagree.
 
 // buildAgent makes the agent bar, once.
 func (p *panel) buildAgent() js.Value {
@@ -160,7 +161,7 @@ func (p *panel) serve(onErr func(error), name string, args ...bridge.Value) {
 				p.d.note(true, name+" failed")
 			}
 		}()
-		if _, err := desk.ServeNow(context.Background(), p.d.bridge, name, args...); err != nil {
+		if _, err := api.ServeNow(context.Background(), p.d.bridge, name, args...); err != nil {
 			if name != "login" { // login's refusal is shown by the form, without the credentials
 				p.d.refused(name, err)
 			}

@@ -85,7 +85,7 @@
   // in their crm-client-api-example, src/brightpattern-client-api-types.d.ts),
   // in their order: each method's name, its request message across frames
   // (their requestMessages), on/remove/injectMessageLogger aside, and, for
-  // the methods the bridge serves (desk.Methods; SPEC.md, "Call
+  // the methods the bridge serves (api.Methods; SPEC.md, "Call
   // control"), how its arguments are copied: startCall's own copy
   // (startCallArgs), or per argument the properties read from an object
   // (any other is never read; [] and the rest: copied as leaves).

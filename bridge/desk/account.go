@@ -8,9 +8,9 @@ import (
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
-// maxReason bounds a not-ready reason, and the other short strings the
+// MaxReason bounds a not-ready reason, and the other short strings the
 // call-control methods take (username, tenant, disposition).
-const maxReason = 256
+const MaxReason = 256
 
 // LoginState is Bright Pattern's LoginStateData.
 func (p *Softphone) LoginState() map[string]any {
@@ -178,4 +178,18 @@ func (p *Softphone) InteractionsState() (map[string]any, error) {
 		active = p.activeID
 	}
 	return map[string]any{"activeInteractionId": active, "interactions": list}, nil
+}
+
+// ParseAgentState reads a state the agent may choose: ready or not_ready.
+func ParseAgentState(name string, v bridge.Value) (AgentState, error) {
+	if v.Type != bridge.TypeString {
+		return "", bridge.WrongType(name, "'ready' or 'not_ready'", v)
+	}
+	switch st := AgentState(v.Str); st {
+	case AgentReady, AgentNotReady:
+		return st, nil
+	case AgentBusy, AgentAfterCallWork, AgentRinging, "reserved", "supervising":
+		return "", bridge.Errorf(bridge.InvalidArgs, "%s: the agent may choose ready or not_ready; %s follows the calls", name, st)
+	}
+	return "", bridge.Errorf(bridge.InvalidArgs, "%s: want 'ready' or 'not_ready', got %s", name, bridge.KeyPath(v.Str))
 }

@@ -29,6 +29,9 @@ type Faults struct {
 // NewFaults puts a Faults desktop around sp; it panics nowhere yet.
 func NewFaults(sp *Softphone) *Faults { return &Faults{sp: sp} }
 
+// Softphone is the desktop behind f.
+func (f *Faults) Softphone() *Softphone { return f.sp }
+
 // PanicAt makes the desktop panic at where (PanicCheck, PanicDial; "":
 // never).
 func (f *Faults) PanicAt(where string) error {

@@ -95,15 +95,15 @@ func (pt SettingsPatch) Apply(s *Settings) error {
 		n.HasPhone = *pt.HasPhone
 	}
 	if pt.AgentState != nil {
-		st, err := parseChosenState("agentState", bridge.String(*pt.AgentState))
+		st, err := ParseAgentState("agentState", bridge.String(*pt.AgentState))
 		if err != nil {
 			return err
 		}
 		n.AgentState = st
 	}
 	if pt.NotReadyReason != nil {
-		if len(*pt.NotReadyReason) > maxReason {
-			return bridge.Errorf(bridge.InvalidArgs, "notReadyReason: too long (at most %d)", maxReason)
+		if len(*pt.NotReadyReason) > MaxReason {
+			return bridge.Errorf(bridge.InvalidArgs, "notReadyReason: too long (at most %d)", MaxReason)
 		}
 		n.NotReadyReason = *pt.NotReadyReason
 	}

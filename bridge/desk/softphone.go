@@ -1,7 +1,8 @@
 // Package desk is the agent desktop: the agent (logged in, ready or not),
-// its interactions and their states, Bright Pattern's call-control methods
-// and events, driving a phone.Phone (the reference model or SIP). A
-// bridge.Bridge places calls through it.
+// its interactions, their states and events, and the agent's actions on
+// them, driving a phone.Phone (the reference model or SIP). A
+// bridge.Bridge places calls through it; bridge/api serves Bright
+// Pattern's call-control methods with it.
 package desk
 
 import (

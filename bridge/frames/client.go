@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
-	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/api"
 )
 
 // The client's time limits (SPEC.md, "Time").
@@ -84,7 +84,7 @@ func (c *Client) StartCall(call bridge.Call, opts map[string]any, done func(id s
 // Call asks the desktop for a call-control method (its request message
 // m.Request, params its arguments); done is called exactly once, with the
 // data or the error.
-func (c *Client) Call(m *desk.Method, params []any, done func(data any, err error)) (uid string) {
+func (c *Client) Call(m *api.Method, params []any, done func(data any, err error)) (uid string) {
 	return c.Request(OutMessage{UID: NewUID(), Type: m.Request, Params: params}, func(v bridge.Value, err error) {
 		if err == nil {
 			var data any
@@ -146,10 +146,10 @@ func (c *Client) sendLocked(r *request) {
 	// Each request type waits the desktop's deadline for it (from hello).
 	wait := c.wait
 	if r.msg.Type != MsgStartCall {
-		wait = desk.MethodTimeout
+		wait = api.MethodTimeout
 		if w, ok := c.waits[r.msg.Type]; ok {
 			wait = w
-		} else if m := desk.MethodForRequest(r.msg.Type); m != nil {
+		} else if m := api.ForRequest(r.msg.Type); m != nil {
 			wait = m.Timeout()
 		}
 	}
@@ -233,7 +233,7 @@ func (c *Client) hello(m Message) {
 		c.waits = map[string]time.Duration{}
 		for i, k := range ds.Keys {
 			if i < len(ds.Vals) && ds.Vals[i].Type == bridge.TypeNumber {
-				if d, ok := parseMillis(ds.Vals[i].Str); ok && desk.MethodForRequest(k) != nil {
+				if d, ok := parseMillis(ds.Vals[i].Str); ok && api.ForRequest(k) != nil {
 					c.waits[k] = d
 				}
 			}

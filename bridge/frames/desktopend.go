@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/api"
 	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
@@ -71,7 +72,7 @@ func (d *DesktopEnd) Allowed(origin string) bool {
 // Bright Pattern's client ignores and ours waits by.
 func (d *DesktopEnd) Hello() OutMessage {
 	deadlines := map[string]any{MsgStartCall: d.Bridge.PlacementDeadline().Milliseconds()}
-	for _, m := range desk.Methods {
+	for _, m := range api.Methods {
 		deadlines[m.Request] = m.Timeout().Milliseconds()
 	}
 	return OutMessage{Type: MsgHello, Params: []any{map[string]any{"placementTimeoutMs": d.Bridge.PlacementDeadline().Milliseconds(), "deadlines": deadlines}}}
@@ -130,7 +131,7 @@ func (d *DesktopEnd) Receive(origin string, peer PeerID, data bridge.Value) {
 			cancel(ErrAborted)
 		}
 	default:
-		if meth := desk.MethodForRequest(m.Type); meth != nil {
+		if meth := api.ForRequest(m.Type); meth != nil {
 			d.mu.Lock()
 			_, said := d.peers[peer]
 			d.mu.Unlock()
@@ -154,8 +155,8 @@ func (d *DesktopEnd) clock() bridge.Clock {
 // serve does a call-control method for a peer and answers
 // <NAME>_RESPONSE: at once when the desktop can, else from a goroutine
 // within the method's deadline.
-func (d *DesktopEnd) serve(peer PeerID, origin string, m Message, meth *desk.Method) {
-	data, err, wait := desk.Serve(context.Background(), d.Bridge, meth, m.Params)
+func (d *DesktopEnd) serve(peer PeerID, origin string, m Message, meth *api.Method) {
+	data, err, wait := api.Serve(context.Background(), d.Bridge, meth, m.Params)
 	if wait == nil {
 		d.reply(peer, origin, m, data, err)
 		return

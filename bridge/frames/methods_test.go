@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/api"
 	"github.com/adapi-go/adapi-go/bridge/desk"
 )
 
@@ -66,14 +67,14 @@ func TestClientMethods(t *testing.T) {
 	c.Receive(Message{Type: MsgHello, Params: []bridge.Value{bridge.ValueOf(map[string]any{"deadlines": map[string]any{"LOGIN": 20000.0}})}})
 	var got []string
 	done := func(data any, err error) { got = append(got, fmt.Sprint(data, " ", code(err))) }
-	uid := c.Call(desk.MethodNamed("getAgentState"), nil, done)
+	uid := c.Call(api.Named("getAgentState"), nil, done)
 	c.Receive(asReceived(t, OutMessage{UID: uid, Type: "GET_AGENT_STATE_RESPONSE", Params: bridge.MethodResult(map[string]any{"state": "ready"}, nil)}))
-	c.Call(desk.MethodNamed("login"), []any{map[string]any{"username": "a", "password": "p"}}, done)
-	clock.Advance(desk.LoginTimeout + AnswerGrace + time.Second) // login waits longer: 20 s as announced
+	c.Call(api.Named("login"), []any{map[string]any{"username": "a", "password": "p"}}, done)
+	clock.Advance(api.LoginTimeout + AnswerGrace + time.Second) // login waits longer: 20 s as announced
 	if len(got) != 1 || got[0] != "map[state:ready] 0" {
 		t.Fatalf("got %v", got)
 	}
-	clock.Advance(20*time.Second + AnswerGrace - desk.LoginTimeout - AnswerGrace - time.Second)
+	clock.Advance(20*time.Second + AnswerGrace - api.LoginTimeout - AnswerGrace - time.Second)
 	if len(got) != 2 || got[1] != "<nil> 6" {
 		t.Fatalf("login without an answer: %v", got)
 	}

@@ -1,10 +1,15 @@
-package desk
+// Package api is Bright Pattern's call-control API as the agent desktop
+// serves it (SPEC.md, "Call control"): the methods, their request
+// messages and deadlines, their arguments checked, and serving one with
+// the softphone behind a bridge.Bridge. startCall is the bridge's own.
+package api
 
 import (
 	"context"
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
@@ -22,7 +27,7 @@ type Method struct {
 	// NoArgs: the method takes no arguments (CheckArgs has nothing to do).
 	NoArgs bool
 	// do checks the arguments, then, with p not nil, does the method.
-	do func(p *Softphone, ctx context.Context, args []bridge.Value) (any, error)
+	do func(p *desk.Softphone, ctx context.Context, args []bridge.Value) (any, error)
 }
 
 // Deadlines for the call-control methods: how long the desktop waits for
@@ -45,47 +50,47 @@ func (m *Method) Timeout() time.Duration {
 // Bridge.StartCall). Every other method of Bright Pattern's client resolves
 // api_method_not_implemented (14).
 var Methods = []*Method{
-	{Name: "getLoginState", Request: "GET_LOGIN_STATE", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+	{Name: "getLoginState", Request: "GET_LOGIN_STATE", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
 		return p.LoginState(), nil
 	}},
-	{Name: "login", Request: "LOGIN", Login: true, do: func(p *Softphone, ctx context.Context, a []bridge.Value) (any, error) {
+	{Name: "login", Request: "LOGIN", Login: true, do: func(p *desk.Softphone, ctx context.Context, a []bridge.Value) (any, error) {
 		cred, force, err := ParseLogin(arg(a, 0), arg(a, 1))
 		if err != nil || p == nil {
 			return nil, err
 		}
 		return nil, p.Login(ctx, cred, force)
 	}},
-	{Name: "logout", Request: "LOGOUT", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+	{Name: "logout", Request: "LOGOUT", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
 		return nil, p.Logout(ctx)
 	}},
-	{Name: "getAgentState", Request: "GET_AGENT_STATE", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+	{Name: "getAgentState", Request: "GET_AGENT_STATE", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
 		return p.AgentStateData()
 	}},
-	{Name: "setAgentState", Request: "SET_AGENT_STATE", do: func(p *Softphone, _ context.Context, a []bridge.Value) (any, error) {
-		st, err := parseChosenState("state", arg(a, 0))
+	{Name: "setAgentState", Request: "SET_AGENT_STATE", do: func(p *desk.Softphone, _ context.Context, a []bridge.Value) (any, error) {
+		st, err := desk.ParseAgentState("state", arg(a, 0))
 		if err != nil {
 			return nil, err
 		}
-		reason, err := optString("notReadyReason", arg(a, 1), maxReason)
+		reason, err := optString("notReadyReason", arg(a, 1), desk.MaxReason)
 		if err != nil || p == nil {
 			return nil, err
 		}
 		return nil, p.SetAgentState(st, reason)
 	}},
-	{Name: "acceptInteraction", Request: "ACCEPT_INTERACTION", do: withID(0, func(p *Softphone, ctx context.Context, id string, _ []bridge.Value) error {
+	{Name: "acceptInteraction", Request: "ACCEPT_INTERACTION", do: withID(0, func(p *desk.Softphone, ctx context.Context, id string, _ []bridge.Value) error {
 		return p.Accept(ctx, id)
 	})},
-	{Name: "rejectInteraction", Request: "REJECT_INTERACTION", do: withID(0, func(p *Softphone, ctx context.Context, id string, _ []bridge.Value) error {
+	{Name: "rejectInteraction", Request: "REJECT_INTERACTION", do: withID(0, func(p *desk.Softphone, ctx context.Context, id string, _ []bridge.Value) error {
 		return p.Reject(ctx, id)
 	})},
-	{Name: "leaveInteraction", Request: "LEAVE_INTERACTION", do: withID(0, func(p *Softphone, ctx context.Context, id string, _ []bridge.Value) error {
+	{Name: "leaveInteraction", Request: "LEAVE_INTERACTION", do: withID(0, func(p *desk.Softphone, ctx context.Context, id string, _ []bridge.Value) error {
 		return p.Leave(ctx, id)
 	})},
-	{Name: "completeInteraction", Request: "COMPLETE_INTERACTION", do: withID(0, func(p *Softphone, _ context.Context, id string, _ []bridge.Value) error {
+	{Name: "completeInteraction", Request: "COMPLETE_INTERACTION", do: withID(0, func(p *desk.Softphone, _ context.Context, id string, _ []bridge.Value) error {
 		return p.CompleteInteraction(id)
 	})},
-	{Name: "leaveAndCompleteInteraction", Request: "LEAVE_AND_COMPLETE_INTERACTION", do: func(p *Softphone, ctx context.Context, a []bridge.Value) (any, error) {
-		disp, err := optString("disposition", arg(a, 0), maxReason)
+	{Name: "leaveAndCompleteInteraction", Request: "LEAVE_AND_COMPLETE_INTERACTION", do: func(p *desk.Softphone, ctx context.Context, a []bridge.Value) (any, error) {
+		disp, err := optString("disposition", arg(a, 0), desk.MaxReason)
 		if err != nil {
 			return nil, err
 		}
@@ -99,16 +104,16 @@ var Methods = []*Method{
 		}
 		return nil, p.LeaveAndComplete(ctx, disp, note, id)
 	}},
-	{Name: "switchActiveInteraction", Request: "SWITCH_ACTIVE_INTERACTION", do: withID(0, func(p *Softphone, _ context.Context, id string, _ []bridge.Value) error {
+	{Name: "switchActiveInteraction", Request: "SWITCH_ACTIVE_INTERACTION", do: withID(0, func(p *desk.Softphone, _ context.Context, id string, _ []bridge.Value) error {
 		return p.SwitchActive(id)
 	})},
-	{Name: "setCallHold", Request: "SET_CALL_HOLD", do: withBool(func(p *Softphone, ctx context.Context, on bool, id string) error {
+	{Name: "setCallHold", Request: "SET_CALL_HOLD", do: withBool(func(p *desk.Softphone, ctx context.Context, on bool, id string) error {
 		return p.SetHold(ctx, on, id)
 	})},
-	{Name: "setCallMute", Request: "SET_CALL_MUTE", do: withBool(func(p *Softphone, ctx context.Context, on bool, id string) error {
+	{Name: "setCallMute", Request: "SET_CALL_MUTE", do: withBool(func(p *desk.Softphone, ctx context.Context, on bool, id string) error {
 		return p.SetMute(ctx, on, id)
 	})},
-	{Name: "sendDtmf", Request: "SEND_DTMF", do: func(p *Softphone, ctx context.Context, a []bridge.Value) (any, error) {
+	{Name: "sendDtmf", Request: "SEND_DTMF", do: func(p *desk.Softphone, ctx context.Context, a []bridge.Value) (any, error) {
 		digits, err := ParseDTMF(arg(a, 0))
 		if err != nil {
 			return nil, err
@@ -119,23 +124,23 @@ var Methods = []*Method{
 		}
 		return nil, p.SendDTMF(ctx, digits, id)
 	}},
-	{Name: "getPhoneDevicesList", Request: "GET_PHONE_DEVICES_LIST", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
-		return PhoneDevices(), nil
+	{Name: "getPhoneDevicesList", Request: "GET_PHONE_DEVICES_LIST", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+		return desk.PhoneDevices(), nil
 	}},
-	{Name: "getPhoneDevice", Request: "GET_PHONE_DEVICE", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+	{Name: "getPhoneDevice", Request: "GET_PHONE_DEVICE", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
 		return p.PhoneDevice(), nil
 	}},
-	{Name: "setPhoneDevice", Request: "SET_PHONE_DEVICE", do: func(p *Softphone, _ context.Context, a []bridge.Value) (any, error) {
+	{Name: "setPhoneDevice", Request: "SET_PHONE_DEVICE", do: func(p *desk.Softphone, _ context.Context, a []bridge.Value) (any, error) {
 		typ, err := ParsePhoneDevice(arg(a, 0))
 		if err != nil || p == nil {
 			return nil, err
 		}
 		return nil, p.SetPhoneDevice(typ)
 	}},
-	{Name: "getInteractionsState", Request: "GET_INTERACTIONS_STATE", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+	{Name: "getInteractionsState", Request: "GET_INTERACTIONS_STATE", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
 		return p.InteractionsState()
 	}},
-	{Name: "getAgentNotReadyReasons", Request: "GET_AGENT_NOT_READY_REASONS", NoArgs: true, do: func(p *Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+	{Name: "getAgentNotReadyReasons", Request: "GET_AGENT_NOT_READY_REASONS", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
 		return p.NotReadyReasons()
 	}},
 }
@@ -148,11 +153,11 @@ var methodsByName, methodsByRequest = func() (map[string]*Method, map[string]*Me
 	return a, b
 }()
 
-// MethodNamed is the served method called name, or nil.
-func MethodNamed(name string) *Method { return methodsByName[name] }
+// Named is the served method called name, or nil.
+func Named(name string) *Method { return methodsByName[name] }
 
-// MethodForRequest is the served method whose request message is t, or nil.
-func MethodForRequest(t string) *Method { return methodsByRequest[t] }
+// ForRequest is the served method whose request message is t, or nil.
+func ForRequest(t string) *Method { return methodsByRequest[t] }
 
 // CheckArgs checks a method's arguments only, as the desktop will: the
 // CRM page's client does it before anything leaves the page, so that what
@@ -173,8 +178,8 @@ func arg(a []bridge.Value, i int) bridge.Value {
 	return bridge.Undefined
 }
 
-func withID(i int, f func(p *Softphone, ctx context.Context, id string, a []bridge.Value) error) func(*Softphone, context.Context, []bridge.Value) (any, error) {
-	return func(p *Softphone, ctx context.Context, a []bridge.Value) (any, error) {
+func withID(i int, f func(p *desk.Softphone, ctx context.Context, id string, a []bridge.Value) error) func(*desk.Softphone, context.Context, []bridge.Value) (any, error) {
+	return func(p *desk.Softphone, ctx context.Context, a []bridge.Value) (any, error) {
 		id, err := ParseInteractionID("interactionId", arg(a, i))
 		if err != nil || p == nil {
 			return nil, err
@@ -183,8 +188,8 @@ func withID(i int, f func(p *Softphone, ctx context.Context, id string, a []brid
 	}
 }
 
-func withBool(f func(p *Softphone, ctx context.Context, on bool, id string) error) func(*Softphone, context.Context, []bridge.Value) (any, error) {
-	return func(p *Softphone, ctx context.Context, a []bridge.Value) (any, error) {
+func withBool(f func(p *desk.Softphone, ctx context.Context, on bool, id string) error) func(*desk.Softphone, context.Context, []bridge.Value) (any, error) {
+	return func(p *desk.Softphone, ctx context.Context, a []bridge.Value) (any, error) {
 		s := arg(a, 0)
 		if s.Type != bridge.TypeBoolean {
 			return nil, bridge.WrongType("state", "boolean", s)
@@ -223,20 +228,6 @@ func optString(name string, v bridge.Value, max int) (string, error) {
 	return v.Str, nil
 }
 
-// parseChosenState reads a state the agent may choose: ready or not_ready.
-func parseChosenState(name string, v bridge.Value) (AgentState, error) {
-	if v.Type != bridge.TypeString {
-		return "", bridge.WrongType(name, "'ready' or 'not_ready'", v)
-	}
-	switch st := AgentState(v.Str); st {
-	case AgentReady, AgentNotReady:
-		return st, nil
-	case AgentBusy, AgentAfterCallWork, AgentRinging, "reserved", "supervising":
-		return "", bridge.Errorf(bridge.InvalidArgs, "%s: the agent may choose ready or not_ready; %s follows the calls", name, st)
-	}
-	return "", bridge.Errorf(bridge.InvalidArgs, "%s: want 'ready' or 'not_ready', got %s", name, bridge.KeyPath(v.Str))
-}
-
 // MaxDTMF is the most digits one sendDtmf sends.
 const MaxDTMF = 32
 
@@ -273,8 +264,8 @@ func ParseLogin(data, force bridge.Value) (phone.Credentials, bool, error) {
 	if c.Username, err = bridge.StringField(path, ".username", data.Get("username"), true); err != nil {
 		return c, false, err
 	}
-	if len(c.Username) > maxReason {
-		return c, false, bridge.Errorf(bridge.InvalidArgs, "%s.username: too long (at most %d)", path, maxReason)
+	if len(c.Username) > desk.MaxReason {
+		return c, false, bridge.Errorf(bridge.InvalidArgs, "%s.username: too long (at most %d)", path, desk.MaxReason)
 	}
 	pw := data.Get("password")
 	switch {
@@ -284,11 +275,11 @@ func ParseLogin(data, force bridge.Value) (phone.Credentials, bool, error) {
 		return c, false, bridge.WrongType(path+".password", "string", pw)
 	case pw.Str == "":
 		return c, false, bridge.Errorf(bridge.InvalidArgs, "%s.password: must not be empty", path)
-	case pw.Len > maxReason:
-		return c, false, bridge.Errorf(bridge.InvalidArgs, "%s.password: too long (at most %d)", path, maxReason)
+	case pw.Len > desk.MaxReason:
+		return c, false, bridge.Errorf(bridge.InvalidArgs, "%s.password: too long (at most %d)", path, desk.MaxReason)
 	}
 	c.Password = pw.Str
-	if c.Tenant, err = optString(path+".tenant", data.Get("tenant"), maxReason); err != nil {
+	if c.Tenant, err = optString(path+".tenant", data.Get("tenant"), desk.MaxReason); err != nil {
 		return c, false, err
 	}
 	f := false
@@ -316,10 +307,10 @@ func ParsePhoneDevice(v bridge.Value) (string, error) {
 		return "", err
 	}
 	switch t.Str {
-	case PhoneTypeBrowser, PhoneTypeNone:
+	case desk.PhoneTypeBrowser, desk.PhoneTypeNone:
 		return t.Str, nil
 	}
-	return "", bridge.Errorf(bridge.InvalidArgs, "%s.type: this desktop offers %s and %s, got %s", path, PhoneTypeBrowser, PhoneTypeNone, bridge.KeyPath(t.Str))
+	return "", bridge.Errorf(bridge.InvalidArgs, "%s.type: this desktop offers %s and %s, got %s", path, desk.PhoneTypeBrowser, desk.PhoneTypeNone, bridge.KeyPath(t.Str))
 }
 
 // Serve does one call-control method with the softphone behind b (a
@@ -331,12 +322,12 @@ func ParsePhoneDevice(v bridge.Value) (string, error) {
 // A panic becomes unknown_error for this call only.
 func Serve(ctx context.Context, b *bridge.Bridge, m *Method, args []bridge.Value) (data any, err error, wait func() (any, error)) {
 	clock := b.ClockInUse()
-	var p *Softphone
+	var p *desk.Softphone
 	switch d := b.Desktop.(type) {
-	case *Softphone:
+	case *desk.Softphone:
 		p = d
-	case *Faults:
-		p = d.sp
+	case *desk.Faults:
+		p = d.Softphone()
 	}
 	if p == nil {
 		return nil, bridge.Errorf(bridge.APINotImplemented, "%s: this desktop does not serve it", m.Name), nil
@@ -374,7 +365,7 @@ func Serve(ctx context.Context, b *bridge.Bridge, m *Method, args []bridge.Value
 
 // ServeNow is Serve waiting for the answer, for Go callers and tests.
 func ServeNow(ctx context.Context, b *bridge.Bridge, name string, args ...bridge.Value) (any, error) {
-	m := MethodNamed(name)
+	m := Named(name)
 	if m == nil {
 		return nil, bridge.Errorf(bridge.APINotImplemented, "%s is not served by adApi-go", name)
 	}

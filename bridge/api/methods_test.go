@@ -1,4 +1,4 @@
-package desk
+package api
 
 import (
 	"context"
@@ -8,12 +8,20 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/desk/desktest"
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
 	"github.com/adapi-go/adapi-go/bridge/model"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
 // serve calls a method as the page would, with Go values as arguments.
+var (
+	newTestDesktop = desktest.New
+	code           = desktest.Code
+	epoch          = desktest.Epoch
+)
+
 func serve(b *bridge.Bridge, name string, args ...any) (any, error) {
 	vs := make([]bridge.Value, len(args))
 	for i, a := range args {
@@ -64,9 +72,9 @@ func wantErr(t *testing.T, what string, err error, c bridge.Code, msg string) {
 }
 
 // testDesk is a desktop with a call in a given state.
-func testDesk(t *testing.T) (*bridge.Bridge, *Softphone, *bridge.FakeClock, *recorder) {
+func testDesk(t *testing.T) (*bridge.Bridge, *desk.Softphone, *bridge.FakeClock, *desktest.Recorder) {
 	b, sp, clock, rec := newTestDesktop()
-	sp.Update(func(s *Settings) { s.AnswerDelay = 0 })
+	sp.Update(func(s *desk.Settings) { s.AnswerDelay = 0 })
 	return b, sp, clock, rec
 }
 
@@ -127,7 +135,7 @@ func TestMethodArguments(t *testing.T) {
 	}
 	for _, tt := range tests {
 		b, sp, _, _ := testDesk(t)
-		sp.Update(func(s *Settings) { s.LoggedIn = false })
+		sp.Update(func(s *desk.Settings) { s.LoggedIn = false })
 		_, err := serve(b, tt.method, tt.args...)
 		wantErr(t, tt.method, err, bridge.InvalidArgs, tt.msg)
 		// The CRM page's client checks them the same way first.
@@ -135,7 +143,7 @@ func TestMethodArguments(t *testing.T) {
 		for i, a := range tt.args {
 			vs[i] = valueOf(a)
 		}
-		if err2 := MethodNamed(tt.method).CheckArgs(vs); err2 == nil || err2.Error() != err.Error() {
+		if err2 := Named(tt.method).CheckArgs(vs); err2 == nil || err2.Error() != err.Error() {
 			t.Fatalf("%s: CheckArgs %v, served %v", tt.method, err2, err)
 		}
 		if err != nil && strings.Contains(err.Error(), "\"p\"") {
@@ -158,7 +166,7 @@ func TestNotLoggedIn(t *testing.T) {
 	}
 	for _, m := range Methods {
 		b, sp, _, _ := testDesk(t)
-		sp.Update(func(s *Settings) { s.LoggedIn = false })
+		sp.Update(func(s *desk.Settings) { s.LoggedIn = false })
 		vs := make([]bridge.Value, len(good[m.Name]))
 		for i, a := range good[m.Name] {
 			vs[i] = valueOf(a)
@@ -206,7 +214,7 @@ func TestCallControlRefusals(t *testing.T) {
 		"wrap_up":   {"completeInteraction": true, "leaveAndCompleteInteraction": true, "switchActiveInteraction": true},
 		"ringing":   {"acceptInteraction": true, "rejectInteraction": true},
 	}
-	reach := func(t *testing.T, b *bridge.Bridge, sp *Softphone, state string) string {
+	reach := func(t *testing.T, b *bridge.Bridge, sp *desk.Softphone, state string) string {
 		if state == "ringing" {
 			id, err := sp.Ring("+14155550100", "Ada")
 			if err != nil || id == "" {
@@ -302,7 +310,7 @@ func TestCRMScript(t *testing.T) {
 	ok("setCallHold", false, id)
 	ok("setCallMute", true)
 	ok("sendDtmf", "123#")
-	if r := sp.Records(); r[0].Digits != "123#" || sp.Model().Digits(sp.calls[0].call) != "123#" {
+	if r := sp.Records(); r[0].Digits != "123#" || sp.Model().Digits(phone.CallID(id)) != "123#" { // an outbound call is named by its id
 		t.Fatalf("digits %+v", r)
 	}
 	ok("leaveInteraction")
@@ -319,36 +327,33 @@ func TestCRMScript(t *testing.T) {
 		`ON_PHONE_CAPABILITIES_CHANGE {"canAnswer":true,"canDial":true,"canHold":true,"canRetrieve":true}`,
 		`ON_LOGIN {"agentId":"1001","isLoggedIn":true,"username":"ada"}`,
 		`ON_AGENT_STATE_CHANGE "not_ready"`,
-		`ON_AGENT_STATE_CHANGE "ready"`,
-		OnNewInteraction + " " + id + " delivery_pending",
-		OnActiveInteractionSwitch + " " + id,
-		`ON_AGENT_STATE_CHANGE "busy"`,
-		OnInteractionStateChange + " " + id + " delivered",
-		OnInteractionStateChange + " " + id + " hold",
-		OnInteractionStateChange + " " + id + " delivered",
-		OnInteractionStateChange + " " + id + " delivered", // muted
-		OnInteractionStateChange + " " + id + " delivered", // DTMF
-		OnInteractionStateChange + " " + id + " wrap_up",
-		`ON_AGENT_STATE_CHANGE "after_call_work"`,
-		OnInteractionStateChange + " " + id + " completed",
-		OnInteractionRemoved + " " + id + " completed",
-		OnActiveInteractionSwitch + " null",
-		`ON_AGENT_STATE_CHANGE "ready"`,
+		`ON_AGENT_STATE_CHANGE "ready"`, desk.OnNewInteraction +
+			" " + id + " delivery_pending", desk.OnActiveInteractionSwitch +
+			" " + id, `ON_AGENT_STATE_CHANGE "busy"`, desk.OnInteractionStateChange +
+			" " + id + " delivered", desk.OnInteractionStateChange +
+			" " + id + " hold", desk.OnInteractionStateChange +
+			" " + id + " delivered", desk.OnInteractionStateChange +
+			" " + id + " delivered", desk. // muted
+			OnInteractionStateChange +
+			" " + id + " delivered", desk. // DTMF
+			OnInteractionStateChange +
+			" " + id + " wrap_up", `ON_AGENT_STATE_CHANGE "after_call_work"`, desk.OnInteractionStateChange +
+			" " + id + " completed", desk.OnInteractionRemoved +
+			" " + id + " completed", desk.OnActiveInteractionSwitch +
+			" null", `ON_AGENT_STATE_CHANGE "ready"`,
 		`ON_SOFTPHONE_STATUS_CHANGE false "logged out"`,
 		`ON_PHONE_CAPABILITIES_CHANGE {"canAnswer":false,"canDial":false,"canHold":false,"canRetrieve":false}`,
 		`ON_LOGOUT`,
 	}
-	if got := rec.names(); !reflect.DeepEqual(got, want) {
+	if got := rec.Names(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	rec.mu.Lock()
-	muted := rec.events[14].Data
-	rec.mu.Unlock()
+	muted := rec.Events()[14].Data
 	if !muted.CallMuted {
 		t.Fatal("mute not in InteractionData")
 	}
 	// No event, no result, no message carries the password.
-	for _, e := range rec.names() {
+	for _, e := range rec.Names() {
 		if strings.Contains(e, "s3cret") {
 			t.Fatalf("the password in %s", e)
 		}
@@ -357,14 +362,14 @@ func TestCRMScript(t *testing.T) {
 
 func TestLoginRefused(t *testing.T) {
 	b, sp, _, rec := testDesk(t)
-	sp.Update(func(s *Settings) { s.RejectCredentials = true })
+	sp.Update(func(s *desk.Settings) { s.RejectCredentials = true })
 	_, err := serve(b, "login", map[string]any{"username": "ada", "password": "s3cret"})
 	wantErr(t, "rejected credentials", err, bridge.NotEnoughPrivileges, "invalid credentials")
-	if got := rec.names(); len(got) != 1 || !strings.HasPrefix(got[0], `ON_SERVER_ERROR {"code":109,"message":"invalid credentials for ada","name":"invalid_credentials","timestamp":`) {
+	if got := rec.Names(); len(got) != 1 || !strings.HasPrefix(got[0], `ON_SERVER_ERROR {"code":109,"message":"invalid credentials for ada","name":"invalid_credentials","timestamp":`) {
 		t.Fatalf("events %v", got)
 	}
 	// Logout is refused with a live call, and changes nothing.
-	sp.Update(func(s *Settings) { s.RejectCredentials = false })
+	sp.Update(func(s *desk.Settings) { s.RejectCredentials = false })
 	id := call(t, b, "100")
 	_, err = serve(b, "logout")
 	wantErr(t, "logout with a call", err, bridge.NotSuitableState, id+" delivery_pending")
@@ -381,7 +386,7 @@ func TestAgentStateFollowsCalls(t *testing.T) {
 		must(t, err)
 		return d.(map[string]any)
 	}
-	must(t, sp.SetAgentState(AgentNotReady, "Lunch"))
+	must(t, sp.SetAgentState(desk.AgentNotReady, "Lunch"))
 	if s := state(); s["state"] != "not_ready" || s["notReadyReason"] != "Lunch" {
 		t.Fatalf("%v", s)
 	}
@@ -389,7 +394,7 @@ func TestAgentStateFollowsCalls(t *testing.T) {
 	if id, err := sp.Ring("200", ""); id != "" || err != nil || len(sp.Interactions()) != 0 {
 		t.Fatalf("ring while not ready: %q %v", id, err)
 	}
-	must(t, sp.SetAgentState(AgentReady, ""))
+	must(t, sp.SetAgentState(desk.AgentReady, ""))
 	in, _ := sp.Ring("200", "Bob")
 	if s := state(); s["state"] != "ringing" || s["reservedForIncomingInteraction"] != true {
 		t.Fatalf("ringing: %v", s)
@@ -412,7 +417,7 @@ func TestAgentStateFollowsCalls(t *testing.T) {
 		t.Fatalf("wrap-up: %v", s)
 	}
 	// setAgentState during after-call work takes effect when it ends.
-	must(t, sp.SetAgentState(AgentNotReady, "Break"))
+	must(t, sp.SetAgentState(desk.AgentNotReady, "Break"))
 	if s := state(); s["state"] != "after_call_work" {
 		t.Fatalf("%v", s)
 	}
@@ -423,7 +428,7 @@ func TestAgentStateFollowsCalls(t *testing.T) {
 		t.Fatalf("after: %v", s)
 	}
 	// A ready agent's call refused and the caller giving up are removed.
-	must(t, sp.SetAgentState(AgentReady, ""))
+	must(t, sp.SetAgentState(desk.AgentReady, ""))
 	in, _ = sp.Ring("201", "")
 	_, err = serve(b, "rejectInteraction", in)
 	must(t, err)
@@ -439,7 +444,7 @@ func TestFarEndFailure(t *testing.T) {
 	id := call(t, b, "100")
 	must(t, sp.FarHangup(id, 486, "Busy Here"))
 	d := sp.Interactions()[0]
-	if d.State != StateWrapUp || d.AttachedData["sipStatus"] != "486" || d.AttachedData["sipReason"] != "Busy Here" {
+	if d.State != desk.StateWrapUp || d.AttachedData["sipStatus"] != "486" || d.AttachedData["sipReason"] != "Busy Here" {
 		t.Fatalf("%+v", d)
 	}
 }
@@ -455,7 +460,7 @@ func TestPhoneDeviceAndLists(t *testing.T) {
 	if got, _ := serve(b, "getPhoneDevice"); !reflect.DeepEqual(got, map[string]any{"type": "phone_type_none"}) {
 		t.Fatalf("%v", got)
 	}
-	if n := rec.names(); n[len(n)-1] != `ON_PHONE_CAPABILITIES_CHANGE {"canAnswer":false,"canDial":false,"canHold":false,"canRetrieve":false}` {
+	if n := rec.Names(); n[len(n)-1] != `ON_PHONE_CAPABILITIES_CHANGE {"canAnswer":false,"canDial":false,"canHold":false,"canRetrieve":false}` {
 		t.Fatalf("%v", n)
 	}
 	_, err = b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
@@ -492,7 +497,7 @@ func TestPhoneDeviceAndLists(t *testing.T) {
 // was told it failed.
 func TestSlowDialNoGhost(t *testing.T) {
 	b, sp, clock, _ := testDesk(t)
-	sp.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = 8 * time.Second })
+	sp.Update(func(s *desk.Settings) { s.Phone = desk.PhoneSlow; s.SlowDialDelay = 8 * time.Second })
 	done := make(chan error, 1)
 	go func() {
 		_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
@@ -534,7 +539,7 @@ func TestLateDialHungUp(t *testing.T) {
 	clock := bridge.NewFakeClock(epoch)
 	ph := &lateDialer{Phone: model.New(clock), clock: clock}
 	ph.Configure(model.Settings{Mode: model.Dead}) // TryDial leaves it to Dial
-	sp := New(clock, ph, nil)
+	sp := desk.New(clock, ph, nil)
 	b := &bridge.Bridge{Desktop: sp, Clock: clock}
 	done := make(chan error, 1)
 	go func() {
