@@ -30,7 +30,8 @@ import (
 //   - draws at most once per drawEvery, when the browser is idle, so a
 //     burst of requests from a CRM frame is answered before the panel
 //     asks for a rendering frame; and nothing while the page is hidden;
-//   - ticks durations once a second for the calls in view only.
+//   - ticks durations once a second for the calls in view only (it
+//     knows which those are: no walk over every call either).
 //
 // It listens with delegated listeners on its root, added once and kept for
 // the page's life. CRM text is always set as text (textContent), never as
@@ -54,8 +55,9 @@ type panel struct {
 	items                 map[string]*item
 	proto                 js.Value // the row every call's row is copied from
 	activeID              string
-	ringing               []*item // the calls ringing, first to last: at the top of the list
-	synced                bool    // the list was filled from the softphone once
+	ringing               []*item            // the calls ringing, first to last: at the top of the list
+	inView                map[*item]struct{} // the rows in the list's view (the clock ticks those)
+	synced                bool               // the list was filled from the softphone once
 	// the test rig
 	rig                                                 js.Value // <details>
 	loggedIn, hasPhone, deferred, singleLine, phoneMode js.Value
@@ -107,7 +109,7 @@ func startPanel(d *desktop) {
 		d.mu.Unlock()
 		return
 	}
-	p := &panel{d: d, doc: doc, root: root, items: map[string]*item{}, idle: make(chan struct{}, 1)}
+	p := &panel{d: d, doc: doc, root: root, items: map[string]*item{}, inView: map[*item]struct{}{}, idle: make(chan struct{}, 1)}
 	p.country = d.bridge.Plan.Country // the config as Go read and checked it
 	p.build()
 	p.listen()

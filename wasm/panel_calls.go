@@ -54,7 +54,8 @@ func talking(c *desk.InteractionData) bool { return c.State == desk.StateDeliver
 // callActions are the buttons of a call, in order; only those its state
 // allows are shown. Mute and the keypad are the active call's only.
 var callActions = []callAction{
-	{"switch", "Switch to", "secondary", func(c *desk.InteractionData, active bool) bool { return !active }},
+	// (A ringing call is answered, not switched to.)
+	{"switch", "Switch to", "secondary", func(c *desk.InteractionData, active bool) bool { return !active && !ringing(c) }},
 	{"accept", "Accept", "call", func(c *desk.InteractionData, _ bool) bool { return ringing(c) }},
 	{"reject", "Reject", "danger", func(c *desk.InteractionData, _ bool) bool { return ringing(c) }},
 	// The far end picking up: the test rig's, for a phone with no far end.
@@ -123,6 +124,7 @@ func (p *panel) drawCalls(ch callChanges) {
 			}
 			it.li.Call("remove")
 			delete(p.items, id)
+			delete(p.inView, it)
 			p.setRinging(it, false)
 		}
 	}
@@ -283,7 +285,7 @@ func (p *panel) newItem(c *desk.InteractionData) *item {
 	if !p.observer.IsNull() {
 		p.observer.Call("observe", li)
 	} else {
-		it.inView = true
+		p.setInView(it, true)
 	}
 	return it
 }
@@ -380,13 +382,27 @@ func (p *panel) showButtons(it *item) {
 	}
 }
 
-// tick advances the durations of the calls still on the line and in view.
+// tick advances the durations of the calls still on the line and in view
+// (p.inView: a second's tick costs the rows in view, not every call).
 func (p *panel) tick() {
 	now := time.Now().UnixMilli()
-	for _, it := range p.items {
-		if !it.ended && (it.inView || it.active) {
+	for it := range p.inView {
+		if !it.ended {
 			it.setClock(now - it.start)
 		}
+	}
+	if it := p.items[p.activeID]; it != nil && !it.inView && !it.ended {
+		it.setClock(now - it.start)
+	}
+}
+
+// setInView notes whether a row is in the list's view.
+func (p *panel) setInView(it *item, in bool) {
+	it.inView = in
+	if in {
+		p.inView[it] = struct{}{}
+	} else {
+		delete(p.inView, it)
 	}
 }
 
@@ -412,7 +428,7 @@ func (p *panel) newObserver() js.Value {
 			e := entries.Index(i)
 			id := e.Get("target").Call("getAttribute", "data-interaction-id").String()
 			if it := p.items[id]; it != nil {
-				it.inView = e.Get("isIntersecting").Bool()
+				p.setInView(it, e.Get("isIntersecting").Bool())
 				if it.inView && !it.ended && !p.hidden() {
 					it.setClock(time.Now().UnixMilli() - it.start)
 				}
