@@ -352,8 +352,7 @@
     })
     let r
     try {
-      const entry = go[name] // called unbound: a `this` would cross into Go as well
-      r = entry(token, ...args)
+      r = go[name](token, ...args)
     } catch (e) {
       // "Go program has already exited" and the like: this call fails,
       // and so will the next ones, with the reason.
@@ -365,6 +364,17 @@
     } else {
       settleCall(token, r)
     }
+  }
+  // unbound is Go's entries, each callable as go.name(…) without handing
+  // Go a `this`: every JavaScript value that crosses into Go costs a
+  // finalizer there (a method call would hand it the entries object).
+  function unbound (entries) {
+    const out = {}
+    for (const k of ObjectKeys(entries)) {
+      const f = entries[k]
+      out[k] = typeof f === 'function' ? (...a) => f(...a) : f
+    }
+    return out
   }
   // settleCall answers call token, at most once: loader.settle for Go.
   function settleCall (token, r) {
@@ -723,11 +733,11 @@
     Object.assign(loader, {
       // Go's side of the handshake (wasm/main.go).
       ready (entries) {
-        go = entries
+        go = unbound(entries)
         for (const o of entries.allowedOrigins || []) allowed[o] = true
         loader.isReady = true
         mark('ready')
-        hub.take = go.takeEvents
+        hub.take = go.takeEvents // unbound: called as hub.take(), Go gets no `this`
         hub.onListening = go.listening
         go.listening(hub.listening())
         runWaiting()
@@ -956,7 +966,7 @@
 
     Object.assign(loader, {
       ready (entries) {
-        go = entries
+        go = unbound(entries)
         loader.isReady = true
         mark('ready')
         runWaiting()
