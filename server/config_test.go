@@ -14,6 +14,7 @@ import (
 // served so that the desktop reads the same config from it (iceServers'
 // urls as one string, no allowedOrigins, an empty deny list, every key).
 func TestLoadConfigServesWhatTheDesktopReads(t *testing.T) {
+	var all config.File
 	for _, body := range []string{
 		`{}`,
 		`{"placementTimeoutMs": 900, "dialPolicy": {"deny": []}}`,
@@ -21,7 +22,8 @@ func TestLoadConfigServesWhatTheDesktopReads(t *testing.T) {
 		  "dialPlan": {"country": "GB", "extensionDigits": 4},
 		  "dialPolicy": {"allow": ["+44"], "deny": ["+449"], "maxCallsPerMinute": 5, "allowServiceCodes": true},
 		  "sip": {"wsUrl": "wss://sip.example.com/ws", "domain": "example.com",
-		          "iceServers": [{"urls": "stun:stun.example.com"}, {"urls": ["turn:turn.example.com"], "username": "u", "credential": "c"}]}}`,
+		          "iceServers": [{"urls": "stun:stun.example.com"}, {"urls": ["turn:turn.example.com"], "username": "u", "credential": "c"}]},
+		  "testHooks": true}`,
 	} {
 		file := filepath.Join(t.TempDir(), "adapi-config.json")
 		if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
@@ -45,6 +47,15 @@ func TestLoadConfigServesWhatTheDesktopReads(t *testing.T) {
 		}
 		if !reflect.DeepEqual(served, want) {
 			t.Errorf("%s: served %s, read as %+v, want %+v", body, w.Body, served, want)
+		}
+		all = want
+	}
+	// The last config sets every key: a new one is added to it (and to
+	// fromFile), or this fails.
+	v := reflect.ValueOf(all)
+	for i := range v.NumField() {
+		if v.Field(i).IsZero() {
+			t.Errorf("the last config leaves %s out", v.Type().Field(i).Name)
 		}
 	}
 }

@@ -80,7 +80,7 @@ func LoadConfig(file string) (Config, error) {
 
 // fromFile is the config the desktop reads as f.
 func fromFile(f config.File) Config {
-	c := Config{AllowedOrigins: f.AllowedOrigins, PlacementTimeoutMs: int(f.PlacementTimeout / time.Millisecond), SIP: f.SIP}
+	c := Config{AllowedOrigins: f.AllowedOrigins, PlacementTimeoutMs: int(f.PlacementTimeout / time.Millisecond), SIP: f.SIP, TestHooks: f.TestHooks}
 	if f.DialPlan != (DialPlan{}) {
 		c.DialPlan = &f.DialPlan
 	}
