@@ -72,6 +72,7 @@ test: chromium kamailio build test-native test-types test-browser
 test-native:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm
+	GOOS=js GOARCH=wasm $(GO) vet -tags adapinosip ./wasm # make bench's desktop module without SIP
 	$(GO) test -race -count=1 ./bridge/... ./server/... ./cmd/... ./testbed/...
 	$(MAKE) fuzz FUZZTIME=$(FUZZTEST)
 

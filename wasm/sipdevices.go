@@ -1,4 +1,4 @@
-//go:build js && wasm && !adapiclient
+//go:build js && wasm && !adapiclient && !adapinosip
 
 package main
 
