@@ -26,7 +26,8 @@ import (
 // ON_AUDIO_DEVICE_CHANGE(inputDevice, outputDevice): Bright Pattern's
 // handler type, with the names (labels) of the microphone and the speaker
 // now in use (outputDevice absent where the browser cannot choose one).
-// Which device to use is decided in bridge/phone (devices.go).
+// Which device to use is decided in bridge/phone (devices.go); what takes
+// many calls into the browser is in web/adapi-sip.js (its devices).
 
 const (
 	micKey            = "adapi.mic"
@@ -39,87 +40,72 @@ var audioDevs audioState
 type audioState struct {
 	mu      sync.Mutex // one change at a time; held across the browser's promises (never on the event loop)
 	d       *desktop
-	canSink bool // HTMLMediaElement has setSinkId
+	dv      js.Value // adapi-sip.js's devices, once loaded
+	canSink bool     // the browser can choose the speaker (setSinkId)
 	in, out []phone.AudioDevice
 	mic     phone.AudioDevice // the microphone in use (once signed in)
 	spk     phone.AudioDevice // the speaker in use
 
-	sinkMu sync.Mutex // the speaker's sink id, read by the hooks (setSink)
+	sinkMu sync.Mutex // the speaker's sink id, read by the hooks (playOn)
 	sink   string     // "": the default
 
 	micSel, spkSel, why js.Value // the panel's (panel_devices.go), or undefined
 }
 
 // startDevices is called at start with a sip section.
-// (newSIPPhone has read the browser's globals: initSipJS.)
 func startDevices(d *desktop) {
 	a := &audioDevs
-	g := js.Global()
 	a.d = d
 	a.in, a.out = phone.AudioOptions(nil, audioIn), phone.AudioOptions(nil, audioOut)
 	a.spk = a.out[0] // the browser's default
-	if hm := g.Get("HTMLMediaElement"); hm.Type() == js.TypeFunction {
-		a.canSink = hm.Get("prototype").Get("setSinkId").Type() == js.TypeFunction
-	}
 	if d.panel != nil {
 		d.panel.buildDevices()
 	}
-	if sipJS.mediaDevs.Type() == js.TypeObject {
-		sipJS.mediaDevs.Call("addEventListener", "devicechange", js.FuncOf(func(js.Value, []js.Value) any {
+	go func() {
+		dv, err := devices(context.Background())
+		if err != nil {
+			return
+		}
+		a.mu.Lock()
+		a.canSink = dv.Get("canSink").Bool()
+		a.mu.Unlock()
+		dv.Call("onChange", js.FuncOf(func(js.Value, []js.Value) any {
 			go refreshAudio(false)
 			return nil
 		}))
-	}
-}
-
-// loginMic is what sign-in asks getUserMedia for: the remembered
-// microphone if it is still there (deviceId as an ideal, so a device that
-// is gone gives the default, which refreshAudio then reports).
-func loginMic() js.Value { return micConstraint(recallAudio(micKey).ID, false) }
-
-func micConstraint(id string, exact bool) js.Value {
-	if id == "" {
-		return js.ValueOf(true)
-	}
-	o := sipJS.Object.New()
-	v := js.ValueOf(id)
-	if exact {
-		v = sipJS.Object.New()
-		v.Set("exact", id)
-	}
-	o.Set("deviceId", v)
-	return o
-}
-
-// userMic asks the browser for a microphone (getUserMedia).
-func userMic(ctx context.Context, audio js.Value) (s js.Value, err error) {
-	if !sipJS.hasMedia {
-		return s, errors.New("this page cannot use a microphone (getUserMedia needs a secure context)")
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = errors.New("microphone: " + fmtPanic(r))
-		}
 	}()
-	opts := sipJS.Object.New()
-	opts.Set("audio", audio)
-	opts.Set("video", false)
-	s, err = await(ctx, sipJS.mediaDevs.Call("getUserMedia", opts))
+}
+
+// devices is adapi-sip.js's devices, once loaded.
+func devices(ctx context.Context) (js.Value, error) {
+	g, err := glue(ctx)
 	if err != nil {
-		err = errors.New("microphone: " + err.Error())
+		return g, err
 	}
-	return s, err
+	return g.Get("devices"), nil
+}
+
+// loginMic is the microphone sign-in asks for: the remembered one, if it
+// is still there (userMic).
+func loginMic() string { return recallAudio(micKey).ID }
+
+// userMic asks the browser for microphone id ("": the default) as an
+// ideal: a device that is gone gives the default, which refreshAudio then
+// reports.
+func userMic(ctx context.Context, id string) (js.Value, error) {
+	if !sipJS.hasMedia {
+		return js.Undefined(), errors.New("this page cannot use a microphone (getUserMedia needs a secure context)")
+	}
+	dv, err := devices(ctx)
+	if err != nil {
+		return dv, err
+	}
+	return await(ctx, dv.Call("mic", id, false))
 }
 
 func recallAudio(key string) phone.AudioDevice {
 	v, _ := audioDevs.d.bridge.Store.Load(key)
 	return phone.RecalledAudio(v)
-}
-
-func recoverAudio() {
-	if r := recover(); r != nil {
-		audioDevs.d.note(true, "audio devices: "+fmtPanic(r))
-	}
 }
 
 // refreshAudio lists the devices (at sign-in, once the microphone is
@@ -129,14 +115,24 @@ func refreshAudio(login bool) {
 	a := &audioDevs
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	defer recoverAudio()
+	defer func() {
+		if r := recover(); r != nil {
+			a.d.note(true, "audio devices: "+fmtPanic(r))
+		}
+	}()
 	ctx, cancel := timeout(10 * time.Second)
 	defer cancel()
-	all, err := listAudio(ctx)
+	var l js.Value
+	dv, err := devices(ctx)
+	if err == nil {
+		a.dv = dv
+		l, err = await(ctx, dv.Call("list"))
+	}
 	if err != nil {
 		a.d.note(true, "audio devices: "+err.Error())
 		return
 	}
+	all := phone.ParseAudioList(l.String())
 	a.in, a.out = phone.AudioOptions(all, audioIn), phone.AudioOptions(all, audioOut)
 	// Both, whatever the first says.
 	m := a.settle(ctx, audioIn, login)
@@ -169,11 +165,12 @@ func chooseAudio(kind, id string) {
 // sign-in). A device that cannot be used is forgotten. audioDevs.mu is
 // held.
 func (a *audioState) settle(ctx context.Context, kind string, login bool) bool {
-	out := kind == audioOut
-	key, opts, inUse, name := micKey, a.in, micInUse(), "Microphone"
-	if inUse == "" { // not signed in yet: nothing in use
+	s := mic.Stream()
+	if !s.Truthy() { // not signed in yet: nothing in use
 		return false
 	}
+	out := kind == audioOut
+	key, opts, inUse, name := micKey, a.in, a.dv.Call("micId", s).String(), "Microphone"
 	if out {
 		key, opts, inUse, name = speakerKey, a.out, a.spk.ID, "Speaker"
 	}
@@ -182,9 +179,9 @@ func (a *audioState) settle(ctx context.Context, kind string, login bool) bool {
 	if change {
 		var err error
 		if out {
-			err = setSinks(ctx, use.ID)
+			err = a.setSinks(ctx, use.ID)
 		} else {
-			err = switchMic(ctx, use.ID)
+			err = a.switchMic(ctx, use.ID)
 		}
 		if err != nil {
 			a.d.note(true, name+" "+use.Label+": "+err.Error())
@@ -216,86 +213,42 @@ func (a *audioState) changed() {
 	a.d.emit(desk.Event{Name: desk.OnAudioDeviceChange, Args: args})
 }
 
-// listAudio is enumerateDevices, copied as JSON (MediaDeviceInfo.toJSON)
-// in one call, whose exceptions Go recovers from.
-func listAudio(ctx context.Context) ([]phone.AudioDevice, error) {
-	if sipJS.mediaDevs.Type() != js.TypeObject {
-		return nil, errors.New("this page cannot list devices")
-	}
-	l, err := await(ctx, sipJS.mediaDevs.Call("enumerateDevices"))
-	if err != nil {
-		return nil, err
-	}
-	var all []phone.AudioDevice
-	for i := 0; i < l.Length() && i < 64; i++ {
-		e := l.Index(i) // the browser's MediaDeviceInfo
-		all = append(all, phone.AudioDevice{Kind: e.Get("kind").String(), ID: e.Get("deviceId").String(), Label: e.Get("label").String()})
-	}
-	return all, nil
-}
-
-// micInUse is the id of the microphone the calls use, "" before sign-in.
-func micInUse() string {
-	if s := mic.Stream(); s.Truthy() {
-		if t := s.Call("getAudioTracks"); t.Length() > 0 {
-			if id := t.Index(0).Call("getSettings").Get("deviceId"); id.Type() == js.TypeString {
-				return id.String()
-			}
-		}
-		return "default"
-	}
-	return ""
-}
-
 // switchMic asks for microphone id and moves every live call onto it
-// (RTCRtpSender.replaceTrack: no renegotiation, the call goes on, muted
-// calls stay muted); the old microphone is stopped.
-func switchMic(ctx context.Context, id string) error {
-	s, err := userMic(ctx, micConstraint(id, true))
+// (RTCRtpSender.replaceTrack: no renegotiation, the call goes on, a muted
+// call stays muted); the old microphone is stopped. audioDevs.mu is held.
+func (a *audioState) switchMic(ctx context.Context, id string) error {
+	s, err := await(ctx, a.dv.Call("mic", id, true))
 	if err != nil {
 		return err
 	}
-	tracks := s.Call("getAudioTracks")
-	if tracks.Length() == 0 {
-		return errors.New("no audio track")
-	}
-	tr := tracks.Index(0)
 	mic.mu.Lock()
 	old := mic.stream
 	mic.stream = s
 	mic.mu.Unlock()
 	for _, m := range liveCalls() {
 		m.mu.Lock()
-		sender := m.sender
+		sender, muted := m.sender, m.muted
 		m.mu.Unlock()
 		if !sender.Truthy() {
 			continue
 		}
-		c := tr.Call("clone")
-		prev := sender.Get("track")
-		if _, err := await(ctx, sender.Call("replaceTrack", c)); err != nil {
-			c.Call("stop")
+		c, err := await(ctx, a.dv.Call("use", sender, s, !muted))
+		if err != nil {
 			continue // the call ended meanwhile
 		}
 		m.mu.Lock()
-		c.Set("enabled", !m.muted)
+		c.Set("enabled", !m.muted) // muted or unmuted meanwhile
 		m.mu.Unlock()
-		if prev.Truthy() {
-			prev.Call("stop")
-		}
 	}
 	if old.Truthy() {
-		ot := old.Call("getTracks")
-		for i := 0; i < ot.Length(); i++ {
-			ot.Index(i).Call("stop")
-		}
+		a.dv.Call("stop", old)
 	}
 	return nil
 }
 
 // setSinks plays the calls (and the ringtone) on speaker id.
-func setSinks(ctx context.Context, id string) error {
-	a := &audioDevs
+// audioDevs.mu is held.
+func (a *audioState) setSinks(ctx context.Context, id string) error {
 	if !a.canSink {
 		return errors.New("this browser cannot choose the speaker")
 	}
@@ -309,15 +262,13 @@ func setSinks(ctx context.Context, id string) error {
 		m.mu.Lock()
 		el := m.audio
 		m.mu.Unlock()
-		if p := setSink(el); p.Truthy() {
-			if _, err := await(ctx, p); err != nil {
-				return err
-			}
+		if _, err := await(ctx, a.dv.Call("sink", el, id, true)); err != nil {
+			return err
 		}
 	}
 	ringer.mu.Lock()
-	if p := setSink(ringer.ctx); p.Truthy() {
-		p.Call("catch", ignoreRejection())
+	if ringer.ctx.Truthy() {
+		a.dv.Call("sink", ringer.ctx, id, false)
 	}
 	ringer.mu.Unlock()
 	return nil
@@ -326,28 +277,13 @@ func setSinks(ctx context.Context, id string) error {
 // playOn is the hook for a new call's <audio> (sipglue.go) and the
 // ringtone's AudioContext (sipring.go): on the chosen speaker.
 func playOn(el js.Value) {
-	audioDevs.sinkMu.Lock()
-	id := audioDevs.sink
-	audioDevs.sinkMu.Unlock()
-	if id != "" {
-		if p := setSink(el); p.Truthy() {
-			p.Call("catch", ignoreRejection())
-		}
-	}
-}
-
-// setSink plays el (a call's <audio>, the ringtone's AudioContext) on the
-// chosen speaker, where it can; it returns setSinkId's promise, or
-// undefined.
-func setSink(el js.Value) js.Value {
 	a := &audioDevs
 	a.sinkMu.Lock()
 	id := a.sink
 	a.sinkMu.Unlock()
-	if !a.canSink || !el.Truthy() || el.Get("setSinkId").Type() != js.TypeFunction {
-		return js.Undefined()
+	if g, ok := glueNow(); id != "" && ok {
+		g.Get("devices").Call("sink", el, id, false)
 	}
-	return el.Call("setSinkId", id)
 }
 
 // liveCalls are the calls' media now open.

@@ -228,4 +228,55 @@
       }
     }
   }
+
+  // devices: the agent's microphone and speaker (wasm/sipdevices.go
+  // decides; this only does what takes many calls).
+  const md = globalThis.navigator ? navigator.mediaDevices : undefined
+  const HM = globalThis.HTMLMediaElement
+  script.adapiSip.devices = {
+    canSink: typeof HM === 'function' && typeof HM.prototype.setSinkId === 'function',
+    // mic asks for a microphone: the default (id ''), or id as an ideal
+    // (sign-in: a device that is gone gives the default) or exactly.
+    mic: function (id, exact) {
+      return md.getUserMedia({ audio: id ? { deviceId: exact ? { exact: id } : id } : true, video: false })
+        .catch(function (e) { throw failed('microphone', e) })
+    },
+    // list: enumerateDevices as "kind\tid\tlabel" lines.
+    list: function () {
+      return md.enumerateDevices().then(function (l) {
+        return l.map(function (d) { return [d.kind, d.deviceId, d.label].join('\t').replace(/\n/g, ' ') }).join('\n')
+      }, function (e) { throw failed('enumerateDevices', e) })
+    },
+    // onChange calls fn on devicechange.
+    onChange: function (fn) { if (md) md.addEventListener('devicechange', fn) },
+    // micId is the id of the stream's microphone.
+    micId: function (stream) {
+      const t = stream.getAudioTracks()[0]
+      return (t && t.getSettings().deviceId) || 'default'
+    },
+    // use makes a call's sender send a clone of stream's microphone,
+    // enabled or not (muted), and stops the old one; it resolves to the
+    // clone.
+    use: function (sender, stream, enabled) {
+      const c = stream.getAudioTracks()[0].clone()
+      const old = sender.track
+      c.enabled = enabled
+      return sender.replaceTrack(c).then(function () {
+        if (old) old.stop()
+        return c
+      }, function (e) {
+        c.stop()
+        throw failed('replaceTrack', e)
+      })
+    },
+    stop: function (stream) { for (const t of stream.getTracks()) t.stop() },
+    // sink plays el (a call's <audio>, the ringtone's AudioContext) on
+    // speaker id ('' the default) where it can: a promise when asked to
+    // wait, else null.
+    sink: function (el, id, wait) {
+      const p = el && typeof el.setSinkId === 'function' ? el.setSinkId(id) : Promise.resolve()
+      if (!wait) return p.catch(ignore) && null
+      return p.catch(function (e) { throw failed('setSinkId', e) })
+    }
+  }
 })()

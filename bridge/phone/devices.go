@@ -107,3 +107,15 @@ func clipText(s string) string {
 	}
 	return s[:n]
 }
+
+// ParseAudioList reads the browser's devices as web/adapi-sip.js lists
+// them: a line each, "kind\tid\tlabel".
+func ParseAudioList(s string) []AudioDevice {
+	var all []AudioDevice
+	for _, line := range strings.Split(s, "\n") {
+		if f := strings.SplitN(line, "\t", 3); len(f) == 3 {
+			all = append(all, AudioDevice{Kind: f[0], ID: f[1], Label: f[2]})
+		}
+	}
+	return all
+}

@@ -109,3 +109,21 @@ func TestRememberAudio(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAudioList(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"audioinput\tdefault\tDefault\naudiooutput\ts1\tSpeakers", "audioinput/default/Default audiooutput/s1/Speakers"},
+		{"audioinput\tm\ta\tlabel with a tab", "audioinput/m/a\tlabel with a tab"},
+		{"", ""},
+		{"garbage\nvideoinput\tc", ""},
+		{"audioinput\t\t", "audioinput//"},
+	} {
+		var got []string
+		for _, d := range ParseAudioList(c.in) {
+			got = append(got, d.Kind+"/"+d.ID+"/"+d.Label)
+		}
+		if g := strings.Join(got, " "); g != c.want {
+			t.Errorf("%q: %q, want %q", c.in, g, c.want)
+		}
+	}
+}
