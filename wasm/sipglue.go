@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"errors"
-	"strconv"
 	"sync"
 	"syscall/js"
 	"time"
@@ -537,28 +536,6 @@ func (m *rtcMedia) InsertDTMF(digits string) error {
 	return nil
 }
 
-// MediaStats is what the panel shows of a call's audio (getStats).
-type MediaStats struct {
-	PacketsReceived int
-	PacketsSent     int
-	PacketsLost     int
-	ICEState        string
-}
-
-// Stats reads the peer connection's audio counters.
-func (m *rtcMedia) Stats(ctx context.Context) (MediaStats, error) {
-	var st MediaStats
-	o, err := m.made()
-	if err != nil {
-		return st, err
-	}
-	v, err := await(ctx, o.Call("stats"))
-	if err != nil {
-		return st, err
-	}
-	return MediaStats{v.Index(0).Int(), v.Index(1).Int(), v.Index(2).Int(), v.Index(3).String()}, nil
-}
-
 // Close stops the call's audio: the peer connection closes, the <audio>
 // element goes; the microphone stays for the next call.
 func (m *rtcMedia) Close() {
@@ -576,108 +553,45 @@ func (m *rtcMedia) Close() {
 	}
 }
 
-// liveMedia are the calls' media now open, newest last, with their
-// latest getStats (read every statsEvery while any is open): the panel
-// and adApiDesktop.media() show them without waiting on a promise.
+// liveMedia are the calls' media now open, newest last.
 var liveMedia struct {
-	mu      sync.Mutex
-	open    []*rtcMedia
-	stats   map[*rtcMedia]MediaStats
-	polling bool
+	mu   sync.Mutex
+	open []*rtcMedia
 }
-
-const statsEvery = 500 * time.Millisecond
 
 func trackMedia(m *rtcMedia, open bool) {
 	liveMedia.mu.Lock()
 	defer liveMedia.mu.Unlock()
-	if liveMedia.stats == nil {
-		liveMedia.stats = map[*rtcMedia]MediaStats{}
-	}
-	if !open {
-		for i, x := range liveMedia.open {
-			if x == m {
-				liveMedia.open = append(liveMedia.open[:i], liveMedia.open[i+1:]...)
-				break
-			}
-		}
-		delete(liveMedia.stats, m)
-		return
-	}
-	liveMedia.open = append(liveMedia.open, m)
-	if !liveMedia.polling {
-		liveMedia.polling = true
-		go pollStats()
-	}
-}
-
-func pollStats() {
-	for {
-		liveMedia.mu.Lock()
-		open := append([]*rtcMedia(nil), liveMedia.open...)
-		if len(open) == 0 {
-			liveMedia.polling = false
-			liveMedia.mu.Unlock()
-			return
-		}
-		liveMedia.mu.Unlock()
-		for _, m := range open {
-			ctx, cancel := timeout(2 * time.Second)
-			st, err := m.Stats(ctx)
-			cancel()
-			if err != nil {
-				continue
-			}
-			liveMedia.mu.Lock()
-			if containsMedia(liveMedia.open, m) {
-				liveMedia.stats[m] = st
-			}
-			liveMedia.mu.Unlock()
-		}
-		time.Sleep(statsEvery)
-	}
-}
-
-func containsMedia(list []*rtcMedia, m *rtcMedia) bool {
-	for _, x := range list {
+	for i, x := range liveMedia.open {
 		if x == m {
-			return true
+			liveMedia.open = append(liveMedia.open[:i], liveMedia.open[i+1:]...)
+			break
 		}
 	}
-	return false
+	if open {
+		liveMedia.open = append(liveMedia.open, m)
+	}
 }
 
-// latestMediaStats is the newest open call's audio counters, whether it
-// sends the microphone (its track enabled: not muted), and whether there
-// is one.
-func latestMediaStats() (MediaStats, bool, bool) {
-	liveMedia.mu.Lock()
-	if len(liveMedia.open) == 0 {
-		liveMedia.mu.Unlock()
-		return MediaStats{}, false, false
-	}
-	m := liveMedia.open[len(liveMedia.open)-1]
-	st, ok := liveMedia.stats[m]
-	liveMedia.mu.Unlock()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	mic := false
-	if m.sender.Truthy() {
-		if tr := m.sender.Get("track"); tr.Truthy() {
-			mic = tr.Get("enabled").Truthy()
-		}
-	}
-	return st, mic, ok
-}
-
-// mediaJSON is latestMediaStats for adApiDesktop.media(): null without a
-// call or before its first reading.
+// mediaJSON is adApiDesktop.media(): the newest open call's audio
+// counters and whether it sends the microphone (its track enabled: not
+// muted), as adapi-sip.js reads them twice a second; null without a call
+// or before its first reading.
 func mediaJSON() string {
-	st, mic, ok := latestMediaStats()
-	if !ok {
+	liveMedia.mu.Lock()
+	var m *rtcMedia
+	if n := len(liveMedia.open); n > 0 {
+		m = liveMedia.open[n-1]
+	}
+	liveMedia.mu.Unlock()
+	if m == nil {
 		return "null"
 	}
-	return `{"packetsReceived":` + strconv.Itoa(st.PacketsReceived) + `,"packetsSent":` + strconv.Itoa(st.PacketsSent) +
-		`,"packetsLost":` + strconv.Itoa(st.PacketsLost) + `,"iceState":` + strconv.Quote(st.ICEState) +
-		`,"micEnabled":` + strconv.FormatBool(mic) + `}`
+	m.mu.Lock()
+	o := m.o
+	m.mu.Unlock()
+	if !o.Truthy() {
+		return "null"
+	}
+	return o.Call("json").String()
 }

@@ -17,6 +17,7 @@
   const doc = document
   const MAX_FRAME = 65536 // a larger frame is dropped (a WebRTC INVITE is 2-4 KB)
   const GATHER_MS = 1000 // ICE gathering cap: the offer goes with what was found by then
+  const STATS_MS = 500 // getStats while a call lasts
   const RING_CYCLES = 20 // the ringtone's on/off cycles scheduled at once (2 minutes)
   let ac = null // the ringtone's AudioContext, made at the first ring
   let osc = [] // its oscillators while it plays
@@ -162,6 +163,32 @@
           }, function (e) { reject(failed('setLocalDescription', e)) })
         })
       }
+      // The audio's counters, read twice a second while the call lasts
+      // (adApiDesktop.media(), json below): [packetsReceived,
+      // packetsSent, packetsLost, iceConnectionState].
+      let latest = null
+      let reading = false
+      function read () {
+        if (reading) return
+        reading = true
+        const ice = pc.iceConnectionState
+        pc.getStats().then(function (report) {
+          const st = [0, 0, 0, ice]
+          const num = function (v) { return typeof v === 'number' ? Math.trunc(v) : 0 }
+          report.forEach(function (s) {
+            if (typeof s.kind === 'string' && s.kind !== 'audio') return
+            if (s.type === 'inbound-rtp') {
+              st[0] += num(s.packetsReceived)
+              st[2] += num(s.packetsLost)
+            } else if (s.type === 'outbound-rtp') {
+              st[1] += num(s.packetsSent)
+            }
+          })
+          latest = st
+        }, ignore).then(function () { reading = false })
+      }
+      read()
+      const poll = setInterval(read, STATS_MS)
       function step (what, p) {
         return p.catch(function (e) { throw failed(what, e) })
       }
@@ -192,23 +219,18 @@
         rollback: function () {
           return pc.setLocalDescription({ type: 'rollback' }).catch(function () {})
         },
-        // stats: [packetsReceived, packetsSent, packetsLost, iceConnectionState]
-        // of the audio.
-        stats: function () {
-          const ice = pc.iceConnectionState
-          return pc.getStats().then(function (report) {
-            const st = [0, 0, 0, ice]
-            const num = function (v) { return typeof v === 'number' ? Math.trunc(v) : 0 }
-            report.forEach(function (s) {
-              if (typeof s.kind === 'string' && s.kind !== 'audio') return
-              if (s.type === 'inbound-rtp') {
-                st[0] += num(s.packetsReceived)
-                st[2] += num(s.packetsLost)
-              } else if (s.type === 'outbound-rtp') {
-                st[1] += num(s.packetsSent)
-              }
-            })
-            return st
+        // json: the latest counters and whether the call sends the
+        // microphone (its track enabled: not muted), or null before the
+        // first reading.
+        json: function () {
+          if (!latest) return 'null'
+          const t = sender && sender.track
+          return JSON.stringify({
+            packetsReceived: latest[0],
+            packetsSent: latest[1],
+            packetsLost: latest[2],
+            iceState: latest[3],
+            micEnabled: !!(t && t.enabled)
           })
         },
         // dtmf sends digits as RFC 4733 telephone-events; "" or why not.
@@ -219,6 +241,7 @@
           return ''
         },
         close: function () {
+          clearInterval(poll)
           if (sender && sender.track) sender.track.stop()
           pc.ontrack = pc.onicecandidate = pc.onicegatheringstatechange = null
           pc.close()
