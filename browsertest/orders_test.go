@@ -175,6 +175,12 @@ func TestEveryBrightPatternMethod(t *testing.T) {
 	if got := evalJS[string](crm, `__wireNext('OPEN_LOGIN_RESPONSE').then(d => d.status + ' ' + d.error.code)`); got != "error 14" {
 		t.Fatalf("OPEN_LOGIN_RESPONSE logged as %s", got)
 	}
+	// So does a served call the page refuses before sending it, by the time
+	// its promise settles (the loggers run first).
+	if got := evalJS[string](crm, `adApi.sendDtmf('', '').then(r => r.error.code + ' ' + r.error.name + ' logged ' +
+		JSON.stringify(__wire.filter(m => m.type === 'SEND_DTMF_RESPONSE').map(m => m.data.error.code)))`); got != "3 invalid_args logged [3]" {
+		t.Fatalf("sendDtmf(''): %s", got)
+	}
 	desk := openTab(t, "")
 	desk.open("")
 	if got := evalJS[string](desk, check+`([['adApi', adApi]])`); got != "ok" {

@@ -930,9 +930,18 @@
       stubs.add(logged)
       api[name] = logged
     }
+    // A served call refused here (its arguments checked before any message
+    // leaves the page) is logged as its answer would be, as the unserved
+    // ones are.
+    const messages = Object.create(null)
+    for (const [name, message] of METHODS) messages[name] = message
     serve(api, function (name, json, initiate, resolve, reject, signal) {
       withAbort(signal, resolve, reject, function (onPending, settle) {
-        callGo('clientCall', [CONN, name + json], initiate, settle, onPending)
+        let sent = false
+        callGo('clientCall', [CONN, name + json], initiate, function (r) {
+          if (!sent) log(messages[name] + '_RESPONSE', r)
+          settle(r)
+        }, function (uid) { sent = true; onPending(uid) })
       }, function (uid) { go.clientCancel(CONN, uid) })
     }, function () { connect({}) })
     api.injectMessageLogger = function (fn) {
