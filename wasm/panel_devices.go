@@ -22,10 +22,14 @@ func (p *panel) buildDevices() {
 	box.Set("id", "audioDevices")
 	box.Call("append", p.textEl("summary", "", "Audio devices"))
 	body := p.el("div", "devices-body")
-	a.micSel, a.spkSel = p.el("select", ""), p.el("select", "")
+	// Signed out: the defaults, disabled (the browser names its devices
+	// once the microphone is allowed); fill shows them once signed in.
+	a.micSel, a.spkSel = p.selectOf("default", "Default"), p.selectOf("default", "Default")
+	a.micSel.Set("disabled", true)
+	a.spkSel.Set("disabled", true)
 	p.field(body, "Microphone", "micSelect", a.micSel)
 	p.field(body, "Speaker", "speakerSelect", a.spkSel)
-	a.why = p.el("p", "devices-why")
+	a.why = p.textEl("p", "devices-why", "Sign in to choose: the browser names its devices once the microphone is allowed.")
 	a.why.Set("id", "audioDevicesWhy")
 	body.Call("append", a.why)
 	box.Call("append", body)
@@ -37,40 +41,25 @@ func (p *panel) buildDevices() {
 		}
 		go chooseAudio(kind, t.Get("value").String())
 	}))
-	a.fill()
 }
 
-// fill shows the devices listed and the ones in use (audioDevs.mu held,
-// or at start).
+// fill shows the devices listed and the ones in use, once signed in
+// (audioDevs.mu held).
 func (a *audioState) fill() {
 	if !a.micSel.Truthy() {
 		return
 	}
-	in := a.mic.ID != "" // signed in: the devices have names
-	fillSelect(a.micSel, a.in, a.mic.ID)
-	fillSelect(a.spkSel, a.out, a.spk.ID)
-	a.micSel.Set("disabled", !in)
-	a.spkSel.Set("disabled", !in || !a.canSink)
-	why := ""
-	if !in {
-		why = "Sign in to choose: the browser names its devices once the microphone is allowed."
-	} else if !a.canSink {
-		why = "This browser plays calls on the system's speaker: it cannot choose another."
-	}
-	a.why.Set("textContent", why)
-	a.why.Set("hidden", why == "")
+	a.dv.Call("fill", a.micSel, optionLines(a.in), a.mic.ID, false)
+	a.dv.Call("fill", a.spkSel, optionLines(a.out), a.spk.ID, !a.canSink)
+	a.why.Set("textContent", "This browser plays calls on the system's speaker: it cannot choose another.")
+	a.why.Set("hidden", a.canSink)
 }
 
-// fillSelect replaces sel's options with opts and selects id.
-func fillSelect(sel js.Value, opts []phone.AudioDevice, id string) {
-	sel.Set("textContent", "")
+// optionLines are the options for adapi-sip.js's fill: "id\tlabel" lines.
+func optionLines(opts []phone.AudioDevice) string {
+	s := ""
 	for _, d := range opts {
-		o := sipJS.document.Call("createElement", "option")
-		o.Set("value", d.ID)
-		o.Set("textContent", d.Label) // the browser's text: as text
-		sel.Call("append", o)
+		s += d.ID + "\t" + d.Label + "\n"
 	}
-	if id != "" {
-		sel.Set("value", id)
-	}
+	return s
 }

@@ -61,19 +61,6 @@ func startDevices(d *desktop) {
 	if d.panel != nil {
 		d.panel.buildDevices()
 	}
-	go func() {
-		dv, err := devices(context.Background())
-		if err != nil {
-			return
-		}
-		a.mu.Lock()
-		a.canSink = dv.Get("canSink").Bool()
-		a.mu.Unlock()
-		dv.Call("onChange", js.FuncOf(func(js.Value, []js.Value) any {
-			go refreshAudio(false)
-			return nil
-		}))
-	}()
 }
 
 // devices is adapi-sip.js's devices, once loaded.
@@ -125,7 +112,13 @@ func refreshAudio(login bool) {
 	var l js.Value
 	dv, err := devices(ctx)
 	if err == nil {
-		a.dv = dv
+		if !a.dv.Truthy() { // the first time (at sign-in)
+			a.dv, a.canSink = dv, dv.Get("canSink").Bool()
+			dv.Call("onChange", js.FuncOf(func(js.Value, []js.Value) any {
+				go refreshAudio(false)
+				return nil
+			}))
+		}
 		l, err = await(ctx, dv.Call("list"))
 	}
 	if err != nil {

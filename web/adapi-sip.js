@@ -293,6 +293,21 @@
       })
     },
     stop: function (stream) { for (const t of stream.getTracks()) t.stop() },
+    // fill gives the panel's select sel the options "id\tlabel" a line,
+    // value selected (text as text).
+    fill: function (sel, lines, value, disabled) {
+      sel.textContent = ''
+      for (const l of lines.split('\n')) {
+        const i = l.indexOf('\t')
+        if (i < 0) continue
+        const o = doc.createElement('option')
+        o.value = l.slice(0, i)
+        o.textContent = l.slice(i + 1)
+        sel.append(o)
+      }
+      sel.value = value
+      sel.disabled = disabled
+    },
     // sink plays el (a call's <audio>, the ringtone's AudioContext) on
     // speaker id ('' the default) where it can: a promise when asked to
     // wait, else null.
