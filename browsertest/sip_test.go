@@ -236,9 +236,15 @@ func TestSIPCallAnswered(t *testing.T) {
 	bed := sipBed(t)
 	tb := signedIn(t)
 	n := farCount(bed) + 1
+	start := time.Now()
 	id := evalJS[OperationResult](tb, `adApi.startCall('+1 202 555 0100')`).id(t)
+	placed := time.Since(start)
 	tb.waitEvent("ON_NEW_INTERACTION", func(a map[string]any) bool { return a["interactionId"] == id && a["state"] == "delivery_pending" })
 	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
+	// Set-up time as the test sees it (a figure for the README, no bound):
+	// startCall to its result (the INVITE's first response), and to
+	// delivered (answered, the far end's ringing included).
+	t.Logf("set-up on this machine: startCall → result %v, → delivered %v", placed.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	c := farCall(t, bed, n, "received 50 RTP packets from the page", func(c farend.Call) bool { return c.RTPReceived >= 50 })
 	if c.Number != farend.Echo || c.Directions[0] != "sendrecv" || !c.ICEConnected {
 		t.Errorf("far end saw %+v", c)
