@@ -40,6 +40,17 @@ func (tb *tab) choose(sel, label string) string {
 	})()`, sel, label))
 }
 
+// listed waits until the selects list the browser's devices (they are
+// filled after sign-in, which does not wait for it).
+func (tb *tab) listed() {
+	tb.t.Helper()
+	evalJS[bool](tb, `new Promise(resolve => {
+		const s = document.getElementById('speakerSelect'), ok = () => s.options.length > 1
+		if (ok()) return resolve(true)
+		new MutationObserver((_, o) => ok() && (o.disconnect(), resolve(true))).observe(s, {childList: true})
+	})`)
+}
+
 // options is what the select offers, and its value.
 func (tb *tab) options(sel string) (labels []string, value string) {
 	tb.t.Helper()
@@ -80,6 +91,7 @@ func TestSIPAudioDevices(t *testing.T) {
 	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
 		t.Fatalf("login: %s", r)
 	}
+	tb.listed()
 	mics, v := tb.options("micSelect")
 	if want := []string{fakeMic, "Fake Audio Input 1", "Fake Audio Input 2"}; !slices.Equal(mics, want) || v != "default" {
 		t.Errorf("microphones %q (%q), want %q (default)", mics, v, want)
@@ -204,6 +216,7 @@ func TestSIPAudioDeviceAcrossFrames(t *testing.T) {
 		t.Fatalf("login across frames: %s", r)
 	}
 	desk := crm.frame(sipEnv.url)
+	desk.listed()
 	desk.choose("micSelect", "Fake Audio Input 1")
 	crm.devices("Fake Audio Input 1", fakeSpeaker)
 	desk.choose("speakerSelect", "Fake Audio Output 2")
@@ -220,6 +233,7 @@ func TestSIPAudioDevicesLayout(t *testing.T) {
 	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
 		t.Fatalf("login: %s", r)
 	}
+	tb.listed()
 	evalJS[bool](tb, `document.getElementById('audioDevices').open = true`)
 	for _, w := range []struct{ w, h int64 }{{320, 568}, {390, 844}, {1280, 800}} {
 		tb.do(chromedp.EmulateViewport(w.w, w.h))

@@ -97,8 +97,11 @@ func recallAudio(key string) phone.AudioDevice {
 
 // refreshAudio lists the devices (at sign-in, once the microphone is
 // allowed; a device plugged or unplugged; the agent chose one) and uses
-// the ones chosen (settle).
-func refreshAudio(login bool) {
+// the ones chosen (settle), from a goroutine: sign-in does not wait for
+// it.
+func refreshAudio(login bool) { go settleAudio(login) }
+
+func settleAudio(login bool) {
 	a := &audioDevs
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -115,7 +118,7 @@ func refreshAudio(login bool) {
 		if !a.dv.Truthy() { // the first time (at sign-in)
 			a.dv, a.canSink = dv, dv.Get("canSink").Bool()
 			dv.Call("onChange", js.FuncOf(func(js.Value, []js.Value) any {
-				go refreshAudio(false)
+				refreshAudio(false)
 				return nil
 			}))
 		}
