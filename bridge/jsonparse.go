@@ -11,7 +11,7 @@ import (
 // that says where. It is what adapi-config.json is read with, on the
 // server and in the module alike, without encoding/json in the module.
 func ParseJSON(b []byte) (Value, error) {
-	p := snapParser{b: b}
+	p := newSnapParser(b)
 	p.space()
 	v, err := p.json(0)
 	if err == nil {

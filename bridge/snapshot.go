@@ -10,7 +10,7 @@ import (
 // DecodeSnapshot reads one Value as the loader writes it (see
 // DecodeSnapshots).
 func DecodeSnapshot(b []byte) (Value, error) {
-	p := snapParser{b: b}
+	p := newSnapParser(b)
 	v, err := p.value(0)
 	if err != nil {
 		return Value{}, err
@@ -25,7 +25,7 @@ func DecodeSnapshot(b []byte) (Value, error) {
 // from JavaScript and this turns it into Values. Any other input is an
 // error, never a panic (fuzzed).
 func DecodeSnapshots(b []byte) ([]Value, error) {
-	p := snapParser{b: b}
+	p := newSnapParser(b)
 	p.space()
 	out, err := p.values(0)
 	if err != nil {
@@ -38,9 +38,20 @@ var errSnapshot = errors.New("malformed snapshot")
 
 const maxSnapshotDepth = 32
 
+// snapParser reads b. The input is copied once into s (the loader's
+// buffer is reused), and every string without escapes is a slice of s: one
+// allocation for all of them. Lists are read onto the scratch stacks ks and
+// vs and copied out at their exact length.
 type snapParser struct {
-	b []byte
-	i int
+	b  []byte
+	s  string
+	i  int
+	ks []string
+	vs []Value
+}
+
+func newSnapParser(b []byte) *snapParser {
+	return &snapParser{b: b, s: string(b)}
 }
 
 func (p *snapParser) space() {
@@ -129,33 +140,53 @@ func (p *snapParser) literal(s string) bool {
 }
 
 func (p *snapParser) strings() ([]string, error) {
-	return list(p, p.str)
-}
-
-func (p *snapParser) values(depth int) ([]Value, error) {
-	return list(p, func() (Value, error) { return p.value(depth) })
-}
-
-// list reads a JSON array, each element with elem.
-func list[T any](p *snapParser, elem func() (T, error)) ([]T, error) {
 	if !p.eat('[') {
 		return nil, errSnapshot
 	}
-	var out []T
 	p.space()
 	if p.eat(']') {
-		return out, nil
+		return nil, nil
 	}
+	base := len(p.ks)
+	defer func() { p.ks = p.ks[:base] }()
 	for {
 		p.space()
-		e, err := elem()
+		e, err := p.str()
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, e)
+		p.ks = append(p.ks, e)
 		p.space()
 		if p.eat(']') {
-			return out, nil
+			return append([]string(nil), p.ks[base:]...), nil
+		}
+		if !p.eat(',') {
+			return nil, errSnapshot
+		}
+	}
+}
+
+// values reads a JSON array of Values.
+func (p *snapParser) values(depth int) ([]Value, error) {
+	if !p.eat('[') {
+		return nil, errSnapshot
+	}
+	p.space()
+	if p.eat(']') {
+		return nil, nil
+	}
+	base := len(p.vs)
+	defer func() { p.vs = p.vs[:base] }()
+	for {
+		p.space()
+		e, err := p.value(depth)
+		if err != nil {
+			return nil, err
+		}
+		p.vs = append(p.vs, e)
+		p.space()
+		if p.eat(']') {
+			return append([]Value(nil), p.vs[base:]...), nil
 		}
 		if !p.eat(',') {
 			return nil, errSnapshot
@@ -191,7 +222,7 @@ func (p *snapParser) str() (string, error) {
 	for p.i < len(p.b) {
 		c := p.b[p.i]
 		if c == '"' {
-			s := string(p.b[start:p.i])
+			s := p.s[start:p.i]
 			p.i++
 			return s, nil
 		}
