@@ -15,7 +15,6 @@ import (
 	"github.com/adapi-go/adapi-go/bridge/config"
 	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/frames"
-	"github.com/adapi-go/adapi-go/bridge/jsonw"
 )
 
 // readConfig is the desktop owner's adapi-config.json, as the loader
@@ -307,8 +306,10 @@ func (d *desktop) emit(e desk.Event) {
 		} else {
 			d.events = append(d.events, ',')
 		}
-		d.events = append(d.events, `["`+e.Name+`",`...)
-		d.events = jsonw.Append(d.events, e.Params())
+		d.events = append(d.events, `["`...)
+		d.events = append(d.events, e.Name...)
+		d.events = append(d.events, `",`...)
+		d.events = e.AppendParams(d.events)
 		d.events = append(d.events, ']')
 		d.toPeer = append(d.toPeer, e)
 	}

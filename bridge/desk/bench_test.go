@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/adapi-go/adapi-go/bridge"
-	"github.com/adapi-go/adapi-go/bridge/jsonw"
 )
 
 // benchStartCall is one startCall as the wasm glue drives it (wasm/
@@ -24,8 +23,10 @@ func benchStartCall(b *testing.B, obj bridge.Value) {
 		if e.Name == OnDesktopChange {
 			return
 		}
-		batch = append(batch, `["`+e.Name+`",`...)
-		batch = jsonw.Append(batch, e.Params())
+		batch = append(batch, `["`...)
+		batch = append(batch, e.Name...)
+		batch = append(batch, `",`...)
+		batch = e.AppendParams(batch)
 		batch = append(batch, ']')
 	})
 	sp.Update(func(s *Settings) { s.AnswerDelay = 0 })

@@ -103,6 +103,19 @@ func (e Event) Params() []any {
 	return e.Args
 }
 
+// AppendParams appends Params as JSON, without building them.
+func (e Event) AppendParams(b []byte) []byte {
+	switch {
+	case e.Name == OnActiveInteractionSwitch:
+		b = append(b, '[')
+		return append(jsonw.Append(b, e.ActiveID), ']')
+	case e.Data != nil:
+		b = append(b, '[')
+		return append(e.Data.AppendJSON(b), ']')
+	}
+	return jsonw.Append(b, e.Params())
+}
+
 func (e Event) String() string {
 	switch {
 	case e.Data != nil:

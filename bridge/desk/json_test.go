@@ -59,3 +59,23 @@ func FuzzAppendJSON(f *testing.F) {
 		sameJSON(t, d)
 	})
 }
+
+// AppendParams writes what Params would, for every kind of event.
+func TestAppendParams(t *testing.T) {
+	id := "ia-1"
+	d := &InteractionData{InteractionID: id, State: StateHold, CallParties: []CallParty{{ID: "p", Phone: "+1"}}}
+	for _, e := range []Event{
+		{Name: OnNewInteraction, Data: d},
+		{Name: OnInteractionStateChange, Data: &InteractionData{}},
+		{Name: OnActiveInteractionSwitch, ActiveID: &id},
+		{Name: OnActiveInteractionSwitch},
+		{Name: OnAgentStateChange, Args: []any{"not_ready", "Lunch \"break\""}},
+		{Name: OnAgentStateChange, Args: []any{}},
+		{Name: OnLogout},
+	} {
+		want := string(jsonw.Append(nil, e.Params()))
+		if got := string(e.AppendParams([]byte("x"))); got != "x"+want {
+			t.Errorf("%s: AppendParams = %s, want x%s", e, got, want)
+		}
+	}
+}
