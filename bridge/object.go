@@ -192,6 +192,22 @@ func KeyPath(k string) string {
 	return "[" + strconv.QuoteToASCII(k) + "]"
 }
 
+// StringInMessage is a string value as an error message shows it: plain
+// when it is a word (asleep), "an empty string", or else quoted in ASCII
+// and cut at MaxKeyInMessages characters ("a b", "\u2028…").
+func StringInMessage(s string) string {
+	if s == "" {
+		return "an empty string"
+	}
+	if k := KeyPath(s); k == s {
+		return s
+	}
+	if r := []rune(s); len(r) > MaxKeyInMessages {
+		return strconv.QuoteToASCII(string(r[:MaxKeyInMessages])) + "…"
+	}
+	return strconv.QuoteToASCII(s)
+}
+
 // stringFieldErr is StringField's error for a field whose path is path.
 func stringFieldErr(path string, v Value) error {
 	_, err := StringField(path, "", v, false)

@@ -310,7 +310,7 @@ func ParsePhoneDevice(v bridge.Value) (string, error) {
 	case desk.PhoneTypeBrowser, desk.PhoneTypeNone:
 		return t.Str, nil
 	}
-	return "", bridge.Errorf(bridge.InvalidArgs, "%s.type: this desktop offers %s and %s, got %s", path, desk.PhoneTypeBrowser, desk.PhoneTypeNone, bridge.KeyPath(t.Str))
+	return "", bridge.Errorf(bridge.InvalidArgs, "%s.type: this desktop offers %s and %s, got %s", path, desk.PhoneTypeBrowser, desk.PhoneTypeNone, bridge.StringInMessage(t.Str))
 }
 
 // Serve does one call-control method with the softphone behind b (a

@@ -191,5 +191,5 @@ func ParseAgentState(name string, v bridge.Value) (AgentState, error) {
 	case AgentBusy, AgentAfterCallWork, AgentRinging, "reserved", "supervising":
 		return "", bridge.Errorf(bridge.InvalidArgs, "%s: the agent may choose ready or not_ready; %s follows the calls", name, st)
 	}
-	return "", bridge.Errorf(bridge.InvalidArgs, "%s: want 'ready' or 'not_ready', got %s", name, bridge.KeyPath(v.Str))
+	return "", bridge.Errorf(bridge.InvalidArgs, "%s: want 'ready' or 'not_ready', got %s", name, bridge.StringInMessage(v.Str))
 }
