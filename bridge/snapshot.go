@@ -48,10 +48,15 @@ type snapParser struct {
 	i  int
 	ks []string
 	vs []Value
+	// the stacks' first room: enough for a call's arguments without growing
+	ksBuf [16]string
+	vsBuf [16]Value
 }
 
 func newSnapParser(b []byte) *snapParser {
-	return &snapParser{b: b, s: string(b)}
+	p := &snapParser{b: b, s: string(b)}
+	p.ks, p.vs = p.ksBuf[:0], p.vsBuf[:0]
+	return p
 }
 
 func (p *snapParser) space() {

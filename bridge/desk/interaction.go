@@ -113,7 +113,14 @@ func (e Event) AppendParams(b []byte) []byte {
 		b = append(b, '[')
 		return append(e.Data.AppendJSON(b), ']')
 	}
-	return jsonw.Append(b, e.Params())
+	b = append(b, '[')
+	for i, a := range e.Args {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsonw.Append(b, a)
+	}
+	return append(b, ']')
 }
 
 func (e Event) String() string {
@@ -210,7 +217,18 @@ func (d InteractionData) AppendJSON(b []byte) []byte {
 		b = append(b, ']')
 	}
 	b = append(b, `,"selected":`...)
-	b = jsonw.Append(b, d.AssociatedObjects.Selected)
+	if sel := d.AssociatedObjects.Selected; sel == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, id := range sel {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = jsonw.String(b, id)
+		}
+		b = append(b, ']')
+	}
 	b = append(b, `},"callParties":`...)
 	if d.CallParties == nil {
 		b = append(b, "null"...)

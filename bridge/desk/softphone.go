@@ -787,7 +787,7 @@ func (p *Softphone) changed() {
 	if p.set.LoggedIn {
 		if now := p.agentNow(); now.state != p.announced.state || now.reason != p.announced.reason {
 			p.announced = now
-			args := []any{string(now.state)}
+			args := []any{now.state.boxed()}
 			if now.state == AgentNotReady && now.reason != "" {
 				args = append(args, now.reason)
 			}
@@ -795,6 +795,24 @@ func (p *Softphone) changed() {
 		}
 	}
 	p.emit(Event{Name: OnDesktopChange})
+}
+
+// boxed is the state as an event's argument (a string); the states the
+// desktop announces are boxed without allocating.
+func (s AgentState) boxed() any {
+	switch s {
+	case AgentReady:
+		return string(AgentReady)
+	case AgentNotReady:
+		return string(AgentNotReady)
+	case AgentBusy:
+		return string(AgentBusy)
+	case AgentAfterCallWork:
+		return string(AgentAfterCallWork)
+	case AgentRinging:
+		return string(AgentRinging)
+	}
+	return string(s)
 }
 
 // phoneError maps a phone's error into Bright Pattern's terms.
