@@ -49,8 +49,8 @@ type snapParser struct {
 	ks []string
 	vs []Value
 	// the stacks' first room: enough for a call's arguments without growing
-	ksBuf [16]string
-	vsBuf [16]Value
+	ksBuf [8]string
+	vsBuf [10]Value
 }
 
 func newSnapParser(b []byte) *snapParser {
