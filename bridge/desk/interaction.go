@@ -113,14 +113,7 @@ func (e Event) AppendParams(b []byte) []byte {
 		b = append(b, '[')
 		return append(e.Data.AppendJSON(b), ']')
 	}
-	b = append(b, '[')
-	for i, a := range e.Args {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = jsonw.Append(b, a)
-	}
-	return append(b, ']')
+	return jsonw.Array(b, e.Args)
 }
 
 func (e Event) String() string {
@@ -217,18 +210,7 @@ func (d InteractionData) AppendJSON(b []byte) []byte {
 		b = append(b, ']')
 	}
 	b = append(b, `,"selected":`...)
-	if sel := d.AssociatedObjects.Selected; sel == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, id := range sel {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = jsonw.String(b, id)
-		}
-		b = append(b, ']')
-	}
+	b = jsonw.Strings(b, d.AssociatedObjects.Selected)
 	b = append(b, `},"callParties":`...)
 	if d.CallParties == nil {
 		b = append(b, "null"...)

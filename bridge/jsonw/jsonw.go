@@ -42,26 +42,9 @@ func Append(b []byte, x any) []byte {
 		}
 		return String(b, *x)
 	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = Append(b, e)
-		}
-		return append(b, ']')
+		return Array(b, x)
 	case []string:
-		if x == nil {
-			return append(b, "null"...)
-		}
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = String(b, e)
-		}
-		return append(b, ']')
+		return Strings(b, x)
 	case map[string]any:
 		return Object(b, x, Append)
 	case map[string]string:
@@ -73,6 +56,34 @@ func Append(b []byte, x any) []byte {
 		return x.AppendJSON(b)
 	}
 	panic("jsonw.Append: no encoding for this type")
+}
+
+// Array writes xs as a JSON array ([] when xs is nil), each element with
+// Append.
+func Array(b []byte, xs []any) []byte {
+	b = append(b, '[')
+	for i, e := range xs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = Append(b, e)
+	}
+	return append(b, ']')
+}
+
+// Strings writes xs as a JSON array of strings (null when xs is nil).
+func Strings(b []byte, xs []string) []byte {
+	if xs == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, e := range xs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = String(b, e)
+	}
+	return append(b, ']')
 }
 
 // List writes xs as a JSON array (null when xs is nil), each element
