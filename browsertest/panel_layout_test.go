@@ -104,7 +104,8 @@ type rect struct{ Top, Bottom, Left, Right float64 }
 
 // checkLayoutJS reports what is wrong with the page's layout at this
 // viewport: any element wider than the viewport or sticking out of it
-// sideways, text cut in a control, the active call out of view or
+// sideways, text cut in a control, a compact call's duration wrapped off
+// its number's line, the active call out of view or
 // covered, a ringing call below the active one or its Accept button out of
 // view or covered, the call list unbounded; and each call's visible
 // buttons.
@@ -147,6 +148,21 @@ const checkLayoutJS = `(() => {
 			problems.push('the ringing call\'s Accept is out of view: ' + Math.round(r.top) + '..' + Math.round(r.bottom) + ' in the list at ' + Math.round(lr.top) + '..' + Math.round(lr.bottom) + ', viewport ' + W + 'x' + H)
 		const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2)
 		if (hit !== b) problems.push('the ringing call\'s Accept is covered by ' + (hit ? name(hit) : 'nothing'))
+	}
+	// A compact (not active) call keeps its duration on its number's line.
+	for (const li of list.children) {
+		if (li === active) continue
+		const num = li.querySelector('.number'), dur = li.querySelector('.duration')
+		if (!num || !dur || !dur.checkVisibility()) continue
+		// (a duration wrapped beneath the state still overlaps a number
+		// centred in the row, so the lines' middles are compared)
+		const mid = el => { const r = el.getBoundingClientRect(); return (r.top + r.bottom) / 2 }
+		const n = num.getBoundingClientRect(), d = dur.getBoundingClientRect()
+		if (Math.abs(mid(dur) - mid(num)) > 2 || dur.getClientRects().length > 1) {
+			const w = el => Math.round(el.getBoundingClientRect().width)
+			problems.push('a compact ' + li.dataset.state + ' call\'s duration is off its number\'s line: ' + Math.round(d.top) + '..' + Math.round(d.bottom) + ' beside ' + Math.round(n.top) + '..' + Math.round(n.bottom) + ' (row ' + w(li) + ', number ' + w(num) + ', state ' + w(li.querySelector('.state')) + ', duration ' + w(dur) + ' px)')
+			break
+		}
 	}
 	const actions = {}, others = {}
 	for (const li of list.children) {
