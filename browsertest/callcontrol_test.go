@@ -3,6 +3,7 @@ package browsertest
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -212,6 +213,23 @@ func TestInboundAndRefusalsAcrossFrames(t *testing.T) {
 // TestCallControlFromAnOriginNotAllowed: a page that is not allowed gets
 // not_enough_privileges for every call-control request, and nothing in the
 // desktop changes.
+//
+// No timer decides what "no answer" is: the page posts every request at
+// once, then one last request (a type the desktop does not know) as a
+// barrier, and waits only for the barrier's answer. The order argument:
+// postMessage from one window to another is delivered in the order it was
+// posted; the desktop's loader (web/adapi.js) handles each message
+// synchronously in its message listener (a refused one answered there and
+// then, from its envelope alone; an allowed one handed to Go, whose
+// not-allowed answer is immediate too) and posts any answer back to the
+// same window, so answers arrive in the order of their requests. When the
+// barrier's answer arrives, the desktop has handled every request before
+// it, and any answer it sent has arrived: what has no answer by then got
+// none. The refusals' rate limit (20 a second) cannot drop one: the page
+// sends 11 messages in all (hi, nine requests, the barrier), fewer than
+// any window allows, so every request must be answered, with code 1.
+// within's bound only stops a desktop that answers nothing from hanging
+// the test; it decides nothing.
 func TestCallControlFromAnOriginNotAllowed(t *testing.T) {
 	tb := openTab(t, "")
 	tb.do(chromedp.Navigate(evilURL + "test/refused-frame.html"))
@@ -220,30 +238,37 @@ func TestCallControlFromAnOriginNotAllowed(t *testing.T) {
 	id := evalJS[OperationResult](desk, `adApiDesktop.update({answerDelayMs: 0}).then(() => adApi.startCall('100'))`).id(t)
 	evalJS[OperationResult](desk, `adApiDesktop.connect('`+id+`')`)
 	before := evalJS[string](desk, `JSON.stringify([adApiDesktop.settings(), adApiDesktop.interactions().map(i => [i.state, i.callMuted]), adApiDesktop.records()])`)
-	got := evalJS[[]string](tb, `(async () => {
+	got := within[[]string](tb, 20*time.Second, "the desktop answered the barrier request (refused origins' answers, web/adapi.js refuse)", `(async () => {
 		const frame = document.querySelector('iframe')
-		const ask = (type, params) => new Promise(resolve => {
-			const uid = 'evil-' + Math.random().toString(16).substring(2)
-			const t = setTimeout(() => resolve(type + ' no answer'), 2000)
-			window.addEventListener('message', function h (e) {
-				if (e.data && e.data.uid === uid) {
-					window.removeEventListener('message', h); clearTimeout(t)
-					resolve(e.data.type + ' ' + (e.data.params.error ? e.data.params.error.code : 'ok'))
-				}
-			})
-			frame.contentWindow.postMessage({uid, type, params}, '`+strings.TrimSuffix(desktopURL, "/")+`')
+		const desktop = '`+strings.TrimSuffix(desktopURL, "/")+`'
+		const answers = new Map() // uid -> answer line
+		let barrier
+		const done = new Promise(resolve => { barrier = resolve })
+		window.addEventListener('message', e => {
+			if (e.origin !== desktop || !e.data || typeof e.data.uid !== 'string') return
+			const p = e.data.params
+			const line = e.data.type + ' ' + (p && p.error ? p.error.code : 'ok')
+			if (e.data.uid === 'evil-barrier') barrier(line)
+			else answers.set(e.data.uid, line)
 		})
-		frame.contentWindow.postMessage({uid: 'hi-evil', type: 'hi', params: ['evil']}, '`+strings.TrimSuffix(desktopURL, "/")+`')
-		const out = []
+		frame.contentWindow.postMessage({uid: 'hi-evil', type: 'hi', params: ['evil']}, desktop)
+		const sent = []
 		for (const [type, params] of [['LOGOUT', []], ['SET_AGENT_STATE', ['not_ready']], ['SET_CALL_HOLD', [true]],
 			['SET_CALL_MUTE', [true]], ['SEND_DTMF', ['1']], ['LEAVE_INTERACTION', []], ['LOGIN', [{username: 'x', password: 'y'}]],
-			['SET_PHONE_DEVICE', [{type: 'phone_type_none'}]], ['GET_INTERACTIONS_STATE', []]]) out.push(await ask(type, params))
-		return out
-	})()`)
-	for _, line := range got {
-		if !strings.HasSuffix(line, "_RESPONSE 1") && !strings.HasSuffix(line, " no answer") {
-			t.Errorf("a page that is not allowed got %q", line)
+			['SET_PHONE_DEVICE', [{type: 'phone_type_none'}]], ['GET_INTERACTIONS_STATE', []]]) {
+			const uid = 'evil-' + sent.length
+			sent.push([uid, type])
+			frame.contentWindow.postMessage({uid, type, params}, desktop)
 		}
+		frame.contentWindow.postMessage({uid: 'evil-barrier', type: 'NO_SUCH_REQUEST', params: []}, desktop)
+		const last = await done
+		return sent.map(([uid, type]) => answers.get(uid) || type + ' no answer').concat(['barrier ' + last])
+	})()`)
+	want := []string{"LOGOUT_RESPONSE 1", "SET_AGENT_STATE_RESPONSE 1", "SET_CALL_HOLD_RESPONSE 1", "SET_CALL_MUTE_RESPONSE 1",
+		"SEND_DTMF_RESPONSE 1", "LEAVE_INTERACTION_RESPONSE 1", "LOGIN_RESPONSE 1", "SET_PHONE_DEVICE_RESPONSE 1",
+		"GET_INTERACTIONS_STATE_RESPONSE 1", "barrier NO_SUCH_REQUEST_RESPONSE 1"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("a page that is not allowed got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	after := evalJS[string](desk, `JSON.stringify([adApiDesktop.settings(), adApiDesktop.interactions().map(i => [i.state, i.callMuted]), adApiDesktop.records()])`)
 	if before != after {
