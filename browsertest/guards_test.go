@@ -18,7 +18,7 @@ func TestPanicsAreContained(t *testing.T) {
 		wantError(t, 99, "unknown_error", "the bridge failed: test: the reference softphone panics (check)")
 	evalJS[OperationResult](tb, `adApiDesktop.update({panic: ''})`)
 	evalJS[OperationResult](tb, `adApi.startCall('100')`).id(t)
-	evalJS[OperationResult](tb, `adApiDesktop.update({panic: 'sometimes'})`).wantError(t, 3, "invalid_args", `panic: want "", check or dial, got "sometimes"`)
+	evalJS[OperationResult](tb, `adApiDesktop.update({panic: 'sometimes'})`).wantError(t, 3, "invalid_args", `panic: want "", check, dial, method or settle, got "sometimes"`)
 }
 
 // TestPanicsAreContainedAcrossFrames: the same, for a CRM page's calls:
@@ -80,5 +80,72 @@ func TestAbortAcrossFrames(t *testing.T) {
 	}
 	if got := evalJS[string](desk, `adApiDesktop.interactions().map(i => i.phoneNumber).join(',')`); got != "100,103" {
 		t.Fatalf("desktop placed %s, want 100,103", got)
+	}
+}
+
+// TestPanicInMethodIsContained makes the desktop panic in the wasm entry
+// of a call-control method, before the bridge serves it (the entry's
+// recover alone holds it): that call resolves with unknown_error, startCall
+// is not affected, and once the fault is gone the next method call works.
+// Without the recover the Go runtime dies and evalJS fails at once.
+func TestPanicInMethodIsContained(t *testing.T) {
+	tb := openDesktop(t)
+	tb.expectConsoled = true // a contained panic may be logged
+	want := evalJS[OperationResult](tb, `adApi.getAgentState()`)
+	if want.Status != "success" {
+		t.Fatalf("getAgentState before the fault: %s", want)
+	}
+	evalJS[OperationResult](tb, `adApiDesktop.update({panic: 'method'})`)
+	for _, call := range []string{`adApi.getAgentState()`, `adApi.setAgentState('ready')`} {
+		// A method's error result has no data (startCall's has {id, error}).
+		if got := evalJS[string](tb, call+`.then(r => r.status + ' ' + (r.data == null) + ' ' + r.error.code + ' ' + r.error.name + ' ' + r.error.message)`); got != "error true 99 unknown_error the bridge failed: test: the reference softphone panics (method)" {
+			t.Fatalf("%s: %s", call, got)
+		}
+	}
+	evalJS[OperationResult](tb, `adApi.startCall('100')`).id(t)
+	evalJS[OperationResult](tb, `adApiDesktop.update({panic: ''})`)
+	if got := evalJS[OperationResult](tb, `adApi.getAgentState()`); got.Status != "success" {
+		t.Fatalf("getAgentState after the fault: %s", got)
+	}
+}
+
+// TestPanicWhileSettlingIsContained makes the desktop panic in a
+// startCall that a slow phone settles later, from a goroutine (only
+// settleLater's recover holds it): the promise resolves with unknown_error,
+// not never, and the next call, on the same slow phone, is placed.
+// Without the recover the Go runtime dies and evalJS fails at once.
+func TestPanicWhileSettlingIsContained(t *testing.T) {
+	tb := openDesktop(t)
+	tb.expectConsoled = true // a contained panic may be logged
+	evalJS[OperationResult](tb, `adApiDesktop.update({phone: 'slow', slowDialDelayMs: 50, panic: 'settle'})`)
+	evalJS[OperationResult](tb, `adApi.startCall('100')`).wantError(t, 99, "unknown_error", "the bridge failed: test: the reference softphone panics (settle)")
+	evalJS[OperationResult](tb, `adApiDesktop.update({panic: ''})`)
+	evalJS[OperationResult](tb, `adApi.startCall('101')`).id(t)
+	if got := evalJS[string](tb, `adApiDesktop.interactions().map(i => i.phoneNumber).join(',')`); got != "101" {
+		t.Fatalf("desktop placed %q, want 101", got)
+	}
+}
+
+// TestPanicHookNeedsTestHooks: a desktop whose adapi-config.json has no
+// testHooks (as adapi-serve serves it) refuses adApiDesktop.update({panic})
+// for every panic point, changes nothing, and its calls keep working.
+func TestPanicHookNeedsTestHooks(t *testing.T) {
+	url := serveDesktopWith(t, 200, `{}`)
+	tb := openTab(t, "")
+	tb.openURL(url)
+	evalJS[OperationResult](tb, `adApiDesktop.update({answerDelayMs: 0})`)
+	for _, where := range []string{"check", "dial", "method", "settle", "", "sometimes"} {
+		evalJS[OperationResult](tb, `adApiDesktop.update({panic: '`+where+`'})`).
+			wantError(t, 3, "invalid_args", "panic: this desktop has no test hooks (adapi-config.json's testHooks)")
+		evalJS[OperationResult](tb, `adApi.startCall('100')`).id(t)
+		if got := evalJS[OperationResult](tb, `adApi.getAgentState()`); got.Status != "success" {
+			t.Fatalf("panic %q: getAgentState: %s", where, got)
+		}
+	}
+	// A patch naming panic changes nothing else either.
+	evalJS[OperationResult](tb, `adApiDesktop.update({phone: 'slow', panic: 'dial'})`).
+		wantError(t, 3, "invalid_args", "panic: this desktop has no test hooks (adapi-config.json's testHooks)")
+	if got := evalJS[string](tb, `adApiDesktop.settings().phone`); got != "healthy" {
+		t.Fatalf("phone %q after a refused patch", got)
 	}
 }

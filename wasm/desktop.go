@@ -247,6 +247,7 @@ func (d *desktop) begin(token int, snapshots []byte) string {
 			d.mu.Unlock()
 			cancel(nil)
 		}()
+		d.fault(desk.PanicSettle) // settleLater's recover (wasm/testhooks.go)
 		id, err := wait()
 		d.outcome(call, id, err)
 		return encodeResult(id, err)
@@ -376,6 +377,7 @@ func (d *desktop) postPeer(peer frames.PeerID, origin string, m frames.OutMessag
 // phone that waits on the network answers from a goroutine within the
 // method's deadline.
 func (d *desktop) method(token int, name string, snapshots []byte) string {
+	d.fault(desk.PanicMethod) // the entry's recover (wasm/testhooks.go)
 	m, vs, err := methodArgs(name, snapshots)
 	if err != nil {
 		d.refused(name, err)

@@ -28,3 +28,11 @@ func (d *desktop) apply(pt desk.SettingsPatch) error {
 	}
 	return d.phone.Apply(pt)
 }
+
+// fault panics where the guard tests asked (desk.PanicMethod,
+// desk.PanicSettle); without test hooks it does nothing.
+func (d *desktop) fault(where string) {
+	if d.faults != nil {
+		d.faults.Fault(where)
+	}
+}

@@ -11,6 +11,12 @@ import (
 const (
 	PanicCheck = "check"
 	PanicDial  = "dial"
+	// PanicMethod: in the wasm glue's entry for a call-control method,
+	// before the bridge serves it (the entry's recover, wasm/desktop.go).
+	PanicMethod = "method"
+	// PanicSettle: in a startCall settled later from a goroutine (a slow
+	// phone), before its answer (the goroutine's recover, settleLater).
+	PanicSettle = "settle"
 )
 
 // Faults is a Softphone made to panic where a guard test asks, to show
@@ -32,8 +38,8 @@ func NewFaults(sp *Softphone) *Faults { return &Faults{sp: sp} }
 // Softphone is the desktop behind f.
 func (f *Faults) Softphone() *Softphone { return f.sp }
 
-// PanicAt makes the desktop panic at where (PanicCheck, PanicDial; "":
-// never).
+// PanicAt makes the desktop panic at where (PanicCheck, PanicDial,
+// PanicMethod, PanicSettle; "": never).
 func (f *Faults) PanicAt(where string) error {
 	if err := checkWhere(where); err != nil {
 		return err
@@ -44,10 +50,10 @@ func (f *Faults) PanicAt(where string) error {
 
 func checkWhere(where string) error {
 	switch where {
-	case "", PanicCheck, PanicDial:
+	case "", PanicCheck, PanicDial, PanicMethod, PanicSettle:
 		return nil
 	}
-	return bridge.Errorf(bridge.InvalidArgs, "panic: want \"\", %s or %s, got %q", PanicCheck, PanicDial, where)
+	return bridge.Errorf(bridge.InvalidArgs, "panic: want \"\", %s, %s, %s or %s, got %q", PanicCheck, PanicDial, PanicMethod, PanicSettle, where)
 }
 
 // Apply applies a patch from the page, its panic included; on error
@@ -81,6 +87,10 @@ func (f *Faults) fault(where string) {
 		panic("test: the reference softphone panics (" + where + ")")
 	}
 }
+
+// Fault panics when the desktop is to panic at where: the wasm glue's
+// test hooks call it at PanicMethod and PanicSettle.
+func (f *Faults) Fault(where string) { f.fault(where) }
 
 // Check applies the agent conditions (bridge.Checker), or panics.
 func (f *Faults) Check(c bridge.Call) error {

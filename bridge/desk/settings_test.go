@@ -97,7 +97,7 @@ func TestPanicNeedsTestHooks(t *testing.T) {
 	if err := f.Apply(SettingsPatch{Panic: &dial, Extension: &ext}); err == nil || f.current() != "" {
 		t.Fatalf("a bad patch: %v, panic at %q", err, f.current())
 	}
-	if err := f.Apply(SettingsPatch{Panic: &bad}); err == nil || err.Error() != `invalid_args: panic: want "", check or dial, got "sometimes"` {
+	if err := f.Apply(SettingsPatch{Panic: &bad}); err == nil || err.Error() != `invalid_args: panic: want "", check, dial, method or settle, got "sometimes"` {
 		t.Fatalf("panic %q: %v", bad, err)
 	}
 	if err := f.Apply(SettingsPatch{Panic: &dial}); err != nil || f.current() != PanicDial {
