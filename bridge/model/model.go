@@ -217,6 +217,17 @@ func (p *Phone) get(id phone.CallID) (*call, error) {
 	return c, nil
 }
 
+// withCall runs fn on call id under the lock; an unknown id is get's error.
+func (p *Phone) withCall(id phone.CallID, fn func(c *call) error) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c, err := p.get(id)
+	if err != nil {
+		return err
+	}
+	return fn(c)
+}
+
 func (p *Phone) end(id phone.CallID, c *call) {
 	if c.stop != nil {
 		c.stop()
@@ -226,86 +237,62 @@ func (p *Phone) end(id phone.CallID, c *call) {
 
 // Hangup implements phone.Phone.
 func (p *Phone) Hangup(_ context.Context, id phone.CallID) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	c, err := p.get(id)
-	if err != nil {
-		return err
-	}
-	p.end(id, c)
-	return nil
+	return p.withCall(id, func(c *call) error {
+		p.end(id, c)
+		return nil
+	})
 }
 
 // Accept implements phone.Phone.
 func (p *Phone) Accept(_ context.Context, id phone.CallID) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	c, err := p.get(id)
-	if err != nil {
-		return err
-	}
-	if !c.inbound || c.connected {
-		return phone.ErrBadState
-	}
-	c.connected = true
-	return nil
+	return p.withCall(id, func(c *call) error {
+		if !c.inbound || c.connected {
+			return phone.ErrBadState
+		}
+		c.connected = true
+		return nil
+	})
 }
 
 // Reject implements phone.Phone; the status is the caller's to hear.
 func (p *Phone) Reject(_ context.Context, id phone.CallID, status int) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	c, err := p.get(id)
-	if err != nil {
-		return err
-	}
-	if !c.inbound || c.connected {
-		return phone.ErrBadState
-	}
-	p.end(id, c)
-	return nil
+	return p.withCall(id, func(c *call) error {
+		if !c.inbound || c.connected {
+			return phone.ErrBadState
+		}
+		p.end(id, c)
+		return nil
+	})
 }
 
 // Hold implements phone.Phone.
 func (p *Phone) Hold(_ context.Context, id phone.CallID, on bool) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	c, err := p.get(id)
-	if err != nil {
-		return err
-	}
-	if !c.connected {
-		return phone.ErrBadState
-	}
-	c.held = on
-	return nil
+	return p.withCall(id, func(c *call) error {
+		if !c.connected {
+			return phone.ErrBadState
+		}
+		c.held = on
+		return nil
+	})
 }
 
 // Mute implements phone.Phone.
 func (p *Phone) Mute(_ context.Context, id phone.CallID, on bool) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	c, err := p.get(id)
-	if err != nil {
-		return err
-	}
-	c.muted = on
-	return nil
+	return p.withCall(id, func(c *call) error {
+		c.muted = on
+		return nil
+	})
 }
 
 // SendDTMF implements phone.Phone; the digits are kept (Digits).
 func (p *Phone) SendDTMF(_ context.Context, id phone.CallID, digits string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	c, err := p.get(id)
-	if err != nil {
-		return err
-	}
-	if !c.connected {
-		return phone.ErrBadState
-	}
-	c.digits += digits
-	return nil
+	return p.withCall(id, func(c *call) error {
+		if !c.connected {
+			return phone.ErrBadState
+		}
+		c.digits += digits
+		return nil
+	})
 }
 
 // Digits are the DTMF digits sent on a call so far.
@@ -322,36 +309,28 @@ func (p *Phone) Digits(id phone.CallID) string {
 
 // Answer is the far end answering an outbound call.
 func (p *Phone) Answer(id phone.CallID) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	c, err := p.get(id)
-	if err != nil {
-		return err
-	}
-	if c.inbound || c.connected {
-		return phone.ErrBadState
-	}
-	c.connected = true
-	if c.stop != nil {
-		c.stop()
-	}
-	p.emit(phone.Event{Kind: phone.EventAnswered, Call: id})
-	return nil
+	return p.withCall(id, func(c *call) error {
+		if c.inbound || c.connected {
+			return phone.ErrBadState
+		}
+		c.connected = true
+		if c.stop != nil {
+			c.stop()
+		}
+		p.emit(phone.Event{Kind: phone.EventAnswered, Call: id})
+		return nil
+	})
 }
 
 // FarHangup is the far end ending a call: a hang-up (status 0) or, before
 // the answer, a failure (486 busy, 404, …) or, for an inbound call still
 // ringing, the caller giving up (487).
 func (p *Phone) FarHangup(id phone.CallID, status int, reason string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	c, err := p.get(id)
-	if err != nil {
-		return err
-	}
-	p.end(id, c)
-	p.emit(phone.Event{Kind: phone.EventEnded, Call: id, Status: status, Reason: reason})
-	return nil
+	return p.withCall(id, func(c *call) error {
+		p.end(id, c)
+		p.emit(phone.Event{Kind: phone.EventEnded, Call: id, Status: status, Reason: reason})
+		return nil
+	})
 }
 
 // Ring makes an inbound call ring from number (name: the caller's display
