@@ -1,32 +1,12 @@
 package desk
 
 import (
-	"encoding/json"
-	"reflect"
 	"testing"
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/internal/jsontest"
 )
-
-// sameJSON checks that jsonw.Append(x) decodes to what json.Marshal(x)
-// does: the desktop's types write themselves as encoding/json would.
-func sameJSON(t testing.TB, x any) {
-	t.Helper()
-	want, err := json.Marshal(x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := jsonw.Append(nil, x)
-	var a, b any
-	if err := json.Unmarshal(got, &a); err != nil {
-		t.Fatalf("Append(%#v) = %s: %v", x, got, err)
-	}
-	json.Unmarshal(want, &b)
-	if !reflect.DeepEqual(a, b) {
-		t.Fatalf("Append(%#v)\n got %s\nwant %s", x, got, want)
-	}
-}
 
 func TestAppendJSON(t *testing.T) {
 	sel := "c-1"
@@ -46,7 +26,7 @@ func TestAppendJSON(t *testing.T) {
 		Records{{ID: "ia-1", Digits: "12#", Disposition: "done", Note: "n"}},
 		&bridge.AssociatedObject{ID: "c-1", CustomFields: map[string]string{"a": "1"}}, (*bridge.AssociatedObject)(nil),
 	} {
-		sameJSON(t, x)
+		jsontest.Same(t, x, jsonw.Append)
 	}
 }
 
@@ -56,7 +36,7 @@ func FuzzAppendJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, id, k, v string, n int64) {
 		d := &InteractionData{InteractionID: id, Subject: name, Duration: n, AttachedData: map[string]string{k: v},
 			AssociatedObjects: AssociatedObjects{List: []AssociatedObjectEntry{{AssociatedObject: bridge.AssociatedObject{ID: id, DisplayName: name, CustomFields: map[string]string{k: v}}}}}}
-		sameJSON(t, d)
+		jsontest.Same(t, d, jsonw.Append)
 	})
 }
 

@@ -1,32 +1,13 @@
 package frames
 
 import (
-	"encoding/json"
-	"reflect"
 	"testing"
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/internal/jsontest"
 )
-
-// sameJSON checks that AppendJSON(x) decodes to what json.Marshal(x) does.
-func sameJSON(t testing.TB, x any) {
-	t.Helper()
-	want, err := json.Marshal(x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := jsonw.Append(nil, x)
-	var a, b any
-	if err := json.Unmarshal(got, &a); err != nil {
-		t.Fatalf("AppendJSON(%#v) = %s: %v", x, got, err)
-	}
-	json.Unmarshal(want, &b)
-	if !reflect.DeepEqual(a, b) {
-		t.Fatalf("AppendJSON(%#v)\n got %s\nwant %s", x, got, want)
-	}
-}
 
 // TestAppendJSON: envelopes, written by jsonw.Append through their
 // AppendJSON method.
@@ -48,7 +29,7 @@ func TestAppendJSON(t *testing.T) {
 		OutMessage{UID: "u", Type: MsgStartCall, Params: []any{"+1", &bridge.AssociatedObject{ID: "c", Type: "t"}, map[string]any{"idempotencyKey": "k"}}},
 		OutMessage{UID: "u", Type: MsgStartCall, Params: []any{"+1", nil}},
 	} {
-		sameJSON(t, x)
+		jsontest.Same(t, x, jsonw.Append)
 	}
 }
 
@@ -56,6 +37,6 @@ func FuzzAppendJSON(f *testing.F) {
 	f.Add("Ada", "c-1", "k", "v", int64(5))
 	f.Add("\x00\xff\u2028\"\\", "", "__proto__", "\n", int64(-1))
 	f.Fuzz(func(t *testing.T, name, id, k, v string, n int64) {
-		sameJSON(t, OutMessage{UID: id, Type: name, Params: []any{name, float64(n), map[string]any{k: v}}})
+		jsontest.Same(t, OutMessage{UID: id, Type: name, Params: []any{name, float64(n), map[string]any{k: v}}}, jsonw.Append)
 	})
 }

@@ -1,29 +1,11 @@
 package jsonw
 
 import (
-	"encoding/json"
 	"math"
-	"reflect"
 	"testing"
-)
 
-// sameJSON checks that Append(x) decodes to what json.Marshal(x) does.
-func sameJSON(t testing.TB, x any) {
-	t.Helper()
-	want, err := json.Marshal(x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := Append(nil, x)
-	var a, b any
-	if err := json.Unmarshal(got, &a); err != nil {
-		t.Fatalf("Append(%#v) = %s: %v", x, got, err)
-	}
-	json.Unmarshal(want, &b)
-	if !reflect.DeepEqual(a, b) {
-		t.Fatalf("Append(%#v)\n got %s\nwant %s", x, got, want)
-	}
-}
+	"github.com/adapi-go/adapi-go/internal/jsontest"
+)
 
 type point struct{ X, Y int }
 
@@ -40,7 +22,7 @@ func TestAppend(t *testing.T) {
 		map[string]string(nil), map[string]string{"__proto__": "x", "b": "2", "a": "1"}, (*string)(nil), &id,
 		point{1, 2}, []any{point{3, 4}},
 	} {
-		sameJSON(t, x)
+		jsontest.Same(t, x, Append)
 	}
 	if got, want := string(List(nil, []point{{1, 2}, {3, 4}})), `[{"X":1,"Y":2},{"X":3,"Y":4}]`; got != want {
 		t.Errorf("List = %s, want %s", got, want)
@@ -68,6 +50,6 @@ func FuzzAppend(f *testing.F) {
 		if math.IsNaN(n) || math.IsInf(n, 0) {
 			n = 0 // encoding/json refuses them; Append writes null
 		}
-		sameJSON(t, []any{s, map[string]string{k: s}, map[string]any{s: n}})
+		jsontest.Same(t, []any{s, map[string]string{k: s}, map[string]any{s: n}}, Append)
 	})
 }
