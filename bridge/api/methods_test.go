@@ -20,6 +20,9 @@ var (
 	newTestDesktop = desktest.New
 	code           = desktest.Code
 	epoch          = desktest.Epoch
+	wantErr        = desktest.WantErr
+	testDesk       = desktest.Desk
+	call           = desktest.Call
 )
 
 func serve(b *bridge.Bridge, name string, args ...any) (any, error) {
@@ -61,30 +64,6 @@ func valueOf(x any) bridge.Value {
 		return v
 	}
 	panic("valueOf: no such type")
-}
-
-// wantErr checks an error's code and that its message contains msg.
-func wantErr(t *testing.T, what string, err error, c bridge.Code, msg string) {
-	t.Helper()
-	if code(err) != c || err != nil && !strings.Contains(bridge.AsError(err).Message, msg) {
-		t.Fatalf("%s: err = %v, want code %d containing %q", what, err, c, msg)
-	}
-}
-
-// testDesk is a desktop with a call in a given state.
-func testDesk(t *testing.T) (*bridge.Bridge, *desk.Softphone, *bridge.FakeClock, *desktest.Recorder) {
-	b, sp, clock, rec := newTestDesktop()
-	sp.Update(func(s *desk.Settings) { s.AnswerDelay = 0 })
-	return b, sp, clock, rec
-}
-
-func call(t *testing.T, b *bridge.Bridge, number string) string {
-	t.Helper()
-	id, err := b.StartCall(context.Background(), "", bridge.String(number), bridge.Undefined)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
 }
 
 // TestMethodArguments: every bad argument of every method is invalid_args

@@ -5,7 +5,10 @@
 package desktest
 
 import (
+	"context"
+	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
@@ -62,4 +65,29 @@ func Code(err error) bridge.Code {
 		return 0
 	}
 	return bridge.AsError(err).Code
+}
+
+// WantErr checks an error's code and that its message contains msg.
+func WantErr(t testing.TB, what string, err error, c bridge.Code, msg string) {
+	t.Helper()
+	if Code(err) != c || err != nil && !strings.Contains(bridge.AsError(err).Message, msg) {
+		t.Fatalf("%s: err = %v, want code %d containing %q", what, err, c, msg)
+	}
+}
+
+// Desk is New with the softphone answering at once (AnswerDelay 0).
+func Desk(t testing.TB) (*bridge.Bridge, *desk.Softphone, *bridge.FakeClock, *Recorder) {
+	b, sp, clock, rec := New()
+	sp.Update(func(s *desk.Settings) { s.AnswerDelay = 0 })
+	return b, sp, clock, rec
+}
+
+// Call starts a call to number through b and is its id; an error fails t.
+func Call(t testing.TB, b *bridge.Bridge, number string) string {
+	t.Helper()
+	id, err := b.StartCall(context.Background(), "", bridge.String(number), bridge.Undefined)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
