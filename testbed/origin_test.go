@@ -3,7 +3,6 @@ package testbed
 import (
 	"context"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,14 +13,7 @@ import (
 // Only the desktop's origin may open the SIP WebSocket: a page on another
 // site cannot talk SIP from an agent's browser.
 func TestOnlyTheDesktopsOrigin(t *testing.T) {
-	if _, err := os.Stat(Kamailio); err != nil {
-		t.Skip("kamailio not installed (make test installs it)")
-	}
-	bed, err := Start(Options{Origin: "http://127.0.0.1:9"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bed.Close()
+	bed := StartTest(t, Options{Origin: "http://127.0.0.1:9"})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for _, tt := range []struct {

@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"os"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,7 +12,6 @@ import (
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 	"github.com/pion/webrtc/v4"
-	"github.com/pion/webrtc/v4/pkg/media"
 )
 
 // The test bed as a browser agent sees it, with sipgo as the agent over a
@@ -23,19 +19,7 @@ import (
 // with real DTLS-SRTP audio both ways, hang up; busy and refused calls;
 // wrong password.
 func TestBed(t *testing.T) {
-	if _, err := os.Stat(Kamailio); err != nil {
-		t.Skip("kamailio not installed (make test installs it)")
-	}
-	bed, err := Start(Options{FarEnd: farend.Config{AnswerDelay: 100 * time.Millisecond, HangupAfter: time.Second}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		bed.Close()
-		if t.Failed() {
-			t.Logf("kamailio log:\n%s", bed.Log())
-		}
-	})
+	bed := StartTest(t, Options{FarEnd: farend.Config{AnswerDelay: 100 * time.Millisecond, HangupAfter: time.Second}})
 	wsAddr := strings.TrimSuffix(strings.TrimPrefix(bed.WSURL, "ws://"), "/ws")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -91,56 +75,31 @@ func TestBed(t *testing.T) {
 		t.Fatalf("REGISTER: %d %s, want 200", res.StatusCode, res.Reason)
 	}
 
-	udp, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	api, closeAPI, err := farend.PeerAPI()
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, mux, err := farend.LoopbackAPI(udp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mux.Close()
+	defer closeAPI()
 
 	dua := sipgo.DialogUA{Client: client, ContactHDR: sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: "agent", Host: "abcdef.invalid", UriParams: sip.NewParams()}}}
 	dua.ContactHDR.Address.UriParams.Add("transport", "ws")
-	// call places a call to number and returns its dialog (nil and the
-	// final response when it failed) and the count of RTP packets the
-	// agent received.
-	call := func(number string) (*sipgo.DialogClientSession, *webrtc.PeerConnection, *atomic.Int64, error) {
+	// call places a call to number and returns its dialog and the
+	// agent's audio (nil and the final response when it failed).
+	call := func(number string) (*sipgo.DialogClientSession, *farend.Peer, error) {
 		t.Helper()
-		pc, err := api.NewPeerConnection(webrtc.Configuration{})
+		peer, err := farend.NewPeer(api)
 		if err != nil {
 			t.Fatal(err)
 		}
-		track, err := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", "agent")
+		t.Cleanup(peer.Close)
+		offer, err := peer.Offer(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := pc.AddTrack(track); err != nil {
-			t.Fatal(err)
-		}
-		var received atomic.Int64
-		pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-			for {
-				if _, _, err := tr.ReadRTP(); err != nil {
-					return
-				}
-				received.Add(1)
-			}
-		})
-		offer, err := pc.CreateOffer(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		gathered := webrtc.GatheringCompletePromise(pc)
-		if err := pc.SetLocalDescription(offer); err != nil {
-			t.Fatal(err)
-		}
-		<-gathered
 		req := sip.NewRequest(sip.INVITE, sip.Uri{Scheme: "sip", User: number, Host: bed.Domain})
 		req.SetDestination(wsAddr)
 		req.SetTransport("WS")
-		req.SetBody([]byte(pc.LocalDescription().SDP))
+		req.SetBody([]byte(offer))
 		req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
 		req.AppendHeader(&sip.FromHeader{Address: sip.Uri{Scheme: "sip", User: "agent", Host: bed.Domain}, Params: sip.NewParams()})
 		req.From().Params.Add("tag", sip.GenerateTagN(8))
@@ -149,21 +108,20 @@ func TestBed(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := dlg.WaitAnswer(ctx, sipgo.AnswerOptions{Username: "agent", Password: bed.Passwords["agent"]}); err != nil {
-			pc.Close()
-			return nil, nil, nil, err
+			peer.Close()
+			return nil, nil, err
 		}
-		if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: string(dlg.InviteResponse.Body())}); err != nil {
+		if err := peer.SetAnswer(string(dlg.InviteResponse.Body())); err != nil {
 			t.Fatal(err)
 		}
 		if err := dlg.Ack(ctx); err != nil {
 			t.Fatal(err)
 		}
-		go sendSilence(pc, track)
-		return dlg, pc, &received, nil
+		return dlg, peer, nil
 	}
 
 	// 1. The echo number: audio both ways, the agent hangs up.
-	dlg, pc, received, err := call(farend.Echo)
+	dlg, peer, err := call(farend.Echo)
 	if err != nil {
 		t.Fatalf("call %s: %v", farend.Echo, err)
 	}
@@ -171,35 +129,29 @@ func TestBed(t *testing.T) {
 	if c.Number != farend.Echo || c.Direction != "inbound" || c.State != "answered" || len(c.Directions) != 1 || c.Directions[0] != "sendrecv" {
 		t.Errorf("far end saw %+v", c)
 	}
-	for received.Load() < 20 && ctx.Err() == nil {
-		// The echo arrives as the far end counts it sent; the far end's
-		// counter is the event, this is the last few packets in flight.
-		bed.FarEnd.WaitCall(ctx, t, 1, "sent more", func(x farend.Call) bool { return x.RTPSent > c.RTPSent })
-		c, _ = lastCall(bed)
-	}
-	if received.Load() < 20 {
-		t.Errorf("agent received %d RTP packets from the echo, want at least 20", received.Load())
+	if n, err := peer.WaitReceived(ctx, 20); err != nil {
+		t.Errorf("agent received %d RTP packets from the echo, want at least 20: %v", n, err)
 	}
 	// Hold: a re-INVITE with a=sendonly, answered by the far end.
 	// (pion has no way to set a transceiver's direction: the offer says
 	// sendonly, the answer's recvonly is a legal answer to sendrecv.)
 	for _, dir := range []string{"sendonly", "sendrecv"} {
-		offer, err := pc.CreateOffer(nil)
+		offer, err := peer.PC.CreateOffer(nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := pc.SetLocalDescription(offer); err != nil {
+		if err := peer.PC.SetLocalDescription(offer); err != nil {
 			t.Fatal(err)
 		}
 		reinvite := sip.NewRequest(sip.INVITE, dlg.InviteResponse.Contact().Address)
-		reinvite.SetBody([]byte(strings.Replace(pc.LocalDescription().SDP, "a=sendrecv", "a="+dir, 1)))
+		reinvite.SetBody([]byte(strings.Replace(peer.PC.LocalDescription().SDP, "a=sendrecv", "a="+dir, 1)))
 		reinvite.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
 		reinvite.AppendHeader(&dua.ContactHDR)
 		res, err := dlg.Do(ctx, reinvite)
 		if err != nil || res.StatusCode != 200 {
 			t.Fatalf("re-INVITE %s: %v %v", dir, res, err)
 		}
-		if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: string(res.Body())}); err != nil {
+		if err := peer.PC.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: string(res.Body())}); err != nil {
 			t.Fatal(err)
 		}
 		ack := sip.NewRequest(sip.ACK, dlg.InviteResponse.Contact().Address)
@@ -215,7 +167,7 @@ func TestBed(t *testing.T) {
 	if err := dlg.Bye(ctx); err != nil {
 		t.Fatalf("BYE: %v", err)
 	}
-	pc.Close()
+	peer.Close()
 	bed.FarEnd.WaitCall(ctx, t, 1, "ended by the agent", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "agent" })
 
 	// 2. Busy and rejected: the far end's status reaches the agent.
@@ -223,7 +175,7 @@ func TestBed(t *testing.T) {
 		number string
 		status int
 	}{{farend.Busy, 486}, {farend.Reject, 603}, {"+12025559999", 404}} {
-		_, _, _, err := call(want.number)
+		_, _, err := call(want.number)
 		var de *sipgo.ErrDialogResponse
 		if !errors.As(err, &de) || de.Res.StatusCode != want.status {
 			t.Errorf("call %s: %v, want %d", want.number, err, want.status)
@@ -233,7 +185,7 @@ func TestBed(t *testing.T) {
 
 	// 3. The far end hangs up: its BYE reaches the agent over the
 	// WebSocket (record-routed, the alias of the agent's connection).
-	dlg, pc, _, err = call(farend.HangUp)
+	dlg, peer, err = call(farend.HangUp)
 	if err != nil {
 		t.Fatalf("call %s: %v", farend.HangUp, err)
 	}
@@ -245,7 +197,7 @@ func TestBed(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("the far end's BYE never reached the agent")
 	}
-	pc.Close()
+	peer.Close()
 	bed.FarEnd.WaitCall(ctx, t, 5, "ended by the far end", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "far end" })
 
 	// 4. The far end calls the agent: Kamailio finds the agent's
@@ -254,25 +206,22 @@ func TestBed(t *testing.T) {
 	// (the alias of the agent's connection in its 200's Contact).
 	invites := make(chan *sip.Request, 1)
 	srv.OnInvite(func(req *sip.Request, tx sip.ServerTransaction) {
-		pc, err := api.NewPeerConnection(webrtc.Configuration{})
+		peer, err := farend.NewPeer(api)
 		if err != nil {
 			tx.Respond(sip.NewResponseFromRequest(req, 500, "Server Error", nil))
 			return
 		}
-		defer pc.Close()
-		track, _ := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", "agent")
-		pc.AddTrack(track)
-		pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: string(req.Body())})
-		answer, _ := pc.CreateAnswer(nil)
-		gathered := webrtc.GatheringCompletePromise(pc)
-		pc.SetLocalDescription(answer)
-		<-gathered
-		res := sip.NewSDPResponseFromRequest(req, []byte(pc.LocalDescription().SDP))
+		defer peer.Close()
+		answer, err := peer.Answer(ctx, string(req.Body()))
+		if err != nil {
+			tx.Respond(sip.NewResponseFromRequest(req, 488, "Not Acceptable Here", nil))
+			return
+		}
+		res := sip.NewSDPResponseFromRequest(req, []byte(answer))
 		res.AppendHeader(sip.NewHeader("Contact", "<sip:agent@abcdef.invalid;transport=ws>"))
 		res.To().Params.Add("tag", sip.GenerateTagN(8))
 		invites <- req
 		tx.Respond(res)
-		go sendSilence(pc, track)
 		select {
 		case <-byes:
 		case <-ctx.Done():
@@ -335,22 +284,4 @@ func TestBed(t *testing.T) {
 	if res := register("agent", bed.Passwords["agent"]); res.StatusCode != 200 {
 		t.Fatalf("REGISTER after a restart: %d %s, want 200", res.StatusCode, res.Reason)
 	}
-}
-
-// sendSilence sends 20 ms of Opus silence at a time, as a microphone
-// would, until pc closes.
-func sendSilence(pc *webrtc.PeerConnection, track *webrtc.TrackLocalStaticSample) {
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for range tick.C {
-		if pc.ConnectionState() == webrtc.PeerConnectionStateClosed {
-			return
-		}
-		track.WriteSample(media.Sample{Data: []byte{0xf8, 0xff, 0xfe}, Duration: 20 * time.Millisecond})
-	}
-}
-
-func lastCall(b *Bed) (farend.Call, int) {
-	calls, v := b.FarEnd.Calls()
-	return calls[len(calls)-1], v
 }

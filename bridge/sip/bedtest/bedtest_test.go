@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,45 +17,25 @@ import (
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
 	"github.com/pion/webrtc/v4"
-	"github.com/pion/webrtc/v4/pkg/media"
 )
 
 // recv is testwait.Recv: <-ch, failing the test if nothing comes.
 func recv[T any](t testing.TB, ch <-chan T) T { t.Helper(); return testwait.Recv(t, ch) }
 
-// startBed starts the test bed for t, with Kamailio's log shown if t
-// fails; it skips t where Kamailio is not installed.
+// startBed starts the test bed for t (testbed.StartTest).
 func startBed(t *testing.T, fe farend.Config) *testbed.Bed {
 	t.Helper()
-	if _, err := os.Stat(testbed.Kamailio); err != nil {
-		t.Skip("kamailio not installed (make test installs it)")
-	}
-	bed, err := testbed.Start(testbed.Options{FarEnd: fe})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		bed.Close()
-		if t.Failed() {
-			t.Logf("kamailio log:\n%s", bed.Log())
-		}
-	})
-	return bed
+	return testbed.StartTest(t, testbed.Options{FarEnd: fe})
 }
 
-// loopbackAPI is a pion API whose ICE stays on one UDP socket on
-// 127.0.0.1 (as the far end's), closed when t ends.
+// loopbackAPI is farend.PeerAPI's, its socket closed when t ends.
 func loopbackAPI(t *testing.T) *webrtc.API {
 	t.Helper()
-	udp, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	api, closeAPI, err := farend.PeerAPI()
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, mux, err := farend.LoopbackAPI(udp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { mux.Close() })
+	t.Cleanup(closeAPI)
 	return api
 }
 
@@ -108,90 +86,25 @@ func (t *wsTransport) Close() {
 	}
 }
 
-// pionMedia is sip.Media over a pion PeerConnection on loopback, sending
+// pionMedia is sip.Media over a farend.Peer: pion on loopback, sending
 // 20 ms of Opus silence at a time as a microphone would and counting the
 // RTP it receives.
-type pionMedia struct {
-	pc       *webrtc.PeerConnection
-	track    *webrtc.TrackLocalStaticSample
-	received atomic.Int64
-	sending  atomic.Bool
-	heard    chan struct{} // closed at the 10th packet received
-	closed   chan struct{}
-	once     sync.Once
-}
+type pionMedia struct{ *farend.Peer }
 
 func newPionMedia(t *testing.T, api *webrtc.API) *pionMedia {
-	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+	p, err := farend.NewPeer(api)
 	if err != nil {
 		t.Fatal(err)
 	}
-	track, err := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", "agent")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pc.AddTrack(track); err != nil {
-		t.Fatal(err)
-	}
-	m := &pionMedia{pc: pc, track: track, heard: make(chan struct{}), closed: make(chan struct{})}
-	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		for {
-			if _, _, err := tr.ReadRTP(); err != nil {
-				return
-			}
-			if m.received.Add(1) == 10 {
-				close(m.heard)
-			}
-		}
-	})
-	return m
+	t.Cleanup(p.Close)
+	return &pionMedia{p}
 }
 
-func (m *pionMedia) CreateOffer(ctx context.Context) (string, error) {
-	offer, err := m.pc.CreateOffer(nil)
-	if err != nil {
-		return "", err
-	}
-	return m.setLocal(ctx, offer)
-}
-
-// setLocal sets the local description and returns it once ICE has
-// gathered its candidates (no trickle over SIP).
-func (m *pionMedia) setLocal(ctx context.Context, d webrtc.SessionDescription) (string, error) {
-	gathered := webrtc.GatheringCompletePromise(m.pc)
-	if err := m.pc.SetLocalDescription(d); err != nil {
-		return "", err
-	}
-	select {
-	case <-gathered:
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
-	return m.pc.LocalDescription().SDP, nil
-}
-
-func (m *pionMedia) SetAnswer(sdp string) error {
-	if err := m.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
-		return err
-	}
-	m.send()
-	return nil
-}
+func (m *pionMedia) CreateOffer(ctx context.Context) (string, error) { return m.Offer(ctx) }
 
 // CreateAnswer answers the far end's offer (an inbound call, a re-INVITE).
 func (m *pionMedia) CreateAnswer(ctx context.Context, offer string) (string, error) {
-	if err := m.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
-		return "", err
-	}
-	answer, err := m.pc.CreateAnswer(nil)
-	if err != nil {
-		return "", err
-	}
-	sdp, err := m.setLocal(ctx, answer)
-	if err == nil {
-		m.send()
-	}
-	return sdp, err
+	return m.Answer(ctx, offer)
 }
 
 // HoldOffer re-offers with the audio direction sendonly (hold) or
@@ -200,14 +113,14 @@ func (m *pionMedia) CreateAnswer(ctx context.Context, offer string) (string, err
 // keeps says sendrecv, the one sent says sendonly; the far end's
 // recvonly is a legal answer to either.)
 func (m *pionMedia) HoldOffer(ctx context.Context, hold bool) (string, error) {
-	offer, err := m.pc.CreateOffer(nil)
+	offer, err := m.PC.CreateOffer(nil)
 	if err != nil {
 		return "", err
 	}
-	if err := m.pc.SetLocalDescription(offer); err != nil {
+	if err := m.PC.SetLocalDescription(offer); err != nil {
 		return "", err
 	}
-	sdp := m.pc.LocalDescription().SDP
+	sdp := m.PC.LocalDescription().SDP
 	if hold {
 		sdp = strings.Replace(sdp, "a=sendrecv", "a=sendonly", 1)
 	}
@@ -215,33 +128,7 @@ func (m *pionMedia) HoldOffer(ctx context.Context, hold bool) (string, error) {
 }
 
 func (m *pionMedia) Rollback() {
-	m.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
-}
-
-// send starts the microphone's 20 ms packets, once.
-func (m *pionMedia) send() {
-	if m.sending.Swap(true) {
-		return
-	}
-	go func() {
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-m.closed:
-				return
-			case <-tick.C:
-				m.track.WriteSample(media.Sample{Data: []byte{0xf8, 0xff, 0xfe}, Duration: 20 * time.Millisecond})
-			}
-		}
-	}()
-}
-
-func (m *pionMedia) Close() {
-	m.once.Do(func() {
-		close(m.closed)
-		m.pc.Close()
-	})
+	m.PC.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
 }
 
 // TestAgainstTestBed: the UA over a real WebSocket to Kamailio, calling
@@ -334,10 +221,8 @@ func TestAgainstTestBed(t *testing.T) {
 	if c.State != "answered" || c.Directions[0] != "sendrecv" {
 		t.Errorf("far end saw %+v", c)
 	}
-	select {
-	case <-p.media.heard:
-	case <-ctx.Done():
-		t.Fatalf("agent received %d RTP packets", p.media.received.Load())
+	if n, err := p.media.WaitReceived(ctx, 10); err != nil {
+		t.Fatalf("agent received %d RTP packets: %v", n, err)
 	}
 	// Hold and resume by re-INVITE (issue 15).
 	if err := p.call.Hold(ctx, true); err != nil {
@@ -354,7 +239,7 @@ func TestAgainstTestBed(t *testing.T) {
 		t.Errorf("hang-up: %+v", ev)
 	}
 	bed.FarEnd.WaitCall(ctx, t, 1, "ended by the agent", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "agent" })
-	recv(t, p.media.closed)
+	recv(t, p.media.Closed())
 
 	// 2, 3. Busy and rejected: the status and reason reach the event.
 	for i, want := range []struct {
@@ -444,10 +329,8 @@ func TestAgainstTestBed(t *testing.T) {
 		t.Fatalf("accept: %v", err)
 	}
 	bed.FarEnd.WaitCall(ctx, t, id, "answered with RTP both ways", func(c farend.Call) bool { return c.State == "answered" && c.RTPReceived >= 25 && c.RTPSent >= 25 })
-	select {
-	case <-im.heard:
-	case <-ctx.Done():
-		t.Fatalf("agent received %d RTP packets", im.received.Load())
+	if n, err := im.WaitReceived(ctx, 10); err != nil {
+		t.Fatalf("agent received %d RTP packets: %v", n, err)
 	}
 	if err := bed.FarEnd.Hangup(id); err != nil {
 		t.Fatal(err)
