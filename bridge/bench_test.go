@@ -6,10 +6,11 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 func BenchmarkNormalizePhone(b *testing.B) {
-	v := bridge.String("+1 (415) 555-0123")
+	v := jsval.String("+1 (415) 555-0123")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := bridge.NormalizePhone(v); err != nil {
@@ -19,7 +20,7 @@ func BenchmarkNormalizePhone(b *testing.B) {
 }
 
 func BenchmarkParseCallWithObject(b *testing.B) {
-	phone, obj := bridge.String("+1 (415) 555-0123"), bridge.Contact("customFields", map[string]any{"tier": "gold"})
+	phone, obj := jsval.String("+1 (415) 555-0123"), bridge.Contact("customFields", map[string]any{"tier": "gold"})
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := bridge.ParseCall(phone, obj); err != nil {
@@ -31,7 +32,7 @@ func BenchmarkParseCallWithObject(b *testing.B) {
 func BenchmarkPlace(b *testing.B) {
 	br, sp, _, _ := newTestDesktop()
 	sp.Update(func(s *desk.Settings) { s.AnswerDelay = 0 })
-	call, _ := bridge.ParseCall(bridge.String("+14155550123"), bridge.Contact())
+	call, _ := bridge.ParseCall(jsval.String("+14155550123"), bridge.Contact())
 	b.ReportAllocs()
 	for b.Loop() {
 		id, err := br.Place(context.Background(), call)

@@ -1,9 +1,10 @@
 // Package bridge is the startCall contract of adApi-go's product, in plain
-// Go: the arguments as the loader copied them, validated and normalised;
-// Bright Pattern's OperationResult errors; the dial plan and policy, the
-// idempotency keys and the placement deadline applied to every call. The
-// agent desktop behind it is bridge/desk. Neither imports syscall/js; the
-// wasm glue in ../wasm is the only code that meets the page.
+// Go: the arguments as the loader copied them (bridge/jsval's Values),
+// validated and normalised; Bright Pattern's OperationResult errors; the
+// dial plan and policy, the idempotency keys and the placement deadline
+// applied to every call. The agent desktop behind it is bridge/desk.
+// Neither imports syscall/js; the wasm glue in ../wasm is the only code
+// that meets the page.
 package bridge
 
 import (
@@ -14,6 +15,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge/dialplan"
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // DefaultPlacementTimeout is how long dialling may take to start before
@@ -58,7 +60,7 @@ func (c Call) Objects() []AssociatedObject {
 
 // ParseCall validates startCall's two documented arguments. initialObject
 // may be one object or an array of them (Bright Pattern's InitialObjects).
-func ParseCall(phone, initialObject Value) (Call, error) {
+func ParseCall(phone, initialObject jsval.Value) (Call, error) {
 	n, err := NormalizePhone(phone)
 	if err != nil {
 		return Call{}, err
@@ -124,7 +126,7 @@ func (b *Bridge) init() {
 }
 
 // StartCall is adApi.startCall(phoneNumber, initialObject) asked by origin.
-func (b *Bridge) StartCall(ctx context.Context, origin string, phone, initialObject Value) (string, error) {
+func (b *Bridge) StartCall(ctx context.Context, origin string, phone, initialObject jsval.Value) (string, error) {
 	c, err := ParseCall(phone, initialObject)
 	if err != nil {
 		return "", err

@@ -13,6 +13,7 @@ import (
 	"github.com/adapi-go/adapi-go/bridge/config"
 	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/desk/desktest"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // The helpers bridge/frames' tests share (bridge/desk/desktest).
@@ -24,7 +25,7 @@ var (
 
 func TestBridgeStartCall(t *testing.T) {
 	b, sp, _, _ := newTestDesktop()
-	id, err := b.StartCall(context.Background(), "", bridge.String("+1 (415) 555-0123"), bridge.Contact())
+	id, err := b.StartCall(context.Background(), "", jsval.String("+1 (415) 555-0123"), bridge.Contact())
 	if err != nil || id == "" {
 		t.Fatalf("StartCall = %q, %v", id, err)
 	}
@@ -33,15 +34,15 @@ func TestBridgeStartCall(t *testing.T) {
 		calls[0].State != desk.StateDeliveryPending || calls[0].AssociatedObjects.List[0].DisplayName != "Ada Lovelace" {
 		t.Fatalf("interactions: %+v", calls)
 	}
-	id2, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+	id2, err := b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 	if err != nil || id2 == id {
 		t.Fatalf("second call = %q, %v (first %q)", id2, err, id)
 	}
 	// Bad arguments never reach the desktop.
-	if _, err := b.StartCall(context.Background(), "", bridge.String(""), bridge.Contact()); code(err) != bridge.EmptyNumber {
+	if _, err := b.StartCall(context.Background(), "", jsval.String(""), bridge.Contact()); code(err) != bridge.EmptyNumber {
 		t.Fatalf("empty: %v", err)
 	}
-	if _, err := b.StartCall(context.Background(), "", bridge.String("1"), bridge.String("x")); code(err) != bridge.InvalidArgs {
+	if _, err := b.StartCall(context.Background(), "", jsval.String("1"), jsval.String("x")); code(err) != bridge.InvalidArgs {
 		t.Fatalf("bad object: %v", err)
 	}
 	if n := len(sp.Interactions()); n != 2 {
@@ -59,7 +60,7 @@ func (deaf) StartCall(context.Context, bridge.Call) (string, error) { select {} 
 
 func TestBridgeContainsPanicsAndDeadDesktops(t *testing.T) {
 	b := &bridge.Bridge{Desktop: panicky{}}
-	_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+	_, err := b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 	if e := bridge.AsError(err); e == nil || e.Code != bridge.UnknownError || e.Message != "the desktop failed: boom" {
 		t.Fatalf("panic: %v", err)
 	}
@@ -68,7 +69,7 @@ func TestBridgeContainsPanicsAndDeadDesktops(t *testing.T) {
 	b = &bridge.Bridge{Desktop: deaf{}, Clock: clock, PlacementTimeout: 2 * time.Second}
 	done := make(chan error)
 	go func() {
-		_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+		_, err := b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 		done <- err
 	}()
 	waitTimers(t, clock, 1)
@@ -81,7 +82,7 @@ func TestBridgeContainsPanicsAndDeadDesktops(t *testing.T) {
 
 	// And the next call, on a working desktop, works.
 	b2, _, _, _ := newTestDesktop()
-	if id, err := b2.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined); err != nil || id == "" {
+	if id, err := b2.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined); err != nil || id == "" {
 		t.Fatalf("next call: %q %v", id, err)
 	}
 }
@@ -104,7 +105,7 @@ func TestTimeoutCancelsLatePlacement(t *testing.T) {
 	sp.Update(func(s *desk.Settings) { s.Phone = desk.PhoneSlow; s.SlowDialDelay = 8 * time.Second })
 	done := make(chan error)
 	go func() {
-		_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+		_, err := b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 		done <- err
 	}()
 	waitTimers(t, clock, 2) // placement deadline and the slow phone
@@ -120,7 +121,7 @@ func TestTimeoutCancelsLatePlacement(t *testing.T) {
 	// A slow phone within the deadline is fine.
 	sp.Update(func(s *desk.Settings) { s.SlowDialDelay = time.Second })
 	go func() {
-		_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+		_, err := b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 		done <- err
 	}()
 	waitTimers(t, clock, 2)
@@ -136,7 +137,7 @@ func TestCallerCancellation(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	done := make(chan error)
 	go func() {
-		_, err := b.StartCall(ctx, "", bridge.String("100"), bridge.Undefined)
+		_, err := b.StartCall(ctx, "", jsval.String("100"), jsval.Undefined)
 		done <- err
 	}()
 	waitTimers(t, clock, 1)
@@ -156,7 +157,7 @@ func TestConcurrentCalls(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			id, err := b.StartCall(context.Background(), "", bridge.String(fmt.Sprint(2000+i)), bridge.Contact())
+			id, err := b.StartCall(context.Background(), "", jsval.String(fmt.Sprint(2000+i)), bridge.Contact())
 			if err != nil {
 				t.Error(err)
 			}
@@ -209,7 +210,7 @@ func TestBridgeRefusesWithoutAValidConfig(t *testing.T) {
 	_, err := config.Parse([]byte(`{"dialPolicy": {"Deny": ["+1900"]}}`))
 	b.Refuse = config.Unusable(err.Error())
 	for _, n := range []string{"+19005550123", "100"} {
-		_, err := b.StartCall(context.Background(), "", bridge.String(n), bridge.Undefined)
+		_, err := b.StartCall(context.Background(), "", jsval.String(n), jsval.Undefined)
 		if e := bridge.AsError(err); e == nil || e.Code != bridge.UnknownError || !strings.Contains(e.Message, `unknown key "Deny"`) || !strings.Contains(e.Message, "places no call") {
 			t.Fatalf("%s: %v", n, err)
 		}

@@ -3,6 +3,8 @@ package bridge
 import (
 	"sync"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // Idempotency keys (beyond Bright Pattern's API, opt-in): startCall(phone,
@@ -16,14 +18,14 @@ const (
 )
 
 // ParseIdempotencyKey validates options.idempotencyKey; missing is "".
-func ParseIdempotencyKey(v Value) (string, error) {
+func ParseIdempotencyKey(v jsval.Value) (string, error) {
 	const path = "options.idempotencyKey"
 	switch {
 	case v.Missing():
 		return "", nil
-	case v.Type == TypeError:
+	case v.Type == jsval.TypeError:
 		return "", Errorf(InvalidArgs, "%s: could not be read: %s", path, v.Str)
-	case v.Type != TypeString:
+	case v.Type != jsval.TypeString:
 		return "", Errorf(InvalidArgs, "%s: want string, got %s", path, TypeName(v))
 	case v.Str == "":
 		return "", Errorf(InvalidArgs, "%s: must not be empty", path)

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 var epoch = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
@@ -61,7 +63,7 @@ func TestDedupIsBounded(t *testing.T) {
 	b := &Bridge{Desktop: dialler{}, Clock: clock}
 	b.init()
 	b.dupes.limit = 100 // maxIdempotencyKeys, made small for the test
-	call, _ := ParseCall(String("100"), Undefined)
+	call, _ := ParseCall(jsval.String("100"), jsval.Undefined)
 	for i := 0; i < b.dupes.limit+50; i++ {
 		if _, err := b.PlaceOnce(context.Background(), "key-"+strconv.Itoa(i), call); err != nil {
 			t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/dialplan"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // The security review's bypasses (issue 10, finding 1): with a policy
@@ -81,7 +82,7 @@ func TestDialPlanEveryWayToWriteANumber(t *testing.T) {
 			b, sp, _, _ := newTestDesktop()
 			sp.Update(func(s *desk.Settings) { s.Extension = "" })
 			b.Plan, b.Policy = tt.plan, tt.policy
-			_, err := b.StartCall(context.Background(), "", bridge.String(tt.number), bridge.Undefined)
+			_, err := b.StartCall(context.Background(), "", jsval.String(tt.number), jsval.Undefined)
 			if tt.code != 0 {
 				if e := bridge.AsError(err); e == nil || e.Code != tt.code || !strings.Contains(e.Message, tt.msg) {
 					t.Fatalf("err = %v, want %s %q", err, tt.code.Name(), tt.msg)
@@ -108,7 +109,7 @@ func TestDialPlanDeferredDialAndDialpad(t *testing.T) {
 	b, sp, _, _ := newTestDesktop()
 	b.Plan, b.Policy = dialplan.Plan{Country: "US"}, bridge.DialPolicy{Deny: []string{"+1900"}}
 	sp.Update(func(s *desk.Settings) { s.DeferredDial = true })
-	if id, err := b.StartCall(context.Background(), "", bridge.String("415 555 0123"), bridge.Undefined); err != nil || id != "" {
+	if id, err := b.StartCall(context.Background(), "", jsval.String("415 555 0123"), jsval.Undefined); err != nil || id != "" {
 		t.Fatal(id, err)
 	}
 	if got := sp.Dialpad(); got != "+14155550123" {
@@ -124,7 +125,7 @@ func TestDialPlanDeferredDialAndDialpad(t *testing.T) {
 			t.Fatalf("dialpad %q: %v", typed, err)
 		}
 	}
-	if _, err := b.StartCall(context.Background(), "", bridge.String("+0019005550123"), bridge.Undefined); code(err) != bridge.InvalidArgs {
+	if _, err := b.StartCall(context.Background(), "", jsval.String("+0019005550123"), jsval.Undefined); code(err) != bridge.InvalidArgs {
 		t.Fatal(err)
 	}
 	if n := len(sp.Interactions()); n != 0 {
@@ -193,7 +194,7 @@ func FuzzDialPlan(f *testing.F) {
 		b, sp, _, _ := newTestDesktop()
 		sp.Update(func(st *desk.Settings) { st.Extension = "" })
 		b.Plan, b.Policy = p, bridge.DialPolicy{Deny: []string{"+1900"}}
-		if _, err := b.StartCall(context.Background(), "", bridge.String(s), bridge.Undefined); err == nil && strings.HasPrefix(c, "+1900") {
+		if _, err := b.StartCall(context.Background(), "", jsval.String(s), jsval.Undefined); err == nil && strings.HasPrefix(c, "+1900") {
 			t.Fatalf("%q dialled as %q past a +1900 deny", s, c)
 		}
 	})

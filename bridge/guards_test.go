@@ -7,6 +7,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 	"github.com/adapi-go/adapi-go/internal/testwait"
 )
 
@@ -29,7 +30,7 @@ func (panickyTrier) StartCall(context.Context, bridge.Call) (string, error) {
 
 func TestPanicOnTheUsualPathIsContained(t *testing.T) {
 	b := &bridge.Bridge{Desktop: panickyTrier{}}
-	_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+	_, err := b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 	if e := bridge.AsError(err); e == nil || e.Code != bridge.UnknownError || e.Message != "the desktop failed: boom" {
 		t.Fatalf("panic in TryStartCall: %v", err)
 	}
@@ -43,14 +44,14 @@ func TestPanicOnTheUsualPathIsContained(t *testing.T) {
 	if err := faults.PanicAt(desk.PanicDial); err != nil {
 		t.Fatal(err)
 	}
-	_, err = b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+	_, err = b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 	if e := bridge.AsError(err); e == nil || e.Code != bridge.UnknownError || e.Message != "the desktop failed: test: the reference softphone panics (dial)" {
 		t.Fatalf("healthy phone, panicking: %v", err)
 	}
 	sp.Update(func(s *desk.Settings) { s.Phone = desk.PhoneSlow; s.SlowDialDelay = time.Second })
 	done := make(chan error, 1)
 	go func() {
-		_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+		_, err := b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 		done <- err
 	}()
 	select {
@@ -65,7 +66,7 @@ func TestPanicOnTheUsualPathIsContained(t *testing.T) {
 	if err := faults.PanicAt(""); err != nil {
 		t.Fatal(err)
 	}
-	if id, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined); err != nil || id == "" {
+	if id, err := b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined); err != nil || id == "" {
 		t.Fatalf("next call: %q %v", id, err)
 	}
 	if n := len(sp.Interactions()); n != 1 {
@@ -76,7 +77,7 @@ func TestPanicOnTheUsualPathIsContained(t *testing.T) {
 func TestRepeatedKeyWhileTheFirstCallDials(t *testing.T) {
 	b, sp, clock, _ := newTestDesktop()
 	sp.Update(func(s *desk.Settings) { s.Phone = desk.PhoneSlow; s.SlowDialDelay = time.Second })
-	call, _ := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
+	call, _ := bridge.ParseCall(jsval.String("100"), jsval.Undefined)
 	call.Origin = "https://crm.example"
 	_, _, wait1 := b.Start(context.Background(), "k", call)
 	_, _, wait2 := b.Start(context.Background(), "k", call) // a double click, the first still dialling
@@ -113,7 +114,7 @@ func TestNoPlacementAfterTheDeadline(t *testing.T) {
 	_, sp, _, rec := newTestDesktop()
 	ctx, cancel := context.WithCancelCause(context.Background())
 	cancel(bridge.ErrTimeout)
-	call, _ := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
+	call, _ := bridge.ParseCall(jsval.String("100"), jsval.Undefined)
 	if id, err := sp.StartCall(ctx, call); err == nil || id != "" {
 		t.Fatalf("placed %q, %v after the deadline", id, err)
 	}

@@ -13,7 +13,7 @@ import (
 
 // TestNoSyscallJS keeps the product testable natively: no file of package
 // bridge, nor of the packages under it (api, config, desk, dialplan,
-// frames, jsonw, model, phone, sip, …), may import syscall/js (only
+// frames, jsonw, jsval, model, phone, sip, …), may import syscall/js (only
 // ../wasm meets the page).
 func TestNoSyscallJS(t *testing.T) {
 	var files []string
@@ -32,7 +32,7 @@ func TestNoSyscallJS(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no Go files: %v", err)
 	}
-	for _, dir := range []string{"api", "config", "desk", "dialplan", "frames", "jsonw", "model", "phone", "sip"} {
+	for _, dir := range []string{"api", "config", "desk", "dialplan", "frames", "jsonw", "jsval", "model", "phone", "sip"} {
 		if !slices.ContainsFunc(files, func(f string) bool { return filepath.Dir(f) == dir }) {
 			t.Errorf("no Go file in %s: the walk missed a package", dir)
 		}

@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // Limits on an associated object: far above any real CRM record, low
@@ -37,8 +38,8 @@ const MaxInitialObjects = 16
 // ParseInitialObjects validates an initialObject argument that may be one
 // object or an array of them; each path names its index
 // (initialObject[2].id). undefined and null mean none.
-func ParseInitialObjects(v Value) ([]AssociatedObject, error) {
-	if v.Type != TypeArray {
+func ParseInitialObjects(v jsval.Value) ([]AssociatedObject, error) {
+	if v.Type != jsval.TypeArray {
 		o, err := ParseAssociatedObject(v)
 		if o == nil || err != nil {
 			return nil, err
@@ -71,15 +72,15 @@ func ParseInitialObjects(v Value) ([]AssociatedObject, error) {
 // ParseAssociatedObject validates an initialObject argument. undefined and
 // null mean no object (nil, nil). Every problem is an invalid_args error
 // whose message starts with the path of the offending field.
-func ParseAssociatedObject(v Value) (*AssociatedObject, error) {
+func ParseAssociatedObject(v jsval.Value) (*AssociatedObject, error) {
 	return parseAssociatedObject("initialObject", v)
 }
 
-func parseAssociatedObject(path string, v Value) (*AssociatedObject, error) {
+func parseAssociatedObject(path string, v jsval.Value) (*AssociatedObject, error) {
 	if v.Missing() {
 		return nil, nil
 	}
-	if v.Type != TypeObject {
+	if v.Type != jsval.TypeObject {
 		return nil, WrongType(path, "object", v)
 	}
 	o := &AssociatedObject{}
@@ -105,13 +106,13 @@ func parseAssociatedObject(path string, v Value) (*AssociatedObject, error) {
 // StringField validates a string field; its path (base+field, or base
 // alone when field is "") is only built for an error: this runs on every
 // call.
-func StringField(base, field string, v Value, required bool) (string, error) {
+func StringField(base, field string, v jsval.Value, required bool) (string, error) {
 	switch {
 	case v.Missing() && required:
 		return "", Errorf(InvalidArgs, "%s: required, got %s", base+field, TypeName(v))
 	case v.Missing():
 		return "", nil
-	case v.Type != TypeString:
+	case v.Type != jsval.TypeString:
 		return "", WrongType(base+field, "string", v)
 	case v.Len > MaxStringLength:
 		return "", Errorf(InvalidArgs, "%s: too long (%d characters, at most %d)", base+field, v.Len, MaxStringLength)
@@ -121,11 +122,11 @@ func StringField(base, field string, v Value, required bool) (string, error) {
 	return v.Str, nil
 }
 
-func customFields(path string, v Value) (map[string]string, error) {
+func customFields(path string, v jsval.Value) (map[string]string, error) {
 	if v.Missing() {
 		return nil, nil
 	}
-	if v.Type != TypeObject {
+	if v.Type != jsval.TypeObject {
 		return nil, WrongType(path, "object of strings", v)
 	}
 	if n := max(v.Len, len(v.Keys)); n > MaxCustomFields {
@@ -135,10 +136,10 @@ func customFields(path string, v Value) (map[string]string, error) {
 	for i, k := range v.Keys {
 		// The field's path is built only for an error message.
 		fp := func() string { return path + "." + KeyPath(k) }
-		if JSLength(k) > MaxStringLength {
-			return nil, Errorf(InvalidArgs, "%s: key too long (%d characters, at most %d)", fp(), JSLength(k), MaxStringLength)
+		if jsval.JSLength(k) > MaxStringLength {
+			return nil, Errorf(InvalidArgs, "%s: key too long (%d characters, at most %d)", fp(), jsval.JSLength(k), MaxStringLength)
 		}
-		val := Undefined
+		val := jsval.Undefined
 		if i < len(v.Vals) {
 			val = v.Vals[i]
 		}
@@ -156,17 +157,17 @@ func customFields(path string, v Value) (map[string]string, error) {
 
 // WrongType is invalid_args for an argument at path that is not of the
 // type wanted (or could not be read at all).
-func WrongType(path, want string, v Value) error {
-	if v.Type == TypeError {
+func WrongType(path, want string, v jsval.Value) error {
+	if v.Type == jsval.TypeError {
 		return Errorf(InvalidArgs, "%s: could not be read: %s", path, v.Str)
 	}
 	return Errorf(InvalidArgs, "%s: want %s, got %s", path, want, TypeName(v))
 }
 
 // TypeName is v's JavaScript type for an error message.
-func TypeName(v Value) string {
+func TypeName(v jsval.Value) string {
 	if v.Type == "" {
-		return TypeUndefined
+		return jsval.TypeUndefined
 	}
 	return v.Type
 }
@@ -209,7 +210,7 @@ func StringInMessage(s string) string {
 }
 
 // stringFieldErr is StringField's error for a field whose path is path.
-func stringFieldErr(path string, v Value) error {
+func stringFieldErr(path string, v jsval.Value) error {
 	_, err := StringField(path, "", v, false)
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/adapi-go/adapi-go/bridge/dialplan"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // MaxPhoneLength is the longest phoneNumber, in characters as JavaScript
@@ -18,23 +19,23 @@ const MaxPhoneLength = 64
 // optional leading + and then digits, * and #. A + number is E.164: digits
 // only, at most 15. null and undefined are empty_number; other non-strings
 // are invalid_args.
-func NormalizePhone(v Value) (string, error) {
+func NormalizePhone(v jsval.Value) (string, error) {
 	return NormalizePhoneField("phoneNumber", v)
 }
 
 // NormalizePhoneString is NormalizePhone for a Go string.
 func NormalizePhoneString(s string) (string, error) {
-	return NormalizePhone(String(s))
+	return NormalizePhone(jsval.String(s))
 }
 
 // NormalizePhoneField is NormalizePhone for an argument called field (a
 // number to transfer to, say): its errors name field.
-func NormalizePhoneField(field string, v Value) (string, error) {
+func NormalizePhoneField(field string, v jsval.Value) (string, error) {
 	switch v.Type {
-	case TypeString:
-	case TypeUndefined, TypeNull, "":
+	case jsval.TypeString:
+	case jsval.TypeUndefined, jsval.TypeNull, "":
 		return "", Errorf(EmptyNumber, "%s: empty (got %s)", field, v.Type)
-	case TypeError:
+	case jsval.TypeError:
 		return "", Errorf(InvalidArgs, "%s: could not be read: %s", field, v.Str)
 	default:
 		return "", Errorf(InvalidArgs, "%s: want string, got %s", field, v.Type)

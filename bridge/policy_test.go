@@ -10,6 +10,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 func TestDialPolicy(t *testing.T) {
@@ -34,7 +35,7 @@ func TestDialPolicy(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b, _, _, _ := newTestDesktop()
 			b.Policy = tt.policy
-			_, err := b.StartCall(context.Background(), tt.origin, bridge.String(tt.number), bridge.Undefined)
+			_, err := b.StartCall(context.Background(), tt.origin, jsval.String(tt.number), jsval.Undefined)
 			if tt.msg == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -63,7 +64,7 @@ func TestDialPolicyAppliesToEveryPlacement(t *testing.T) {
 	// Deferred Dial: refused before the number even reaches the Dialpad.
 	sp.SetDialpad("")
 	sp.Update(func(s *desk.Settings) { s.DeferredDial = true })
-	if _, err := b.StartCall(context.Background(), "", bridge.String("+1-900-555-0100"), bridge.Undefined); code(err) != bridge.NotEnoughPrivileges || sp.Dialpad() != "" {
+	if _, err := b.StartCall(context.Background(), "", jsval.String("+1-900-555-0100"), jsval.Undefined); code(err) != bridge.NotEnoughPrivileges || sp.Dialpad() != "" {
 		t.Fatalf("deferred: %v, dialpad %q", err, sp.Dialpad())
 	}
 	if len(sp.Interactions()) != 0 {
@@ -71,7 +72,7 @@ func TestDialPolicyAppliesToEveryPlacement(t *testing.T) {
 	}
 	// The agent's conditions come first (SPEC.md's order).
 	sp.Update(func(s *desk.Settings) { s.LoggedIn = false })
-	if _, err := b.StartCall(context.Background(), "", bridge.String("+19005550100"), bridge.Undefined); code(err) != bridge.NotLoggedIn {
+	if _, err := b.StartCall(context.Background(), "", jsval.String("+19005550100"), jsval.Undefined); code(err) != bridge.NotLoggedIn {
 		t.Fatalf("order: %v", err)
 	}
 }
@@ -80,7 +81,7 @@ func TestRateLimitPerOrigin(t *testing.T) {
 	b, _, clock, _ := newTestDesktop()
 	b.Policy = bridge.DialPolicy{MaxCallsPerMinute: 3}
 	call := func(origin string) error {
-		_, err := b.StartCall(context.Background(), origin, bridge.String("100"), bridge.Undefined)
+		_, err := b.StartCall(context.Background(), origin, jsval.String("100"), jsval.Undefined)
 		return err
 	}
 	for i := 0; i < 3; i++ {
@@ -103,7 +104,7 @@ func TestRateLimitPerOrigin(t *testing.T) {
 
 func TestIdempotencyKey(t *testing.T) {
 	b, sp, clock, _ := newTestDesktop()
-	call, _ := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
+	call, _ := bridge.ParseCall(jsval.String("100"), jsval.Undefined)
 	call.Origin = "https://crm.example"
 	first, err := b.PlaceOnce(context.Background(), "k1", call)
 	if err != nil {
@@ -145,12 +146,12 @@ func TestIdempotencyKey(t *testing.T) {
 		t.Fatalf("retry after a failure: %q %v", id, err)
 	}
 	for _, tt := range []struct {
-		v   bridge.Value
+		v   jsval.Value
 		msg string
 	}{
-		{bridge.Value{Type: bridge.TypeNumber, Str: "1"}, "options.idempotencyKey: want string, got number"},
-		{bridge.String(""), "options.idempotencyKey: must not be empty"},
-		{bridge.String(strings.Repeat("k", 300)), "options.idempotencyKey: too long (300 characters, at most 256)"},
+		{jsval.Value{Type: jsval.TypeNumber, Str: "1"}, "options.idempotencyKey: want string, got number"},
+		{jsval.String(""), "options.idempotencyKey: must not be empty"},
+		{jsval.String(strings.Repeat("k", 300)), "options.idempotencyKey: too long (300 characters, at most 256)"},
 	} {
 		if _, err := bridge.ParseIdempotencyKey(tt.v); err == nil || bridge.AsError(err).Message != tt.msg {
 			t.Errorf("ParseIdempotencyKey(%+v) = %v, want %q", tt.v, err, tt.msg)

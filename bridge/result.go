@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // Results: what an operation answers the page and other frames with
@@ -46,25 +47,25 @@ func ResultOf(id string, err error) OperationResult {
 
 // DecodeResult reads an OperationResult<InitiateResult> that came in a
 // response, back into Go's (id, err).
-func DecodeResult(v Value) (string, error) {
+func DecodeResult(v jsval.Value) (string, error) {
 	bad := Errorf(InvalidRequest, "malformed START_CALL_RESPONSE")
-	if v.Type != TypeObject {
+	if v.Type != jsval.TypeObject {
 		return "", bad
 	}
 	switch v.Get("status").Str {
 	case "success":
 		id := v.Get("data").Get("id")
 		switch id.Type {
-		case TypeString:
+		case jsval.TypeString:
 			return id.Str, nil
-		case TypeNull, TypeUndefined, "":
+		case jsval.TypeNull, jsval.TypeUndefined, "":
 			return "", nil
 		}
 		return "", bad
 	case "error":
 		e := v.Get("error")
 		c := e.Get("code")
-		if e.Type != TypeObject || c.Type != TypeNumber {
+		if e.Type != jsval.TypeObject || c.Type != jsval.TypeNumber {
 			return "", bad
 		}
 		code := UnknownError
@@ -116,9 +117,9 @@ func MethodResult(data any, err error) map[string]any {
 
 // DecodeMethodResult reads a call-control method's OperationResult that
 // came in a response: the data as plain values, or the error.
-func DecodeMethodResult(v Value) (any, error) {
+func DecodeMethodResult(v jsval.Value) (any, error) {
 	bad := Errorf(InvalidRequest, "malformed response")
-	if v.Type != TypeObject {
+	if v.Type != jsval.TypeObject {
 		return nil, bad
 	}
 	switch v.Get("status").Str {
@@ -127,7 +128,7 @@ func DecodeMethodResult(v Value) (any, error) {
 	case "error":
 		e := v.Get("error")
 		c := e.Get("code")
-		if e.Type != TypeObject || c.Type != TypeNumber {
+		if e.Type != jsval.TypeObject || c.Type != jsval.TypeNumber {
 			return nil, bad
 		}
 		code := UnknownError

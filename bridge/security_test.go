@@ -9,6 +9,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // lockedStore is a MemoryStore several documents (Bridges) share.
@@ -38,15 +39,15 @@ func TestGuardsHoldAcrossDocuments(t *testing.T) {
 	const crm = "https://crm.example"
 	a, spA := doc()
 	for i := 0; i < 3; i++ {
-		if _, err := a.StartCall(context.Background(), crm, bridge.String("100"), bridge.Undefined); err != nil {
+		if _, err := a.StartCall(context.Background(), crm, jsval.String("100"), jsval.Undefined); err != nil {
 			t.Fatal(err)
 		}
 	}
 	b, spB := doc() // a second frame, or the first reloaded
-	if _, err := b.StartCall(context.Background(), crm, bridge.String("100"), bridge.Undefined); code(err) != bridge.NotEnoughPrivileges {
+	if _, err := b.StartCall(context.Background(), crm, jsval.String("100"), jsval.Undefined); code(err) != bridge.NotEnoughPrivileges {
 		t.Fatalf("4th call in a minute from a new document: %v", err)
 	}
-	if _, err := b.StartCall(context.Background(), "https://other.example", bridge.String("100"), bridge.Undefined); err != nil {
+	if _, err := b.StartCall(context.Background(), "https://other.example", jsval.String("100"), jsval.Undefined); err != nil {
 		t.Fatalf("another origin: %v", err)
 	}
 	clock.Advance(time.Minute)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // Store is where the per-origin guards (the rate limit, idempotency keys)
@@ -40,8 +41,8 @@ const (
 
 // loadTimes reads a JSON array of epoch ms, dropping those before since.
 func loadTimes(s string, since int64) []int64 {
-	v, err := ParseJSON([]byte(s))
-	if err != nil || v.Type != TypeArray {
+	v, err := jsval.ParseJSON([]byte(s))
+	if err != nil || v.Type != jsval.TypeArray {
 		return nil
 	}
 	var out []int64
@@ -73,20 +74,20 @@ type storedKey struct {
 }
 
 func loadKeys(s string, since int64) []storedKey {
-	v, err := ParseJSON([]byte(s))
-	if err != nil || v.Type != TypeArray {
+	v, err := jsval.ParseJSON([]byte(s))
+	if err != nil || v.Type != jsval.TypeArray {
 		return nil
 	}
 	var out []storedKey
 	for _, e := range v.Vals {
-		if e.Type != TypeArray || len(e.Vals) != 3 || e.Vals[0].Type != TypeString {
+		if e.Type != jsval.TypeArray || len(e.Vals) != 3 || e.Vals[0].Type != jsval.TypeString {
 			continue
 		}
 		at, err := strconv.ParseInt(e.Vals[1].Str, 10, 64)
 		if err != nil || at <= since {
 			continue
 		}
-		out = append(out, storedKey{key: e.Vals[0].Str, at: at, id: e.Vals[2].Str, pending: e.Vals[2].Type != TypeString})
+		out = append(out, storedKey{key: e.Vals[0].Str, at: at, id: e.Vals[2].Str, pending: e.Vals[2].Type != jsval.TypeString})
 	}
 	if len(out) > maxStoredKeys {
 		out = out[len(out)-maxStoredKeys:]

@@ -9,6 +9,7 @@ import (
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/frames"
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // clients are a CRM page's frames.Clients, one per brightpattern.AdApi
@@ -105,7 +106,7 @@ func (c *clients) receive(args []js.Value) any {
 	if cl == nil {
 		return nil
 	}
-	v, err := bridge.DecodeSnapshot([]byte(args[1].String()))
+	v, err := jsval.DecodeSnapshot([]byte(args[1].String()))
 	if err != nil {
 		return nil
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/adapi-go/adapi-go/bridge/config"
 	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/frames"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // readConfig is the desktop owner's adapi-config.json, as the loader
@@ -360,7 +361,7 @@ func (d *desktop) receive(args []js.Value) any {
 	if len(args) < 3 {
 		return nil
 	}
-	v, err := bridge.DecodeSnapshot([]byte(args[2].String()))
+	v, err := jsval.DecodeSnapshot([]byte(args[2].String()))
 	if err != nil {
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/api"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // Every method the bridge serves (startCall and Bright Pattern's
@@ -25,12 +26,12 @@ func splitCall(in []byte) (string, []byte) {
 }
 
 // methodArgs finds call-control method name and decodes its arguments.
-func methodArgs(name string, snapshots []byte) (*api.Method, []bridge.Value, error) {
+func methodArgs(name string, snapshots []byte) (*api.Method, []jsval.Value, error) {
 	m := api.Named(name)
 	if m == nil {
 		return nil, nil, bridge.Errorf(bridge.APINotImplemented, "%s is not served by adApi-go", name)
 	}
-	vs, err := bridge.DecodeSnapshots(snapshots)
+	vs, err := jsval.DecodeSnapshots(snapshots)
 	if err != nil {
 		return nil, nil, bridge.Errorf(bridge.InvalidArgs, "arguments could not be decoded")
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/api"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // The agent's part of the panel: who is signed in (or a sign-in form),
@@ -154,7 +155,7 @@ func boolString(b bool) string {
 // serve runs a call-control method as the agent (the desktop's own
 // origin), from a goroutine: a real phone may answer later. A refusal is
 // in the log (the method's entry notes it), and in onErr when given.
-func (p *panel) serve(onErr func(error), name string, args ...bridge.Value) {
+func (p *panel) serve(onErr func(error), name string, args ...jsval.Value) {
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -176,9 +177,9 @@ func (p *panel) serve(onErr func(error), name string, args ...bridge.Value) {
 func (p *panel) setAgentState() {
 	v := p.agentState.Get("value").String()
 	state, reason, _ := strings.Cut(v, ":")
-	args := []bridge.Value{bridge.String(state)}
+	args := []jsval.Value{jsval.String(state)}
 	if reason != "" {
-		args = append(args, bridge.String(reason))
+		args = append(args, jsval.String(reason))
 	}
 	p.serve(func(error) { p.chosen = ""; p.d.changed() }, "setAgentState", args...)
 }
@@ -192,7 +193,7 @@ func (p *panel) login() {
 	p.loginStatus.Set("textContent", "Signing in…")
 	p.serve(func(err error) {
 		p.setLoginStatus("Could not sign in: " + bridge.AsError(err).Message)
-	}, "login", bridge.Object("username", user, "password", pass))
+	}, "login", jsval.Object("username", user, "password", pass))
 }
 
 // setLoginStatus is shown at the next draw.

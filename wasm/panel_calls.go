@@ -12,6 +12,7 @@ import (
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/dialplan"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // item is one call on screen: its nodes, and what was last drawn in them.
@@ -481,5 +482,5 @@ func (p *panel) sendDigit(it *item, digit, id string) {
 		it.dtmf = it.dtmf[len(it.dtmf)-32:]
 	}
 	it.sent.Set("textContent", "Sent: "+it.dtmf)
-	p.serve(nil, "sendDtmf", bridge.String(digit), bridge.String(id))
+	p.serve(nil, "sendDtmf", jsval.String(digit), jsval.String(id))
 }

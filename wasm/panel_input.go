@@ -9,6 +9,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // listen adds the panel's delegated listeners, once.
@@ -115,7 +116,7 @@ func (p *panel) onClick(ev js.Value) {
 	}
 	id := li.Call("getAttribute", "data-interaction-id").String()
 	it := p.items[id]
-	ia, on, off := bridge.String(id), bridge.ValueOf(true), bridge.ValueOf(false)
+	ia, on, off := jsval.String(id), jsval.ValueOf(true), jsval.ValueOf(false)
 	switch action {
 	case "connect": // the test rig's far end
 		if err := p.d.act(action, id); err != nil {
@@ -128,9 +129,9 @@ func (p *panel) onClick(ev js.Value) {
 	case "reject":
 		p.serve(nil, "rejectInteraction", ia)
 	case "mute", "unmute":
-		p.serve(nil, "setCallMute", map[bool]bridge.Value{true: on, false: off}[action == "mute"], ia)
+		p.serve(nil, "setCallMute", map[bool]jsval.Value{true: on, false: off}[action == "mute"], ia)
 	case "hold", "resume":
-		p.serve(nil, "setCallHold", map[bool]bridge.Value{true: on, false: off}[action == "hold"], ia)
+		p.serve(nil, "setCallHold", map[bool]jsval.Value{true: on, false: off}[action == "hold"], ia)
 	case "hangup":
 		p.serve(nil, "leaveInteraction", ia)
 	case "complete":

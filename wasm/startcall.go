@@ -5,12 +5,13 @@ package main
 import (
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // decodeStartCall reads the loader's snapshots of startCall's arguments
 // into a validated call and its idempotency key.
 func decodeStartCall(snapshots []byte) (bridge.Call, string, error) {
-	vs, err := bridge.DecodeSnapshots(snapshots)
+	vs, err := jsval.DecodeSnapshots(snapshots)
 	if err != nil || len(vs) < 3 {
 		return bridge.Call{}, "", bridge.Errorf(bridge.InvalidArgs, "arguments could not be decoded")
 	}

@@ -135,7 +135,7 @@
     return { status: 'error', error: { code, name, message }, data: { id: null, error: message } }
   }
 
-  // ---- Snapshot: page values to plain data (the shape of bridge.Value).
+  // ---- Snapshot: page values to plain data (the shape of jsval.Value).
   function typeOf (v) {
     if (v === null) return 'null'
     const t = typeof v
@@ -491,7 +491,7 @@
 
   // serve puts every method of METHODS that the bridge serves on api. Each
   // copies its arguments now, as the caller left them, into the one JSON
-  // string Go reads (bridge.DecodeSnapshots), and hands it to
+  // string Go reads (jsval.DecodeSnapshots), and hands it to
   // run(name, json, initiate, resolve, reject, signal) once Go is ready;
   // initiate is true for startCall, whose OperationResult carries an
   // InitiateResult. now(), if given, runs at the call. A method never

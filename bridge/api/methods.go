@@ -10,6 +10,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
@@ -27,7 +28,7 @@ type Method struct {
 	// NoArgs: the method takes no arguments (CheckArgs has nothing to do).
 	NoArgs bool
 	// do checks the arguments, then, with p not nil, does the method.
-	do func(p *desk.Softphone, ctx context.Context, args []bridge.Value) (any, error)
+	do func(p *desk.Softphone, ctx context.Context, args []jsval.Value) (any, error)
 }
 
 // Deadlines for the call-control methods: how long the desktop waits for
@@ -50,23 +51,23 @@ func (m *Method) Timeout() time.Duration {
 // Bridge.StartCall). Every other method of Bright Pattern's client resolves
 // api_method_not_implemented (14).
 var Methods = []*Method{
-	{Name: "getLoginState", Request: "GET_LOGIN_STATE", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+	{Name: "getLoginState", Request: "GET_LOGIN_STATE", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []jsval.Value) (any, error) {
 		return p.LoginState(), nil
 	}},
-	{Name: "login", Request: "LOGIN", Login: true, do: func(p *desk.Softphone, ctx context.Context, a []bridge.Value) (any, error) {
+	{Name: "login", Request: "LOGIN", Login: true, do: func(p *desk.Softphone, ctx context.Context, a []jsval.Value) (any, error) {
 		cred, force, err := ParseLogin(arg(a, 0), arg(a, 1))
 		if err != nil || p == nil {
 			return nil, err
 		}
 		return nil, p.Login(ctx, cred, force)
 	}},
-	{Name: "logout", Request: "LOGOUT", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+	{Name: "logout", Request: "LOGOUT", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []jsval.Value) (any, error) {
 		return nil, p.Logout(ctx)
 	}},
-	{Name: "getAgentState", Request: "GET_AGENT_STATE", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+	{Name: "getAgentState", Request: "GET_AGENT_STATE", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []jsval.Value) (any, error) {
 		return p.AgentStateData()
 	}},
-	{Name: "setAgentState", Request: "SET_AGENT_STATE", do: func(p *desk.Softphone, _ context.Context, a []bridge.Value) (any, error) {
+	{Name: "setAgentState", Request: "SET_AGENT_STATE", do: func(p *desk.Softphone, _ context.Context, a []jsval.Value) (any, error) {
 		st, err := desk.ParseAgentState("state", arg(a, 0))
 		if err != nil {
 			return nil, err
@@ -77,19 +78,19 @@ var Methods = []*Method{
 		}
 		return nil, p.SetAgentState(st, reason)
 	}},
-	{Name: "acceptInteraction", Request: "ACCEPT_INTERACTION", do: withID(0, func(p *desk.Softphone, ctx context.Context, id string, _ []bridge.Value) error {
+	{Name: "acceptInteraction", Request: "ACCEPT_INTERACTION", do: withID(0, func(p *desk.Softphone, ctx context.Context, id string, _ []jsval.Value) error {
 		return p.Accept(ctx, id)
 	})},
-	{Name: "rejectInteraction", Request: "REJECT_INTERACTION", do: withID(0, func(p *desk.Softphone, ctx context.Context, id string, _ []bridge.Value) error {
+	{Name: "rejectInteraction", Request: "REJECT_INTERACTION", do: withID(0, func(p *desk.Softphone, ctx context.Context, id string, _ []jsval.Value) error {
 		return p.Reject(ctx, id)
 	})},
-	{Name: "leaveInteraction", Request: "LEAVE_INTERACTION", do: withID(0, func(p *desk.Softphone, ctx context.Context, id string, _ []bridge.Value) error {
+	{Name: "leaveInteraction", Request: "LEAVE_INTERACTION", do: withID(0, func(p *desk.Softphone, ctx context.Context, id string, _ []jsval.Value) error {
 		return p.Leave(ctx, id)
 	})},
-	{Name: "completeInteraction", Request: "COMPLETE_INTERACTION", do: withID(0, func(p *desk.Softphone, _ context.Context, id string, _ []bridge.Value) error {
+	{Name: "completeInteraction", Request: "COMPLETE_INTERACTION", do: withID(0, func(p *desk.Softphone, _ context.Context, id string, _ []jsval.Value) error {
 		return p.CompleteInteraction(id)
 	})},
-	{Name: "leaveAndCompleteInteraction", Request: "LEAVE_AND_COMPLETE_INTERACTION", do: func(p *desk.Softphone, ctx context.Context, a []bridge.Value) (any, error) {
+	{Name: "leaveAndCompleteInteraction", Request: "LEAVE_AND_COMPLETE_INTERACTION", do: func(p *desk.Softphone, ctx context.Context, a []jsval.Value) (any, error) {
 		disp, err := optString("disposition", arg(a, 0), desk.MaxReason)
 		if err != nil {
 			return nil, err
@@ -104,7 +105,7 @@ var Methods = []*Method{
 		}
 		return nil, p.LeaveAndComplete(ctx, disp, note, id)
 	}},
-	{Name: "switchActiveInteraction", Request: "SWITCH_ACTIVE_INTERACTION", do: withID(0, func(p *desk.Softphone, _ context.Context, id string, _ []bridge.Value) error {
+	{Name: "switchActiveInteraction", Request: "SWITCH_ACTIVE_INTERACTION", do: withID(0, func(p *desk.Softphone, _ context.Context, id string, _ []jsval.Value) error {
 		return p.SwitchActive(id)
 	})},
 	{Name: "setCallHold", Request: "SET_CALL_HOLD", do: withBool(func(p *desk.Softphone, ctx context.Context, on bool, id string) error {
@@ -113,7 +114,7 @@ var Methods = []*Method{
 	{Name: "setCallMute", Request: "SET_CALL_MUTE", do: withBool(func(p *desk.Softphone, ctx context.Context, on bool, id string) error {
 		return p.SetMute(ctx, on, id)
 	})},
-	{Name: "sendDtmf", Request: "SEND_DTMF", do: func(p *desk.Softphone, ctx context.Context, a []bridge.Value) (any, error) {
+	{Name: "sendDtmf", Request: "SEND_DTMF", do: func(p *desk.Softphone, ctx context.Context, a []jsval.Value) (any, error) {
 		digits, err := ParseDTMF(arg(a, 0))
 		if err != nil {
 			return nil, err
@@ -124,23 +125,23 @@ var Methods = []*Method{
 		}
 		return nil, p.SendDTMF(ctx, digits, id)
 	}},
-	{Name: "getPhoneDevicesList", Request: "GET_PHONE_DEVICES_LIST", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+	{Name: "getPhoneDevicesList", Request: "GET_PHONE_DEVICES_LIST", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []jsval.Value) (any, error) {
 		return desk.PhoneDevices(), nil
 	}},
-	{Name: "getPhoneDevice", Request: "GET_PHONE_DEVICE", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+	{Name: "getPhoneDevice", Request: "GET_PHONE_DEVICE", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []jsval.Value) (any, error) {
 		return p.PhoneDevice(), nil
 	}},
-	{Name: "setPhoneDevice", Request: "SET_PHONE_DEVICE", do: func(p *desk.Softphone, _ context.Context, a []bridge.Value) (any, error) {
+	{Name: "setPhoneDevice", Request: "SET_PHONE_DEVICE", do: func(p *desk.Softphone, _ context.Context, a []jsval.Value) (any, error) {
 		typ, err := ParsePhoneDevice(arg(a, 0))
 		if err != nil || p == nil {
 			return nil, err
 		}
 		return nil, p.SetPhoneDevice(typ)
 	}},
-	{Name: "getInteractionsState", Request: "GET_INTERACTIONS_STATE", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+	{Name: "getInteractionsState", Request: "GET_INTERACTIONS_STATE", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []jsval.Value) (any, error) {
 		return p.InteractionsState()
 	}},
-	{Name: "getAgentNotReadyReasons", Request: "GET_AGENT_NOT_READY_REASONS", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []bridge.Value) (any, error) {
+	{Name: "getAgentNotReadyReasons", Request: "GET_AGENT_NOT_READY_REASONS", NoArgs: true, do: func(p *desk.Softphone, ctx context.Context, _ []jsval.Value) (any, error) {
 		return p.NotReadyReasons()
 	}},
 }
@@ -163,7 +164,7 @@ func ForRequest(t string) *Method { return methodsByRequest[t] }
 // CRM page's client does it before anything leaves the page, so that what
 // a copy cannot carry (a getter that threw, a BigInt, a length) is named
 // as in the desktop page.
-func (m *Method) CheckArgs(args []bridge.Value) error {
+func (m *Method) CheckArgs(args []jsval.Value) error {
 	if m.NoArgs {
 		return nil
 	}
@@ -171,15 +172,15 @@ func (m *Method) CheckArgs(args []bridge.Value) error {
 	return err
 }
 
-func arg(a []bridge.Value, i int) bridge.Value {
+func arg(a []jsval.Value, i int) jsval.Value {
 	if i < len(a) && a[i].Type != "" {
 		return a[i]
 	}
-	return bridge.Undefined
+	return jsval.Undefined
 }
 
-func withID(i int, f func(p *desk.Softphone, ctx context.Context, id string, a []bridge.Value) error) func(*desk.Softphone, context.Context, []bridge.Value) (any, error) {
-	return func(p *desk.Softphone, ctx context.Context, a []bridge.Value) (any, error) {
+func withID(i int, f func(p *desk.Softphone, ctx context.Context, id string, a []jsval.Value) error) func(*desk.Softphone, context.Context, []jsval.Value) (any, error) {
+	return func(p *desk.Softphone, ctx context.Context, a []jsval.Value) (any, error) {
 		id, err := ParseInteractionID("interactionId", arg(a, i))
 		if err != nil || p == nil {
 			return nil, err
@@ -188,10 +189,10 @@ func withID(i int, f func(p *desk.Softphone, ctx context.Context, id string, a [
 	}
 }
 
-func withBool(f func(p *desk.Softphone, ctx context.Context, on bool, id string) error) func(*desk.Softphone, context.Context, []bridge.Value) (any, error) {
-	return func(p *desk.Softphone, ctx context.Context, a []bridge.Value) (any, error) {
+func withBool(f func(p *desk.Softphone, ctx context.Context, on bool, id string) error) func(*desk.Softphone, context.Context, []jsval.Value) (any, error) {
+	return func(p *desk.Softphone, ctx context.Context, a []jsval.Value) (any, error) {
 		s := arg(a, 0)
-		if s.Type != bridge.TypeBoolean {
+		if s.Type != jsval.TypeBoolean {
 			return nil, bridge.WrongType("state", "boolean", s)
 		}
 		id, err := ParseInteractionID("interactionId", arg(a, 1))
@@ -204,11 +205,11 @@ func withBool(f func(p *desk.Softphone, ctx context.Context, on bool, id string)
 
 // ParseInteractionID reads an interaction id argument: undefined, null and
 // ” are omitted ("").
-func ParseInteractionID(name string, v bridge.Value) (string, error) {
+func ParseInteractionID(name string, v jsval.Value) (string, error) {
 	switch {
 	case v.Missing():
 		return "", nil
-	case v.Type != bridge.TypeString:
+	case v.Type != jsval.TypeString:
 		return "", bridge.WrongType(name, "string", v)
 	case v.Len > bridge.MaxKeyInMessages*4:
 		return "", bridge.Errorf(bridge.InvalidArgs, "%s: too long (%d characters)", name, v.Len)
@@ -216,11 +217,11 @@ func ParseInteractionID(name string, v bridge.Value) (string, error) {
 	return v.Str, nil
 }
 
-func optString(name string, v bridge.Value, max int) (string, error) {
+func optString(name string, v jsval.Value, max int) (string, error) {
 	switch {
 	case v.Missing():
 		return "", nil
-	case v.Type != bridge.TypeString:
+	case v.Type != jsval.TypeString:
 		return "", bridge.WrongType(name, "string", v)
 	case v.Len > max:
 		return "", bridge.Errorf(bridge.InvalidArgs, "%s: too long (%d characters, at most %d)", name, v.Len, max)
@@ -232,12 +233,12 @@ func optString(name string, v bridge.Value, max int) (string, error) {
 const MaxDTMF = 32
 
 // ParseDTMF reads sendDtmf's digits: 0-9 * # A-D, at most MaxDTMF.
-func ParseDTMF(v bridge.Value) (string, error) {
+func ParseDTMF(v jsval.Value) (string, error) {
 	const name = "dtmf"
 	switch {
 	case v.Missing():
 		return "", bridge.Errorf(bridge.InvalidArgs, "%s: required, got %s", name, bridge.TypeName(v))
-	case v.Type != bridge.TypeString:
+	case v.Type != jsval.TypeString:
 		return "", bridge.WrongType(name, "string", v)
 	case v.Str == "":
 		return "", bridge.Errorf(bridge.InvalidArgs, "%s: empty", name)
@@ -254,10 +255,10 @@ func ParseDTMF(v bridge.Value) (string, error) {
 
 // ParseLogin reads login's arguments: loginData {username, password,
 // tenant?} and force?. No message ever quotes the password.
-func ParseLogin(data, force bridge.Value) (phone.Credentials, bool, error) {
+func ParseLogin(data, force jsval.Value) (phone.Credentials, bool, error) {
 	const path = "loginData"
 	var c phone.Credentials
-	if data.Type != bridge.TypeObject {
+	if data.Type != jsval.TypeObject {
 		return c, false, bridge.WrongType(path, "object", data)
 	}
 	var err error
@@ -271,7 +272,7 @@ func ParseLogin(data, force bridge.Value) (phone.Credentials, bool, error) {
 	switch {
 	case pw.Missing():
 		return c, false, bridge.Errorf(bridge.InvalidArgs, "%s.password: required, got %s", path, bridge.TypeName(pw))
-	case pw.Type != bridge.TypeString:
+	case pw.Type != jsval.TypeString:
 		return c, false, bridge.WrongType(path+".password", "string", pw)
 	case pw.Str == "":
 		return c, false, bridge.Errorf(bridge.InvalidArgs, "%s.password: must not be empty", path)
@@ -284,9 +285,9 @@ func ParseLogin(data, force bridge.Value) (phone.Credentials, bool, error) {
 	}
 	f := false
 	switch force.Type {
-	case bridge.TypeBoolean:
+	case jsval.TypeBoolean:
 		f = force.Str == "true"
-	case bridge.TypeUndefined, bridge.TypeNull, "":
+	case jsval.TypeUndefined, jsval.TypeNull, "":
 	default:
 		return c, false, bridge.WrongType("force", "boolean", force)
 	}
@@ -294,13 +295,13 @@ func ParseLogin(data, force bridge.Value) (phone.Credentials, bool, error) {
 }
 
 // ParsePhoneDevice reads setPhoneDevice's PhoneDeviceData: {type, phone?}.
-func ParsePhoneDevice(v bridge.Value) (string, error) {
+func ParsePhoneDevice(v jsval.Value) (string, error) {
 	const path = "phoneDevice"
-	if v.Type != bridge.TypeObject {
+	if v.Type != jsval.TypeObject {
 		return "", bridge.WrongType(path, "object", v)
 	}
 	t := v.Get("type")
-	if t.Type != bridge.TypeString {
+	if t.Type != jsval.TypeString {
 		return "", bridge.WrongType(path+".type", "string", t)
 	}
 	if _, err := optString(path+".phone", v.Get("phone"), bridge.MaxPhoneLength); err != nil {
@@ -320,7 +321,7 @@ func ParsePhoneDevice(v bridge.Value) (string, error) {
 // answers at once) it returns it with wait == nil; otherwise wait, which
 // blocks, gives it (run it in a goroutine where blocking is not allowed).
 // A panic becomes unknown_error for this call only.
-func Serve(ctx context.Context, b *bridge.Bridge, m *Method, args []bridge.Value) (data any, err error, wait func() (any, error)) {
+func Serve(ctx context.Context, b *bridge.Bridge, m *Method, args []jsval.Value) (data any, err error, wait func() (any, error)) {
 	clock := b.ClockInUse()
 	var p *desk.Softphone
 	switch d := b.Desktop.(type) {
@@ -364,7 +365,7 @@ func Serve(ctx context.Context, b *bridge.Bridge, m *Method, args []bridge.Value
 }
 
 // ServeNow is Serve waiting for the answer, for Go callers and tests.
-func ServeNow(ctx context.Context, b *bridge.Bridge, name string, args ...bridge.Value) (any, error) {
+func ServeNow(ctx context.Context, b *bridge.Bridge, name string, args ...jsval.Value) (any, error) {
 	m := Named(name)
 	if m == nil {
 		return nil, bridge.Errorf(bridge.APINotImplemented, "%s is not served by adApi-go", name)

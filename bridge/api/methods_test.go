@@ -11,6 +11,7 @@ import (
 	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/desk/desktest"
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 	"github.com/adapi-go/adapi-go/bridge/model"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
@@ -26,7 +27,7 @@ var (
 )
 
 func serve(b *bridge.Bridge, name string, args ...any) (any, error) {
-	vs := make([]bridge.Value, len(args))
+	vs := make([]jsval.Value, len(args))
 	for i, a := range args {
 		vs[i] = valueOf(a)
 	}
@@ -34,30 +35,30 @@ func serve(b *bridge.Bridge, name string, args ...any) (any, error) {
 }
 
 // valueOf turns plain Go data into a Value, as the loader's snapshot would.
-func valueOf(x any) bridge.Value {
+func valueOf(x any) jsval.Value {
 	switch x := x.(type) {
 	case nil:
-		return bridge.Value{Type: bridge.TypeNull}
-	case bridge.Value:
+		return jsval.Value{Type: jsval.TypeNull}
+	case jsval.Value:
 		return x
 	case string:
-		return bridge.String(x)
+		return jsval.String(x)
 	case bool:
 		if x {
-			return bridge.Value{Type: bridge.TypeBoolean, Str: "true"}
+			return jsval.Value{Type: jsval.TypeBoolean, Str: "true"}
 		}
-		return bridge.Value{Type: bridge.TypeBoolean, Str: "false"}
+		return jsval.Value{Type: jsval.TypeBoolean, Str: "false"}
 	case int:
-		return bridge.Value{Type: bridge.TypeNumber, Str: string(jsonw.Append(nil, x))}
+		return jsval.Value{Type: jsval.TypeNumber, Str: string(jsonw.Append(nil, x))}
 	case map[string]any:
-		v := bridge.Value{Type: bridge.TypeObject, Len: len(x)}
+		v := jsval.Value{Type: jsval.TypeObject, Len: len(x)}
 		for k, e := range x {
 			v.Keys = append(v.Keys, k)
 			v.Vals = append(v.Vals, valueOf(e))
 		}
 		return v
 	case []any:
-		v := bridge.Value{Type: bridge.TypeArray, Len: len(x)}
+		v := jsval.Value{Type: jsval.TypeArray, Len: len(x)}
 		for _, e := range x {
 			v.Vals = append(v.Vals, valueOf(e))
 		}
@@ -123,7 +124,7 @@ func TestMethodArguments(t *testing.T) {
 		_, err := serve(b, tt.method, tt.args...)
 		wantErr(t, tt.method, err, bridge.InvalidArgs, tt.msg)
 		// The CRM page's client checks them the same way first.
-		vs := make([]bridge.Value, len(tt.args))
+		vs := make([]jsval.Value, len(tt.args))
 		for i, a := range tt.args {
 			vs[i] = valueOf(a)
 		}
@@ -151,7 +152,7 @@ func TestNotLoggedIn(t *testing.T) {
 	for _, m := range Methods {
 		b, sp, _, _ := testDesk(t)
 		sp.Update(func(s *desk.Settings) { s.LoggedIn = false })
-		vs := make([]bridge.Value, len(good[m.Name]))
+		vs := make([]jsval.Value, len(good[m.Name]))
 		for i, a := range good[m.Name] {
 			vs[i] = valueOf(a)
 		}
@@ -285,7 +286,7 @@ func TestCRMScript(t *testing.T) {
 	if got := ok("getAgentState"); !reflect.DeepEqual(got, map[string]any{"state": "not_ready", "reservedForIncomingInteraction": false}) {
 		t.Fatalf("after login: %v", got)
 	}
-	_, err = b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+	_, err = b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 	wantErr(t, "startCall not ready", err, bridge.NotSuitableState, "not_ready")
 	ok("setAgentState", "ready")
 	id := call(t, b, "+1 415 555 0100")
@@ -447,7 +448,7 @@ func TestPhoneDeviceAndLists(t *testing.T) {
 	if n := rec.Names(); n[len(n)-1] != `ON_PHONE_CAPABILITIES_CHANGE {"canAnswer":false,"canDial":false,"canHold":false,"canRetrieve":false}` {
 		t.Fatalf("%v", n)
 	}
-	_, err = b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+	_, err = b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 	wantErr(t, "no phone", err, bridge.LoggedWithoutPhone, "no phone device")
 	_, err = serve(b, "setPhoneDevice", map[string]any{"type": "phone_type_browser"})
 	must(t, err)
@@ -484,7 +485,7 @@ func TestSlowDialNoGhost(t *testing.T) {
 	sp.Update(func(s *desk.Settings) { s.Phone = desk.PhoneSlow; s.SlowDialDelay = 8 * time.Second })
 	done := make(chan error, 1)
 	go func() {
-		_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+		_, err := b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 		done <- err
 	}()
 	clock.WaitTimers(2)
@@ -527,7 +528,7 @@ func TestLateDialHungUp(t *testing.T) {
 	b := &bridge.Bridge{Desktop: sp, Clock: clock}
 	done := make(chan error, 1)
 	go func() {
-		_, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+		_, err := b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 		done <- err
 	}()
 	clock.WaitTimers(1)
@@ -548,7 +549,7 @@ func FuzzMethods(f *testing.F) {
 	f.Add(uint8(11), []byte(`[{"t":"boolean","s":"true"}]`))
 	f.Add(uint8(13), []byte(`[{"t":"string","s":"123#","l":4},{"t":"string","s":"","l":0}]`))
 	f.Fuzz(func(t *testing.T, which uint8, snapshots []byte) {
-		args, err := bridge.DecodeSnapshots(snapshots)
+		args, err := jsval.DecodeSnapshots(snapshots)
 		if err != nil {
 			return
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/dialplan"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // File is the desktop owner's adapi-config.json (SPEC.md, "The desktop
@@ -74,13 +75,13 @@ func Parse(b []byte) (File, error) {
 	if !utf8.Valid(b) {
 		return c, fmt.Errorf("%s: not UTF-8", configFile)
 	}
-	v, err := bridge.ParseJSON(b)
+	v, err := jsval.ParseJSON(b)
 	if err != nil {
 		return c, fmt.Errorf("%s: %v", configFile, err)
 	}
 	r := reader{}
-	r.object("", v, map[string]func(string, bridge.Value){
-		"allowedOrigins": func(k string, v bridge.Value) {
+	r.object("", v, map[string]func(string, jsval.Value){
+		"allowedOrigins": func(k string, v jsval.Value) {
 			r.strings(k, v, func(k, s string) {
 				o, err := ParseOrigin(s)
 				if err != nil {
@@ -89,24 +90,24 @@ func Parse(b []byte) (File, error) {
 				c.AllowedOrigins = append(c.AllowedOrigins, o)
 			})
 		},
-		"testHooks": func(k string, v bridge.Value) { c.TestHooks = r.boolean(k, v) },
-		"placementTimeoutMs": func(k string, v bridge.Value) {
+		"testHooks": func(k string, v jsval.Value) { c.TestHooks = r.boolean(k, v) },
+		"placementTimeoutMs": func(k string, v jsval.Value) {
 			c.PlacementTimeout = time.Duration(r.integer(k, v, 1, MaxPlacementTimeoutMs)) * time.Millisecond
 		},
-		"dialPlan": func(k string, v bridge.Value) {
-			r.object(k, v, map[string]func(string, bridge.Value){
-				"country": func(k string, v bridge.Value) {
+		"dialPlan": func(k string, v jsval.Value) {
+			r.object(k, v, map[string]func(string, jsval.Value){
+				"country": func(k string, v jsval.Value) {
 					c.DialPlan.Country = r.string(k, v)
 					if !dialplan.HasCountry(c.DialPlan.Country) {
 						r.fail(k, "want one of %s, got %q", strings.Join(dialplan.Countries(), ", "), c.DialPlan.Country)
 					}
 				},
-				"extensionDigits": func(k string, v bridge.Value) {
+				"extensionDigits": func(k string, v jsval.Value) {
 					c.DialPlan.ExtensionDigits = r.integer(k, v, 1, dialplan.MaxExtensionDigits)
 				},
 			})
 		},
-		"dialPolicy": func(k string, v bridge.Value) {
+		"dialPolicy": func(k string, v jsval.Value) {
 			prefix := func(k, s string) string {
 				n, err := bridge.NormalizePhoneString(s)
 				if err != nil {
@@ -114,47 +115,47 @@ func Parse(b []byte) (File, error) {
 				}
 				return n
 			}
-			r.object(k, v, map[string]func(string, bridge.Value){
-				"allow": func(k string, v bridge.Value) {
+			r.object(k, v, map[string]func(string, jsval.Value){
+				"allow": func(k string, v jsval.Value) {
 					c.DialPolicy.Allow = []string{}
 					r.strings(k, v, func(k, s string) { c.DialPolicy.Allow = append(c.DialPolicy.Allow, prefix(k, s)) })
 				},
-				"deny": func(k string, v bridge.Value) {
+				"deny": func(k string, v jsval.Value) {
 					c.DialPolicy.Deny = []string{}
 					r.strings(k, v, func(k, s string) { c.DialPolicy.Deny = append(c.DialPolicy.Deny, prefix(k, s)) })
 				},
-				"maxCallsPerMinute": func(k string, v bridge.Value) {
+				"maxCallsPerMinute": func(k string, v jsval.Value) {
 					c.DialPolicy.MaxCallsPerMinute = r.integer(k, v, 0, MaxCallsPerMinuteLimit)
 				},
-				"allowServiceCodes": func(k string, v bridge.Value) {
+				"allowServiceCodes": func(k string, v jsval.Value) {
 					c.DialPolicy.AllowServiceCodes = r.boolean(k, v)
 				},
 			})
 		},
-		"sip": func(k string, v bridge.Value) {
+		"sip": func(k string, v jsval.Value) {
 			s := &SIP{}
 			c.SIP = s
-			r.object(k, v, map[string]func(string, bridge.Value){
-				"wsUrl": func(k string, v bridge.Value) {
+			r.object(k, v, map[string]func(string, jsval.Value){
+				"wsUrl": func(k string, v jsval.Value) {
 					s.WSURL = r.string(k, v)
 					if _, err := WSOrigin(s.WSURL); err != nil {
 						r.fail(k, "%v", err)
 					}
 				},
-				"domain": func(k string, v bridge.Value) { s.Domain = r.string(k, v) },
-				"iceServers": func(k string, v bridge.Value) {
-					r.list(k, v, func(k string, v bridge.Value) {
+				"domain": func(k string, v jsval.Value) { s.Domain = r.string(k, v) },
+				"iceServers": func(k string, v jsval.Value) {
+					r.list(k, v, func(k string, v jsval.Value) {
 						var ice ICEServer
-						r.object(k, v, map[string]func(string, bridge.Value){
-							"urls": func(k string, v bridge.Value) {
-								if v.Type == bridge.TypeString {
+						r.object(k, v, map[string]func(string, jsval.Value){
+							"urls": func(k string, v jsval.Value) {
+								if v.Type == jsval.TypeString {
 									ice.URLs = []string{r.string(k, v)}
 									return
 								}
 								r.strings(k, v, func(_, u string) { ice.URLs = append(ice.URLs, u) })
 							},
-							"username":   func(k string, v bridge.Value) { ice.Username = r.string(k, v) },
-							"credential": func(k string, v bridge.Value) { ice.Credential = r.string(k, v) },
+							"username":   func(k string, v jsval.Value) { ice.Username = r.string(k, v) },
+							"credential": func(k string, v jsval.Value) { ice.Credential = r.string(k, v) },
 						})
 						s.ICEServers = append(s.ICEServers, ice)
 					})
@@ -184,8 +185,8 @@ func join(parent, key string) string {
 	return parent + "." + key
 }
 
-func (r *reader) object(k string, v bridge.Value, fields map[string]func(string, bridge.Value)) {
-	if v.Type != bridge.TypeObject {
+func (r *reader) object(k string, v jsval.Value, fields map[string]func(string, jsval.Value)) {
+	if v.Type != jsval.TypeObject {
 		if k == "" {
 			r.err = fmt.Errorf("%s: want an object, got %s", configFile, jsonType(v))
 			return
@@ -214,8 +215,8 @@ func (r *reader) object(k string, v bridge.Value, fields map[string]func(string,
 	}
 }
 
-func (r *reader) list(k string, v bridge.Value, each func(string, bridge.Value)) {
-	if v.Type != bridge.TypeArray {
+func (r *reader) list(k string, v jsval.Value, each func(string, jsval.Value)) {
+	if v.Type != jsval.TypeArray {
 		r.fail(k, "want an array, got %s", jsonType(v))
 		return
 	}
@@ -228,16 +229,16 @@ func (r *reader) list(k string, v bridge.Value, each func(string, bridge.Value))
 	}
 }
 
-func (r *reader) strings(k string, v bridge.Value, each func(string, string)) {
-	r.list(k, v, func(k string, e bridge.Value) {
+func (r *reader) strings(k string, v jsval.Value, each func(string, string)) {
+	r.list(k, v, func(k string, e jsval.Value) {
 		if s := r.string(k, e); r.err == nil {
 			each(k, s)
 		}
 	})
 }
 
-func (r *reader) string(k string, v bridge.Value) string {
-	if v.Type != bridge.TypeString {
+func (r *reader) string(k string, v jsval.Value) string {
+	if v.Type != jsval.TypeString {
 		r.fail(k, "want a string, got %s", jsonType(v))
 		return ""
 	}
@@ -247,15 +248,15 @@ func (r *reader) string(k string, v bridge.Value) string {
 	return v.Str
 }
 
-func (r *reader) boolean(k string, v bridge.Value) bool {
-	if v.Type != bridge.TypeBoolean {
+func (r *reader) boolean(k string, v jsval.Value) bool {
+	if v.Type != jsval.TypeBoolean {
 		r.fail(k, "want true or false, got %s", jsonType(v))
 	}
 	return v.Str == "true"
 }
 
-func (r *reader) integer(k string, v bridge.Value, lo, hi int) int {
-	if v.Type != bridge.TypeNumber {
+func (r *reader) integer(k string, v jsval.Value, lo, hi int) int {
+	if v.Type != jsval.TypeNumber {
 		r.fail(k, "want a number, got %s", jsonType(v))
 		return 0
 	}
@@ -430,13 +431,13 @@ func ParseOrigin(s string) (string, error) {
 }
 
 // typeName for config errors: JSON's names.
-func jsonType(v bridge.Value) string {
+func jsonType(v jsval.Value) string {
 	switch v.Type {
-	case bridge.TypeNull:
+	case jsval.TypeNull:
 		return "null"
-	case bridge.TypeArray:
+	case jsval.TypeArray:
 		return "array"
-	case bridge.TypeObject:
+	case jsval.TypeObject:
 		return "object"
 	}
 	return strings.ToLower(v.Type)

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/dialplan"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // Finding 5: a config the desktop cannot use is an error naming the
@@ -99,7 +99,7 @@ func FuzzParseJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		v, err := bridge.ParseJSON(b)
+		v, err := jsval.ParseJSON(b)
 		valid := json.Valid(b)
 		if err == nil && !valid {
 			t.Fatalf("%q accepted, encoding/json refuses it", b)

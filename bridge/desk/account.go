@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
@@ -181,8 +182,8 @@ func (p *Softphone) InteractionsState() (map[string]any, error) {
 }
 
 // ParseAgentState reads a state the agent may choose: ready or not_ready.
-func ParseAgentState(name string, v bridge.Value) (AgentState, error) {
-	if v.Type != bridge.TypeString {
+func ParseAgentState(name string, v jsval.Value) (AgentState, error) {
+	if v.Type != jsval.TypeString {
 		return "", bridge.WrongType(name, "'ready' or 'not_ready'", v)
 	}
 	switch st := AgentState(v.Str); st {

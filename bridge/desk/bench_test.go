@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // benchStartCall is one startCall as the wasm glue drives it (wasm/
@@ -13,8 +14,8 @@ import (
 // validated, the call placed on a healthy softphone, each event's JSON
 // appended to the batch, the result string; then the call hung up and
 // completed so the next one can be placed (their events encoded too).
-func benchStartCall(b *testing.B, obj bridge.Value) {
-	snap, err := json.Marshal([]any{bridge.String("+1 (415) 555-0123"), obj, nil})
+func benchStartCall(b *testing.B, obj jsval.Value) {
+	snap, err := json.Marshal([]any{jsval.String("+1 (415) 555-0123"), obj, nil})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func benchStartCall(b *testing.B, obj bridge.Value) {
 	b.ReportAllocs()
 	for b.Loop() {
 		batch = batch[:0]
-		vs, err := bridge.DecodeSnapshots(snap)
+		vs, err := jsval.DecodeSnapshots(snap)
 		if err != nil || len(vs) < 3 {
 			b.Fatal(err)
 		}
@@ -63,5 +64,5 @@ func BenchmarkStartCallWithObject(b *testing.B) {
 }
 
 func BenchmarkStartCallWithoutObject(b *testing.B) {
-	benchStartCall(b, bridge.Undefined)
+	benchStartCall(b, jsval.Undefined)
 }

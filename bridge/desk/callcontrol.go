@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
@@ -316,7 +317,7 @@ func (p *Softphone) Ring(number, name string) (string, error) {
 	if err := p.farEnd(); err != nil {
 		return "", err
 	}
-	n, err := bridge.NormalizePhoneField("number", bridge.String(number))
+	n, err := bridge.NormalizePhoneField("number", jsval.String(number))
 	if err != nil {
 		return "", err
 	}

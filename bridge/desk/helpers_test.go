@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 var epoch = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
@@ -50,7 +51,7 @@ func code(err error) bridge.Code {
 }
 
 // contact is the documented example's initialObject, with extra fields.
-func contact(extra ...any) bridge.Value {
+func contact(extra ...any) jsval.Value {
 	kv := []any{"id", "c-1", "type", "contact", "displayName", "Ada Lovelace", "displayType", "Contact"}
-	return bridge.Object(append(kv, extra...)...)
+	return jsval.Object(append(kv, extra...)...)
 }

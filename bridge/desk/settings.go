@@ -7,6 +7,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // SettingsPatch changes some of the reference desktop's settings: the
@@ -95,7 +96,7 @@ func (pt SettingsPatch) Apply(s *Settings) error {
 		n.HasPhone = *pt.HasPhone
 	}
 	if pt.AgentState != nil {
-		st, err := ParseAgentState("agentState", bridge.String(*pt.AgentState))
+		st, err := ParseAgentState("agentState", jsval.String(*pt.AgentState))
 		if err != nil {
 			return err
 		}

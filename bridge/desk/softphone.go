@@ -16,6 +16,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 	"github.com/adapi-go/adapi-go/bridge/model"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
@@ -245,7 +246,7 @@ func (p *Softphone) updateLocked(m model.Settings, f func(*Settings) error) (Set
 		return s, err
 	}
 	if s.Extension != "" {
-		ext, err := bridge.NormalizePhoneField("extension", bridge.String(s.Extension))
+		ext, err := bridge.NormalizePhoneField("extension", jsval.String(s.Extension))
 		if err != nil {
 			return s, err
 		}
@@ -275,7 +276,7 @@ func (p *Softphone) SetDialpad(s string) {
 	defer p.mu.Unlock()
 	p.dialpad = s
 	if p.deferred != nil {
-		if n, err := bridge.NormalizePhoneField("dialpad", bridge.String(s)); err != nil || n != p.deferred.PhoneNumber {
+		if n, err := bridge.NormalizePhoneField("dialpad", jsval.String(s)); err != nil || n != p.deferred.PhoneNumber {
 			p.deferred = nil
 		}
 	}
@@ -446,7 +447,7 @@ func (p *Softphone) DialpadCall() (bridge.Call, error) {
 	p.mu.Lock()
 	pad, deferred := p.dialpad, p.deferred
 	p.mu.Unlock()
-	n, err := bridge.NormalizePhoneField("dialpad", bridge.String(pad))
+	n, err := bridge.NormalizePhoneField("dialpad", jsval.String(pad))
 	if err != nil {
 		return bridge.Call{}, err
 	}
@@ -463,7 +464,7 @@ func (p *Softphone) DialpadCall() (bridge.Call, error) {
 func (p *Softphone) ClearDialpad(number string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if n, err := bridge.NormalizePhoneField("dialpad", bridge.String(p.dialpad)); err == nil && n == number {
+	if n, err := bridge.NormalizePhoneField("dialpad", jsval.String(p.dialpad)); err == nil && n == number {
 		p.dialpad = ""
 		p.deferred = nil
 		p.changed()

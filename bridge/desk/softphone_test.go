@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 var allStates = []State{StateDeliveryPending, StateDelivered, StateHold, StateWrapUp, StateCompleted}
@@ -63,7 +64,7 @@ func TestActions(t *testing.T) {
 			t.Run(fmt.Sprintf("%s from %s", a.name, state), func(t *testing.T) {
 				b, sp, _, _ := newTestDesktop()
 				sp.Update(func(s *Settings) { s.AnswerDelay = 0 })
-				id, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+				id, err := b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -123,7 +124,7 @@ func TestAgentConditions(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b, sp, _, _ := newTestDesktop()
 			sp.Update(tt.set)
-			_, err := b.StartCall(context.Background(), "", bridge.String(tt.number), bridge.Undefined)
+			_, err := b.StartCall(context.Background(), "", jsval.String(tt.number), jsval.Undefined)
 			if code(err) != tt.want {
 				t.Fatalf("err = %v, want code %d", err, tt.want)
 			}
@@ -134,15 +135,15 @@ func TestAgentConditions(t *testing.T) {
 func TestSingleLine(t *testing.T) {
 	b, sp, _, _ := newTestDesktop()
 	sp.Update(func(s *Settings) { s.SingleLine = true })
-	id, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+	id, err := b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.StartCall(context.Background(), "", bridge.String("101"), bridge.Undefined); code(err) != bridge.NotSuitableState {
+	if _, err := b.StartCall(context.Background(), "", jsval.String("101"), jsval.Undefined); code(err) != bridge.NotSuitableState {
 		t.Fatalf("second call: %v", err)
 	}
 	sp.HangUp(id) // wrap-up frees the line
-	if _, err := b.StartCall(context.Background(), "", bridge.String("101"), bridge.Undefined); err != nil {
+	if _, err := b.StartCall(context.Background(), "", jsval.String("101"), jsval.Undefined); err != nil {
 		t.Fatalf("after hang-up: %v", err)
 	}
 }
@@ -150,7 +151,7 @@ func TestSingleLine(t *testing.T) {
 func TestDeferredDial(t *testing.T) {
 	b, sp, _, rec := newTestDesktop()
 	sp.Update(func(s *Settings) { s.DeferredDial = true })
-	id, err := b.StartCall(context.Background(), "", bridge.String("+1 (415) 555-0142"), contact())
+	id, err := b.StartCall(context.Background(), "", jsval.String("+1 (415) 555-0142"), contact())
 	if err != nil || id != "" {
 		t.Fatalf("StartCall = %q, %v; want no id and no error", id, err)
 	}
@@ -178,7 +179,7 @@ func TestDeferredDial(t *testing.T) {
 	}
 	// Reformatting the number by hand keeps the record; another number
 	// drops it.
-	b.StartCall(context.Background(), "", bridge.String("+1 415 555 0143"), contact())
+	b.StartCall(context.Background(), "", jsval.String("+1 415 555 0143"), contact())
 	sp.SetDialpad("+1 (415) 555-0143")
 	if o := sp.DialpadObject(); o == nil || o.ID != "c-1" {
 		t.Fatalf("reformatted: record %+v", o)
@@ -202,7 +203,7 @@ func TestDeferredDial(t *testing.T) {
 func TestEventsAndPayloads(t *testing.T) {
 	b, sp, clock, rec := newTestDesktop()
 	sp.Update(func(s *Settings) { s.AnswerDelay = 3 * time.Second })
-	id, err := b.StartCall(context.Background(), "", bridge.String("+1 415 555 0101"), contact("customFields", map[string]any{"__proto__": "x"}))
+	id, err := b.StartCall(context.Background(), "", jsval.String("+1 415 555 0101"), contact("customFields", map[string]any{"__proto__": "x"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +212,7 @@ func TestEventsAndPayloads(t *testing.T) {
 	sp.Hold(id)
 	sp.Resume(id)
 	sp.HangUp(id)
-	id2, _ := b.StartCall(context.Background(), "", bridge.String("200"), bridge.Undefined)
+	id2, _ := b.StartCall(context.Background(), "", jsval.String("200"), jsval.Undefined)
 	sp.Complete(id)
 	want := []string{
 		OnNewInteraction + " " + id + " delivery_pending",
@@ -270,7 +271,7 @@ func TestEventsAndPayloads(t *testing.T) {
 func TestNothingGrows(t *testing.T) {
 	b, sp, clock, _ := newTestDesktop()
 	for i := 0; i < 1000; i++ {
-		id, err := b.StartCall(context.Background(), "", bridge.String("100"), bridge.Undefined)
+		id, err := b.StartCall(context.Background(), "", jsval.String("100"), jsval.Undefined)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -292,7 +293,7 @@ func TestRace(t *testing.T) {
 		go func(g int) {
 			defer wg.Done()
 			for i := 0; i < 50; i++ {
-				id, err := b.StartCall(context.Background(), "", bridge.String(fmt.Sprint(200+g)), contact())
+				id, err := b.StartCall(context.Background(), "", jsval.String(fmt.Sprint(200+g)), contact())
 				if err != nil {
 					continue // a settings change may refuse it
 				}
@@ -330,7 +331,7 @@ func TestRace(t *testing.T) {
 func TestSlowPhoneMakesTheInteractionOnce(t *testing.T) {
 	b, sp, clock, rec := newTestDesktop()
 	sp.Update(func(s *Settings) { s.Phone = PhoneSlow; s.SlowDialDelay = time.Second })
-	call, err := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
+	call, err := bridge.ParseCall(jsval.String("100"), jsval.Undefined)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 func BenchmarkDecodeMessage(b *testing.B) {
@@ -15,7 +16,7 @@ func BenchmarkDecodeMessage(b *testing.B) {
 		if err := json.Unmarshal(raw, &x); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := DecodeMessage(bridge.ValueOf(x)); err != nil {
+		if _, err := DecodeMessage(jsval.ValueOf(x)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/api"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // The client's time limits (SPEC.md, "Time").
@@ -39,7 +40,7 @@ type Client struct {
 
 type request struct {
 	msg     OutMessage
-	done    func(result bridge.Value, err error) // the OperationResult as it came, or err
+	done    func(result jsval.Value, err error) // the OperationResult as it came, or err
 	stop    func() bool
 	settled bool
 }
@@ -70,7 +71,7 @@ func (c *Client) StartCall(call bridge.Call, opts map[string]any, done func(id s
 	if opts != nil {
 		params = append(params, opts)
 	}
-	return c.Request(OutMessage{UID: NewUID(), Type: MsgStartCall, Params: params}, func(v bridge.Value, err error) {
+	return c.Request(OutMessage{UID: NewUID(), Type: MsgStartCall, Params: params}, func(v jsval.Value, err error) {
 		if err == nil {
 			var id string
 			id, err = bridge.DecodeResult(v)
@@ -85,7 +86,7 @@ func (c *Client) StartCall(call bridge.Call, opts map[string]any, done func(id s
 // m.Request, params its arguments); done is called exactly once, with the
 // data or the error.
 func (c *Client) Call(m *api.Method, params []any, done func(data any, err error)) (uid string) {
-	return c.Request(OutMessage{UID: NewUID(), Type: m.Request, Params: params}, func(v bridge.Value, err error) {
+	return c.Request(OutMessage{UID: NewUID(), Type: m.Request, Params: params}, func(v jsval.Value, err error) {
 		if err == nil {
 			var data any
 			data, err = bridge.DecodeMethodResult(v)
@@ -99,7 +100,7 @@ func (c *Client) Call(m *api.Method, params []any, done func(data any, err error
 // Request sends m (now, or once the desktop is ready) and calls done with
 // the answer's OperationResult, or with api_not_answer when none comes in
 // time.
-func (c *Client) Request(m OutMessage, done func(result bridge.Value, err error)) string {
+func (c *Client) Request(m OutMessage, done func(result jsval.Value, err error)) string {
 	r := &request{msg: m, done: done}
 	c.mu.Lock()
 	if c.ready {
@@ -133,7 +134,7 @@ func (c *Client) Cancel(uid string, err error) {
 	}
 	c.mu.Unlock()
 	if r != nil {
-		c.settle(r, bridge.Undefined, err)
+		c.settle(r, jsval.Undefined, err)
 	}
 }
 
@@ -172,10 +173,10 @@ func (c *Client) expire(r *request, why string) {
 		}
 	}
 	c.mu.Unlock()
-	c.settle(r, bridge.Undefined, bridge.Errorf(bridge.APINotAnswer, "%s", why))
+	c.settle(r, jsval.Undefined, bridge.Errorf(bridge.APINotAnswer, "%s", why))
 }
 
-func (c *Client) settle(r *request, result bridge.Value, err error) {
+func (c *Client) settle(r *request, result jsval.Value, err error) {
 	c.mu.Lock()
 	if r.settled {
 		c.mu.Unlock()
@@ -224,15 +225,15 @@ func (c *Client) Receive(m Message) {
 // api_not_answer now and are not sent again. Queued ones go out.
 func (c *Client) hello(m Message) {
 	c.mu.Lock()
-	if ms := m.Param(0).Get("placementTimeoutMs"); ms.Type == bridge.TypeNumber {
+	if ms := m.Param(0).Get("placementTimeoutMs"); ms.Type == jsval.TypeNumber {
 		if d, ok := parseMillis(ms.Str); ok {
 			c.wait = d
 		}
 	}
-	if ds := m.Param(0).Get("deadlines"); ds.Type == bridge.TypeObject {
+	if ds := m.Param(0).Get("deadlines"); ds.Type == jsval.TypeObject {
 		c.waits = map[string]time.Duration{}
 		for i, k := range ds.Keys {
-			if i < len(ds.Vals) && ds.Vals[i].Type == bridge.TypeNumber {
+			if i < len(ds.Vals) && ds.Vals[i].Type == jsval.TypeNumber {
 				if d, ok := parseMillis(ds.Vals[i].Str); ok && api.ForRequest(k) != nil {
 					c.waits[k] = d
 				}
@@ -253,7 +254,7 @@ func (c *Client) hello(m Message) {
 	}
 	c.mu.Unlock()
 	for _, r := range lost {
-		c.settle(r, bridge.Undefined, bridge.Errorf(bridge.APINotAnswer, "the agent desktop reloaded before answering; the request was not sent again"))
+		c.settle(r, jsval.Undefined, bridge.Errorf(bridge.APINotAnswer, "the agent desktop reloaded before answering; the request was not sent again"))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/api"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // PeerID names a window that sent the desktop a message (the loader keeps
@@ -79,7 +80,7 @@ func (d *DesktopEnd) Hello() OutMessage {
 }
 
 // Receive handles a message from peer at origin.
-func (d *DesktopEnd) Receive(origin string, peer PeerID, data bridge.Value) {
+func (d *DesktopEnd) Receive(origin string, peer PeerID, data jsval.Value) {
 	m, err := DecodeMessage(data)
 	if err == ErrUnanswerable || m.Type == MsgHello {
 		return
@@ -239,7 +240,7 @@ func (d *DesktopEnd) startCall(peer PeerID, origin string, m Message) {
 	var key string
 	if err == nil {
 		if opts := m.Param(2); !opts.Missing() {
-			if opts.Type != bridge.TypeObject {
+			if opts.Type != jsval.TypeObject {
 				err = bridge.Errorf(bridge.InvalidArgs, "options: want object, got %s", bridge.TypeName(opts))
 			} else {
 				key, err = bridge.ParseIdempotencyKey(opts.Get("idempotencyKey"))

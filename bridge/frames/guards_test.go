@@ -10,6 +10,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // Guards the README promises, each tested where a planted defect
@@ -44,8 +45,8 @@ func newCrossFrame(t *testing.T, policy bridge.DialPolicy) *crossFrame {
 		f.mu.Unlock()
 		f.ch <- m.UID
 	})
-	f.d.Receive("https://a.example", 1, bridge.ValueOf(map[string]any{"uid": "hi-a", "type": "hi", "params": []any{"a"}}))
-	f.d.Receive("https://b.example", 2, bridge.ValueOf(map[string]any{"uid": "hi-b", "type": "hi", "params": []any{"b"}}))
+	f.d.Receive("https://a.example", 1, jsval.ValueOf(map[string]any{"uid": "hi-a", "type": "hi", "params": []any{"a"}}))
+	f.d.Receive("https://b.example", 2, jsval.ValueOf(map[string]any{"uid": "hi-b", "type": "hi", "params": []any{"b"}}))
 	return f
 }
 
@@ -54,7 +55,7 @@ func (f *crossFrame) send(origin string, uid string, params ...any) {
 	if origin == "https://b.example" {
 		peer = 2
 	}
-	f.d.Receive(origin, peer, bridge.ValueOf(map[string]any{"uid": uid, "type": MsgStartCall, "params": params}))
+	f.d.Receive(origin, peer, jsval.ValueOf(map[string]any{"uid": uid, "type": MsgStartCall, "params": params}))
 }
 
 // answer waits for the answer to uid.
@@ -85,8 +86,8 @@ func TestCrossFrameCancel(t *testing.T) {
 	f.send("https://a.example", "c2", "101", nil)
 	waitTimers(t, f.clock, 4) // two calls: a deadline and a slow phone each
 	// b cannot cancel a's call by naming its uid; a can.
-	f.d.Receive("https://b.example", 2, bridge.ValueOf(map[string]any{"uid": "x1", "type": MsgCancelStartCall, "params": []any{"c2"}}))
-	f.d.Receive("https://a.example", 1, bridge.ValueOf(map[string]any{"uid": "x2", "type": MsgCancelStartCall, "params": []any{"c1"}}))
+	f.d.Receive("https://b.example", 2, jsval.ValueOf(map[string]any{"uid": "x1", "type": MsgCancelStartCall, "params": []any{"c2"}}))
+	f.d.Receive("https://a.example", 1, jsval.ValueOf(map[string]any{"uid": "x2", "type": MsgCancelStartCall, "params": []any{"c1"}}))
 	r := f.answer(t, "c1")
 	if r.Error == nil || r.Error.Code != ErrAborted.Code || r.Error.Message != "aborted by the caller" {
 		t.Fatalf("cancelled call: %+v", r)
@@ -114,8 +115,8 @@ func TestClientHonoursHelloPlacementTimeout(t *testing.T) {
 		clock := bridge.NewFakeClock(epoch)
 		c := NewClient(clock, "", (&wire{}).send, nil)
 		s := &settled{}
-		c.Receive(Message{Type: MsgHello, Params: []bridge.Value{bridge.Object("placementTimeoutMs", ms)}})
-		call, _ := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
+		c.Receive(Message{Type: MsgHello, Params: []jsval.Value{jsval.Object("placementTimeoutMs", ms)}})
+		call, _ := bridge.ParseCall(jsval.String("100"), jsval.Undefined)
 		c.StartCall(call, nil, s.done)
 		wait := time.Duration(ms)*time.Millisecond + AnswerGrace
 		clock.Advance(wait - time.Millisecond)
@@ -136,7 +137,7 @@ func TestClientCancel(t *testing.T) {
 	w := &wire{}
 	c := NewClient(clock, "", w.send, nil)
 	s := &settled{}
-	call, _ := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
+	call, _ := bridge.ParseCall(jsval.String("100"), jsval.Undefined)
 	queued := c.StartCall(call, nil, s.done)
 	c.Cancel(queued, ErrAborted)
 	c.Receive(Message{Type: MsgHello})
@@ -177,7 +178,7 @@ func TestCrossFrameCallsAreChargedToTheirOrigin(t *testing.T) {
 	if r := f.answer(t, "b1"); r.Status != "success" {
 		t.Fatalf("b held back by a's calls: %+v", r.Error)
 	}
-	if _, err := f.b.StartCall(context.Background(), "", bridge.String("+14155550111"), bridge.Undefined); err != nil {
+	if _, err := f.b.StartCall(context.Background(), "", jsval.String("+14155550111"), jsval.Undefined); err != nil {
 		t.Fatalf("the desktop page held back by a's calls: %v", err)
 	}
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk/desktest"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // Test helpers, as bridge's tests have them (bridge/desk/desktest).
@@ -39,9 +40,9 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func contact(extra ...any) bridge.Value {
+func contact(extra ...any) jsval.Value {
 	kv := []any{"id", "c-1", "type", "contact", "displayName", "Ada Lovelace", "displayType", "Contact"}
-	return bridge.Object(append(kv, extra...)...)
+	return jsval.Object(append(kv, extra...)...)
 }
 
 // placed is a placement's outcome.

@@ -9,6 +9,7 @@ import (
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/api"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // TestDesktopEndMethods: call-control requests across frames: served only
@@ -23,7 +24,7 @@ func TestDesktopEndMethods(t *testing.T) {
 	ask := func(origin, uid, typ string, params ...any) Message {
 		t.Helper()
 		before := len(w.all())
-		d.Receive(origin, 1, bridge.ValueOf(map[string]any{"uid": uid, "type": typ, "params": params}))
+		d.Receive(origin, 1, jsval.ValueOf(map[string]any{"uid": uid, "type": typ, "params": params}))
 		got := w.all()[before:]
 		if len(got) != 1 || got[0].UID != uid || got[0].Type != typ+"_RESPONSE" {
 			t.Fatalf("%s answered %+v", typ, got)
@@ -41,7 +42,7 @@ func TestDesktopEndMethods(t *testing.T) {
 	if !reflect.DeepEqual(before, sp.Interactions()) || !sp.Settings().LoggedIn {
 		t.Fatal("a refused request changed the desktop")
 	}
-	d.Receive("https://crm.example", 1, bridge.ValueOf(map[string]any{"uid": "h", "type": "hi", "params": []any{"k"}}))
+	d.Receive("https://crm.example", 1, jsval.ValueOf(map[string]any{"uid": "h", "type": "hi", "params": []any{"k"}}))
 	if _, err := result(ask("https://crm.example", "u1", "SET_CALL_HOLD", true)); err != nil || sp.Interactions()[0].State != desk.StateHold {
 		t.Fatalf("hold: %v", err)
 	}
@@ -53,7 +54,7 @@ func TestDesktopEndMethods(t *testing.T) {
 	wantErr(t, "bad dtmf", err, bridge.InvalidArgs, "dtmf: invalid character 'x'")
 	// The hello announces each method's deadline.
 	h := asReceived(t, d.Hello()).Param(0).Get("deadlines")
-	if h.Get("LOGIN").Str != "10000" || h.Get("SET_CALL_HOLD").Str != "5000" || h.Get("START_CALL").Type != bridge.TypeNumber {
+	if h.Get("LOGIN").Str != "10000" || h.Get("SET_CALL_HOLD").Str != "5000" || h.Get("START_CALL").Type != jsval.TypeNumber {
 		t.Fatalf("deadlines %v", h)
 	}
 }
@@ -64,7 +65,7 @@ func TestClientMethods(t *testing.T) {
 	clock := bridge.NewFakeClock(epoch)
 	w := &wire{}
 	c := NewClient(clock, "k", w.send, nil)
-	c.Receive(Message{Type: MsgHello, Params: []bridge.Value{bridge.ValueOf(map[string]any{"deadlines": map[string]any{"LOGIN": 20000.0}})}})
+	c.Receive(Message{Type: MsgHello, Params: []jsval.Value{jsval.ValueOf(map[string]any{"deadlines": map[string]any{"LOGIN": 20000.0}})}})
 	var got []string
 	done := func(data any, err error) { got = append(got, fmt.Sprint(data, " ", code(err))) }
 	uid := c.Call(api.Named("getAgentState"), nil, done)

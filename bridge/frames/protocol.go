@@ -14,6 +14,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // Bright Pattern's cross-frame messages (SPEC.md, "Across frames"): the CRM
@@ -35,9 +36,9 @@ const (
 
 // Message is one envelope.
 type Message struct {
-	UID    string         `json:"uid,omitempty"`
-	Type   string         `json:"type"`
-	Params []bridge.Value `json:"-"`
+	UID    string        `json:"uid,omitempty"`
+	Type   string        `json:"type"`
+	Params []jsval.Value `json:"-"`
 	// Deadline (ours, optional, top-level "deadline": epoch ms on the
 	// client's clock) is when the client gives up on the request and
 	// resolves it api_not_answer; zero when absent (SPEC.md, "Stale
@@ -73,21 +74,21 @@ func (m Message) Out() OutMessage {
 // is not an object, or has no usable uid, cannot be answered: the error is
 // then ErrUnanswerable and the message is to be ignored. Any other problem
 // is an invalid_request error to answer to m.UID.
-func DecodeMessage(v bridge.Value) (m Message, err error) {
-	if v.Type != bridge.TypeObject {
+func DecodeMessage(v jsval.Value) (m Message, err error) {
+	if v.Type != jsval.TypeObject {
 		return m, ErrUnanswerable
 	}
 	typ := v.Get("type")
 	uid := v.Get("uid")
-	if typ.Type == bridge.TypeString && typ.Str == MsgHello && uid.Missing() {
+	if typ.Type == jsval.TypeString && typ.Str == MsgHello && uid.Missing() {
 		return Message{Type: MsgHello, Params: paramsOf(v.Get("params"))}, nil
 	}
-	if uid.Type != bridge.TypeString || uid.Str == "" || uid.Len > maxUIDLength {
+	if uid.Type != jsval.TypeString || uid.Str == "" || uid.Len > maxUIDLength {
 		return m, ErrUnanswerable
 	}
 	m.UID = uid.Str
 	switch {
-	case typ.Type != bridge.TypeString:
+	case typ.Type != jsval.TypeString:
 		return m, bridge.Errorf(bridge.InvalidRequest, "type: want string, got %s", bridge.TypeName(typ))
 	case typ.Str == "" || typ.Len > maxTypeLength || strings.TrimFunc(typ.Str, isTypeRune) != "":
 		return m, bridge.Errorf(bridge.InvalidRequest, "type: not a message type: %s", bridge.KeyPath(typ.Str))
@@ -95,34 +96,34 @@ func DecodeMessage(v bridge.Value) (m Message, err error) {
 	m.Type = typ.Str
 	if dl := v.Get("deadline"); !dl.Missing() {
 		ms, err := strconv.ParseFloat(dl.Str, 64)
-		if dl.Type != bridge.TypeNumber || err != nil || !(ms >= 0 && ms < 1e15) {
+		if dl.Type != jsval.TypeNumber || err != nil || !(ms >= 0 && ms < 1e15) {
 			return m, bridge.Errorf(bridge.InvalidRequest, "deadline: want epoch milliseconds, got %s", bridge.TypeName(dl))
 		}
 		m.Deadline = time.UnixMilli(int64(ms))
 	}
 	p := v.Get("params")
 	switch p.Type {
-	case bridge.TypeArray:
+	case jsval.TypeArray:
 		m.Params = paramsOf(p)
-	case bridge.TypeUndefined, bridge.TypeNull, "":
+	case jsval.TypeUndefined, jsval.TypeNull, "":
 	default:
 		if !strings.HasSuffix(m.Type, responseSuffix) {
 			return m, bridge.Errorf(bridge.InvalidRequest, "params: want array, got %s", bridge.TypeName(p))
 		}
-		m.Params = []bridge.Value{p} // a response's params is the result itself
+		m.Params = []jsval.Value{p} // a response's params is the result itself
 	}
 	return m, nil
 }
 
-func paramsOf(p bridge.Value) []bridge.Value {
-	if p.Type != bridge.TypeArray {
+func paramsOf(p jsval.Value) []jsval.Value {
+	if p.Type != jsval.TypeArray {
 		return nil
 	}
-	out := make([]bridge.Value, len(p.Vals))
+	out := make([]jsval.Value, len(p.Vals))
 	copy(out, p.Vals)
 	for i := range out {
 		if out[i].Type == "" {
-			out[i] = bridge.Undefined
+			out[i] = jsval.Undefined
 		}
 	}
 	return out
@@ -136,11 +137,11 @@ func isTypeRune(r rune) bool {
 var ErrUnanswerable = &bridge.Error{Code: bridge.InvalidRequest, Message: "not a message this protocol can answer"}
 
 // Param returns the i-th param, or Undefined.
-func (m Message) Param(i int) bridge.Value {
+func (m Message) Param(i int) jsval.Value {
 	if i < len(m.Params) {
 		return m.Params[i]
 	}
-	return bridge.Undefined
+	return jsval.Undefined
 }
 
 // ResponseType is the type of the answer to a request of type t.

@@ -10,15 +10,16 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
-func decodeJSON(t testing.TB, s string) bridge.Value {
+func decodeJSON(t testing.TB, s string) jsval.Value {
 	t.Helper()
 	var x any
 	if err := json.Unmarshal([]byte(s), &x); err != nil {
 		t.Fatal(err)
 	}
-	return bridge.ValueOf(x)
+	return jsval.ValueOf(x)
 }
 
 func TestDecodeMessage(t *testing.T) {
@@ -114,8 +115,8 @@ func FuzzDecodeMessage(f *testing.F) {
 			return
 		}
 		// The desktop end answers it once, or not at all.
-		answersOnce(t, s, bridge.ValueOf(x))
-		m, err := DecodeMessage(bridge.ValueOf(x))
+		answersOnce(t, s, jsval.ValueOf(x))
+		m, err := DecodeMessage(jsval.ValueOf(x))
 		if err != nil {
 			if e := bridge.AsError(err); e.Code != bridge.InvalidRequest {
 				t.Fatalf("%s: %v", s, err)
@@ -131,7 +132,7 @@ func FuzzDecodeMessage(f *testing.F) {
 		if err := json.Unmarshal(b, &y); err != nil {
 			t.Fatal(err)
 		}
-		m2, err := DecodeMessage(bridge.ValueOf(y))
+		m2, err := DecodeMessage(jsval.ValueOf(y))
 		if err != nil || m2.UID != m.UID || m2.Type != m.Type || len(m2.Params) != len(m.Params) {
 			t.Fatalf("%s -> %s -> %+v, %v", s, b, m2, err)
 		}
@@ -149,7 +150,7 @@ func FuzzDecodeMessage(f *testing.F) {
 // answersTo feeds v, as a message from origin, to a fresh desktop end
 // whose peer 1 said hi from https://crm.example, and returns what the end
 // posted in answer, and the calls placed.
-func answersTo(t *testing.T, origin string, v bridge.Value) ([]OutMessage, int) {
+func answersTo(t *testing.T, origin string, v jsval.Value) ([]OutMessage, int) {
 	t.Helper()
 	b, sp, _, _ := newTestDesktop()
 	var mu sync.Mutex
@@ -159,7 +160,7 @@ func answersTo(t *testing.T, origin string, v bridge.Value) ([]OutMessage, int) 
 		sent = append(sent, m)
 		mu.Unlock()
 	})
-	d.Receive("https://crm.example", 1, bridge.ValueOf(map[string]any{"uid": "hi-1", "type": "hi", "params": []any{"k"}}))
+	d.Receive("https://crm.example", 1, jsval.ValueOf(map[string]any{"uid": "hi-1", "type": "hi", "params": []any{"k"}}))
 	d.Receive(origin, 1, v)
 	// A healthy phone answers in the same call: no goroutine to wait for.
 	mu.Lock()
@@ -234,12 +235,12 @@ func TestClientQueuesUntilHello(t *testing.T) {
 	w := &wire{}
 	c := NewClient(clock, "key-1", w.send, nil)
 	s := &settled{}
-	call, _ := bridge.ParseCall(bridge.String("+1 415 555 0100"), contact())
+	call, _ := bridge.ParseCall(jsval.String("+1 415 555 0100"), contact())
 	uid := c.StartCall(call, nil, s.done)
 	if len(w.all()) != 0 {
 		t.Fatal("sent before hello")
 	}
-	c.Receive(Message{Type: MsgHello, Params: []bridge.Value{bridge.Object("placementTimeoutMs", 3000.0)}})
+	c.Receive(Message{Type: MsgHello, Params: []jsval.Value{jsval.Object("placementTimeoutMs", 3000.0)}})
 	sent := w.all()
 	if len(sent) != 2 || sent[0].Type != MsgHi || sent[1].Type != MsgStartCall || sent[1].UID != uid {
 		t.Fatalf("sent %+v", sent)
@@ -273,7 +274,7 @@ func TestClientTimeouts(t *testing.T) {
 	w := &wire{}
 	c := NewClient(clock, "", w.send, nil)
 	s := &settled{}
-	call, _ := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
+	call, _ := bridge.ParseCall(jsval.String("100"), jsval.Undefined)
 	c.StartCall(call, nil, s.done)
 	clock.Advance(HelloTimeout - time.Millisecond)
 	if s.n() != 0 {
@@ -305,7 +306,7 @@ func TestClientSurvivesReload(t *testing.T) {
 	events := 0
 	c := NewClient(clock, "", w.send, func(Message) { events++ })
 	s := &settled{}
-	call, _ := bridge.ParseCall(bridge.String("100"), bridge.Undefined)
+	call, _ := bridge.ParseCall(jsval.String("100"), jsval.Undefined)
 	c.Receive(Message{Type: MsgHello})
 	inflight := c.StartCall(call, nil, s.done)
 	c.FrameLoaded() // the desktop frame reloads
@@ -341,7 +342,7 @@ func TestDesktopEnd(t *testing.T) {
 	w := &wire{ch: make(chan OutMessage, 16)}
 	d := NewDesktopEnd(b, []string{"http://localhost:8081"}, w.sendTo)
 	call := func(origin, uid string, params ...any) OutMessage {
-		d.Receive(origin, 1, bridge.ValueOf(map[string]any{"uid": uid, "type": "START_CALL", "params": params}))
+		d.Receive(origin, 1, jsval.ValueOf(map[string]any{"uid": uid, "type": "START_CALL", "params": params}))
 		return <-w.ch // placement runs in a goroutine
 	}
 	// Not allowed: refused, and nothing is dialled.
@@ -417,7 +418,7 @@ func TestClientAndDesktopTogether(t *testing.T) {
 		case <-stop:
 		}
 	}
-	pump := func(ch chan OutMessage, deliver func(bridge.Value)) {
+	pump := func(ch chan OutMessage, deliver func(jsval.Value)) {
 		defer pumps.Done()
 		for {
 			select {
@@ -431,14 +432,14 @@ func TestClientAndDesktopTogether(t *testing.T) {
 					t.Errorf("%+v does not cross as JSON: %v", m, err)
 					continue
 				}
-				deliver(bridge.ValueOf(x))
+				deliver(jsval.ValueOf(x))
 			case <-stop:
 				return
 			}
 		}
 	}
 	pumps.Add(2)
-	go pump(toClient, func(v bridge.Value) {
+	go pump(toClient, func(v jsval.Value) {
 		m, err := DecodeMessage(v)
 		if err != nil {
 			t.Errorf("the client got %+v: %v", v, err)
@@ -446,7 +447,7 @@ func TestClientAndDesktopTogether(t *testing.T) {
 		}
 		c.Receive(m)
 	})
-	go pump(toDesktop, func(v bridge.Value) { d.Receive("https://crm.example", 1, v) })
+	go pump(toDesktop, func(v jsval.Value) { d.Receive("https://crm.example", 1, v) })
 	events := make(chan Message, 16)
 	d = NewDesktopEnd(b, []string{"https://crm.example"}, func(_ PeerID, _ string, m OutMessage) { post(toClient, m) })
 	c = NewClient(nil, "k", func(m OutMessage) { post(toDesktop, m) }, func(m Message) {
@@ -457,7 +458,7 @@ func TestClientAndDesktopTogether(t *testing.T) {
 		}
 	})
 	done := make(chan placed, 1)
-	call, _ := bridge.ParseCall(bridge.String("100"), contact())
+	call, _ := bridge.ParseCall(jsval.String("100"), contact())
 	c.StartCall(call, nil, func(id string, err error) { done <- placed{id, err} })
 	c.Receive(asReceived(t, d.Hello()))
 	var r placed
@@ -482,7 +483,7 @@ func TestClientAndDesktopTogether(t *testing.T) {
 			t.Fatalf("no %s reached the client", want)
 		}
 		p := e.Param(0)
-		if e.Type != want || (p.Type == bridge.TypeObject && p.Get("interactionId").Str != r.id) || (p.Type == bridge.TypeString && p.Str != r.id) {
+		if e.Type != want || (p.Type == jsval.TypeObject && p.Get("interactionId").Str != r.id) || (p.Type == jsval.TypeString && p.Str != r.id) {
 			t.Fatalf("event %s %+v, want %s about %s", e.Type, e.Params, want, r.id)
 		}
 	}
@@ -493,7 +494,7 @@ func TestClientAndDesktopTogether(t *testing.T) {
 // cancel) exactly once, to its uid, with its response type; anything else
 // never. From an origin that is not allowed, nothing is dialled and at
 // most a refusal comes back.
-func answersOnce(t *testing.T, s string, v bridge.Value) {
+func answersOnce(t *testing.T, s string, v jsval.Value) {
 	t.Helper()
 	m, err := DecodeMessage(v)
 	request := err != ErrUnanswerable && m.Type != MsgHello && m.Type != MsgHi && m.Type != MsgCancelStartCall && !isResponse(m.Type)

@@ -8,6 +8,7 @@ import (
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // Finding 3: messages from origins that are not allowed change nothing,
@@ -128,7 +129,7 @@ func TestClientDeadlineAcrossTheWire(t *testing.T) {
 	c := NewClient(clock, "k", func(m OutMessage) { toDesktop = append(toDesktop, m) }, nil)
 	var answers []OutMessage
 	d := NewDesktopEnd(b, []string{"https://crm.example"}, func(_ PeerID, _ string, m OutMessage) { answers = append(answers, m) })
-	c.Receive(Message{Type: MsgHello, Params: []bridge.Value{bridge.ValueOf(map[string]any{"placementTimeoutMs": 1500.0})}})
+	c.Receive(Message{Type: MsgHello, Params: []jsval.Value{jsval.ValueOf(map[string]any{"placementTimeoutMs": 1500.0})}})
 	s := &settled{}
 	c.StartCall(bridge.Call{PhoneNumber: "100"}, nil, s.done)
 	sent := toDesktop[len(toDesktop)-1]

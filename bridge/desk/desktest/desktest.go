@@ -13,6 +13,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 // Epoch is when a test clock starts.
@@ -85,7 +86,7 @@ func Desk(t testing.TB) (*bridge.Bridge, *desk.Softphone, *bridge.FakeClock, *Re
 // Call starts a call to number through b and is its id; an error fails t.
 func Call(t testing.TB, b *bridge.Bridge, number string) string {
 	t.Helper()
-	id, err := b.StartCall(context.Background(), "", bridge.String(number), bridge.Undefined)
+	id, err := b.StartCall(context.Background(), "", jsval.String(number), jsval.Undefined)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package bridge
+package jsval_test
 
 import (
 	"encoding/json"
@@ -8,30 +8,33 @@ import (
 	"testing"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/adapi-go/adapi-go/bridge"
+	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
 func TestDecodeSnapshots(t *testing.T) {
 	good := `[{"t":"string","s":"+1 (415) 555-0123","l":17},{"t":"object","l":5,"k":["id","type","displayName","displayType","customFields"],"v":[{"t":"string","s":"c-1","l":3},{"t":"string","s":"contact","l":7},{"t":"string","s":"Ada \"\u00e9\" \ud83d\ude00 \ud800","l":12},{"t":"undefined"},{"t":"object","l":1,"k":["__proto__"],"v":[{"t":"number","s":"NaN"}]}]},null]`
-	vs, err := DecodeSnapshots([]byte(good))
+	vs, err := jsval.DecodeSnapshots([]byte(good))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The same as encoding/json reads it, but for lone surrogates.
-	var want []*Value
+	var want []*jsval.Value
 	if err := json.Unmarshal([]byte(good), &want); err != nil {
 		t.Fatal(err)
 	}
-	if len(vs) != 3 || vs[2].Type != TypeUndefined || !reflect.DeepEqual(vs[0], *want[0]) {
+	if len(vs) != 3 || vs[2].Type != jsval.TypeUndefined || !reflect.DeepEqual(vs[0], *want[0]) {
 		t.Fatalf("got %+v", vs)
 	}
 	if got := vs[1].Get("displayName").Str; got != "Ada \"é\" 😀 \uFFFD" {
 		t.Fatalf("displayName %q", got)
 	}
-	if got := vs[1].Get("customFields").Get("__proto__"); got.Type != TypeNumber || got.Str != "NaN" {
+	if got := vs[1].Get("customFields").Get("__proto__"); got.Type != jsval.TypeNumber || got.Str != "NaN" {
 		t.Fatalf("custom field %+v", got)
 	}
 	for _, bad := range []string{``, `{}`, `[`, `[{]`, `[{"t":1}]`, `[{"x":"y"}]`, `[{"l":-1}]`, `["a"]`, `[{"t":"s"} x]`, `[{"s":"a` + "\n" + `"}]`, `[{"s":"\q"}]`} {
-		if _, err := DecodeSnapshots([]byte(bad)); err == nil {
+		if _, err := jsval.DecodeSnapshots([]byte(bad)); err == nil {
 			t.Errorf("%s: no error", bad)
 		}
 	}
@@ -59,7 +62,7 @@ func FuzzDecodeSnapshots(f *testing.F) {
 	f.Add(`[]`)
 	f.Add(`[{}]`)
 	f.Fuzz(func(t *testing.T, s string) {
-		vs, err := DecodeSnapshots([]byte(s))
+		vs, err := jsval.DecodeSnapshots([]byte(s))
 		if !json.Valid([]byte(s)) {
 			if err == nil {
 				t.Fatalf("%q is not JSON, but decoded to %+v", s, vs)
@@ -89,19 +92,19 @@ func FuzzDecodeSnapshots(f *testing.F) {
 		}
 		// What decodes re-encodes (as JSON.stringify would) to the same.
 		if vs == nil {
-			vs = []Value{}
+			vs = []jsval.Value{}
 		}
 		b, err := json.Marshal(vs)
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := DecodeSnapshots(b)
+		again, err := jsval.DecodeSnapshots(b)
 		if err != nil || !reflect.DeepEqual(normal(again), normal(vs)) {
 			t.Fatalf("%q -> %s -> %+v, %v", s, b, again, err)
 		}
 		// And whatever it holds, validation answers without panicking.
 		if len(vs) >= 2 {
-			_, _ = ParseCall(vs[0], vs[1])
+			_, _ = bridge.ParseCall(vs[0], vs[1])
 		}
 	})
 }
@@ -110,9 +113,9 @@ func FuzzDecodeSnapshots(f *testing.F) {
 // use, but a test may) as the loader's snapshots: an array of Values or
 // nulls, each Value an object with only the keys t, s (strings), l (a
 // non-negative integer written with digits only), k (an array of
-// strings) and v (an array of Values or nulls), at most maxSnapshotDepth
+// strings) and v (an array of Values or nulls), at most MaxSnapshotDepth
 // deep. ok is false when s is JSON but not that.
-func snapshotsByJSON(s string) (vs []Value, ok bool) {
+func snapshotsByJSON(s string) (vs []jsval.Value, ok bool) {
 	d := json.NewDecoder(strings.NewReader(s))
 	d.UseNumber()
 	var x any
@@ -126,8 +129,8 @@ func snapshotsByJSON(s string) (vs []Value, ok bool) {
 	return valuesByJSON(arr, 0)
 }
 
-func valuesByJSON(arr []any, depth int) ([]Value, bool) {
-	var out []Value
+func valuesByJSON(arr []any, depth int) ([]jsval.Value, bool) {
+	var out []jsval.Value
 	for _, e := range arr {
 		v, ok := valueByJSON(e, depth)
 		if !ok {
@@ -138,24 +141,24 @@ func valuesByJSON(arr []any, depth int) ([]Value, bool) {
 	return out, true
 }
 
-func valueByJSON(x any, depth int) (Value, bool) {
-	if depth > maxSnapshotDepth {
-		return Value{}, false
+func valueByJSON(x any, depth int) (jsval.Value, bool) {
+	if depth > jsval.MaxSnapshotDepth {
+		return jsval.Value{}, false
 	}
 	if x == nil {
-		return Undefined, true
+		return jsval.Undefined, true
 	}
 	m, ok := x.(map[string]any)
 	if !ok {
-		return Value{}, false
+		return jsval.Value{}, false
 	}
-	var v Value
+	var v jsval.Value
 	for k, e := range m {
 		switch k {
 		case "t", "s":
 			str, ok := e.(string)
 			if !ok {
-				return Value{}, false
+				return jsval.Value{}, false
 			}
 			if k == "t" {
 				v.Type = str
@@ -165,35 +168,35 @@ func valueByJSON(x any, depth int) (Value, bool) {
 		case "l":
 			n, ok := e.(json.Number)
 			if !ok || strings.TrimLeft(string(n), "0123456789") != "" || len(n) > 12 {
-				return Value{}, false
+				return jsval.Value{}, false
 			}
 			l, err := strconv.Atoi(string(n))
 			if err != nil {
-				return Value{}, false
+				return jsval.Value{}, false
 			}
 			v.Len = l
 		case "k":
 			arr, ok := e.([]any)
 			if !ok {
-				return Value{}, false
+				return jsval.Value{}, false
 			}
 			for _, a := range arr {
 				str, ok := a.(string)
 				if !ok {
-					return Value{}, false
+					return jsval.Value{}, false
 				}
 				v.Keys = append(v.Keys, str)
 			}
 		case "v":
 			arr, ok := e.([]any)
 			if !ok {
-				return Value{}, false
+				return jsval.Value{}, false
 			}
 			if v.Vals, ok = valuesByJSON(arr, depth+1); !ok {
-				return Value{}, false
+				return jsval.Value{}, false
 			}
 		default:
-			return Value{}, false
+			return jsval.Value{}, false
 		}
 	}
 	return v, true
@@ -274,8 +277,8 @@ func hasLoneSurrogate(s string) bool {
 }
 
 // normal makes nil and empty slices alike, for comparison.
-func normal(vs []Value) []Value {
-	out := make([]Value, len(vs))
+func normal(vs []jsval.Value) []jsval.Value {
+	out := make([]jsval.Value, len(vs))
 	for i, v := range vs {
 		if len(v.Keys) == 0 {
 			v.Keys = nil

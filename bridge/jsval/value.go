@@ -1,4 +1,11 @@
-package bridge
+// Package jsval is a JavaScript value as the loader (web/adapi.js) copied
+// it out of the page: plain data that keeps the value's JavaScript type
+// (Value), and the two readers that make Values from bytes:
+// DecodeSnapshots, the hot path of every call (the loader's snapshots), and
+// ParseJSON, the strict JSON reader adapi-config.json is read with. It
+// judges nothing: what a value must be is for the packages that take it
+// (bridge, bridge/desk, bridge/config, …). No syscall/js here either.
+package jsval
 
 import (
 	"math"
