@@ -24,6 +24,7 @@ func (s CallState) String() string {
 // response that caused it (0 and "" for the UA's own or the far end's
 // BYE, which sets ByRemote).
 type CallEvent struct {
+	_        [0]func() // not comparable: no equality function in the module
 	State    CallState
 	Status   int
 	Reason   string
@@ -310,18 +311,18 @@ func (c *Call) onInviteResponse(m *Message) {
 		sdp := m.Body
 		c.ua.post(func() {
 			err := c.media.SetAnswer(sdp)
-			c.ua.lock()
-			defer c.ua.unlock()
-			if c.state == CallTerminated {
-				return
-			}
-			if err != nil {
+			ua := c.ua
+			ua.lock()
+			switch {
+			case c.state == CallTerminated:
+			case err != nil:
 				c.bye()
 				c.terminate(CallEvent{State: CallTerminated, Status: 488, Reason: "Not Acceptable Here: " + err.Error()})
-				return
+			default:
+				c.state = CallConfirmed
+				c.emit(CallEvent{State: CallConfirmed, Status: code, Reason: m.Reason})
 			}
-			c.state = CallConfirmed
-			c.emit(CallEvent{State: CallConfirmed, Status: code, Reason: m.Reason})
+			ua.unlock()
 		})
 	default:
 		if (code == 401 || code == 407) && !c.hangup && c.authTries < 2 {
@@ -365,9 +366,10 @@ func (ua *UA) ackAndBye(m *Message) {
 // provisional response), BYE after. The call ends with a CallTerminated
 // event.
 func (c *Call) Hangup() {
-	c.ua.lock()
-	defer c.ua.unlock()
+	ua := c.ua
+	ua.lock()
 	c.leave()
+	ua.unlock()
 }
 
 func (c *Call) leave() {
@@ -436,9 +438,11 @@ func (c *Call) terminate(ev CallEvent) {
 
 // State is the call's state now.
 func (c *Call) State() CallState {
-	c.ua.lock()
-	defer c.ua.unlock()
-	return c.state
+	ua := c.ua
+	ua.lock()
+	s := c.state
+	ua.unlock()
+	return s
 }
 
 // Media is the call's media (for mute and DTMF, which need no SIP).

@@ -103,45 +103,48 @@ func (c *Call) Accept(ctx context.Context, media Media) error {
 	}
 	sdp, err := ans.CreateAnswer(ctx, c.offer)
 	ua.lock()
-	defer ua.unlock()
 	switch {
 	case c.state != CallProceeding: // the caller gave up meanwhile
-		return ErrCallState
+		err = ErrCallState
 	case err != nil:
 		c.reply(488, "Not Acceptable Here", "")
 		c.terminate(CallEvent{State: CallTerminated, Status: 488, Reason: err.Error()})
-		return err
+	default:
+		c.reply(200, "OK", sdp)
+		c.state = CallConfirmed
+		c.stopAck = ua.afterFunc(TimerB, func() {
+			if !c.acked && c.state == CallConfirmed {
+				c.bye()
+				c.terminate(CallEvent{State: CallTerminated, Status: 408, Reason: "No ACK"})
+			}
+		})
 	}
-	c.reply(200, "OK", sdp)
-	c.state = CallConfirmed
-	c.stopAck = ua.afterFunc(TimerB, func() {
-		if !c.acked && c.state == CallConfirmed {
-			c.bye()
-			c.terminate(CallEvent{State: CallTerminated, Status: 408, Reason: "No ACK"})
-		}
-	})
-	return nil
+	ua.unlock()
+	return err
 }
 
 // Reject refuses a ringing inbound call with status (486 Busy Here, 480
 // Temporarily Unavailable, 603 Decline). No event follows.
 func (c *Call) Reject(status int) error {
-	c.ua.lock()
-	defer c.ua.unlock()
+	ua := c.ua
+	ua.lock()
+	var err error
 	if c.inv == nil || c.state != CallProceeding {
-		return ErrCallState
+		err = ErrCallState
+	} else {
+		reason := "Decline"
+		switch status {
+		case 486:
+			reason = "Busy Here"
+		case 480:
+			reason = "Temporarily Unavailable"
+		}
+		c.reply(status, reason, "")
+		c.gaveUp = true
+		c.terminate(CallEvent{})
 	}
-	reason := "Decline"
-	switch status {
-	case 486:
-		reason = "Busy Here"
-	case 480:
-		reason = "Temporarily Unavailable"
-	}
-	c.reply(status, reason, "")
-	c.gaveUp = true
-	c.terminate(CallEvent{})
-	return nil
+	ua.unlock()
+	return err
 }
 
 // cancelled takes a CANCEL: 200 for it, and a ringing inbound call ends
@@ -177,18 +180,20 @@ func (c *Call) reInvited(m *Message) {
 			c.dlg.target = a.URI
 		}
 	}
-	c.ua.post(func() {
+	ua := c.ua
+	ua.post(func() {
 		sdp, err := ans.CreateAnswer(context.Background(), m.Body)
-		c.ua.lock()
-		defer c.ua.unlock()
-		r := c.ua.response(m, 488, "Not Acceptable Here")
-		if err == nil {
-			r = c.ua.response(m, 200, "OK")
-			r.Add("Contact", c.ua.contact())
+		ua.lock()
+		if err != nil {
+			ua.respond(m, 488, "Not Acceptable Here")
+		} else {
+			r := ua.response(m, 200, "OK")
+			r.Add("Contact", ua.contact())
 			r.Add("Content-Type", "application/sdp")
 			r.Body = sdp
+			ua.sendMsg(r)
 		}
-		c.ua.sendMsg(r)
+		ua.unlock()
 	})
 }
 
@@ -242,7 +247,7 @@ func (c *Call) Hold(ctx context.Context, on bool) error {
 			return c.media.SetAnswer(r.Body)
 		}
 		h.Rollback()
-		return &StatusError{r.StatusCode, r.Reason}
+		return &StatusError{Code: r.StatusCode, Reason: r.Reason}
 	case <-ctx.Done():
 		h.Rollback()
 		return ctx.Err()

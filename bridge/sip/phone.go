@@ -93,8 +93,9 @@ func (p *Phone) ring(id phone.CallID, from string, on bool) {
 
 func (p *Phone) current() *UA {
 	p.lock()
-	defer p.unlock()
-	return p.ua
+	ua := p.ua
+	p.unlock()
+	return ua
 }
 
 // Register signs in: REGISTER with digest. A sign-in while signed in
@@ -194,7 +195,10 @@ func (p *Phone) Unregister(ctx context.Context) error {
 }
 
 // onCall turns a call's events into the phone's. A call the desktop hung
-// up or rejected is no longer in p.calls: its events are dropped.
+// up or rejected is no longer in p.calls: its events are dropped. (Not
+// inlined: each caller had its own copy of the closure.)
+//
+//go:noinline
 func (p *Phone) onCall(id phone.CallID) func(CallEvent) {
 	return func(ev CallEvent) {
 		p.lock()
@@ -236,49 +240,41 @@ func (p *Phone) Dial(ctx context.Context, id phone.CallID, number string) error 
 	p.unlock()
 	c, err := ua.Invite(ctx, number, media, p.onCall(id))
 	p.lock()
-	defer p.unlock()
 	if _, known := p.calls[id]; err != nil || !known {
 		delete(p.calls, id)
 		switch {
 		case err == nil: // over already (a final failure first): its event is on its way
-			return nil
 		case errors.Is(err, ErrNotRegistered):
-			return phone.ErrNotRegistered
+			err = phone.ErrNotRegistered
 		case ctx.Err() != nil:
-			return context.Cause(ctx)
+			err = context.Cause(ctx)
 		}
-		return err
+	} else {
+		p.calls[id] = c
 	}
-	p.calls[id] = c
-	return nil
+	p.unlock()
+	return err
 }
 
-// call is the live call id, or ErrNoSuchCall.
-func (p *Phone) call(id phone.CallID) (*Call, error) {
+// call is the live call id, or ErrNoSuchCall; forget drops it (the
+// desktop ended it: no EventEnded follows).
+func (p *Phone) call(id phone.CallID, forget bool) (*Call, error) {
 	p.lock()
-	defer p.unlock()
-	if c := p.calls[id]; c != nil {
-		return c, nil
-	}
-	return nil, phone.ErrNoSuchCall
-}
-
-// forget drops a call the desktop ended: no EventEnded follows.
-func (p *Phone) forget(id phone.CallID) (*Call, error) {
-	p.lock()
-	defer p.unlock()
 	c := p.calls[id]
+	if forget && c != nil { // nil: still dialling (Dial keeps it)
+		delete(p.calls, id)
+	}
+	p.unlock()
 	if c == nil {
 		return nil, phone.ErrNoSuchCall
 	}
-	delete(p.calls, id)
 	return c, nil
 }
 
 // Hangup cancels (before the answer) or hangs up (BYE).
 func (p *Phone) Hangup(ctx context.Context, id phone.CallID) error {
 	p.ring(id, "", false)
-	c, err := p.forget(id)
+	c, err := p.call(id, true)
 	if err == nil {
 		c.Hangup()
 	}
@@ -339,7 +335,7 @@ func stateErr(err error) error {
 // Accept answers a ringing inbound call with a new media's answer.
 func (p *Phone) Accept(ctx context.Context, id phone.CallID) error {
 	p.ring(id, "", false)
-	c, err := p.call(id)
+	c, err := p.call(id, false)
 	if err != nil {
 		return err
 	}
@@ -353,7 +349,7 @@ func (p *Phone) Accept(ctx context.Context, id phone.CallID) error {
 // Reject refuses a ringing inbound call with status.
 func (p *Phone) Reject(ctx context.Context, id phone.CallID, status int) error {
 	p.ring(id, "", false)
-	c, err := p.forget(id)
+	c, err := p.call(id, true)
 	if err != nil {
 		return err
 	}
@@ -362,7 +358,7 @@ func (p *Phone) Reject(ctx context.Context, id phone.CallID, status int) error {
 
 // Hold puts a connected call on hold or resumes it (re-INVITE).
 func (p *Phone) Hold(ctx context.Context, id phone.CallID, on bool) error {
-	c, err := p.call(id)
+	c, err := p.call(id, false)
 	if err != nil {
 		return err
 	}
@@ -371,7 +367,7 @@ func (p *Phone) Hold(ctx context.Context, id phone.CallID, on bool) error {
 
 // Mute turns the agent's microphone off or on for a call.
 func (p *Phone) Mute(ctx context.Context, id phone.CallID, on bool) error {
-	c, err := p.call(id)
+	c, err := p.call(id, false)
 	if err != nil {
 		return err
 	}
@@ -385,7 +381,7 @@ func (p *Phone) Mute(ctx context.Context, id phone.CallID, on bool) error {
 
 // SendDTMF sends digits as telephone-events on a connected call.
 func (p *Phone) SendDTMF(ctx context.Context, id phone.CallID, digits string) error {
-	c, err := p.call(id)
+	c, err := p.call(id, false)
 	if err != nil {
 		return err
 	}

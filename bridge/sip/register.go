@@ -32,8 +32,9 @@ var ErrNotRegistered = errors.New("sip: phone not registered")
 // Registered reports whether the registrar holds a binding for the UA.
 func (ua *UA) Registered() bool {
 	ua.lock()
-	defer ua.unlock()
-	return ua.reg.registered
+	up := ua.reg.registered
+	ua.unlock()
+	return up
 }
 
 // Register connects (if needed) and registers, answering a digest
@@ -131,7 +132,7 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 		case code == 503 && !ua.connected: // the UA's stand-in: the connection dropped
 			done(ErrUnreachable)
 		default:
-			done(&StatusError{code, resp.Reason})
+			done(&StatusError{Code: code, Reason: resp.Reason})
 		}
 	})
 	if err != nil {
@@ -203,10 +204,11 @@ func (r *registration) lost(ua *UA, err error) {
 		r.stop = nil
 		go func() {
 			ctx, cancel := context.WithCancelCause(context.Background())
-			defer cancel(nil)
 			stop := ua.clock.AfterFunc(TimerB, func() { cancel(unreachable{}) })
-			defer stop()
-			if err := ua.Register(ctx); err != nil {
+			err := ua.Register(ctx)
+			stop()
+			cancel(nil)
+			if err != nil {
 				ua.lock()
 				if !r.registered {
 					r.lost(ua, err)

@@ -102,6 +102,7 @@ func (e unreachable) Unwrap() error        { return e.err }
 // StatusError is a final failure response (or one the UA stands in for:
 // 408 when Timer B/F fires, 503 when the transport fails).
 type StatusError struct {
+	_      [0]func() // not comparable: no equality function in the module
 	Code   int
 	Reason string
 }
@@ -226,8 +227,8 @@ func (ua *UA) drain() {
 func (ua *UA) afterFunc(d time.Duration, f func()) func() bool {
 	return ua.clock.AfterFunc(d, func() {
 		ua.lock()
-		defer ua.unlock()
 		f()
+		ua.unlock()
 	})
 }
 
@@ -263,12 +264,12 @@ var ErrClosed = errors.New("sip: closed")
 // registration down. Calls that are up keep their audio.
 func (ua *UA) handleClose(err error) {
 	ua.lock()
-	defer ua.unlock()
 	ua.connected = false
 	for _, tx := range ua.txs {
 		tx.fail(503, "Service Unavailable")
 	}
 	ua.reg.lost(ua, unreachable{err})
+	ua.unlock()
 }
 
 // HandleFrame takes one frame from the transport. A malformed frame is
@@ -279,15 +280,14 @@ func (ua *UA) HandleFrame(frame string) {
 		return
 	}
 	ua.lock()
-	defer ua.unlock()
-	if ua.closed {
-		return
-	}
-	if m.IsRequest() {
+	switch {
+	case ua.closed:
+	case m.IsRequest():
 		ua.handleRequest(m)
-	} else {
+	default:
 		ua.handleResponse(m)
 	}
+	ua.unlock()
 }
 
 func (ua *UA) handleResponse(m *Message) {

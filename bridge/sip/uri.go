@@ -7,11 +7,12 @@ import (
 // URI is a sip: or sips: URI: sip:user@host:port;params?headers. Params
 // and Headers are kept as written (with their leading ';' or '?').
 type URI struct {
-	Scheme  string // "sip" or "sips"
-	User    string // may be empty
-	Host    string // host, or host:port; an IPv6 host keeps its brackets
-	Params  string // ";lr;transport=ws", or ""
-	Headers string // "?subject=x", or ""
+	_       [0]func() // not comparable: no equality function in the module
+	Scheme  string    // "sip" or "sips"
+	User    string    // may be empty
+	Host    string    // host, or host:port; an IPv6 host keeps its brackets
+	Params  string    // ";lr;transport=ws", or ""
+	Headers string    // "?subject=x", or ""
 }
 
 // ParseURI parses a sip or sips URI.
@@ -59,7 +60,8 @@ func (u URI) Param(name string) (string, bool) { return param(u.Params, name) }
 // it: an optional display name, a URI and the header's own parameters
 // (tag, expires).
 type Addr struct {
-	Display string // as written, quotes included
+	_       [0]func() // not comparable: no equality function in the module
+	Display string    // as written, quotes included
 	URI     URI
 	Params  string // ";tag=abc", or ""
 }
@@ -120,8 +122,9 @@ func (a Addr) Param(name string) (string, bool) { return param(a.Params, name) }
 
 // Via is one Via header value: SIP/2.0/WS host;branch=...;rport.
 type Via struct {
-	Transport string // "WS", "WSS", "UDP", ...
-	Host      string // sent-by: host or host:port
+	_         [0]func() // not comparable: no equality function in the module
+	Transport string    // "WS", "WSS", "UDP", ...
+	Host      string    // sent-by: host or host:port
 	Params    string
 }
 
