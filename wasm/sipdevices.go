@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"syscall/js"
 	"time"
@@ -46,9 +45,6 @@ type audioState struct {
 	mic     phone.AudioDevice // the microphone in use (once signed in)
 	spk     phone.AudioDevice // the speaker in use
 
-	sinkMu sync.Mutex // the speaker's sink id, read by the hooks (playOn)
-	sink   string     // "": the default
-
 	micSel, spkSel, why js.Value // the panel's (panel_devices.go), or undefined
 }
 
@@ -72,22 +68,18 @@ func devices(ctx context.Context) (js.Value, error) {
 	return g.Get("devices"), nil
 }
 
-// loginMic is the microphone sign-in asks for: the remembered one, if it
-// is still there (userMic).
-func loginMic() string { return recallAudio(micKey).ID }
-
-// userMic asks the browser for microphone id ("": the default) as an
-// ideal: a device that is gone gives the default, which refreshAudio then
-// reports.
-func userMic(ctx context.Context, id string) (js.Value, error) {
-	if !sipJS.hasMedia {
-		return js.Undefined(), errors.New("this page cannot use a microphone (getUserMedia needs a secure context)")
-	}
+// askMic asks for the microphone at sign-in (adapi-sip.js keeps it for
+// every call): the remembered one as an ideal (a device that is gone gives
+// the default, which refreshAudio then reports).
+func askMic(ctx context.Context) error {
 	dv, err := devices(ctx)
-	if err != nil {
-		return dv, err
+	if err == nil {
+		var asked js.Value
+		if asked, err = await(ctx, dv.Call("ask", recallAudio(micKey).ID)); err == nil && asked.Bool() {
+			refreshAudio(true)
+		}
 	}
-	return await(ctx, dv.Call("mic", id, false))
+	return err
 }
 
 func recallAudio(key string) phone.AudioDevice {
@@ -161,25 +153,22 @@ func chooseAudio(kind, id string) {
 // sign-in). A device that cannot be used is forgotten. audioDevs.mu is
 // held.
 func (a *audioState) settle(ctx context.Context, kind string, login bool) bool {
-	s := mic.Stream()
-	if !s.Truthy() { // not signed in yet: nothing in use
+	inUse := a.dv.Call("micId").String()
+	if inUse == "" { // not signed in yet: nothing in use
 		return false
 	}
 	out := kind == audioOut
-	key, opts, inUse, name := micKey, a.in, a.dv.Call("micId", s).String(), "Microphone"
+	// adapi-sip.js's pick moves every live call onto the microphone
+	// (replaceTrack: the call goes on); its speaker plays the calls and
+	// the ringtone on the speaker (setSinkId).
+	key, opts, name, op := micKey, a.in, "Microphone", "pick"
 	if out {
-		key, opts, inUse, name = speakerKey, a.out, a.spk.ID, "Speaker"
+		key, opts, inUse, name, op = speakerKey, a.out, a.spk.ID, "Speaker", "speaker"
 	}
 	want := recallAudio(key)
 	use, change, fellBack := phone.ChooseAudio(opts, want.ID, inUse)
 	if change {
-		var err error
-		if out {
-			err = a.setSinks(ctx, use.ID)
-		} else {
-			err = a.switchMic(ctx, use.ID)
-		}
-		if err != nil {
+		if _, err := await(ctx, a.dv.Call(op, use.ID)); err != nil {
 			a.d.note(true, name+" "+use.Label+": "+err.Error())
 			a.d.bridge.Store.Save(key, "")
 			return false
@@ -207,85 +196,4 @@ func (a *audioState) changed() {
 	}
 	a.d.note(false, line)
 	a.d.emit(desk.Event{Name: desk.OnAudioDeviceChange, Args: args})
-}
-
-// switchMic asks for microphone id and moves every live call onto it
-// (RTCRtpSender.replaceTrack: no renegotiation, the call goes on, a muted
-// call stays muted); the old microphone is stopped. audioDevs.mu is held.
-func (a *audioState) switchMic(ctx context.Context, id string) error {
-	s, err := await(ctx, a.dv.Call("mic", id, true))
-	if err != nil {
-		return err
-	}
-	mic.mu.Lock()
-	old := mic.stream
-	mic.stream = s
-	mic.mu.Unlock()
-	for _, m := range liveCalls() {
-		m.mu.Lock()
-		sender, muted := m.sender, m.muted
-		m.mu.Unlock()
-		if !sender.Truthy() {
-			continue
-		}
-		c, err := await(ctx, a.dv.Call("use", sender, s, !muted))
-		if err != nil {
-			continue // the call ended meanwhile
-		}
-		m.mu.Lock()
-		c.Set("enabled", !m.muted) // muted or unmuted meanwhile
-		m.mu.Unlock()
-	}
-	if old.Truthy() {
-		a.dv.Call("stop", old)
-	}
-	return nil
-}
-
-// setSinks plays the calls (and the ringtone) on speaker id.
-// audioDevs.mu is held.
-func (a *audioState) setSinks(ctx context.Context, id string) error {
-	if !a.canSink {
-		return errors.New("this browser cannot choose the speaker")
-	}
-	if id == "default" {
-		id = ""
-	}
-	a.sinkMu.Lock()
-	a.sink = id
-	a.sinkMu.Unlock()
-	for _, m := range liveCalls() {
-		m.mu.Lock()
-		el := m.audio
-		m.mu.Unlock()
-		if _, err := await(ctx, a.dv.Call("sink", el, id, true)); err != nil {
-			return err
-		}
-	}
-	ringer.mu.Lock()
-	if ringer.ctx.Truthy() {
-		a.dv.Call("sink", ringer.ctx, id, false)
-	}
-	ringer.mu.Unlock()
-	return nil
-}
-
-// playOn is the hook for a new call's <audio> (sipglue.go) and the
-// ringtone's AudioContext (sipring.go): on the chosen speaker.
-func playOn(el js.Value) {
-	a := &audioDevs
-	a.sinkMu.Lock()
-	id := a.sink
-	a.sinkMu.Unlock()
-	if g, ok := glueNow(); id != "" && ok {
-		g.Get("devices").Call("sink", el, id, false)
-	}
-}
-
-// liveCalls are the calls' media now open.
-func liveCalls() []*rtcMedia {
-	liveMedia.mu.Lock()
-	l := append([]*rtcMedia(nil), liveMedia.open...)
-	liveMedia.mu.Unlock()
-	return l
 }

@@ -25,14 +25,9 @@ import (
 // (initSipJS, when the config has a sip section): after load the page's
 // globals are never read again.
 var sipJS struct {
-	once       sync.Once
-	Object     js.Value
-	Array      js.Value
-	console    js.Value
-	mediaDevs  js.Value
-	document   js.Value
-	setTimeout js.Value
-	hasMedia   bool
+	once     sync.Once
+	console  js.Value
+	document js.Value
 }
 
 // initSipJS is not inlined: each of its call sites copied the whole
@@ -42,14 +37,8 @@ var sipJS struct {
 func initSipJS() {
 	sipJS.once.Do(func() {
 		g := js.Global()
-		sipJS.Object = g.Get("Object")
-		sipJS.Array = g.Get("Array")
 		sipJS.console = g.Get("console")
 		sipJS.document = g.Get("document")
-		if nav := g.Get("navigator"); nav.Type() == js.TypeObject {
-			sipJS.mediaDevs = nav.Get("mediaDevices")
-		}
-		sipJS.hasMedia = sipJS.mediaDevs.Type() == js.TypeObject && sipJS.mediaDevs.Get("getUserMedia").Type() == js.TypeFunction
 		loadSipGlue()
 	})
 }
@@ -137,9 +126,6 @@ func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose
 	if err != nil {
 		return errors.New("cannot connect to " + t.url + ": " + err.Error())
 	}
-	if !g.Get("hasWS").Bool() {
-		return errors.New("this browser has no WebSocket")
-	}
 	opened := make(chan error, 1)
 	wake := make(chan struct{}, 1)
 	t.mu.Lock()
@@ -190,7 +176,7 @@ func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose
 		return nil
 	})
 	ws := g.Call("ws", t.url, fn)
-	if ws.Type() == js.TypeString { // new WebSocket threw (a bad URL)
+	if ws.Type() == js.TypeString { // no WebSocket, or new WebSocket threw (a bad URL)
 		fn.Release()
 		return errors.New(ws.String())
 	}
@@ -335,42 +321,6 @@ func timeout(d time.Duration) (context.Context, func()) {
 	return ctx, func() { t.Stop(); cancel(nil) }
 }
 
-// microphone is the agent's audio, asked for at login (getUserMedia) and
-// kept for every call.
-type microphone struct {
-	mu     sync.Mutex
-	stream js.Value
-}
-
-var mic microphone
-
-// Ask asks for the microphone if the page has none yet.
-func (m *microphone) Ask(ctx context.Context) error {
-	initSipJS()
-	m.mu.Lock()
-	have := m.stream.Truthy()
-	m.mu.Unlock()
-	if have {
-		return nil
-	}
-	s, err := userMic(ctx, loginMic()) // sipdevices.go: the remembered microphone
-	if err != nil {
-		return err
-	}
-	m.mu.Lock()
-	m.stream = s
-	m.mu.Unlock()
-	refreshAudio(true) // sipdevices.go
-	return nil
-}
-
-// Stream is the microphone's stream, or undefined before Ask succeeded.
-func (m *microphone) Stream() js.Value {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.stream
-}
-
 // rtcMedia is one call's audio: bridge/sip's Media over an
 // RTCPeerConnection that adapi-sip.js makes and drives (offers and
 // answers go with the ICE candidates gathered within 1 s: no trickle over
@@ -378,18 +328,12 @@ func (m *microphone) Stream() js.Value {
 // deadline). The remote audio plays in an <audio> element added to the
 // page while the call lasts.
 type rtcMedia struct {
-	iceServers js.Value // the config's iceServers, as an array, or undefined
+	ice string // the config's iceServers (sipphone.go's iceJSON), or ""
 
 	mu     sync.Mutex
 	o      js.Value // adapi-sip.js's media object
-	pc     js.Value
-	audio  js.Value
-	sender js.Value
-	muted  bool
 	closed bool
 }
-
-func newRTCMedia(iceServers js.Value) *rtcMedia { return &rtcMedia{iceServers: iceServers} }
 
 // peer is the call's media object, made at first use with the
 // microphone's track.
@@ -404,36 +348,24 @@ func (m *rtcMedia) peer(ctx context.Context) (o js.Value, err error) {
 	if err != nil {
 		return o, err
 	}
-	if !g.Get("hasPC").Bool() {
-		return o, errors.New("this browser has no RTCPeerConnection")
-	}
-	stream := mic.Stream()
-	if !stream.Truthy() {
-		return o, errors.New("no microphone (it is asked for at login)")
-	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = errors.New("RTCPeerConnection: " + fmtPanic(r))
 		}
 	}()
-	o = g.Call("media", m.iceServers, stream)
+	o = g.Call("media", m.ice)
+	if o.Type() == js.TypeString { // no RTCPeerConnection, no microphone
+		return js.Undefined(), errors.New(o.String())
+	}
 	m.mu.Lock()
 	closed := m.closed
 	if !closed {
-		m.o, m.pc, m.audio, m.sender = o, o.Get("pc"), o.Get("audio"), o.Get("sender")
+		m.o = o
 	}
 	m.mu.Unlock()
 	if closed { // the call ended meanwhile
 		o.Call("close")
 		return js.Undefined(), errors.New("the call has ended")
-	}
-	playOn(m.audio) // the chosen speaker (sipdevices.go)
-	trackMedia(m, true)
-	m.mu.Lock()
-	closed = m.closed
-	m.mu.Unlock()
-	if closed { // Close came after the check above: it may have missed it
-		trackMedia(m, false)
 	}
 	return o, nil
 }
@@ -471,11 +403,12 @@ func (m *rtcMedia) CreateAnswer(ctx context.Context, offer string) (string, erro
 //go:noinline
 func (m *rtcMedia) made() (js.Value, error) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if !m.o.Truthy() {
-		return m.o, errors.New("no peer connection")
+	o := m.o
+	m.mu.Unlock()
+	if !o.Truthy() {
+		return o, errors.New("no peer connection")
 	}
-	return m.o, nil
+	return o, nil
 }
 
 // HoldOffer re-offers with the agent's audio on hold (sendonly: the far
@@ -513,27 +446,20 @@ func (m *rtcMedia) SetAnswer(sdp string) error {
 // SetMuted turns the agent's audio off (a disabled track sends silence)
 // or back on; no signalling.
 func (m *rtcMedia) SetMuted(on bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.muted = on
-	if m.sender.Truthy() {
-		if tr := m.sender.Get("track"); tr.Truthy() {
-			tr.Set("enabled", !on)
-		}
+	if o, err := m.made(); err == nil {
+		o.Call("mute", on)
 	}
 }
 
 // InsertDTMF sends digits as RFC 4733 telephone-events.
 func (m *rtcMedia) InsertDTMF(digits string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if !m.sender.Truthy() {
-		return errors.New("no audio sender")
+	o, err := m.made()
+	if err == nil {
+		if why := o.Call("dtmf", digits).String(); why != "" {
+			err = errors.New(why)
+		}
 	}
-	if why := m.o.Call("dtmf", digits).String(); why != "" {
-		return errors.New(why)
-	}
-	return nil
+	return err
 }
 
 // Close stops the call's audio: the peer connection closes, the <audio>
@@ -547,29 +473,8 @@ func (m *rtcMedia) Close() {
 	m.closed = true
 	o := m.o
 	m.mu.Unlock()
-	trackMedia(m, false)
 	if o.Truthy() {
 		o.Call("close")
-	}
-}
-
-// liveMedia are the calls' media now open, newest last.
-var liveMedia struct {
-	mu   sync.Mutex
-	open []*rtcMedia
-}
-
-func trackMedia(m *rtcMedia, open bool) {
-	liveMedia.mu.Lock()
-	defer liveMedia.mu.Unlock()
-	for i, x := range liveMedia.open {
-		if x == m {
-			liveMedia.open = append(liveMedia.open[:i], liveMedia.open[i+1:]...)
-			break
-		}
-	}
-	if open {
-		liveMedia.open = append(liveMedia.open, m)
 	}
 }
 
@@ -578,20 +483,8 @@ func trackMedia(m *rtcMedia, open bool) {
 // muted), as adapi-sip.js reads them twice a second; null without a call
 // or before its first reading.
 func mediaJSON() string {
-	liveMedia.mu.Lock()
-	var m *rtcMedia
-	if n := len(liveMedia.open); n > 0 {
-		m = liveMedia.open[n-1]
+	if g, ok := glueNow(); ok {
+		return g.Call("json").String()
 	}
-	liveMedia.mu.Unlock()
-	if m == nil {
-		return "null"
-	}
-	m.mu.Lock()
-	o := m.o
-	m.mu.Unlock()
-	if !o.Truthy() {
-		return "null"
-	}
-	return o.Call("json").String()
+	return "null"
 }

@@ -5,9 +5,9 @@ package main
 import (
 	"context"
 	"errors"
-	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge/config"
+	"github.com/adapi-go/adapi-go/bridge/jsonw"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 	"github.com/adapi-go/adapi-go/bridge/sip"
 )
@@ -15,7 +15,7 @@ import (
 // signIn asks for the microphone at sign-in, not per call (SPEC: "The
 // microphone is asked for at login"), and for the notification permission.
 func signIn(ctx context.Context) error {
-	if err := mic.Ask(ctx); err != nil {
+	if err := askMic(ctx); err != nil { // sipdevices.go
 		return errors.New("cannot sign in without a microphone: " + err.Error())
 	}
 	askNotifications()
@@ -27,39 +27,28 @@ func signIn(ctx context.Context) error {
 // an RTCPeerConnection.
 func newSIPPhone(c *config.SIP) phone.Phone {
 	initSipJS()
-	ice := iceServersJS(c.ICEServers)
+	ice := iceJSON(c.ICEServers)
 	url := c.WSURL
 	return sip.NewPhone(sip.PhoneConfig{
 		URL:       url,
 		Domain:    c.Domain,
 		Transport: func() sip.Transport { return newWSTransport(url) },
-		Media:     func() sip.Media { return newRTCMedia(ice) },
+		Media:     func() sip.Media { return &rtcMedia{ice: ice} },
 		SignIn:    signIn,
 		Ring:      ring, // wasm/sipring.go
 	})
 }
 
-// iceServersJS is the config's iceServers as RTCPeerConnection takes them
-// (undefined when there are none: host candidates only).
-func iceServersJS(servers []config.ICEServer) js.Value {
+// iceJSON is the config's iceServers for adapi-sip.js's media, which
+// makes RTCPeerConnection's from it: [[urls, username, credential], ...]
+// ("" when there are none: host candidates only).
+func iceJSON(servers []config.ICEServer) string {
 	if len(servers) == 0 {
-		return js.Undefined()
+		return ""
 	}
-	arr := sipJS.Array.New()
-	for _, s := range servers {
-		o := sipJS.Object.New()
-		urls := sipJS.Array.New()
-		for _, u := range s.URLs {
-			urls.Call("push", u)
-		}
-		o.Set("urls", urls)
-		if s.Username != "" {
-			o.Set("username", s.Username)
-		}
-		if s.Credential != "" {
-			o.Set("credential", s.Credential)
-		}
-		arr.Call("push", o)
+	l := make([]any, len(servers))
+	for i, s := range servers {
+		l[i] = []any{s.URLs, s.Username, s.Credential}
 	}
-	return arr
+	return string(jsonw.Append(nil, l))
 }

@@ -21,6 +21,14 @@
   const RING_CYCLES = 20 // the ringtone's on/off cycles scheduled at once (2 minutes)
   let ac = null // the ringtone's AudioContext, made at the first ring
   let osc = [] // its oscillators while it plays
+  const rings = new Map() // the ringing calls: id → its Notification, or null
+  let notified = 0 // notifications shown
+  const live = [] // the calls' media objects now open, newest last
+  let stream = null // the microphone, asked for at sign-in (devices.ask)
+  let sinkId = '' // the speaker chosen ('' the default)
+  const md = globalThis.navigator ? navigator.mediaDevices : undefined
+  const HM = globalThis.HTMLMediaElement
+  const canSink = typeof HM === 'function' && typeof HM.prototype.setSinkId === 'function'
   const ignore = function () {}
 
   // failed is a rejection Go's await reads as "what: Name: message".
@@ -33,43 +41,82 @@
     return { message: what ? what + ': ' + m : m }
   }
 
+  // sink plays el (a call's <audio>, the ringtone's AudioContext) on
+  // speaker id ('' the default) where it can: a promise when asked to
+  // wait, else null.
+  function sink (el, id, wait) {
+    const p = el && typeof el.setSinkId === 'function' ? el.setSinkId(id) : Promise.resolve()
+    if (!wait) return p.catch(ignore) && null
+    return p.catch(function (e) { throw failed('setSinkId', e) })
+  }
+
+  // tone plays the ringtone (on) or stops it: a generated 440+480 Hz
+  // tone, 2 s on, 4 s off, through WebAudio (silent until the page has
+  // had a user gesture), on the chosen speaker.
+  function tone (on) {
+    if (!on || osc.length > 0) {
+      for (const o of osc) { o.stop(); o.disconnect() }
+      osc = []
+      if (!on) return
+    }
+    if (typeof AC !== 'function') return
+    if (!ac) {
+      ac = new AC()
+      if (sinkId) sink(ac, sinkId, false)
+    }
+    if (ac.state === 'suspended') ac.resume().catch(ignore)
+    const t0 = ac.currentTime
+    const gain = ac.createGain()
+    const g = gain.gain
+    g.setValueAtTime(0, t0)
+    for (let i = 0; i < RING_CYCLES; i++) {
+      g.setValueAtTime(0.1, t0 + i * 6)
+      g.setValueAtTime(0, t0 + i * 6 + 2)
+    }
+    gain.connect(ac.destination)
+    for (const hz of [440, 480]) {
+      const o = ac.createOscillator()
+      o.frequency.value = hz
+      o.connect(gain)
+      o.start(t0)
+      o.stop(t0 + RING_CYCLES * 6)
+      osc.push(o)
+    }
+  }
+
+  // mark: the desktop's <html> data-adapi-ringing (the ringing calls'
+  // count, absent at 0) and data-adapi-notified (notifications shown).
+  function mark () {
+    const root = doc.documentElement
+    if (rings.size) root.setAttribute('data-adapi-ringing', rings.size)
+    else root.removeAttribute('data-adapi-ringing')
+    root.setAttribute('data-adapi-notified', notified)
+  }
+
   script.adapiSip = {
-    // tone plays the ringtone (on) or stops it: a generated 440+480 Hz
-    // tone, 2 s on, 4 s off, through WebAudio (silent until the page has
-    // had a user gesture). It returns the AudioContext, or null.
-    tone: function (on) {
-      if (!on || osc.length > 0) {
-        for (const o of osc) { o.stop(); o.disconnect() }
-        osc = []
-        if (!on) return ac
+    // ring is bridge/sip's Ring hook: call id rings (on: a ringtone, and
+    // "Incoming call" shown when the tab is hidden and notifications are
+    // allowed) until it stops ringing (off; id '' every call).
+    ring: function (id, from, on) {
+      if (on) {
+        if (rings.has(id)) return
+        let n = null
+        if (typeof Notif === 'function' && doc.hidden && Notif.permission === 'granted') {
+          n = new Notif('Incoming call', { body: from, tag: id, requireInteraction: true })
+          notified++
+        }
+        rings.set(id, n)
+        if (rings.size === 1) tone(true)
+        mark()
+        return
       }
-      if (typeof AC !== 'function') return null
-      if (!ac) ac = new AC()
-      if (ac.state === 'suspended') ac.resume().catch(ignore)
-      const t0 = ac.currentTime
-      const gain = ac.createGain()
-      const g = gain.gain
-      g.setValueAtTime(0, t0)
-      for (let i = 0; i < RING_CYCLES; i++) {
-        g.setValueAtTime(0.1, t0 + i * 6)
-        g.setValueAtTime(0, t0 + i * 6 + 2)
+      for (const [k, n] of rings) {
+        if (k !== id && id !== '') continue
+        rings.delete(k)
+        if (n) n.close()
+        if (rings.size === 0) tone(false)
+        mark()
       }
-      gain.connect(ac.destination)
-      for (const hz of [440, 480]) {
-        const o = ac.createOscillator()
-        o.frequency.value = hz
-        o.connect(gain)
-        o.start(t0)
-        o.stop(t0 + RING_CYCLES * 6)
-        osc.push(o)
-      }
-      return ac
-    },
-    // notify shows "Incoming call" when the tab is hidden and
-    // notifications are allowed: the Notification, or null.
-    notify: function (from, tag) {
-      if (typeof Notif !== 'function' || !doc.hidden || Notif.permission !== 'granted') return null
-      return new Notif('Incoming call', { body: from, tag, requireInteraction: true })
     },
     // askNotify asks for the permission if the browser has not been asked.
     askNotify: function () {
@@ -78,23 +125,13 @@
         if (p && typeof p.catch === 'function') p.catch(ignore)
       }
     },
-    // mark: the desktop's <html> data-adapi-ringing (the ringing calls'
-    // count, absent at 0) and data-adapi-notified.
-    mark: function (ringing, notified) {
-      const root = doc.documentElement
-      if (ringing) root.setAttribute('data-adapi-ringing', ringing)
-      else root.removeAttribute('data-adapi-ringing')
-      root.setAttribute('data-adapi-notified', notified)
-    },
-
-    hasWS: typeof WS === 'function',
-    hasPC: typeof PC === 'function',
 
     // ws opens a WebSocket (subprotocol sip) and reports to on(kind,
     // text): 1 open; 2 a frame (text); 3 closed after it opened ("code
     // reason"); 4 it never opened. It returns {send, close}, or a string
     // saying why it could not open.
     ws: function (url, on) {
+      if (typeof WS !== 'function') return 'this browser has no WebSocket'
       let w
       try {
         w = new WS(url, 'sip')
@@ -130,8 +167,19 @@
 
     // media is one call's audio: a peer connection sending a clone of the
     // microphone's track (muting one call leaves the next as it is), the
-    // far end's audio in a hidden <audio data-adapi="remote-audio">.
-    media: function (iceServers, stream) {
+    // far end's audio in a hidden <audio data-adapi="remote-audio"> on the
+    // chosen speaker. ice is the config's iceServers as JSON
+    // ([[urls, username, credential]], wasm/sipphone.go), or ''. Without
+    // a microphone it returns why.
+    media: function (ice) {
+      if (typeof PC !== 'function') return 'this browser has no RTCPeerConnection'
+      if (!stream) return 'no microphone (it is asked for at login)'
+      const iceServers = ice ? JSON.parse(ice).map(function (s) {
+        const o = { urls: s[0] }
+        if (s[1]) o.username = s[1]
+        if (s[2]) o.credential = s[2]
+        return o
+      }) : undefined
       const pc = new PC(iceServers ? { iceServers } : {})
       let sender = null
       const track = stream.getAudioTracks()[0]
@@ -140,6 +188,7 @@
       audio.autoplay = true
       audio.setAttribute('data-adapi', 'remote-audio')
       doc.body.appendChild(audio)
+      if (sinkId) sink(audio, sinkId, false)
       pc.ontrack = function (e) {
         if (e.streams && e.streams.length > 0) audio.srcObject = e.streams[0]
       }
@@ -192,10 +241,16 @@
       function step (what, p) {
         return p.catch(function (e) { throw failed(what, e) })
       }
-      return {
-        pc,
+      const self = {
         audio,
         sender,
+        muted: false,
+        // mute turns the call's microphone off (a disabled track sends
+        // silence) or back on; no signalling.
+        mute: function (on) {
+          self.muted = on
+          if (sender && sender.track) sender.track.enabled = !on
+        },
         // offer: the call's offer (hold undefined), or a re-offer on hold
         // (sendonly) or resumed (sendrecv).
         offer: function (hold) {
@@ -241,6 +296,8 @@
           return ''
         },
         close: function () {
+          const i = live.indexOf(self)
+          if (i >= 0) live.splice(i, 1)
           clearInterval(poll)
           if (sender && sender.track) sender.track.stop()
           pc.ontrack = pc.onicecandidate = pc.onicegatheringstatechange = null
@@ -249,20 +306,33 @@
           audio.remove()
         }
       }
+      live.push(self)
+      return self
+    },
+    // json is adApiDesktop.media(): the newest open call's json, or null.
+    json: function () { return live.length ? live[live.length - 1].json() : 'null' }
+  }
+
+  // mic asks for a microphone: the default (id ''), or id as an ideal
+  // (sign-in: a device that is gone gives the default) or exactly.
+  function mic (id, exact) {
+    if (!md || typeof md.getUserMedia !== 'function') {
+      return Promise.reject(failed('', 'this page cannot use a microphone (getUserMedia needs a secure context)'))
     }
+    return md.getUserMedia({ audio: id ? { deviceId: exact ? { exact: id } : id } : true, video: false })
+      .catch(function (e) { throw failed('microphone', e) })
   }
 
   // devices: the agent's microphone and speaker (wasm/sipdevices.go
-  // decides; this only does what takes many calls).
-  const md = globalThis.navigator ? navigator.mediaDevices : undefined
-  const HM = globalThis.HTMLMediaElement
+  // decides which; this does what takes many calls, and keeps the
+  // microphone's stream and the speaker for the calls and the ringtone).
   script.adapiSip.devices = {
-    canSink: typeof HM === 'function' && typeof HM.prototype.setSinkId === 'function',
-    // mic asks for a microphone: the default (id ''), or id as an ideal
-    // (sign-in: a device that is gone gives the default) or exactly.
-    mic: function (id, exact) {
-      return md.getUserMedia({ audio: id ? { deviceId: exact ? { exact: id } : id } : true, video: false })
-        .catch(function (e) { throw failed('microphone', e) })
+    canSink,
+    // ask asks for the microphone at sign-in, the remembered one (id) as
+    // an ideal, unless the page has it: true when it asked.
+    ask: function (id) {
+      if (stream) return Promise.resolve(false)
+      return mic(id, false).then(function (s) { stream = s; return true })
     },
     // list: enumerateDevices as "kind\tid\tlabel" lines.
     list: function () {
@@ -272,27 +342,42 @@
     },
     // onChange calls fn on devicechange.
     onChange: function (fn) { if (md) md.addEventListener('devicechange', fn) },
-    // micId is the id of the stream's microphone.
-    micId: function (stream) {
+    // micId is the id of the microphone in use, '' before sign-in.
+    micId: function () {
+      if (!stream) return ''
       const t = stream.getAudioTracks()[0]
       return (t && t.getSettings().deviceId) || 'default'
     },
-    // use makes a call's sender send a clone of stream's microphone,
-    // enabled or not (muted), and stops the old one; it resolves to the
-    // clone.
-    use: function (sender, stream, enabled) {
-      const c = stream.getAudioTracks()[0].clone()
-      const old = sender.track
-      c.enabled = enabled
-      return sender.replaceTrack(c).then(function () {
-        if (old) old.stop()
-        return c
-      }, function (e) {
-        c.stop()
-        throw failed('replaceTrack', e)
+    // pick uses microphone id: every live call goes on with a clone of
+    // its track (replaceTrack: no renegotiation; a muted call stays
+    // muted; a call that ended meanwhile is skipped), then the old
+    // microphone stops.
+    pick: function (id) {
+      return mic(id, true).then(function (s) {
+        const old = stream
+        stream = s
+        return Promise.all(live.map(function (m) {
+          if (!m.sender) return null
+          const c = s.getAudioTracks()[0].clone()
+          const prev = m.sender.track
+          c.enabled = !m.muted
+          return m.sender.replaceTrack(c).then(function () {
+            if (prev) prev.stop()
+            c.enabled = !m.muted // muted or unmuted meanwhile
+          }, function () { c.stop() })
+        })).then(function () {
+          if (old) for (const t of old.getTracks()) t.stop()
+        })
       })
     },
-    stop: function (stream) { for (const t of stream.getTracks()) t.stop() },
+    // speaker plays the calls and the ringtone on speaker id ('default':
+    // the default), waiting for the calls.
+    speaker: function (id) {
+      if (!canSink) return Promise.reject(failed('', 'this browser cannot choose the speaker'))
+      sinkId = id === 'default' ? '' : id
+      if (ac) sink(ac, sinkId, false)
+      return Promise.all(live.map(function (m) { return sink(m.audio, sinkId, true) }))
+    },
     // fill gives the panel's select sel the options "id\tlabel" a line,
     // value selected (text as text).
     fill: function (sel, lines, value, disabled) {
@@ -307,14 +392,6 @@
       }
       sel.value = value
       sel.disabled = disabled
-    },
-    // sink plays el (a call's <audio>, the ringtone's AudioContext) on
-    // speaker id ('' the default) where it can: a promise when asked to
-    // wait, else null.
-    sink: function (el, id, wait) {
-      const p = el && typeof el.setSinkId === 'function' ? el.setSinkId(id) : Promise.resolve()
-      if (!wait) return p.catch(ignore) && null
-      return p.catch(function (e) { throw failed('setSinkId', e) })
     }
   }
 })()
