@@ -52,6 +52,7 @@ type panel struct {
 	pad, dialBtn, padObject, dialStatus js.Value
 	// the calls
 	count, list, announce js.Value
+	saying                string // for announce, at the end of the draw (say)
 	items                 map[string]*item
 	proto                 js.Value // the row every call's row is copied from
 	activeID              string

@@ -120,6 +120,10 @@ func (p *panel) drawCalls(ch callChanges) {
 	ringsBefore := len(p.ringing)
 	for id, c := range ch.changed {
 		if it := p.items[id]; it != nil && c == nil {
+			if it.active && it.data != nil && it.data.State != desk.StateCompleted {
+				// Completed and gone in one draw: its end is said all the same.
+				p.say(it.label + ": Completed")
+			}
 			if !p.observer.IsUndefined() && !p.observer.IsNull() {
 				p.observer.Call("unobserve", it.li)
 			}
@@ -166,6 +170,10 @@ func (p *panel) drawCalls(ch callChanges) {
 	}
 	if toTop {
 		p.list.Set("scrollTop", 0)
+	}
+	if p.saying != "" {
+		p.announce.Set("textContent", p.saying)
+		p.saying = ""
 	}
 	if (ringsBefore == 0) != (len(p.ringing) == 0) {
 		p.list.Call("toggleAttribute", "data-ringing", len(p.ringing) > 0)
@@ -333,7 +341,7 @@ func (p *panel) update(it *item, c *desk.InteractionData) {
 		it.state.Set("textContent", label)
 		p.showButtons(it)
 		if active && !first {
-			p.announce.Set("textContent", it.label+": "+label)
+			p.say(it.label + ": " + label)
 		}
 		if c.EndTime != 0 && !it.ended {
 			it.ended = true
@@ -343,6 +351,16 @@ func (p *panel) update(it *item, c *desk.InteractionData) {
 	if it.clock == "" {
 		it.setClock(c.Duration)
 	}
+}
+
+// say adds to what the live region says at the end of this draw: the
+// active call's new state, once, and its end (a call completed and
+// removed within one draw shows no state of its own).
+func (p *panel) say(s string) {
+	if p.saying != "" {
+		p.saying += ". "
+	}
+	p.saying += s
 }
 
 func (it *item) setClock(ms int64) {
