@@ -20,7 +20,7 @@ FUZZTEST ?= 20000x
 WASM := web/adapi.wasm web/adapi-client.wasm
 PRECOMPRESSED := $(foreach f,adapi.wasm adapi-client.wasm wasm_exec.js adapi.js adapi-sip.js,web/$(f).br web/$(f).gz)
 
-.PHONY: build run test test-native test-types test-browser fuzz chromium kamailio clean bench
+.PHONY: build run test test-native test-types test-browser bp-app bp-app-path fuzz chromium kamailio clean bench
 
 ## build: the wasm modules (the desktop's, and the smaller one CRM pages
 ## load), wasm_exec.js from this toolchain, precompressed copies. Each is a
@@ -81,6 +81,15 @@ test-native:
 # runs build once even under -j.
 test-browser: chromium build
 	$(GO) test -count=1 -v ./browsertest/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)' ; exit $${PIPESTATUS[0]}
+
+## bp-app: drive Bright Pattern's own example CRM app against the desktop,
+## both widget versions (opt-in: BPAPP is a checkout of
+## github.com/ServicePattern/crm-client-api-example, outside this
+## repository; it needs the npm registry; README, "Bright Pattern's app")
+bp-app: bp-app-path chromium build
+	ADAPI_BPAPP="$(abspath $(BPAPP))" $(GO) test -count=1 -v -timeout 15m -run '^TestRealBrightPatternApp$$' ./browsertest/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)' ; exit $${PIPESTATUS[0]}
+bp-app-path:
+	@test -n "$(BPAPP)" || { echo 'make bp-app: set BPAPP to a checkout of github.com/ServicePattern/crm-client-api-example (git clone it outside this repository)' >&2; exit 2; }
 
 ## test-types: compile a small TypeScript widget against web/adapi.d.ts
 test-types:

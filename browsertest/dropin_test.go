@@ -57,6 +57,11 @@ func TestBrightPatternApp(t *testing.T) {
 			}
 
 			desk := tb.frame("https://" + desktopTLS + "/")
+			// Its mount node has no width of its own: the frame's floor
+			// keeps the desktop usable (at least 320 px, no sideways scroll).
+			if got := evalJS[[]int](desk, `[innerWidth, document.documentElement.scrollWidth]`); got[0] < 320 || got[1] > got[0] {
+				t.Errorf("the desktop in the app's frame: [width, scrollWidth] %v", got)
+			}
 			got := evalJS[string](desk, `JSON.stringify(adApiDesktop.interactions().map(i => [i.interactionId, i.phoneNumber, i.associatedObjects.list[0].displayName, i.associatedObjects.selected]))`)
 			if want := `[["` + id + `","+14155550188","Grace Hopper",["003B000000bp"]]]`; got != want {
 				t.Fatalf("desktop holds %s, want %s", got, want)

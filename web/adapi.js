@@ -880,13 +880,16 @@
         frame.title = 'Agent Desktop'
         // It fills its mountRoot, as Bright Pattern's does (their example
         // app sizes only the mount node, and lets its width follow the
-        // frame's), at least as wide as their widget where the mount
+        // frame's), at least as wide as their widget where the window
         // allows it (the desktop works from 320 px: a frame wider than a
-        // phone's page would push the CRM page sideways). Set through
-        // CSSOM, which a page's style-src policy allows.
+        // phone's page would push the CRM page sideways). The floor is
+        // of the window, not of the mount (100%): their app's mount is a
+        // flex item with no width of its own, and a percentage floor there
+        // let it shrink the desktop to a sliver. Set through CSSOM, which
+        // a page's style-src policy allows.
         frame.style.display = 'block'
         frame.style.width = '100%'
-        frame.style.minWidth = 'min(340px, 100%)'
+        frame.style.minWidth = 'min(340px, 100vw)'
         frame.style.height = '100%'
         frame.style.border = '0'
       }
