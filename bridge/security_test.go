@@ -2,7 +2,6 @@ package bridge_test
 
 import (
 	"context"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/jsval"
+	"github.com/adapi-go/adapi-go/internal/testwait"
 )
 
 // lockedStore is a MemoryStore several documents (Bridges) share.
@@ -89,24 +89,21 @@ func TestGuardsHoldAcrossDocuments(t *testing.T) {
 	clock.Advance(2 * time.Second)
 	id1 := <-first
 	// The first has answered; the repeat sees it at its next look at the
-	// store. The clock moves only while the repeat waits for that look (its
-	// timer is pending): moved while it runs, between a look that found
-	// the key pending and its check of the time, the clock would pass its
-	// end and it would give up.
+	// store: at once if it was running, or when its timer fires. The clock
+	// moves only once that timer is set (its only timer now): moved while
+	// the repeat runs, between a look that found the key pending and its
+	// check of the time, it could pass the repeat's end.
+	armed := make(chan struct{})
+	go func() { clock.WaitTimers(1); close(armed) }()
 	var id2 string
-	for i := 0; id2 == ""; i++ {
-		select {
-		case id2 = <-second:
-		default:
-			if i > 1000000 {
-				t.Fatal("the repeat never answered")
-			}
-			if clock.Pending() > 0 {
-				clock.Advance(bridge.SharedPoll)
-			}
-			runtime.Gosched()
-		}
+	select {
+	case id2 = <-second:
+	case <-armed:
+		clock.Advance(bridge.SharedPoll)
+		id2 = testwait.Recv(t, second)
 	}
+	clock.AfterFunc(time.Hour, func() {}) // lets the waiter above return
+	<-armed
 	if id1 == "" || id2 != id1 {
 		t.Fatalf("first %q, repeat %q", id1, id2)
 	}
