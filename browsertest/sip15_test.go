@@ -94,10 +94,7 @@ Object.defineProperty(Document.prototype, 'hidden', {get: () => true})`)
 	ring("")
 	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))
 	farCall(t, bed, farID, "received the agent's audio", func(c farend.Call) bool { return c.State == "answered" && c.RTPReceived >= 25 })
-	evalJS[map[string]any](tb, `new Promise(resolve => {
-		const check = () => { const m = adApiDesktop.media(); m && m.packetsReceived >= 20 ? resolve(m) : setTimeout(check, 50) }
-		check()
-	})`)
+	tb.media("the agent hearing 20 packets of the far end's audio", "m.packetsReceived >= 20")
 	tb.ok(fmt.Sprintf(`adApi.leaveInteraction(%q)`, id))
 	farCall(t, bed, farID, "ended by the agent", func(c farend.Call) bool { return c.State == "ended" && c.EndedBy == "agent" })
 
@@ -173,10 +170,12 @@ func TestSIPMute(t *testing.T) {
 	id, n := connectedEcho(tb)
 	mic := func() bool {
 		t.Helper()
-		return evalJS[bool](tb, `new Promise(resolve => {
-			const check = () => { const m = adApiDesktop.media(); m ? resolve(m.micEnabled) : setTimeout(check, 50) }
-			check()
-		})`)
+		m := tb.media("the call's first media reading", "true")
+		on, isBool := m["micEnabled"].(bool)
+		if !isBool {
+			t.Fatalf("adApiDesktop.media() without micEnabled: %v", m)
+		}
+		return on
 	}
 	if !mic() {
 		t.Fatalf("the microphone is off before mute")

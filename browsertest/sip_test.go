@@ -102,8 +102,24 @@ func startSIP() error {
 }
 
 // recordEvents makes the page keep every event it is sent, in
-// window.__events as [name, args].
-const recordEvents = `window.__events = []
+// window.__events as [name, args]; and window.__media(ok), a promise of
+// adApiDesktop.media() once ok holds for it, looked at again after each of
+// the page's getStats readings (the only moment its counters change: the
+// page's own callback runs first, then this one's second hop).
+const recordEvents = `{
+	const getStats = RTCPeerConnection.prototype.getStats
+	const waiters = []
+	RTCPeerConnection.prototype.getStats = function (...args) {
+		const p = getStats.apply(this, args)
+		p.then(() => Promise.resolve().then(() => { for (const w of waiters.splice(0)) w() }), () => {})
+		return p
+	}
+	window.__media = ok => new Promise(resolve => {
+		const check = () => { const m = adApiDesktop.media(); m && ok(m) ? resolve(m) : waiters.push(check) }
+		check()
+	})
+}
+window.__events = []
 window.__waiters = []
 // __next(n) resolves when the page has been sent more than n events.
 window.__next = n => new Promise(resolve => window.__events.length > n ? resolve() : window.__waiters.push(resolve))
@@ -115,6 +131,14 @@ document.addEventListener('adapi:ready', () => {
 			for (const w of window.__waiters.splice(0)) w()
 		})
 })`
+
+// media is adApiDesktop.media() once ok, a JavaScript condition on it
+// (m), holds (recordEvents' __media: looked at after each of the page's
+// readings); what names what should happen.
+func (tb *tab) media(what, ok string) map[string]any {
+	tb.t.Helper()
+	return within[map[string]any](tb, 30*time.Second, what, `__media(m => `+ok+`)`)
+}
 
 // sipEvent is one recorded event.
 type sipEvent struct {
@@ -250,10 +274,7 @@ func TestSIPCallAnswered(t *testing.T) {
 		t.Errorf("far end saw %+v", c)
 	}
 	// The page hears the echo.
-	got := evalJS[map[string]any](tb, `new Promise(resolve => {
-		const check = () => { const m = adApiDesktop.media(); m && m.packetsReceived >= 20 ? resolve(m) : setTimeout(check, 50) }
-		check()
-	})`)
+	got := tb.media("the page hearing 20 packets of the echo", "m.packetsReceived >= 20")
 	if got["packetsSent"].(float64) <= 0 {
 		t.Errorf("page's stats: %v", got)
 	}
