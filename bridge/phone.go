@@ -1,7 +1,6 @@
 package bridge
 
 import (
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -89,13 +88,4 @@ func NormalizePhoneField(field string, v jsval.Value) (string, error) {
 // terminators, BOM included.
 func isJSSpace(r rune) bool {
 	return unicode.IsSpace(r) || r == '\uFEFF'
-}
-
-// QuoteRune quotes r for an error message, escaped when it is not
-// printable.
-func QuoteRune(r rune) string {
-	if unicode.IsPrint(r) {
-		return strconv.QuoteRune(r)
-	}
-	return strconv.QuoteRuneToASCII(r)
 }
