@@ -13,9 +13,17 @@ import (
 // names the argument's path first, and quotes what the page sent only in
 // a form that cannot forge the rest of the message.
 
-// MaxKeyInMessages is how much of a bad key, or of a string shown back,
-// an error message quotes.
-const MaxKeyInMessages = 40
+const (
+	// MaxStringLength is the longest string argument, in characters as
+	// JavaScript counts them: every string of an associated object and a
+	// login's username (StringField), a note or a name (bridge/api,
+	// bridge/desk). Far above any real value, low enough that a hostile
+	// page cannot make the desktop hold megabytes.
+	MaxStringLength = 4096
+	// MaxKeyInMessages is how much of a bad key, or of a string shown
+	// back, an error message quotes.
+	MaxKeyInMessages = 40
+)
 
 // StringField validates a string field; its path (base+field, or base
 // alone when field is "") is only built for an error: this runs on every

@@ -7,12 +7,10 @@ import (
 	"github.com/adapi-go/adapi-go/bridge/jsval"
 )
 
-// Limits on an associated object: far above any real CRM record, low
-// enough that a hostile page cannot make the desktop hold megabytes.
-const (
-	MaxStringLength = 4096 // characters, for every string in the object
-	MaxCustomFields = 100
-)
+// MaxCustomFields bounds an associated object's customFields: far above
+// any real CRM record, low enough that a hostile page cannot make the
+// desktop hold megabytes (each string is at most MaxStringLength).
+const MaxCustomFields = 100
 
 // AssociatedObject is Bright Pattern's InteractionAssociatedObject: the CRM
 // record (a contact, a case) a call is about.
