@@ -241,9 +241,10 @@ type bpResult struct {
 
 // bpApp is the app in a tab, with its desktop frame.
 type bpApp struct {
-	t    *testing.T
-	tb   *tab
-	desk *tab
+	t       *testing.T
+	tb      *tab
+	desk    *tab
+	pressed map[string]bool // the buttons pressed
 }
 
 // logged waits until the app's logger shows message at index from or
@@ -253,7 +254,8 @@ func (a *bpApp) logged(from int, message string) bpLog {
 	return a.loggedWith(from, message, "")
 }
 
-// loggedWith is logged for a line whose data includes data.
+// loggedWith is logged for a line whose data includes data; message ""
+// is any request's response (NAME_RESPONSE, not an ON_ event).
 func (a *bpApp) loggedWith(from int, message, data string) bpLog {
 	a.t.Helper()
 	return within[bpLog](a.tb, 15*time.Second, "the app's logger showing "+message+" "+data, `new Promise(resolve => {
@@ -262,7 +264,8 @@ func (a *bpApp) loggedWith(from int, message, data string) bpLog {
 			const all = log.querySelectorAll('.log-msg')
 			for (let i = `+fmt.Sprint(from)+`; i < all.length; i++) {
 				const d = all[i]
-				if (d.children[0]?.textContent !== `+jsString(message)+` || !d.children[1]?.textContent.includes(`+jsString(data)+`)) continue
+				const m = d.children[0]?.textContent || '', want = `+jsString(message)+`
+				if ((want ? m !== want : !m.endsWith('_RESPONSE') || m.startsWith('ON_')) || !d.children[1]?.textContent.includes(`+jsString(data)+`)) continue
 				resolve({kind: d.classList[1] || '', message: d.children[0].textContent, data: d.children[1]?.textContent || ''})
 				return true
 			}
@@ -290,6 +293,7 @@ func (a *bpApp) press(button, response string, fields ...string) (bpResult, bpLo
 		fmt.Fprintf(&js, `{ const e = document.getElementById(%s); if (e.type === 'checkbox') { e.checked = %s === 'true'; e.dispatchEvent(new Event('change')) } else e.value = %s }
 `, jsString(fields[i]), jsString(fields[i+1]), jsString(fields[i+1]))
 	}
+	a.pressed[button] = true
 	// Lines are counted before the click: any later one may be its answer.
 	from := evalJS[int](a.tb, js.String()+`(n => (document.getElementById(`+jsString(button)+`).click(), n))(document.querySelectorAll('#log .log-msg').length)`)
 	l := a.logged(from, response)
@@ -343,7 +347,7 @@ func (a *bpApp) startCall(phone, object string) string {
 func driveBPApp(t *testing.T, app, domain, version string) {
 	tb := openTab(t, "")
 	tb.do(chromedp.Navigate(app + "/?bpatternDomain=" + domain + "&version=" + version))
-	a := &bpApp{t: t, tb: tb}
+	a := &bpApp{t: t, tb: tb, pressed: map[string]bool{}}
 	// What the browser itself reports (Log.entryAdded): a refused load,
 	// a Content-Security-Policy violation. Errors count, but for a load
 	// of the app's own that failed (vite serves no favicon).
@@ -519,6 +523,17 @@ func driveBPApp(t *testing.T, app, domain, version string) {
 		// Comm.Widget 2.0 logs in through its own form (openLogin): our
 		// desktop's sign-in form is in its frame; the method is not served.
 		a.refused("open_login_button", "OPEN_LOGIN_RESPONSE", 14)
+	}
+	// Every other button of the app (those it enables): each method is
+	// one not served here, and the app logs its answer,
+	// api_method_not_implemented.
+	for _, id := range evalJS[[]string](tb, `Array.from(document.querySelectorAll('button[id$="_button"]:enabled'), b => b.id)`) {
+		if !a.pressed[id] {
+			a.refused(id, "", 14)
+		}
+	}
+	if len(a.pressed) < 50 {
+		t.Errorf("pressed %d of the app's buttons", len(a.pressed))
 	}
 	// Every line the app logged for a response is a result it could read.
 	if bad := evalJS[[]string](tb, `Array.from(document.querySelectorAll('#log .log-msg'), d => [d.children[0]?.textContent || '', d.children[1]?.textContent || ''])
