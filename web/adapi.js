@@ -316,15 +316,22 @@
 
   // decodeResult turns Go's one-string result (wasm/settle.go) into
   // Bright Pattern's OperationResult: startCall's (initiate) with its
-  // InitiateResult data, a method's with the data as JSON.
+  // InitiateResult data, a method's with the data as JSON. A result that
+  // is none of Go's shapes is refused as broken (unknown_error, naming
+  // what was wrong), never taken for a success or a code of 0.
   function decodeResult (r, initiate) {
+    const broken = why => errorResult(initiate, 99, 'unknown_error', 'adApi: the bridge gave a broken result (' + why + ')')
+    if (typeof r !== 'string' || r === '') return broken('empty')
     if (r[0] === 's') {
       if (initiate) return success(r.length > 1 ? r.slice(1) : null)
-      return { status: 'success', data: JSON.parse(r.slice(1)) }
+      try { return { status: 'success', data: JSON.parse(r.slice(1)) } } catch (_) { return broken('its data is not JSON') }
     }
     const a = r.indexOf(':', 1)
-    const b = r.indexOf(':', a + 1)
-    return errorResult(initiate, +r.slice(1, a), r.slice(a + 1, b), r.slice(b + 1))
+    const b = a < 0 ? -1 : r.indexOf(':', a + 1)
+    const code = +r.slice(1, a)
+    if (r[0] !== 'e') return broken('neither a success nor an error')
+    if (b < 0 || !(code > 0) || code % 1 || b === a + 1) return broken('an error without its code and name')
+    return errorResult(initiate, code, r.slice(a + 1, b), r.slice(b + 1))
   }
   function errorResult (initiate, code, name, message) {
     return initiate ? failure(code, name, message) : { status: 'error', error: { code, name, message } }
@@ -379,7 +386,7 @@
   // settleCall answers call token, at most once: loader.settle for Go.
   function settleCall (token, r) {
     const settle = calls.get(token)
-    if (settle) settle(typeof r === 'string' ? r : 'e99:unknown_error:adApi: the bridge gave no result')
+    if (settle) settle(r)
   }
 
   // ---- Events: on / remove, as Bright Pattern's client API. Events come
