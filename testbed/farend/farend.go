@@ -136,7 +136,6 @@ func Start(cfg Config) (*FarEnd, error) {
 		f.udp.Close()
 		return nil, err
 	}
-	sip.SIPDebug = false
 	if f.ua, err = sipgo.NewUA(sipgo.WithUserAgent("adapi-farend"), sipgo.WithUserAgentHostname("127.0.0.1")); err != nil {
 		return nil, err
 	}
