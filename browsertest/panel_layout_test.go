@@ -297,7 +297,7 @@ func TestDeferredDialKeepsTheRecord(t *testing.T) {
 	evalJS[OperationResult](tb, `adApi.startCall('+1 (415) 555-0143', `+contactJS+`)`)
 	tb.waitValue("dialpadNumberInput", "+14155550143")
 	tb.do(chromedp.Focus(chromedp.ID("dialpadNumberInput")), chromedp.KeyEvent("\b"), chromedp.KeyEvent("4\r"))
-	d = evalJS[map[string]any](tb, `__next('ON_NEW_INTERACTION', undefined) && new Promise(r => { const f = () => { const e = __log.filter(e => e.name === 'ON_NEW_INTERACTION'); e.length > 1 ? r(e[1].payload) : setTimeout(f, 20) }; f() })`)
+	d = evalJS[map[string]any](tb, `new Promise(r => { const f = () => { const e = __log.filter(e => e.name === 'ON_NEW_INTERACTION'); return e.length > 1 && (r(e[1].payload), true) }; f() || __waiters.push(f) })`)
 	if d["phoneNumber"] != "+14155550144" || len(d["associatedObjects"].(map[string]any)["list"].([]any)) != 0 {
 		t.Fatalf("a number typed by hand: %v", d)
 	}
