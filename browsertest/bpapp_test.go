@@ -48,8 +48,13 @@ func TestRealBrightPatternApp(t *testing.T) {
 	app := startVite(t, dir)
 	domain := serveDesktopFor(t, app)
 	t.Logf("the app at %s, the desktop at https://%s", app, domain)
-	for _, version := range []string{"1.0", "2.0"} {
-		t.Run(version, func(t *testing.T) { driveBPApp(t, app, domain, version) })
+	// 1.0 with the app's defaults; 2.0 with the other options its URL
+	// takes (its own key, standalone, no pop-up: accepted, no effect).
+	for _, v := range []struct{ version, query, key string }{
+		{"1.0", "", "test-adapter"},
+		{"2.0", "&integrationKey=bp-app-2&standalone=1&no-popup=1", "bp-app-2"},
+	} {
+		t.Run(v.version, func(t *testing.T) { driveBPApp(t, app, domain, v.version, v.query, v.key) })
 	}
 }
 
@@ -344,9 +349,9 @@ func (a *bpApp) startCall(phone, object string) string {
 	return r.ID
 }
 
-func driveBPApp(t *testing.T, app, domain, version string) {
+func driveBPApp(t *testing.T, app, domain, version, query, key string) {
 	tb := openTab(t, "")
-	tb.do(chromedp.Navigate(app + "/?bpatternDomain=" + domain + "&version=" + version))
+	tb.do(chromedp.Navigate(app + "/?bpatternDomain=" + domain + "&version=" + version + query))
 	a := &bpApp{t: t, tb: tb, pressed: map[string]bool{}}
 	// What the browser itself reports (Log.entryAdded): a refused load,
 	// a Content-Security-Policy violation. Errors count, but for a load
@@ -384,10 +389,11 @@ func driveBPApp(t *testing.T, app, domain, version string) {
 	}()
 	// The app loads our client from its domain, makes an AdApi and injects
 	// its logger: it logs our hi with its integration key.
-	if hi := a.logged(0, "hi"); hi.Kind != "outgoing" || hi.Data != `["test-adapter"]` {
+	if hi := a.logged(0, "hi"); hi.Kind != "outgoing" || hi.Data != `["`+key+`"]` {
 		t.Fatalf("the app logged hi as %+v", hi)
 	}
 	a.desk = tb.frame("https://" + domain + "/")
+	waitUntil(a.desk, 10*time.Second, "the desktop's activity naming the app and its key", `document.body.innerText.includes('CRM `+app+` connected (integrationKey "`+key+`")')`)
 	// Log.enable sends the entries made so far: what the frame logged
 	// while it loaded too.
 	if err := chromedp.Listen(a.desk.ctx, listenLog("frame: ")); err != nil {
