@@ -105,143 +105,84 @@ func glue(ctx context.Context) (js.Value, error) {
 }
 
 // wsTransport is bridge/sip's Transport over the page's WebSocket
-// (subprotocol "sip", RFC 7118), opened by adapi-sip.js.
+// (subprotocol "sip", RFC 7118), opened by adapi-sip.js, which queues its
+// events: one goroutine per connection takes them in order (await: no
+// JavaScript handler ever waits on Go).
 type wsTransport struct {
 	url string
 
-	mu      sync.Mutex
-	ws      js.Value // adapi-sip.js's {send, close}
-	fn      js.Func  // its event handler
-	queue   []func()
-	wake    chan struct{}
-	onClose func(error)
+	mu sync.Mutex
+	ws js.Value // adapi-sip.js's {next, send, close}, while open
 }
-
-func newWSTransport(url string) *wsTransport { return &wsTransport{url: url} }
 
 // Connect opens the WebSocket and returns when it is open, or fails
 // (naming the URL) when it cannot open or ctx ends first.
-func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose func(error)) (err error) {
+func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose func(error)) error {
 	g, err := glue(ctx)
 	if err != nil {
 		return errors.New("cannot connect to " + t.url + ": " + err.Error())
 	}
-	opened := make(chan error, 1)
-	wake := make(chan struct{}, 1)
-	t.mu.Lock()
-	if t.ws.Truthy() {
-		t.mu.Unlock()
+	if t.socket().Truthy() {
 		return errors.New("already connected")
 	}
-	t.wake, t.onClose, t.queue = wake, onClose, nil
-	t.mu.Unlock()
-	// post queues f for the delivery goroutine, in order; never blocks.
-	post := func(f func()) {
-		t.mu.Lock()
-		t.queue = append(t.queue, f)
-		t.mu.Unlock()
-		select {
-		case wake <- struct{}{}:
-		default:
-		}
-	}
-	fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		defer func() {
-			if r := recover(); r != nil {
-				sipJS.console.Call("error", "adApi: websocket:", fmtPanic(r))
-			}
-		}()
-		text := args[1].String()
-		switch args[0].Int() {
-		case 1: // open
-			opened <- nil
-		case 2: // a frame
-			post(func() { onFrame(text) })
-		case 3: // closed after it opened: "code reason"
-			cerr := errors.New("websocket " + t.url + " closed (" + text + ")")
-			post(func() {
-				t.mu.Lock()
-				cb := t.onClose
-				t.onClose = nil
-				t.mu.Unlock()
-				if cb != nil {
-					cb(cerr)
-				}
-			})
-			post(t.release)
-		case 4: // never opened
-			opened <- errors.New("cannot connect to " + t.url)
-			t.release()
-		}
-		return nil
-	})
-	ws := g.Call("ws", t.url, fn)
+	ws := g.Call("ws", t.url)
 	if ws.Type() == js.TypeString { // no WebSocket, or new WebSocket threw (a bad URL)
-		fn.Release()
 		return errors.New(ws.String())
 	}
-	t.mu.Lock()
-	t.ws, t.fn = ws, fn
-	t.mu.Unlock()
+	t.set(ws) // Close closes it while it opens
+	// next is the socket's next event: 'o' open, 'f' a frame, 'c' closed
+	// after it opened, 'x' it never opened.
+	next := func(ctx context.Context) (byte, string, error) {
+		v, err := await(ctx, ws.Call("next"))
+		if err != nil {
+			return 0, "", err
+		}
+		s := v.String()
+		return s[0], s[1:], nil
+	}
+	kind, _, err := next(ctx)
+	if err != nil || kind != 'o' {
+		ws.Call("close")
+		t.set(js.Undefined())
+		if err != nil {
+			return errors.New("cannot connect to " + t.url + ": " + err.Error())
+		}
+		return errors.New("cannot connect to " + t.url)
+	}
 	go func() {
-		for range wake {
-			for {
-				t.mu.Lock()
-				q := t.queue
-				t.queue = nil
-				t.mu.Unlock()
-				if len(q) == 0 {
-					break
-				}
-				for _, f := range q {
-					f()
-				}
+		for {
+			kind, text, _ := next(context.Background())
+			if kind == 'f' {
+				onFrame(text)
+				continue
 			}
-			t.mu.Lock()
-			done := !t.ws.Truthy() && len(t.queue) == 0
-			t.mu.Unlock()
-			if done {
-				return
-			}
+			t.set(js.Undefined())
+			onClose(errors.New("websocket " + t.url + " closed (" + text + ")"))
+			return
 		}
 	}()
-	select {
-	case err = <-opened:
-	case <-ctx.Done():
-		err = errors.New("cannot connect to " + t.url + ": " + context.Cause(ctx).Error())
-	}
-	if err != nil {
-		t.mu.Lock()
-		t.onClose = nil // Connect failed: onClose is not called
-		t.mu.Unlock()
-		ws.Call("close")
-	}
-	return err
+	return nil
 }
 
-// release drops the handler once the socket has closed.
-func (t *wsTransport) release() {
+// socket is adapi-sip.js's socket while it is open, else undefined.
+//
+//go:noinline
+func (t *wsTransport) socket() js.Value {
 	t.mu.Lock()
-	fn := t.fn
-	t.ws, t.fn = js.Undefined(), js.Func{}
-	wake := t.wake
+	ws := t.ws
 	t.mu.Unlock()
-	if fn.Truthy() {
-		fn.Release()
-	}
-	if wake != nil {
-		select {
-		case wake <- struct{}{}:
-		default:
-		}
-	}
+	return ws
+}
+
+func (t *wsTransport) set(ws js.Value) {
+	t.mu.Lock()
+	t.ws = ws
+	t.mu.Unlock()
 }
 
 // Send sends one frame (text). It does not wait.
 func (t *wsTransport) Send(frame string) error {
-	t.mu.Lock()
-	ws := t.ws
-	t.mu.Unlock()
+	ws := t.socket()
 	if !ws.Truthy() || !ws.Call("send", frame).Bool() {
 		return errors.New("websocket " + t.url + " not open")
 	}
@@ -250,10 +191,7 @@ func (t *wsTransport) Send(frame string) error {
 
 // Close closes the WebSocket; onClose follows when the browser has closed it.
 func (t *wsTransport) Close() {
-	t.mu.Lock()
-	ws := t.ws
-	t.mu.Unlock()
-	if ws.Truthy() {
+	if ws := t.socket(); ws.Truthy() {
 		ws.Call("close", 1000)
 	}
 }

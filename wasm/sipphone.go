@@ -32,7 +32,7 @@ func newSIPPhone(c *config.SIP) phone.Phone {
 	return sip.NewPhone(sip.PhoneConfig{
 		URL:       url,
 		Domain:    c.Domain,
-		Transport: func() sip.Transport { return newWSTransport(url) },
+		Transport: func() sip.Transport { return &wsTransport{url: url} },
 		Media:     func() sip.Media { return &rtcMedia{ice: ice} },
 		SignIn:    signIn,
 		Ring:      ring, // wasm/sipring.go

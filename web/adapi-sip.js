@@ -126,11 +126,12 @@
       }
     },
 
-    // ws opens a WebSocket (subprotocol sip) and reports to on(kind,
-    // text): 1 open; 2 a frame (text); 3 closed after it opened ("code
-    // reason"); 4 it never opened. It returns {send, close}, or a string
-    // saying why it could not open.
-    ws: function (url, on) {
+    // ws opens a WebSocket (subprotocol sip). It returns {next, send,
+    // close}, or a string saying why it could not open. next is a promise
+    // of the next event, in order: 'o' open; 'f' and a frame; 'c' and
+    // "code reason", closed after it opened; 'x' and the same, it never
+    // opened (the last event).
+    ws: function (url) {
       if (typeof WS !== 'function') return 'this browser has no WebSocket'
       let w
       try {
@@ -139,23 +140,33 @@
         return 'cannot open ' + url + ': ' + failed('', e).message
       }
       w.binaryType = 'arraybuffer'
+      const queue = [] // events not taken yet
+      let taker = null // next's resolve, while Go waits
+      const put = function (ev) {
+        if (taker) taker(ev)
+        else queue.push(ev)
+        taker = null
+      }
       let open = false
-      w.onopen = function () { open = true; on(1, '') }
+      w.onopen = function () { open = true; put('o') }
       w.onmessage = function (e) {
         let d = e.data
         if (typeof d !== 'string') {
           if (!(d instanceof ArrayBuffer) || d.byteLength > MAX_FRAME) return
           d = new TextDecoder().decode(d)
         }
-        if (d.length <= MAX_FRAME) on(2, d)
+        if (d.length <= MAX_FRAME) put('f' + d)
       }
       // onerror is always followed by onclose, which says what happened.
       w.onclose = function (e) {
         w.onopen = w.onmessage = w.onclose = null
         const reason = typeof e.reason === 'string' ? e.reason.slice(0, 256) : ''
-        on(open ? 3 : 4, String(e.code) + (reason ? ' ' + reason : ''))
+        put((open ? 'c' : 'x') + String(e.code) + (reason ? ' ' + reason : ''))
       }
       return {
+        next: function () {
+          return queue.length ? Promise.resolve(queue.shift()) : new Promise(function (resolve) { taker = resolve })
+        },
         send: function (text) {
           if (w.readyState !== 1) return false
           w.send(text)
