@@ -196,56 +196,32 @@ func (t *wsTransport) Close() {
 	}
 }
 
-// clip cuts s to at most n bytes.
-func clip(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}
-
-// await waits for a promise made by the browser. It must not run on the
+// await waits for a promise made by adapi-sip.js (its wait settles it:
+// the value, or the reason as "Name: message"). It must not run on the
 // JavaScript event loop's goroutine (a js.Func handler).
 func await(ctx context.Context, p js.Value) (js.Value, error) {
 	type result struct {
-		v   js.Value
-		err error
+		ok bool
+		v  js.Value
 	}
 	ch := make(chan result, 1)
-	var then, catch js.Func
-	then = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		var v js.Value
-		if len(args) > 0 {
-			v = args[0]
-		}
-		ch <- result{v: v}
+	fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ch <- result{args[0].Bool(), args[1]}
 		return nil
 	})
-	catch = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		msg := "failed"
-		if len(args) > 0 && args[0].Type() == js.TypeObject {
-			if m := args[0].Get("message"); m.Type() == js.TypeString {
-				msg = clip(m.String(), 1024)
-			}
-			if n := args[0].Get("name"); n.Type() == js.TypeString {
-				msg = clip(n.String(), 64) + ": " + msg
-			}
-		}
-		ch <- result{err: errors.New(msg)}
-		return nil
-	})
-	p.Call("then", then, catch)
+	sipGlue.api.Call("wait", p, fn)
 	select {
 	case r := <-ch:
-		then.Release()
-		catch.Release()
-		return r.v, r.err
+		fn.Release()
+		if !r.ok {
+			return js.Undefined(), errors.New(r.v.String())
+		}
+		return r.v, nil
 	case <-ctx.Done():
-		// The promise may still settle: release the functions then.
+		// The promise may still settle: release the function then.
 		go func() {
 			<-ch
-			then.Release()
-			catch.Release()
+			fn.Release()
 		}()
 		return js.Undefined(), context.Cause(ctx)
 	}

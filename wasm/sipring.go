@@ -17,7 +17,7 @@ import (
 func ring(id phone.CallID, from string, on bool) {
 	defer recoverRing()
 	if g, ok := glueNow(); ok {
-		g.Call("ring", string(id), clip(from, 64), on)
+		g.Call("ring", string(id), from, on)
 	}
 }
 

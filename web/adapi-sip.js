@@ -94,6 +94,11 @@
   }
 
   script.adapiSip = {
+    // wait settles p for Go (wasm/sipglue.go's await): fn(true, value),
+    // or fn(false, "Name: message").
+    wait: function (p, fn) {
+      p.then(function (v) { fn(true, v) }, function (e) { fn(false, failed('', e).message) })
+    },
     // ring is bridge/sip's Ring hook: call id rings (on: a ringtone, and
     // "Incoming call" shown when the tab is hidden and notifications are
     // allowed) until it stops ringing (off; id '' every call).
@@ -102,7 +107,7 @@
         if (rings.has(id)) return
         let n = null
         if (typeof Notif === 'function' && doc.hidden && Notif.permission === 'granted') {
-          n = new Notif('Incoming call', { body: from, tag: id, requireInteraction: true })
+          n = new Notif('Incoming call', { body: from.slice(0, 64), tag: id, requireInteraction: true })
           notified++
         }
         rings.set(id, n)

@@ -16,10 +16,6 @@ const (
 	CallTerminated                  // over: failed, cancelled, or hung up by either side
 )
 
-func (s CallState) String() string {
-	return [...]string{"calling", "proceeding", "confirmed", "terminated"}[s]
-}
-
 // CallEvent is a change of a call's state. Status and Reason are the SIP
 // response that caused it (0 and "" for the UA's own or the far end's
 // BYE, which sets ByRemote).

@@ -26,7 +26,7 @@ type Clock interface {
 
 type realClock struct{}
 
-func (realClock) AfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+func (*realClock) AfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
 
 // Transport is the connection to the SIP server: the page's WebSocket
 // (subprotocol "sip") in the browser, a native WebSocket or a script in
@@ -90,14 +90,14 @@ var (
 // the module 4 KB).
 type unreachable struct{ err error }
 
-func (e unreachable) Error() string {
+func (e *unreachable) Error() string {
 	if e.err == nil {
 		return ErrUnreachable.Error()
 	}
 	return ErrUnreachable.Error() + ": " + e.err.Error()
 }
-func (e unreachable) Is(target error) bool { return target == ErrUnreachable }
-func (e unreachable) Unwrap() error        { return e.err }
+func (e *unreachable) Is(target error) bool { return target == ErrUnreachable }
+func (e *unreachable) Unwrap() error        { return e.err }
 
 // StatusError is a final failure response (or one the UA stands in for:
 // 408 when Timer B/F fires, 503 when the transport fails).
@@ -132,7 +132,7 @@ type UA struct {
 // NewUA makes a UA. Nothing is sent until Register.
 func NewUA(cfg Config, tr Transport, clock Clock) (*UA, error) {
 	if clock == nil {
-		clock = realClock{}
+		clock = &realClock{}
 	}
 	if cfg.Expires <= 0 {
 		cfg.Expires = 10 * time.Minute
@@ -244,7 +244,7 @@ func (ua *UA) connect(ctx context.Context) error {
 		return nil
 	}
 	if err := ua.tr.Connect(ctx, ua.HandleFrame, ua.handleClose); err != nil {
-		return unreachable{err}
+		return &unreachable{err}
 	}
 	ua.lock()
 	ua.connected = true
@@ -268,7 +268,7 @@ func (ua *UA) handleClose(err error) {
 	for _, tx := range ua.txs {
 		tx.fail(503, "Service Unavailable")
 	}
-	ua.reg.lost(ua, unreachable{err})
+	ua.reg.lost(ua, &unreachable{err})
 	ua.unlock()
 }
 

@@ -935,3 +935,9 @@ func TestClosedUADoesNotReconnect(t *testing.T) {
 	}
 	h.quiet()
 }
+
+// String names a state in test failures (not in the module: nothing else
+// prints one).
+func (s CallState) String() string {
+	return [...]string{"calling", "proceeding", "confirmed", "terminated"}[s]
+}
