@@ -522,14 +522,29 @@ func driveBPApp(t *testing.T, app, domain, version, query, key string) {
 		n := a.count()
 		a.ok("login_button", "LOGIN_RESPONSE", "username_input", "ada", "password_input", "pw-s3cret", "tenant_input", "")
 		a.logged(n, "ON_LOGIN")
-		if strings.Contains(evalJS[string](tb, `document.getElementById('log').innerText`), "pw-s3cret") {
-			t.Fatal("the app's logger saw the password")
-		}
 	} else {
-		// Comm.Widget 2.0 logs in through its own form (openLogin): our
-		// desktop's sign-in form is in its frame; the method is not served.
+		// Comm.Widget 2.0 logs in through its own form (openLogin): the
+		// method is not served here; the agent signs in on the desktop's
+		// form, in its frame, and the app hears it.
 		a.refused("open_login_button", "OPEN_LOGIN_RESPONSE", 14)
+		n := a.count()
+		a.desk.do(chromedp.SendKeys(chromedp.ID("loginUsernameInput"), "ada"),
+			chromedp.SendKeys(chromedp.ID("loginPasswordInput"), "pw-s3cret\r"))
+		if l := a.logged(n, "ON_LOGIN"); !strings.Contains(l.Data, `"username":"ada"`) {
+			t.Fatalf("the app logged ON_LOGIN %s", l.Data)
+		}
 	}
+	if strings.Contains(evalJS[string](tb, `document.getElementById('log').innerText`), "pw-s3cret") {
+		t.Fatal("the app's logger saw the password")
+	}
+	// Signed in again, the agent takes calls from the app again.
+	if data := a.ok("get_login_state_button", "GET_LOGIN_STATE_RESPONSE"); !strings.Contains(string(data), `"isLoggedIn":true`) {
+		t.Fatalf("getLoginState after signing in again: %s", data)
+	}
+	a.ok("set_agent_state_button", "SET_AGENT_STATE_RESPONSE", "agent_state_input", "ready", "not_ready_reason_input", "")
+	again := a.startCall("415 555 0142", "")
+	a.row(again, "placed after signing in again", `li.innerText.includes('(415) 555-0142')`)
+	a.ok("leave_interaction_button", "LEAVE_INTERACTION_RESPONSE", "complete_interaction_id_input", again)
 	// Every other button of the app (those it enables): each method is
 	// one not served here, and the app logs its answer,
 	// api_method_not_implemented.
