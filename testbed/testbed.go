@@ -150,11 +150,7 @@ func Start(opts Options) (_ *Bed, err error) {
 	// The ports are found free, then Kamailio binds them: another process
 	// on the machine may take one in between; then new ports, twice more.
 	for attempt := 0; ; attempt++ {
-		wsPort, err := freePort(false)
-		if err != nil {
-			return nil, err
-		}
-		sipPort, err := freePort(true)
+		wsPort, sipPort, err := freePorts()
 		if err != nil {
 			return nil, err
 		}
@@ -309,25 +305,31 @@ func (b *Bed) Close() error {
 	return nil
 }
 
-// freePort finds a port free on 127.0.0.1 for TCP (and UDP, if udp).
-func freePort(udp bool) (int, error) {
+// freePorts finds two ports free on 127.0.0.1, both for TCP and the
+// second for UDP too: the WebSocket's and the SIP port. The first is
+// held while the second is found: freed, it could come back as the
+// second, and a Kamailio listening on one port for both would take the
+// WebSocket's requests as the trunk's (no auth, no calls out).
+func freePorts() (ws, sip int, err error) {
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer l.Close()
 	for range 20 {
-		l, err := net.Listen("tcp4", "127.0.0.1:0")
+		t, err := net.Listen("tcp4", "127.0.0.1:0")
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
-		port := l.Addr().(*net.TCPAddr).Port
-		l.Close()
-		if !udp {
-			return port, nil
-		}
+		port := t.Addr().(*net.TCPAddr).Port
 		u, err := net.ListenPacket("udp4", fmt.Sprintf("127.0.0.1:%d", port))
+		t.Close()
 		if err == nil {
 			u.Close()
-			return port, nil
+			return l.Addr().(*net.TCPAddr).Port, port, nil
 		}
 	}
-	return 0, errors.New("testbed: no free port")
+	return 0, 0, errors.New("testbed: no free port")
 }
 
 type lockedBuffer struct {
