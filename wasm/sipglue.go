@@ -8,6 +8,8 @@ import (
 	"sync"
 	"syscall/js"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge"
 )
 
 // The browser side of the SIP phone (bridge/sip): the page's WebSocket as
@@ -56,12 +58,12 @@ var sipGlue struct {
 func loadSipGlue() {
 	sipGlue.ready = make(chan struct{})
 	fail := func(why string) {
-		sipGlue.err = errors.New("cannot load adapi-sip.js" + why)
+		sipGlue.err = &bridge.Error{Code: bridge.UnknownError, Message: "the phone's script (adapi-sip.js) could not load: " + why}
 		close(sipGlue.ready)
 	}
 	src := loader.Get("sipScript")
 	if src.Type() != js.TypeString {
-		fail(": the loader does not name it")
+		fail("the loader does not name it")
 		return
 	}
 	el := sipJS.document.Call("createElement", "script")
@@ -72,7 +74,7 @@ func loadSipGlue() {
 			sipGlue.api = api
 			close(sipGlue.ready)
 		} else {
-			fail("")
+			fail("check the network, or the desktop's server")
 		}
 		return nil
 	})

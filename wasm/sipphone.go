@@ -15,7 +15,9 @@ import (
 // signIn asks for the microphone at sign-in, not per call (SPEC: "The
 // microphone is asked for at login"), and for the notification permission.
 func signIn(ctx context.Context) error {
-	if err := askMic(ctx); err != nil { // sipdevices.go
+	if err := askMic(ctx); err == sipGlue.err { // the phone's script did not load: not the microphone's fault
+		return err
+	} else if err != nil { // sipdevices.go
 		return errors.New("cannot sign in without a microphone: " + err.Error())
 	}
 	askNotifications()
