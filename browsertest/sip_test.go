@@ -15,6 +15,7 @@ import (
 	"github.com/adapi-go/adapi-go/server"
 	"github.com/adapi-go/adapi-go/testbed"
 	"github.com/adapi-go/adapi-go/testbed/farend"
+	"github.com/chromedp/chromedp"
 )
 
 // sipPlacementTimeout is the SIP desktops' placement deadline: ICE
@@ -44,6 +45,12 @@ func sipBed(t *testing.T) *testbed.Bed {
 	if sipEnv.err != nil {
 		t.Fatal(sipEnv.err)
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			calls, _ := sipEnv.bed.FarEnd.Calls()
+			t.Logf("the far end's calls: %+v", calls)
+		}
+	})
 	return sipEnv.bed
 }
 
@@ -156,9 +163,25 @@ var evCursor = map[*tab]int{}
 func (tb *tab) waitEvent(name string, ok func(arg map[string]any) bool) map[string]any {
 	tb.t.Helper()
 	seen := evCursor[tb]
+	// When the event never comes, the test fails saying which, with every
+	// event the page was sent: the wait ends 5 s before the tab's own
+	// deadline, which leaves the time to ask for them.
+	bound := 30 * time.Second
+	if d, ok := tb.ctx.Deadline(); ok {
+		bound = time.Until(d).Truncate(time.Second) - 5*time.Second
+	}
+	got := false
+	defer func() {
+		if !got {
+			ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
+			defer cancel()
+			all, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(__events)`))
+			tb.t.Logf("events the page was sent: %s", all)
+		}
+	}()
 	for {
 		// Waits in the page for the next event, then looks at all of them.
-		raw := evalJS[[][]json.RawMessage](tb, fmt.Sprintf(`__next(%d).then(() => __events.slice(%d))`, seen, seen))
+		raw := within[[][]json.RawMessage](tb, bound, "the event "+name, fmt.Sprintf(`__next(%d).then(() => __events.slice(%d))`, seen, seen))
 		for _, r := range raw {
 			seen++
 			var n string
@@ -181,6 +204,7 @@ func (tb *tab) waitEvent(name string, ok func(arg map[string]any) bool) map[stri
 			}
 			if ok == nil || ok(arg) {
 				evCursor[tb] = seen
+				got = true
 				return arg
 			}
 		}
