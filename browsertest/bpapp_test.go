@@ -131,9 +131,7 @@ func tryVite(t *testing.T, dir string) (string, error) {
 	origin := fmt.Sprintf("http://localhost:%d", port)
 	cmd := exec.Command("node", "node_modules/vite/bin/vite.js", "--host", "localhost", "--port", fmt.Sprint(port), "--strictPort", "--clearScreen", "false")
 	cmd.Dir = dir
-	// Its own process group, so that stopping it stops what it started
-	// (esbuild); killed with us if this process dies first.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = viteAttr()
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {
@@ -142,15 +140,15 @@ func tryVite(t *testing.T, dir string) (string, error) {
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); pw.Close(); close(exited) }()
 	stop := func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		signalGroup(cmd.Process, syscall.SIGTERM)
 		select {
 		case <-exited:
 		case <-time.After(10 * time.Second):
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			signalGroup(cmd.Process, syscall.SIGKILL)
 			<-exited
 		}
 		// esbuild and any other child: gone with the group.
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		signalGroup(cmd.Process, syscall.SIGKILL)
 	}
 	var mu sync.Mutex
 	var out strings.Builder
