@@ -9,6 +9,7 @@ import (
 	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/jsonw"
 	"github.com/adapi-go/adapi-go/bridge/jsval"
+	"github.com/adapi-go/adapi-go/internal/testwait"
 )
 
 // Finding 3: messages from origins that are not allowed change nothing,
@@ -105,7 +106,7 @@ func TestStaleRequestsAreNeverActedOn(t *testing.T) {
 		if m.UID != "slow" || m.Params.(bridge.OperationResult).Error == nil || m.Params.(bridge.OperationResult).Error.Code != bridge.APINotAnswer {
 			t.Fatalf("%+v", m)
 		}
-	case <-time.After(10 * time.Second): // a safety net, not a measure
+	case <-time.After(testwait.Bound): // a safety net, not a measure
 		t.Fatal("no answer to the slow call")
 	}
 	w.ch = nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/adapi-go/adapi-go/bridge"
 	"github.com/adapi-go/adapi-go/bridge/phone"
+	"github.com/adapi-go/adapi-go/internal/testwait"
 )
 
 type phoneHarness struct {
@@ -36,7 +37,7 @@ func (h *phoneHarness) event() phone.Event {
 			if e.Kind != phone.EventCapabilities {
 				return e
 			}
-		case <-time.After(5 * time.Second):
+		case <-time.After(testwait.Bound):
 			h.t.Fatal("no phone event")
 		}
 	}

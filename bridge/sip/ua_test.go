@@ -95,7 +95,7 @@ func (h *harness) next() *Message {
 			h.t.Fatalf("UA sent a malformed message: %v\n%s", err, f)
 		}
 		return m
-	case <-time.After(5 * time.Second):
+	case <-time.After(testwait.Bound):
 		h.t.Fatal("UA sent nothing")
 		return nil
 	}
@@ -326,7 +326,7 @@ func (l *callLog) next(t *testing.T) CallEvent {
 	select {
 	case ev := <-l.events:
 		return ev
-	case <-time.After(5 * time.Second):
+	case <-time.After(testwait.Bound):
 		t.Fatal("no call event")
 		return CallEvent{}
 	}
