@@ -15,7 +15,9 @@ type registration struct {
 	registered      bool
 	want            bool // Register succeeded and Unregister was not called: come back after a drop
 	backoff         time.Duration
-	stop            func() bool // the refresh or retry timer
+	min             time.Duration // the registrar's Min-Expires (423)
+	retryAfter      time.Duration // the registrar's Retry-After with its last failure
+	stop            func() bool   // the refresh or retry timer
 }
 
 func (r *registration) stopTimer() {
@@ -84,6 +86,9 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 		r.callID, r.fromTag = randomToken(20), randomToken(10)
 	}
 	r.cseq++
+	if expires > 0 {
+		expires = max(expires, r.min)
+	}
 	secs := itoa(int(expires / time.Second))
 	aor := Addr{URI: ua.AOR()}
 	from := aor
@@ -129,9 +134,13 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 			ua.register(expires, tries+1, Header{credentialsHeader(code), a}, done)
 		case code == 403:
 			done(ErrUnauthorized)
+		case code == 423 && secsHeader(resp, "Min-Expires") > max(expires, r.min): // Interval Too Brief
+			r.min = secsHeader(resp, "Min-Expires")
+			ua.register(expires, 0, Header{}, done)
 		case code == 503 && !ua.connected: // the UA's stand-in: the connection dropped
 			done(ErrUnreachable)
 		default:
+			r.retryAfter = secsHeader(resp, "Retry-After")
 			done(&StatusError{Code: code, Reason: resp.Reason})
 		}
 	})
@@ -154,12 +163,25 @@ func credentialsHeader(code int) string {
 	return "Authorization"
 }
 
+// secsHeader is a header's leading seconds (Retry-After: 120 (why)), at
+// most a day; 0 if none.
+func secsHeader(m *Message, name string) time.Duration {
+	v := m.Get(name)
+	n := 0
+	for i := 0; i < len(v) && v[i] >= '0' && v[i] <= '9' && n <= 86400; i++ {
+		n = n*10 + int(v[i]-'0')
+	}
+	return time.Duration(min(n, 86400)) * time.Second
+}
+
 // grantedExpires is the registrar's answer: our Contact's expires
-// parameter, else the Expires header, else what we asked for.
+// parameter (the only Contact's, when a server in the way rewrote it),
+// else the Expires header, else what we asked for.
 func (ua *UA) grantedExpires(resp *Message, asked time.Duration) time.Duration {
-	for _, c := range resp.Values("Contact") {
+	cs := resp.Values("Contact")
+	for _, c := range cs {
 		a, err := ParseAddr(c)
-		if err != nil || a.URI.Host != ua.host {
+		if err != nil || a.URI.Host != ua.host && len(cs) > 1 {
 			continue
 		}
 		if v, ok := a.Param("expires"); ok {
@@ -200,7 +222,9 @@ func (r *registration) lost(ua *UA, err error) {
 		return
 	}
 	r.backoff = min(max(2*r.backoff, time.Second), 30*time.Second)
-	r.stop = ua.afterFunc(r.backoff, func() {
+	wait := max(r.backoff, r.retryAfter)
+	r.retryAfter = 0
+	r.stop = ua.afterFunc(wait, func() {
 		r.stop = nil
 		go func() {
 			ctx, cancel := context.WithCancelCause(context.Background())
