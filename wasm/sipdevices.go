@@ -6,7 +6,6 @@ import (
 	"context"
 	"sync"
 	"syscall/js"
-	"time"
 
 	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/phone"
@@ -102,10 +101,8 @@ func settleAudio(login bool) {
 			a.d.note(true, "audio devices: "+fmtPanic(r))
 		}
 	}()
-	ctx, cancel := timeout(10 * time.Second)
-	defer cancel()
 	var l js.Value
-	dv, err := devices(ctx)
+	dv, err := devices(context.Background()) // (signed in: loaded)
 	if err == nil {
 		if !a.dv.Truthy() { // the first time (at sign-in)
 			a.dv, a.canSink = dv, dv.Get("canSink").Bool()
@@ -114,7 +111,7 @@ func settleAudio(login bool) {
 				return nil
 			}))
 		}
-		l, err = await(ctx, dv.Call("list"))
+		l, err = within(dv.Call("list"), 10)
 	}
 	if err != nil {
 		a.d.note(true, "audio devices: "+err.Error())
@@ -123,8 +120,8 @@ func settleAudio(login bool) {
 	all := phone.ParseAudioList(l.String())
 	a.in, a.out = phone.AudioOptions(all, audioIn), phone.AudioOptions(all, audioOut)
 	// Both, whatever the first says.
-	m := a.settle(ctx, audioIn, login)
-	if a.settle(ctx, audioOut, login) || m {
+	m := a.settle(audioIn, login)
+	if a.settle(audioOut, login) || m {
 		a.changed()
 	}
 	a.fill()
@@ -152,7 +149,7 @@ func chooseAudio(kind, id string) {
 // whether the device in use changed or the chosen one is gone (login: at
 // sign-in). A device that cannot be used is forgotten. audioDevs.mu is
 // held.
-func (a *audioState) settle(ctx context.Context, kind string, login bool) bool {
+func (a *audioState) settle(kind string, login bool) bool {
 	inUse := a.dv.Call("micId").String()
 	if inUse == "" { // not signed in yet: nothing in use
 		return false
@@ -168,7 +165,7 @@ func (a *audioState) settle(ctx context.Context, kind string, login bool) bool {
 	want := recallAudio(key)
 	use, change, fellBack := phone.ChooseAudio(opts, want.ID, inUse)
 	if change {
-		if _, err := await(ctx, a.dv.Call(op, use.ID)); err != nil {
+		if _, err := within(a.dv.Call(op, use.ID), 10); err != nil {
 			a.d.note(true, name+" "+use.Label+": "+err.Error())
 			a.d.bridge.Store.Save(key, "")
 			return false

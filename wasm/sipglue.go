@@ -7,7 +7,6 @@ import (
 	"errors"
 	"sync"
 	"syscall/js"
-	"time"
 
 	"github.com/adapi-go/adapi-go/bridge"
 )
@@ -23,70 +22,52 @@ import (
 // connection delivers in order (a handler that waited on Go would stall
 // the page's event loop, and could deadlock the module).
 
-// sipJS is what the glue uses of the browser, read once at start
-// (initSipJS, when the config has a sip section): after load the page's
-// globals are never read again.
-var sipJS struct {
-	once     sync.Once
-	console  js.Value
-	document js.Value
-}
-
-// initSipJS is not inlined: each of its call sites copied the whole
-// function (3 KB of the module each).
-//
-//go:noinline
-func initSipJS() {
-	sipJS.once.Do(func() {
-		g := js.Global()
-		sipJS.console = g.Get("console")
-		sipJS.document = g.Get("document")
-		loadSipGlue()
-	})
-}
-
 // sipGlue is web/adapi-sip.js's functions, taken from its script element
 // (no global) once it has loaded; ready closes then, or when it failed.
+// With no sip section ready is nil: nothing is loaded.
 var sipGlue struct {
-	ready chan struct{}
-	api   js.Value
-	err   error
+	ready   chan struct{}
+	api     js.Value
+	err     error
+	console js.Value // read once at start: after load the page's globals are never read again
 }
 
 // loadSipGlue adds adapi-sip.js (beside adapi.js: the loader's sipScript)
-// to the page; it runs once, at start.
+// to the page; it runs once, at start (newSIPPhone).
 func loadSipGlue() {
+	g := js.Global()
+	sipGlue.console = g.Get("console")
 	sipGlue.ready = make(chan struct{})
-	fail := func(why string) {
-		sipGlue.err = &bridge.Error{Code: bridge.UnknownError, Message: "the phone's script (adapi-sip.js) could not load: " + why}
-		close(sipGlue.ready)
-	}
 	src := loader.Get("sipScript")
 	if src.Type() != js.TypeString {
-		fail("the loader does not name it")
+		sipGlue.err = glueErr("the loader does not name it")
+		close(sipGlue.ready)
 		return
 	}
-	el := sipJS.document.Call("createElement", "script")
+	doc := g.Get("document")
+	el := doc.Call("createElement", "script")
 	var fn js.Func
 	fn = js.FuncOf(func(js.Value, []js.Value) any {
 		fn.Release()
-		if api := el.Get("adapiSip"); api.Type() == js.TypeObject {
-			sipGlue.api = api
-			close(sipGlue.ready)
-		} else {
-			fail("check the network, or the desktop's server")
+		if sipGlue.api = el.Get("adapiSip"); sipGlue.api.Type() != js.TypeObject {
+			sipGlue.err = glueErr("check the network, or the desktop's server")
 		}
+		close(sipGlue.ready)
 		return nil
 	})
 	el.Set("onload", fn)
 	el.Set("onerror", fn)
 	el.Set("src", src)
-	sipJS.document.Get("head").Call("appendChild", el)
+	doc.Get("head").Call("appendChild", el)
+}
+
+// glueErr says adapi-sip.js could not load, and why.
+func glueErr(why string) error {
+	return &bridge.Error{Code: bridge.UnknownError, Message: "the phone's script (adapi-sip.js) could not load: " + why}
 }
 
 // glueNow is adapi-sip.js's functions if they have loaded.
 func glueNow() (js.Value, bool) {
-	initSipJS()
 	select {
 	case <-sipGlue.ready:
 		return sipGlue.api, sipGlue.err == nil
@@ -97,7 +78,6 @@ func glueNow() (js.Value, bool) {
 
 // glue is adapi-sip.js's functions, once loaded.
 func glue(ctx context.Context) (js.Value, error) {
-	initSipJS()
 	select {
 	case <-sipGlue.ready:
 		return sipGlue.api, sipGlue.err
@@ -229,12 +209,9 @@ func await(ctx context.Context, p js.Value) (js.Value, error) {
 	}
 }
 
-// timeout is a context that ends after d. (context.WithTimeout would
-// bring the module context's deadline machinery, 3 KB, for SIP alone.)
-func timeout(d time.Duration) (context.Context, func()) {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	t := time.AfterFunc(d, func() { cancel(context.DeadlineExceeded) })
-	return ctx, func() { t.Stop(); cancel(nil) }
+// within awaits a promise of adapi-sip.js for at most secs seconds.
+func within(p js.Value, secs int) (js.Value, error) {
+	return await(context.Background(), sipGlue.api.Call("within", p, secs))
 }
 
 // rtcMedia is one call's audio: bridge/sip's Media over an
@@ -341,9 +318,7 @@ func (m *rtcMedia) HoldOffer(ctx context.Context, hold bool) (string, error) {
 // Rollback drops an offer the far end refused.
 func (m *rtcMedia) Rollback() {
 	if o, err := m.made(); err == nil {
-		ctx, cancel := timeout(5 * time.Second)
-		defer cancel()
-		await(ctx, o.Call("rollback"))
+		within(o.Call("rollback"), 5)
 	}
 }
 
@@ -353,9 +328,7 @@ func (m *rtcMedia) SetAnswer(sdp string) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := timeout(10 * time.Second)
-	defer cancel()
-	_, err = await(ctx, o.Call("setAnswer", sdp))
+	_, err = within(o.Call("setAnswer", sdp), 10)
 	return err
 }
 

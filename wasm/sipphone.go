@@ -28,7 +28,7 @@ func signIn(ctx context.Context) error {
 // section: a SIP user agent over the page's WebSocket, each call's audio
 // an RTCPeerConnection.
 func newSIPPhone(c *config.SIP) phone.Phone {
-	initSipJS()
+	loadSipGlue()
 	ice := iceJSON(c.ICEServers)
 	url := c.WSURL
 	return sip.NewPhone(sip.PhoneConfig{

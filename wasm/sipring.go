@@ -23,7 +23,7 @@ func ring(id phone.CallID, from string, on bool) {
 
 func recoverRing() {
 	if r := recover(); r != nil {
-		sipJS.console.Call("error", "adApi: ringtone:", fmtPanic(r))
+		sipGlue.console.Call("error", "adApi: ringtone:", fmtPanic(r))
 	}
 }
 

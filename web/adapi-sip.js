@@ -99,6 +99,12 @@
     wait: function (p, fn) {
       p.then(function (v) { fn(true, v) }, function (e) { fn(false, failed('', e).message) })
     },
+    // within is p, or a rejection after secs seconds.
+    within: function (p, secs) {
+      return Promise.race([p, new Promise(function (resolve, reject) {
+        setTimeout(function () { reject(failed('', 'no answer within ' + secs + ' s')) }, secs * 1000)
+      })])
+    },
     // ring is bridge/sip's Ring hook: call id rings (on: a ringtone, and
     // "Incoming call" shown when the tab is hidden and notifications are
     // allowed) until it stops ringing (off; id '' every call).
