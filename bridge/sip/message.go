@@ -175,22 +175,16 @@ func (m *Message) del(name string, from int) {
 
 // String serialises m, with a Content-Length that matches the body.
 func (m *Message) String() string {
-	var b strings.Builder
-	b.Grow(256 + len(m.Body))
-	if m.IsRequest() {
-		b.WriteString(m.Method + " " + m.RequestURI + " SIP/2.0\r\n")
-	} else {
-		b.WriteString("SIP/2.0 " + itoa(m.StatusCode) + " " + m.Reason + "\r\n")
+	s := m.Method + " " + m.RequestURI + " SIP/2.0"
+	if !m.IsRequest() {
+		s = "SIP/2.0 " + itoa(m.StatusCode) + " " + m.Reason
 	}
 	for _, h := range m.Headers {
-		if eqFold(h.Name, "Content-Length") {
-			continue
+		if !eqFold(h.Name, "Content-Length") {
+			s += "\r\n" + h.Name + ": " + h.Value
 		}
-		b.WriteString(h.Name + ": " + h.Value + "\r\n")
 	}
-	b.WriteString("Content-Length: " + itoa(len(m.Body)) + "\r\n\r\n")
-	b.WriteString(m.Body)
-	return b.String()
+	return s + "\r\nContent-Length: " + itoa(len(m.Body)) + "\r\n\r\n" + m.Body
 }
 
 // ErrMessage is the class of every parse error; errors.Is(err, ErrMessage)

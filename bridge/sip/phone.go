@@ -121,19 +121,17 @@ func (p *Phone) Register(ctx context.Context, cred phone.Credentials) error {
 			if p.current() != ua {
 				return
 			}
-			e := phone.Event{Kind: phone.EventStatus, Ready: ok}
+			why := ""
 			if err != nil {
-				e.Error = err.Error()
+				why = err.Error()
 			}
-			p.emit(e)
-			p.emit(phone.Event{Kind: phone.EventCapabilities, Caps: p.Capabilities()})
+			p.status(ok, why)
 		},
 		OnIncoming: p.incoming,
 	}, p.cfg.Transport(), p.cfg.Clock)
 	if err != nil { // a username that cannot be a SIP user
 		p.signedOut(old, nil)
-		p.emit(phone.ServerError(phone.ServerInvalidCredentials, "invalid credentials"))
-		return phone.ErrInvalidCredentials
+		return p.refused(phone.ServerInvalidCredentials, "invalid credentials", phone.ErrInvalidCredentials)
 	}
 	p.lock()
 	p.ua = ua
@@ -146,17 +144,30 @@ func (p *Phone) Register(ctx context.Context, cred phone.Credentials) error {
 	ua.Close()
 	switch {
 	case errors.Is(err, ErrUnauthorized):
-		p.emit(phone.ServerError(phone.ServerInvalidCredentials, "invalid credentials"))
-		return phone.ErrInvalidCredentials
+		return p.refused(phone.ServerInvalidCredentials, "invalid credentials", phone.ErrInvalidCredentials)
 	case ctx.Err() != nil:
 		return context.Cause(ctx)
 	}
-	msg := "SIP server " + p.cfg.URL + ": " + err.Error()
+	msg := "SIP server "
 	if errors.Is(err, ErrUnreachable) {
-		msg = "cannot reach the SIP server " + p.cfg.URL + ": " + err.Error()
+		msg = "cannot reach the SIP server "
 	}
-	p.emit(phone.ServerError(phone.ServerSIPServerError, msg))
-	return errors.New(msg)
+	msg += p.cfg.URL + ": " + err.Error()
+	return p.refused(phone.ServerSIPServerError, msg, errors.New(msg))
+}
+
+// refused tells the desktop why a sign-in failed (a server error) and
+// returns err.
+func (p *Phone) refused(code int, msg string, err error) error {
+	p.emit(phone.ServerError(code, msg))
+	return err
+}
+
+// status tells the desktop whether the phone is registered (why not) and
+// what it can do now.
+func (p *Phone) status(ready bool, why string) {
+	p.emit(phone.Event{Kind: phone.EventStatus, Ready: ready, Error: why})
+	p.emit(phone.Event{Kind: phone.EventCapabilities, Caps: p.Capabilities()})
 }
 
 // signedOut forgets ua, a sign-in that failed, and tells the desktop the
@@ -171,8 +182,7 @@ func (p *Phone) signedOut(old, ua *UA) {
 	gone := old != nil && p.ua == nil
 	p.unlock()
 	if gone {
-		p.emit(phone.Event{Kind: phone.EventStatus, Ready: false, Error: "signing in again failed"})
-		p.emit(phone.Event{Kind: phone.EventCapabilities, Caps: p.Capabilities()})
+		p.status(false, "signing in again failed")
 	}
 }
 
@@ -189,8 +199,7 @@ func (p *Phone) Unregister(ctx context.Context) error {
 		err = ua.Unregister(ctx)
 		ua.Close()
 	}
-	p.emit(phone.Event{Kind: phone.EventStatus, Ready: false})
-	p.emit(phone.Event{Kind: phone.EventCapabilities, Caps: p.Capabilities()})
+	p.status(false, "")
 	return err
 }
 
