@@ -94,7 +94,7 @@ func uacDialog(resp *Message) (dialog, error) {
 // request builds an in-dialog request (12.2.1.1): Request-URI the remote
 // target and Route the route set, or, when the first route is a strict
 // router (no lr), Request-URI that route and the target last.
-func (ua *UA) inDialog(d dialog, method string, cseq uint32) *Message {
+func (ua *UA) inDialog(d *dialog, method string, cseq uint32) *Message {
 	ruri, routes := d.target.String(), d.routes
 	if len(routes) > 0 {
 		if a, err := ParseAddr(routes[0]); err == nil {
@@ -295,7 +295,7 @@ func (c *Call) onInviteResponse(m *Message) {
 		}
 		c.dlg = d
 		n, _, _ := m.CSeq()
-		c.ack = c.ua.inDialog(d, "ACK", n)
+		c.ack = c.ua.inDialog(&d, "ACK", n)
 		c.ua.sendNew(c.ack)
 		if c.hangup {
 			c.bye()
@@ -353,8 +353,8 @@ func (ua *UA) ackAndBye(m *Message) {
 		return
 	}
 	n, _, _ := m.CSeq()
-	ua.sendNew(ua.inDialog(d, "ACK", n))
-	ua.request(ua.inDialog(d, "BYE", n+1), func(*Message) {})
+	ua.sendNew(ua.inDialog(&d, "ACK", n))
+	ua.request(ua.inDialog(&d, "BYE", n+1), func(*Message) {})
 }
 
 // Hangup ends the call as the agent's leave: CANCEL before the answer
@@ -408,7 +408,7 @@ func (c *Call) sendCancel() {
 
 func (c *Call) bye() {
 	c.cseq++
-	c.ua.request(c.ua.inDialog(c.dlg, "BYE", c.cseq), func(*Message) {})
+	c.ua.request(c.ua.inDialog(&c.dlg, "BYE", c.cseq), func(*Message) {})
 }
 
 // remoteBye is the far end hanging up (its BYE was answered 200).

@@ -221,13 +221,13 @@ func (c *Call) Hold(ctx context.Context, on bool) error {
 	}
 	c.cseq++
 	n := c.cseq
-	m := ua.inDialog(c.dlg, "INVITE", n)
+	m := ua.inDialog(&c.dlg, "INVITE", n)
 	m.Add("Contact", ua.contact())
 	m.Add("Content-Type", "application/sdp")
 	m.Body = offer
 	_, err = ua.request(m, func(r *Message) {
 		if r.StatusCode/100 == 2 {
-			ua.sendNew(ua.inDialog(c.dlg, "ACK", n))
+			ua.sendNew(ua.inDialog(&c.dlg, "ACK", n))
 		}
 		if r.StatusCode >= 200 {
 			select {

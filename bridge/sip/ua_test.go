@@ -906,7 +906,7 @@ func TestInDialogRouting(t *testing.T) {
 	}
 	for _, c := range cases {
 		d := dialog{callID: "x", local: "<sip:a@b>;tag=1", remote: "<sip:c@d>;tag=2", target: target, routes: c.routes}
-		m := ua.inDialog(d, "BYE", 5)
+		m := ua.inDialog(&d, "BYE", 5)
 		if m.RequestURI != c.ruri || strings.Join(m.Values("Route"), "|") != c.want || m.Get("CSeq") != "5 BYE" {
 			t.Errorf("routes %v: got %s", c.routes, m)
 		}

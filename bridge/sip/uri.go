@@ -44,7 +44,7 @@ func ParseURI(s string) (URI, error) {
 }
 
 //go:noinline
-func (u URI) String() string {
+func (u *URI) String() string {
 	s := u.Scheme + ":"
 	if u.User != "" {
 		s += u.User + "@"
@@ -54,7 +54,7 @@ func (u URI) String() string {
 
 // Param returns a URI parameter's value; ok reports whether it is there
 // (a flag such as lr has the value "").
-func (u URI) Param(name string) (string, bool) { return param(u.Params, name) }
+func (u *URI) Param(name string) (string, bool) { return param(u.Params, name) }
 
 // Addr is a name-addr or addr-spec as From, To, Contact and Route carry
 // it: an optional display name, a URI and the header's own parameters
@@ -104,7 +104,7 @@ func ParseAddr(s string) (Addr, error) {
 }
 
 //go:noinline
-func (a Addr) String() string {
+func (a *Addr) String() string {
 	s := "<" + a.URI.String() + ">" + a.Params
 	if a.Display != "" {
 		s = a.Display + " " + s
@@ -115,10 +115,10 @@ func (a Addr) String() string {
 // Tag is the tag parameter, or "".
 //
 //go:noinline
-func (a Addr) Tag() string { v, _ := param(a.Params, "tag"); return v }
+func (a *Addr) Tag() string { v, _ := param(a.Params, "tag"); return v }
 
 // Param returns one of the header's parameters.
-func (a Addr) Param(name string) (string, bool) { return param(a.Params, name) }
+func (a *Addr) Param(name string) (string, bool) { return param(a.Params, name) }
 
 // Via is one Via header value: SIP/2.0/WS host;branch=...;rport.
 type Via struct {
@@ -150,7 +150,7 @@ func ParseVia(s string) (Via, error) {
 // Branch is the branch parameter.
 //
 //go:noinline
-func (v Via) Branch() string { b, _ := param(v.Params, "branch"); return b }
+func (v *Via) Branch() string { b, _ := param(v.Params, "branch"); return b }
 
 // param finds name in ";a=1;b;c=x" (names compare case-insensitively).
 func param(params, name string) (string, bool) {
