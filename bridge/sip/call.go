@@ -104,18 +104,7 @@ func (ua *UA) inDialog(d *dialog, method string, cseq uint32) *Message {
 			}
 		}
 	}
-	m := &Message{Method: method, RequestURI: ruri}
-	m.Add("Via", "")
-	m.Add("Max-Forwards", "70")
-	m.Add("From", d.local)
-	m.Add("To", d.remote)
-	m.Add("Call-ID", d.callID)
-	m.Add("CSeq", itoa(int(cseq))+" "+method)
-	for _, r := range routes {
-		m.Add("Route", r)
-	}
-	m.Add("User-Agent", ua.cfg.UserAgent)
-	return m
+	return ua.newRequest(method, ruri, d.local, d.remote, d.callID, cseq, routes)
 }
 
 // sendNew sends a request outside any transaction (an ACK for a 2xx)
@@ -228,7 +217,7 @@ func quoteDisplay(s string) string {
 
 func (c *Call) sendInvite(auth Header) error {
 	c.cseq++
-	m := c.ua.newRequest("INVITE", c.ruri, c.from, c.to, c.callID, c.cseq)
+	m := c.ua.newRequest("INVITE", c.ruri.String(), c.from.String(), c.to.String(), c.callID, c.cseq, nil)
 	m.Add("Contact", c.ua.contact())
 	m.Add("Allow", allow)
 	m.Add("Content-Type", "application/sdp")

@@ -94,7 +94,7 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 	from := aor
 	from.Params = ";tag=" + r.fromTag
 	ruri := URI{Scheme: "sip", Host: ua.cfg.Domain}
-	m := ua.newRequest("REGISTER", ruri, from, aor, r.callID, r.cseq)
+	m := ua.newRequest("REGISTER", ruri.String(), from.String(), aor.String(), r.callID, r.cseq, nil)
 	m.Add("Contact", ua.contact()+";expires="+secs)
 	m.Add("Expires", secs)
 	m.Add("Allow", allow)

@@ -387,17 +387,20 @@ func (ua *UA) sendMsg(m *Message) error {
 	return ua.tr.Send(m.String())
 }
 
-// newRequest builds an out-of-dialog request's common headers; the
-// caller adds From/To tags, Contact and the body. The Via branch is set
-// when the request is sent.
-func (ua *UA) newRequest(method string, ruri URI, from, to Addr, callID string, cseq uint32) *Message {
-	m := &Message{Method: method, RequestURI: ruri.String()}
+// newRequest builds a request's common headers (in a dialog, with its
+// route set); the caller adds From/To tags, Contact and the body. The Via
+// branch is set when the request is sent.
+func (ua *UA) newRequest(method, ruri, from, to, callID string, cseq uint32, routes []string) *Message {
+	m := &Message{Method: method, RequestURI: ruri}
 	m.Add("Via", "")
 	m.Add("Max-Forwards", "70")
-	m.Add("From", from.String())
-	m.Add("To", to.String())
+	m.Add("From", from)
+	m.Add("To", to)
 	m.Add("Call-ID", callID)
 	m.Add("CSeq", itoa(int(cseq))+" "+method)
+	for _, r := range routes {
+		m.Add("Route", r)
+	}
 	m.Add("User-Agent", ua.cfg.UserAgent)
 	return m
 }
