@@ -35,8 +35,7 @@ type Call struct {
 
 	// Guarded by ua.mu.
 	callID, localTag string
-	from, to         Addr // the INVITE's From (with our tag) and To
-	ruri             URI
+	from, to, ruri   string // the INVITE's From (with our tag), To and Request-URI
 	offer            string
 	cseq             uint32
 	invite           *Message // the INVITE in flight
@@ -162,10 +161,10 @@ func (ua *UA) Invite(ctx context.Context, number string, media Media, onEvent fu
 	c := &Call{
 		ua: ua, media: media, onEvent: onEvent,
 		callID: randomToken(20), localTag: randomToken(10),
-		ruri: ruri, offer: offer, first: make(chan struct{}),
+		ruri: ruri.String(), offer: offer, first: make(chan struct{}),
 	}
-	c.from = Addr{Display: quoteDisplay(ua.cfg.DisplayName), URI: ua.AOR(), Params: ";tag=" + c.localTag}
-	c.to = Addr{URI: ruri}
+	from := Addr{Display: quoteDisplay(ua.cfg.DisplayName), URI: ua.AOR(), Params: ";tag=" + c.localTag}
+	c.from, c.to = from.String(), "<"+c.ruri+">"
 	ua.lock()
 	if !ua.reg.registered {
 		err = ErrNotRegistered
@@ -217,7 +216,7 @@ func quoteDisplay(s string) string {
 
 func (c *Call) sendInvite(auth Header) error {
 	c.cseq++
-	m := c.ua.newRequest("INVITE", c.ruri.String(), c.from.String(), c.to.String(), c.callID, c.cseq, nil)
+	m := c.ua.newRequest("INVITE", c.ruri, c.from, c.to, c.callID, c.cseq, nil)
 	m.Add("Contact", c.ua.contact())
 	m.Add("Allow", allow)
 	m.Add("Content-Type", "application/sdp")
@@ -313,7 +312,7 @@ func (c *Call) onInviteResponse(m *Message) {
 		if (code == 401 || code == 407) && !c.hangup && c.authTries < 2 {
 			c.authTries++
 			if ch, err := ParseChallenge(m.Get(challengeHeader(code))); err == nil && (c.authTries == 1 || ch.Stale) {
-				a := ch.Authorization(c.ua.cfg.User, c.ua.cfg.Password, "INVITE", c.ruri.String(), 1, randomToken(12))
+				a := ch.Authorization(c.ua.cfg.User, c.ua.cfg.Password, "INVITE", c.ruri, 1, randomToken(12))
 				if c.sendInvite(Header{credentialsHeader(code), a}) == nil {
 					return
 				}

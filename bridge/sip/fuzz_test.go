@@ -46,9 +46,9 @@ func FuzzHandleFrame(f *testing.F) {
 		}
 		ua.connected, ua.reg.registered = true, true
 		c := &Call{ua: ua, media: newAnsweringMedia(), callID: "c" + randomToken(8), localTag: randomToken(10),
-			ruri: URI{Scheme: "sip", User: "5000", Host: "example.com"}, offer: "v=0\r\n", first: make(chan struct{})}
-		c.from = Addr{URI: ua.AOR(), Params: ";tag=" + c.localTag}
-		c.to = Addr{URI: c.ruri}
+			ruri: "sip:5000@example.com", offer: "v=0\r\n", first: make(chan struct{})}
+		from := Addr{URI: ua.AOR(), Params: ";tag=" + c.localTag}
+		c.from, c.to = from.String(), "<"+c.ruri+">"
 		ua.lock()
 		if err := c.sendInvite(Header{}); err != nil {
 			t.Fatal(err)
