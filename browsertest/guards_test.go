@@ -1,6 +1,9 @@
 package browsertest
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // TestPanicsAreContained makes the reference desktop panic (a test-only
 // setting) where the bridge recovers (placing the call) and where only the
@@ -123,6 +126,32 @@ func TestPanicWhileSettlingIsContained(t *testing.T) {
 	evalJS[OperationResult](tb, `adApi.startCall('101')`).id(t)
 	if got := evalJS[string](tb, `adApiDesktop.interactions().map(i => i.phoneNumber).join(',')`); got != "101" {
 		t.Fatalf("desktop placed %q, want 101", got)
+	}
+}
+
+// TestPanicWhileSettlingAMethodIsContained: the same for a call-control
+// method that a phone answers later, from a goroutine (the SIP phone
+// answers every method so: the desktop whose SIP server is down, which
+// has test hooks): the method resolves with unknown_error, and the next
+// one works. Without settleLater's recover the Go runtime dies and the
+// call never settles.
+func TestPanicWhileSettlingAMethodIsContained(t *testing.T) {
+	sipBed(t)
+	tb := openTab(t, "")
+	tb.expectConsoled = true // a contained panic may be logged
+	tb.openURL(sipEnv.downURL)
+	if got := evalJS[OperationResult](tb, `adApi.getAgentState()`); got.Status != "success" {
+		t.Fatalf("getAgentState before the fault: %s", got)
+	}
+	evalJS[OperationResult](tb, `adApiDesktop.update({panic: 'settle'})`)
+	for _, call := range []string{`adApi.getAgentState()`, `adApi.getLoginState()`} {
+		if got := within[string](tb, 10*time.Second, call+" settles", call+`.then(r => r.status + ' ' + (r.data == null) + ' ' + r.error.code + ' ' + r.error.name + ' ' + r.error.message)`); got != "error true 99 unknown_error the bridge failed: test: the reference softphone panics (settle)" {
+			t.Fatalf("%s: %s", call, got)
+		}
+	}
+	evalJS[OperationResult](tb, `adApiDesktop.update({panic: ''})`)
+	if got := within[OperationResult](tb, 10*time.Second, "getAgentState settles after the fault", `adApi.getAgentState()`); got.Status != "success" {
+		t.Fatalf("getAgentState after the fault: %s", got)
 	}
 }
 

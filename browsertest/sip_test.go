@@ -99,6 +99,7 @@ func startSIP() error {
 			PlacementTimeoutMs: int(sipPlacementTimeout / time.Millisecond),
 			DialPlan:           &server.DialPlan{Country: "US"},
 			SIP:                &server.SIP{WSURL: ws, Domain: bed.Domain},
+			TestHooks:          i == 1, // TestPanicWhileSettlingAMethodIsContained
 		}
 		go http.Serve(lns[i], server.Handler(web, cfg))
 	}

@@ -82,7 +82,7 @@ func (c *clients) call(_ js.Value, args []js.Value) (ret any) {
 		if key != "" {
 			opts = map[string]any{"idempotencyKey": key}
 		}
-		return pending + cl.StartCall(call, opts, func(id string, err error) { settle(token, encodeResult(id, err)) })
+		return pending + cl.StartCall(call, opts, func(id string, err error) { settle(token, func() string { return encodeResult(id, err) }) })
 	}
 	m, vs, err := methodArgs(name, snapshots)
 	if err == nil {
@@ -95,7 +95,7 @@ func (c *clients) call(_ js.Value, args []js.Value) (ret any) {
 	for i, v := range vs {
 		params[i] = v.Any()
 	}
-	return pending + cl.Call(m, params, func(data any, err error) { settle(token, methodResult(data, err)) })
+	return pending + cl.Call(m, params, func(data any, err error) { settle(token, func() string { return methodResult(data, err) }) })
 }
 
 // receive is (id, the loader's snapshot of a message from the desktop

@@ -392,6 +392,7 @@ func (d *desktop) method(token int, name string, snapshots []byte) string {
 		return methodResult(data, err)
 	}
 	settleLater(token, func() string {
+		d.fault(desk.PanicSettle) // settleLater's recover, for a method (wasm/testhooks.go)
 		data, err := wait()
 		if err != nil {
 			d.refused(name, err)

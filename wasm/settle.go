@@ -56,23 +56,25 @@ const pending = "p"
 // loader is the loader's __adApiLoader (wasm/main.go).
 var loader js.Value
 
-// settle answers call token, later than its entry returned.
-func settle(token int, result string) { loader.Call("settle", token, result) }
-
-// settleLater answers call token from a goroutine with f's result; a panic
-// in f is that call's unknown_error.
-func settleLater(token int, f func() string) {
-	go func() {
-		var r string
-		defer func() {
-			if p := recover(); p != nil {
-				r = encodeResult("", panicError(p))
-			}
-			settle(token, r)
-		}()
-		r = f()
+// settle answers call token with f's result, later than its entry
+// returned: from a goroutine (settleLater, a CRM page's timers) or from
+// another entry, so a panic in f is that call's unknown_error here, never
+// the Go runtime's end. The loader's settle throwing (a page that replaced
+// it) loses that call only.
+func settle(token int, f func() string) {
+	var r string
+	defer func() {
+		if p := recover(); p != nil {
+			r = encodeResult("", panicError(p))
+		}
+		defer func() { recover() }()
+		loader.Call("settle", token, r)
 	}()
+	r = f()
 }
+
+// settleLater answers call token from a goroutine with f's result.
+func settleLater(token int, f func() string) { go settle(token, f) }
 
 // recoverResult, deferred in an entry that returns a result, turns a panic
 // into that call's unknown_error.

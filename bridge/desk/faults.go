@@ -14,8 +14,9 @@ const (
 	// PanicMethod: in the wasm glue's entry for a call-control method,
 	// before the bridge serves it (the entry's recover, wasm/desktop.go).
 	PanicMethod = "method"
-	// PanicSettle: in a startCall settled later from a goroutine (a slow
-	// phone), before its answer (the goroutine's recover, settleLater).
+	// PanicSettle: in a startCall or a method settled later from a
+	// goroutine (a slow phone, the SIP phone), before its answer (the
+	// goroutine's recover, settleLater).
 	PanicSettle = "settle"
 )
 
