@@ -323,12 +323,18 @@ func (m *rtcMedia) Rollback() {
 }
 
 // SetAnswer applies the far end's answer.
-func (m *rtcMedia) SetAnswer(sdp string) error {
+func (m *rtcMedia) SetAnswer(sdp string) error { return m.setAnswer(sdp, false) }
+
+// SetEarlyAnswer applies the SDP of a 180/183 as a provisional answer
+// (pranswer): the carrier's ringback or announcement plays.
+func (m *rtcMedia) SetEarlyAnswer(sdp string) error { return m.setAnswer(sdp, true) }
+
+func (m *rtcMedia) setAnswer(sdp string, early bool) error {
 	o, err := m.made()
 	if err != nil {
 		return err
 	}
-	_, err = within(o.Call("setAnswer", sdp), 10)
+	_, err = within(o.Call("setAnswer", sdp, early), 10)
 	return err
 }
 

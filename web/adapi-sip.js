@@ -290,8 +290,10 @@
             .then(function () { return step('createAnswer', pc.createAnswer()) })
             .then(local)
         },
-        setAnswer: function (sdp) {
-          return step('setRemoteDescription', pc.setRemoteDescription({ type: 'answer', sdp }))
+        // setAnswer: the far end's answer, or (early) the SDP of its
+        // 180/183 as a provisional one: early media.
+        setAnswer: function (sdp, early) {
+          return step('setRemoteDescription', pc.setRemoteDescription({ type: early ? 'pranswer' : 'answer', sdp }))
         },
         rollback: function () {
           return pc.setLocalDescription({ type: 'rollback' }).catch(function () {})

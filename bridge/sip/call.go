@@ -16,6 +16,13 @@ const (
 	CallTerminated                  // over: failed, cancelled, or hung up by either side
 )
 
+// EarlyAnswerer is a Media that plays early media (a carrier's ringback
+// or announcement): the SDP of a 180/183 is applied as a provisional
+// answer (WebRTC's pranswer), the 200's later as the answer.
+type EarlyAnswerer interface {
+	SetEarlyAnswer(sdp string) error
+}
+
 // CallEvent is a change of a call's state. Status and Reason are the SIP
 // response that caused it (0 and "" for the UA's own or the far end's
 // BYE, which sets ByRemote).
@@ -46,6 +53,7 @@ type Call struct {
 	gaveUp           bool     // the caller stopped waiting: as hangup, and no more events
 	cancelled        bool     // CANCEL sent
 	authTries        int
+	early            string        // the SDP of a provisional response, applied as early media
 	first            chan struct{} // closed at the first response that is not a challenge
 	stopCancel       func() bool
 
@@ -269,6 +277,10 @@ func (c *Call) onInviteResponse(m *Message) {
 			return
 		}
 		c.emit(CallEvent{State: CallProceeding, Status: code, Reason: m.Reason})
+		if e, ok := c.media.(EarlyAnswerer); ok && code > 100 && m.Body != "" && m.Body != c.early {
+			c.early = m.Body
+			c.ua.post(func() { e.SetEarlyAnswer(m.Body) })
+		}
 	case code < 300:
 		c.markFirst()
 		if c.state >= CallConfirmed || c.ack != nil {
@@ -293,6 +305,9 @@ func (c *Call) onInviteResponse(m *Message) {
 		// The answer goes to the media on the event goroutine (it may
 		// wait for the page); the call is confirmed once it is applied.
 		sdp := m.Body
+		if sdp == "" { // a gateway that said its answer only in the 183
+			sdp = c.early
+		}
 		c.ua.post(func() {
 			err := c.media.SetAnswer(sdp)
 			ua := c.ua

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // What real SIP servers and carriers send that the test bed does not:
@@ -134,4 +133,3 @@ func TestRegisterContactRewritten(t *testing.T) {
 	h.clock.Advance(30 * time.Second)
 	h.expect("REGISTER")
 }
-
