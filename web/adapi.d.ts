@@ -246,7 +246,7 @@ declare global {
     standalone?: boolean
     /** Accepted; no effect here. */
     disableNewInteractionPopup?: boolean
-    /** Accepted; no effect here. */
+    /** true: the frame's width follows the desktop's content (its ADC_CONTENT_SIZE messages); otherwise the frame fills mountRoot. */
     adaptiveWidth?: boolean
   }
 
