@@ -19,7 +19,7 @@ func ParseChallenge(v string) (Challenge, error) {
 	var c Challenge
 	scheme, rest, _ := cut(strings.TrimSpace(v), " ")
 	if !eqFold(scheme, "Digest") {
-		return c, parseErr("not a Digest challenge " + quote(v))
+		return c, parseErr("not a Digest challenge")
 	}
 	for _, p := range splitList(rest) {
 		k, val, _ := cut(p, "=")
@@ -49,7 +49,7 @@ func ParseChallenge(v string) (Challenge, error) {
 		return c, parseErr("Digest challenge without a nonce")
 	}
 	if c.Algorithm != "" && !eqFold(c.Algorithm, "MD5") {
-		return c, parseErr("Digest algorithm " + quote(c.Algorithm) + " (only MD5 is supported)")
+		return c, parseErr("Digest algorithm other than MD5")
 	}
 	return c, nil
 }

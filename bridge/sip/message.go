@@ -49,27 +49,12 @@ func (m *Message) IsRequest() bool { return m.Method != "" }
 // become full names.
 func canonical(name string) string {
 	if len(name) == 1 {
-		switch name[0] | 0x20 {
-		case 'i':
-			return "Call-ID"
-		case 'm':
-			return "Contact"
-		case 'e':
-			return "Content-Encoding"
-		case 'l':
-			return "Content-Length"
-		case 'c':
-			return "Content-Type"
-		case 'f':
-			return "From"
-		case 's':
-			return "Subject"
-		case 'k':
-			return "Supported"
-		case 't':
-			return "To"
-		case 'v':
-			return "Via"
+		for l := compactForms; l != ""; {
+			var form string
+			form, l, _ = cut(l, "\n")
+			if form[0] == name[0]|0x20 {
+				return form[1:]
+			}
 		}
 	}
 	if eqFold(name, "Call-Id") {
@@ -80,6 +65,10 @@ func canonical(name string) string {
 	}
 	return name
 }
+
+// compactForms are RFC 3261's compact header names (7.3.3), each before
+// its full name.
+const compactForms = "iCall-ID\nmContact\neContent-Encoding\nlContent-Length\ncContent-Type\nfFrom\nsSubject\nkSupported\ntTo\nvVia"
 
 // eqFold is strings.EqualFold for ASCII: SIP's names, tokens and
 // schemes are ASCII (RFC 3261 25.1), and strings.EqualFold's Unicode
@@ -236,7 +225,7 @@ func Parse(frame string) (*Message, error) {
 		name, value, ok := cut(line, ":")
 		name = strings.TrimSpace(name)
 		if !ok || !isToken(name) {
-			return nil, parseErr("bad header line " + quote(line))
+			return nil, parseErr("bad header line")
 		}
 		if len(m.Headers) == maxHeaders {
 			return nil, parseErr("more than " + "200" + " headers")
@@ -254,10 +243,10 @@ func Parse(frame string) (*Message, error) {
 	if cl := m.Get("Content-Length"); cl != "" {
 		n, err := strconv.Atoi(cl)
 		if err != nil || n < 0 {
-			return nil, parseErr("bad Content-Length " + quote(cl))
+			return nil, parseErr("bad Content-Length")
 		}
 		if n > len(body) {
-			return nil, parseErr("Content-Length " + cl + " beyond the frame")
+			return nil, parseErr("Content-Length beyond the frame")
 		}
 		body = body[:n]
 	}
@@ -270,7 +259,7 @@ func (m *Message) parseStart(line string) error {
 		code, reason, _ := cut(rest, " ")
 		n, err := strconv.Atoi(code)
 		if err != nil || len(code) != 3 || n < 100 || n > 699 {
-			return parseErr("bad status code " + quote(code))
+			return parseErr("bad status code")
 		}
 		m.StatusCode, m.Reason = n, reason
 		return nil
@@ -278,7 +267,7 @@ func (m *Message) parseStart(line string) error {
 	method, rest, _ := cut(line, " ")
 	uri, version, _ := cut(rest, " ")
 	if version != "SIP/2.0" || !isToken(method) || uri == "" {
-		return parseErr("bad start line " + quote(line))
+		return parseErr("bad start line")
 	}
 	m.Method, m.RequestURI = method, uri
 	return nil
@@ -291,7 +280,7 @@ func (m *Message) CSeq() (uint32, string, error) {
 	n, err := strconv.ParseUint(num, 10, 32)
 	method = strings.TrimSpace(method)
 	if err != nil || !isToken(method) {
-		return 0, "", parseErr("bad CSeq " + quote(v))
+		return 0, "", parseErr("bad CSeq")
 	}
 	return uint32(n), method, nil
 }

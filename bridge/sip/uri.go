@@ -25,7 +25,7 @@ func ParseURI(s string) (URI, error) {
 	case ok && eqFold(scheme, "sips"):
 		u.Scheme = "sips"
 	default:
-		return u, parseErr("not a sip URI " + quote(s))
+		return u, parseErr("not a sip URI")
 	}
 	if i := strings.IndexByte(rest, '?'); i >= 0 {
 		rest, u.Headers = rest[:i], rest[i:]
@@ -37,7 +37,7 @@ func ParseURI(s string) (URI, error) {
 		rest, u.Params = rest[:i], rest[i:]
 	}
 	if rest == "" || strings.ContainsAny(rest, " \t<>\"") {
-		return u, parseErr("bad host in URI " + quote(s))
+		return u, parseErr("bad host in URI")
 	}
 	u.Host = rest
 	return u, nil
@@ -85,7 +85,7 @@ func ParseAddr(s string) (Addr, error) {
 		i += min(skip, len(s))
 		j := strings.IndexByte(s[i:], '>')
 		if j < 0 {
-			return a, parseErr("no '>' in address " + quote(s))
+			return a, parseErr("no '>' in address")
 		}
 		a.Display = strings.TrimSpace(s[:i])
 		uri, a.Params = s[i+1:i+j], strings.TrimSpace(s[i+j+1:])
@@ -133,7 +133,7 @@ func ParseVia(s string) (Via, error) {
 	var v Via
 	proto, rest, ok := cut(strings.TrimSpace(s), " ")
 	if !ok || len(proto) <= 8 || !eqFold(proto[:8], "SIP/2.0/") {
-		return v, parseErr("bad Via " + quote(s))
+		return v, parseErr("bad Via")
 	}
 	v.Transport = proto[8:]
 	rest = strings.TrimSpace(rest)
@@ -142,7 +142,7 @@ func ParseVia(s string) (Via, error) {
 	}
 	v.Host = strings.TrimSpace(rest)
 	if v.Host == "" {
-		return v, parseErr("no sent-by in Via " + quote(s))
+		return v, parseErr("no sent-by in Via")
 	}
 	return v, nil
 }
