@@ -112,17 +112,7 @@ func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose
 		return errors.New(ws.String())
 	}
 	t.set(ws) // Close closes it while it opens
-	// next is the socket's next event: 'o' open, 'f' a frame, 'c' closed
-	// after it opened, 'x' it never opened.
-	next := func(ctx context.Context) (byte, string, error) {
-		v, err := await(ctx, ws.Call("next"))
-		if err != nil {
-			return 0, "", err
-		}
-		s := v.String()
-		return s[0], s[1:], nil
-	}
-	kind, _, err := next(ctx)
+	kind, _, err := next(ctx, ws)
 	if err != nil || kind != 'o' {
 		ws.Call("close")
 		t.set(js.Undefined())
@@ -133,7 +123,7 @@ func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose
 	}
 	go func() {
 		for {
-			kind, text, _ := next(context.Background())
+			kind, text, _ := next(context.Background(), ws)
 			if kind == 'f' {
 				onFrame(text)
 				continue
@@ -144,6 +134,17 @@ func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose
 		}
 	}()
 	return nil
+}
+
+// next is the socket's next event: 'o' open, 'f' a frame, 'c' closed
+// after it opened, 'x' it never opened.
+func next(ctx context.Context, ws js.Value) (byte, string, error) {
+	v, err := await(ctx, ws.Call("next"))
+	if err != nil {
+		return 0, "", err
+	}
+	s := v.String()
+	return s[0], s[1:], nil
 }
 
 // socket is adapi-sip.js's socket while it is open, else undefined.

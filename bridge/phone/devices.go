@@ -54,27 +54,21 @@ func AudioOptions(all []AudioDevice, kind string) []AudioDevice {
 // change says use is not the device in use (switch to it); fellBack says
 // the chosen device is not listed (gone, unplugged): the desktop says so.
 func ChooseAudio(options []AudioDevice, want, inUse string) (use AudioDevice, change, fellBack bool) {
-	find := func(id string) (AudioDevice, bool) {
-		for _, d := range options {
-			if d.ID == id {
-				return d, true
-			}
-		}
-		return AudioDevice{}, false
-	}
 	if want == "" {
 		want = "default"
 	}
-	use, ok := find(want)
-	if !ok {
-		fellBack = want != "default"
-		if use, ok = find(inUse); !ok {
-			if use, ok = find("default"); !ok && len(options) > 0 {
-				use = options[0]
+	// The chosen one, else the one in use, else the default, else the first.
+	for i, id := range [...]string{want, inUse, "default"} {
+		for _, d := range options {
+			if d.ID == id {
+				return d, d.ID != inUse, i > 0 && want != "default"
 			}
 		}
 	}
-	return use, use.ID != inUse, fellBack
+	if len(options) > 0 {
+		use = options[0]
+	}
+	return use, use.ID != inUse, want != "default"
 }
 
 // RememberAudio is what the desktop keeps (per desktop origin) of the
