@@ -49,10 +49,7 @@ func (a *audioState) fill() {
 	if !a.micSel.Truthy() {
 		return
 	}
-	a.dv.Call("fill", a.micSel, optionLines(a.in), a.mic.ID, false)
-	a.dv.Call("fill", a.spkSel, optionLines(a.out), a.spk.ID, !a.canSink)
-	a.why.Set("textContent", "This browser plays calls on the system's speaker: it cannot choose another.")
-	a.why.Set("hidden", a.canSink)
+	a.dv.Call("fill", a.micSel, optionLines(a.in), a.mic.ID, a.spkSel, optionLines(a.out), a.spk.ID, a.why)
 }
 
 // optionLines are the options for adapi-sip.js's fill: "id\tlabel" lines.

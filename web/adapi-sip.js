@@ -337,6 +337,22 @@
     json: function () { return live.length ? live[live.length - 1].json() : 'null' }
   }
 
+  // options gives the select sel the options "id\tlabel" a line, value
+  // selected (text as text).
+  function options (sel, lines, value, disabled) {
+    sel.textContent = ''
+    for (const l of lines.split('\n')) {
+      const i = l.indexOf('\t')
+      if (i < 0) continue
+      const o = doc.createElement('option')
+      o.value = l.slice(0, i)
+      o.textContent = l.slice(i + 1)
+      sel.append(o)
+    }
+    sel.value = value
+    sel.disabled = disabled
+  }
+
   // mic asks for a microphone: the default (id ''), or id as an ideal
   // (sign-in: a device that is gone gives the default) or exactly.
   function mic (id, exact) {
@@ -402,20 +418,14 @@
       if (ac) sink(ac, sinkId, false)
       return Promise.all(live.map(function (m) { return sink(m.audio, sinkId, true) }))
     },
-    // fill gives the panel's select sel the options "id\tlabel" a line,
-    // value selected (text as text).
-    fill: function (sel, lines, value, disabled) {
-      sel.textContent = ''
-      for (const l of lines.split('\n')) {
-        const i = l.indexOf('\t')
-        if (i < 0) continue
-        const o = doc.createElement('option')
-        o.value = l.slice(0, i)
-        o.textContent = l.slice(i + 1)
-        sel.append(o)
-      }
-      sel.value = value
-      sel.disabled = disabled
+    // fill gives the panel's selects their options ("id\tlabel" a line)
+    // and the device in use; the speaker's is disabled where the browser
+    // cannot choose one, which why then says.
+    fill: function (micSel, micLines, micId, spkSel, spkLines, spkId, why) {
+      options(micSel, micLines, micId, false)
+      options(spkSel, spkLines, spkId, !canSink)
+      why.textContent = 'This browser plays calls on the system\'s speaker: it cannot choose another.'
+      why.hidden = canSink
     }
   }
 })()
