@@ -26,19 +26,16 @@ func md5hex(s string) string {
 		}
 		a, b, c, d := a0, b0, c0, d0
 		for i := 0; i < 64; i++ {
-			var f uint32
-			var g int
+			f := c ^ (b | ^d)
 			switch i / 16 {
 			case 0:
-				f, g = b&c|^b&d, i
+				f = b&c | ^b&d
 			case 1:
-				f, g = d&b|^d&c, (5*i+1)%16
+				f = d&b | ^d&c
 			case 2:
-				f, g = b^c^d, (3*i+5)%16
-			default:
-				f, g = c^(b|^d), 7*i%16
+				f = b ^ c ^ d
 			}
-			f += a + md5K[i] + m[g]
+			f += a + md5K[i] + m[md5G[i]]
 			a, d, c = d, c, b
 			b += bits.RotateLeft32(f, int(md5S[i/16*4+i%4]))
 		}
@@ -57,6 +54,14 @@ func md5hex(s string) string {
 
 // The per-round shift amounts, four per round.
 var md5S = [16]uint8{7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21}
+
+// md5G[i] is the message word of step i.
+var md5G = [64]uint8{
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+	1, 6, 11, 0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12,
+	5, 8, 11, 14, 1, 4, 7, 10, 13, 0, 3, 6, 9, 12, 15, 2,
+	0, 7, 14, 5, 12, 3, 10, 1, 8, 15, 6, 13, 4, 11, 2, 9,
+}
 
 // md5K[i] is floor(2^32 * |sin(i+1)|).
 var md5K = [64]uint32{
