@@ -355,7 +355,11 @@
     const token = ++lastToken
     calls.set(token, function (r) {
       calls.delete(token)
-      resolve(decodeResult(r, initiate))
+      // Forgotten first: a decode that throws (a page that replaced
+      // String.prototype's methods) fails this call, never leaves it pending.
+      let out
+      try { out = decodeResult(r, initiate) } catch (_) { out = errorResult(initiate, 99, 'unknown_error', 'adApi: the bridge\'s result could not be read (a built-in of the page threw)') }
+      resolve(out)
     })
     let r
     try {
