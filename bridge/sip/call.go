@@ -54,6 +54,10 @@ type Call struct {
 	cancelled        bool     // CANCEL sent
 	authTries        int
 	early            string        // the SDP of a provisional response, applied as early media
+	reinvite         bool          // a re-INVITE in progress, either way: another gets 491
+	held             bool          // the agent's hold is on
+	rcseq            uint32        // the far end's last CSeq in the dialog
+	offered          uint32        // the CSeq of their offerless re-INVITE whose ACK brings the answer
 	first            chan struct{} // closed at the first response that is not a challenge
 	stopCancel       func() bool
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
@@ -190,4 +191,157 @@ func TestPhoneFailureStatuses(t *testing.T) {
 		t.Errorf("Timer B: %+v", e)
 	}
 	h.quiet()
+}
+
+// connected places a call and answers it; the media answers and holds.
+func (h *harness) connected() (*Call, *answeringMedia, *Message, *callLog) {
+	h.t.Helper()
+	m := newAnsweringMedia()
+	inv, l, calls, _ := h.dial(context.Background(), m)
+	h.reply(inv, 200, "OK", answer, "v=0\r\n")
+	c := recv(h.t, calls)
+	h.expect("ACK")
+	recv(h.t, m.answers)
+	l.next(h.t)
+	return c, m, inv, l
+}
+
+// 491 Request Pending to the agent's hold (glare): the UA waits and tries
+// again (RFC 3261 14.1: 2.1-4 s, the Call-ID being ours), and the hold
+// succeeds.
+func TestHold491Retried(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	c, m, _, _ := h.connected()
+	held := make(chan error, 1)
+	go func() { held <- c.Hold(context.Background(), true) }()
+	re := h.expect("INVITE")
+	recv(t, m.holds)
+	n := h.clock.Pending() // the refresh and this re-INVITE's Timer B
+	h.reply(re, 491, "Request Pending", nil, "")
+	h.expect("ACK")
+	recv(t, m.rollbacks)
+	waiting := make(chan struct{})
+	go func() { h.clock.WaitTimers(n); close(waiting) }() // Timer B is gone; the retry's wait is set
+	select {
+	case err := <-held:
+		t.Fatalf("hold ended without trying again: %v", err)
+	case <-waiting:
+	}
+	h.clock.Advance(2099 * time.Millisecond)
+	h.quiet()
+	h.clock.Advance(1901 * time.Millisecond)
+	re2 := h.expect("INVITE")
+	if !recv(t, m.holds) || re2.Get("CSeq") != "3 INVITE" || re2.Body != "v=0\r\na=sendonly\r\n" {
+		t.Fatalf("retry:\n%s", re2)
+	}
+	h.reply(re2, 200, "OK", nil, "v=0\r\na=recvonly\r\n")
+	h.expect("ACK")
+	if err := recv(t, held); err != nil {
+		t.Fatalf("hold: %v", err)
+	}
+}
+
+// The far end re-INVITEs while the agent's re-INVITE is pending: 491.
+func TestReInviteGlare(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	c, m, inv, _ := h.connected()
+	held := make(chan error, 1)
+	go func() { held <- c.Hold(context.Background(), true) }()
+	re := h.expect("INVITE")
+	h.ua.HandleFrame(farReInvite(inv, 5, "v=0\r\nfar\r\n"))
+	if r := h.next(); r.StatusCode != 491 || r.Get("CSeq") != "5 INVITE" {
+		t.Fatalf("far end's re-INVITE during ours:\n%s", r)
+	}
+	select {
+	case o := <-m.offers:
+		t.Fatalf("the far end's offer went to the media: %q", o)
+	default:
+	}
+	h.reply(re, 200, "OK", nil, "v=0\r\n")
+	h.expect("ACK")
+	if err := recv(t, held); err != nil {
+		t.Fatal(err)
+	}
+	// Once ours is done, theirs is answered.
+	h.ua.HandleFrame(farReInvite(inv, 6, "v=0\r\nfar\r\n"))
+	if r := h.next(); r.StatusCode != 200 {
+		t.Fatalf("re-INVITE:\n%s", r)
+	}
+}
+
+// farReInvite is a re-INVITE from the far end in the dialog inv made.
+func farReInvite(inv *Message, cseq int, sdp string) string {
+	s := inDialogRequest("INVITE", inv, cseq)
+	s = strings.Replace(s, "\r\n\r\n", "\r\nContact: <sip:5000@10.0.0.9:5070;transport=tcp>\r\n\r\n", 1)
+	if sdp != "" {
+		s = strings.Replace(s, "\r\n\r\n", "\r\nContent-Type: application/sdp\r\n\r\n", 1) + sdp
+	}
+	return s
+}
+
+// A re-INVITE without SDP (a session refresh, a B2BUA moving the media):
+// the 200 carries our offer, the ACK the far end's answer.
+func TestOfferlessReInvite(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	_, m, inv, l := h.connected()
+	h.ua.HandleFrame(farReInvite(inv, 5, ""))
+	r := h.next()
+	if r.StatusCode != 200 || r.Body != "v=0\r\na=sendrecv\r\n" || r.Get("Content-Type") != "application/sdp" {
+		t.Fatalf("answer to an offerless re-INVITE:\n%s", r)
+	}
+	if hold := recv(t, m.holds); hold {
+		t.Error("offered on hold")
+	}
+	ack := strings.Replace(inDialogRequest("ACK", inv, 5), "\r\n\r\n", "\r\nContent-Type: application/sdp\r\n\r\n", 1) + "v=0\r\nfar answer\r\n"
+	h.ua.HandleFrame(ack)
+	if a := recv(t, m.answers); a != "v=0\r\nfar answer\r\n" {
+		t.Errorf("answer applied: %q", a)
+	}
+	select {
+	case ev := <-l.events:
+		t.Errorf("event: %+v", ev)
+	default:
+	}
+}
+
+// In-dialog requests: the far end's BYE through its proxies (Route,
+// several Vias), OPTIONS, methods the UA does not take, and a CSeq lower
+// than the last one (500, RFC 3261 12.2.2).
+func TestInDialogRequests(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	_, m, inv, l := h.connected()
+	for _, c := range []struct {
+		method string
+		cseq   int
+		code   int
+	}{
+		{"OPTIONS", 10, 200},
+		{"INFO", 11, 405},
+		{"UPDATE", 12, 405},
+		{"FOO", 13, 405},
+		{"OPTIONS", 9, 500},
+	} {
+		h.ua.HandleFrame(inDialogRequest(c.method, inv, c.cseq))
+		r := h.next()
+		if r.StatusCode != c.code || r.Get("CSeq") != itoa(c.cseq)+" "+c.method {
+			t.Errorf("%s %d: got\n%s", c.method, c.cseq, r)
+		}
+		if c.code == 405 && r.Get("Allow") == "" {
+			t.Errorf("405 without Allow")
+		}
+	}
+	bye := strings.Replace(inDialogRequest("BYE", inv, 14), "Via:", "Route: <sip:127.0.0.1:8080;transport=ws;lr>\r\nVia: SIP/2.0/WS 127.0.0.1:8080;branch=z9hG4bKp1\r\nVia:", 1)
+	h.ua.HandleFrame(bye)
+	r := h.next()
+	if r.StatusCode != 200 || len(r.Values("Via")) != 2 {
+		t.Fatalf("BYE answer:\n%s", r)
+	}
+	if ev := l.next(t); ev.State != CallTerminated || !ev.ByRemote {
+		t.Errorf("event: %+v", ev)
+	}
+	recv(t, m.closed)
 }

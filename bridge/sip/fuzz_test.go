@@ -16,6 +16,17 @@ func (d *discard) Connect(context.Context, func(string), func(error)) error { re
 func (d *discard) Send(string) error                                        { d.sent++; return nil }
 func (d *discard) Close()                                                   {}
 
+// fuzzMedia answers, holds and plays early media, and never waits.
+type fuzzMedia struct{}
+
+func (fuzzMedia) CreateOffer(context.Context) (string, error)          { return "v=0\r\n", nil }
+func (fuzzMedia) CreateAnswer(context.Context, string) (string, error) { return "v=0\r\n", nil }
+func (fuzzMedia) HoldOffer(context.Context, bool) (string, error)      { return "v=0\r\n", nil }
+func (fuzzMedia) SetAnswer(string) error                               { return nil }
+func (fuzzMedia) SetEarlyAnswer(string) error                          { return nil }
+func (fuzzMedia) Rollback()                                            {}
+func (fuzzMedia) Close()                                               {}
+
 // FuzzHandleFrame: whatever the server sends (responses to a live INVITE
 // and REGISTER, requests in and out of its dialog) never panics or
 // blocks the UA, and the next call still works. In the input, BRANCH,
@@ -31,6 +42,13 @@ func FuzzHandleFrame(f *testing.F) {
 	f.Add("BYE sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK1\r\nFrom: <sip:5000@example.com>;tag=far\r\n" +
 		"To: <sip:1001@example.com>;tag=TAG\r\nCall-ID: CALLID\r\nCSeq: 2 BYE\r\n\r\n")
 	f.Add(inboundInvite("f1"))
+	// Early media; then, answered, the far end's offerless re-INVITE, its
+	// ACK with the answer, a request out of CSeq order, and a 491.
+	f.Add(strings.Replace(resp, "200 OK", "183 Session Progress", 1))
+	reinvite := "INVITE sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK2\r\nFrom: <sip:5000@example.com>;tag=far\r\n" +
+		"To: <sip:1001@example.com>;tag=TAG\r\nCall-ID: CALLID\r\nCSeq: 5 INVITE\r\nContact: <sip:far@10.0.0.9>\r\n\r\n"
+	f.Add(resp + "\x00" + reinvite + "\x00" + strings.Replace(strings.Replace(reinvite, "INVITE", "ACK", 2), "\r\n\r\n", "\r\n\r\nv=0\r\n", 1) +
+		"\x00" + strings.Replace(reinvite, "5 INVITE", "4 INVITE", 1) + "\x00" + strings.Replace(resp, "200 OK", "491 Request Pending", 1))
 	f.Add("CANCEL sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS 127.0.0.1:8080;branch=z9hG4bKf1\r\nFrom: " + inboundFrom +
 		"\r\nTo: <sip:1001@example.com>\r\nCall-ID: in-1\r\nCSeq: 10 CANCEL\r\n\r\n")
 	f.Fuzz(func(t *testing.T, frame string) {
@@ -38,14 +56,14 @@ func FuzzHandleFrame(f *testing.F) {
 		tr := &discard{}
 		ua, err := NewUA(Config{URL: "ws://x", Domain: "example.com", User: "1001", Password: "p",
 			OnIncoming: func(c *Call, from Addr) func(CallEvent) {
-				go c.Accept(context.Background(), newAnsweringMedia())
+				go c.Accept(context.Background(), fuzzMedia{})
 				return nil
 			}}, tr, clock)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ua.connected, ua.reg.registered = true, true
-		c := &Call{ua: ua, media: newAnsweringMedia(), callID: "c" + randomToken(8), localTag: randomToken(10),
+		c := &Call{ua: ua, media: fuzzMedia{}, callID: "c" + randomToken(8), localTag: randomToken(10),
 			ruri: "sip:5000@example.com", offer: "v=0\r\n", first: make(chan struct{})}
 		from := Addr{URI: ua.AOR(), Params: ";tag=" + c.localTag}
 		c.from, c.to = from.String(), "<"+c.ruri+">"

@@ -3,6 +3,8 @@ package sip
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
+	"time"
 )
 
 // Answerer is a Media that answers an offer: an inbound call's, or the far
@@ -168,10 +170,18 @@ func (ua *UA) cancelled(m *Message) {
 }
 
 // reInvited answers the far end's re-INVITE (their hold or resume) with
-// the media's answer. Called with ua.mu held.
+// the media's answer, or, when it has no SDP (a session refresh, a B2BUA
+// moving the media), with an offer whose answer comes in the ACK. While
+// another re-INVITE is in progress it gets 491 (RFC 3261 14.2). Called
+// with ua.mu held.
 func (c *Call) reInvited(m *Message) {
 	ans, ok := c.media.(Answerer)
-	if c.state != CallConfirmed || !ok || m.Body == "" {
+	h, ok2 := c.media.(Holder)
+	switch {
+	case c.reinvite:
+		c.ua.respond(m, 491, "Request Pending")
+		return
+	case c.state != CallConfirmed || !ok || !ok2:
 		c.ua.respond(m, 488, "Not Acceptable Here")
 		return
 	}
@@ -180,10 +190,22 @@ func (c *Call) reInvited(m *Message) {
 			c.dlg.target = a.URI
 		}
 	}
+	c.reinvite = true
+	held := c.held
 	ua := c.ua
 	ua.post(func() {
-		sdp, err := ans.CreateAnswer(context.Background(), m.Body)
+		var sdp string
+		var err error
+		if m.Body == "" {
+			sdp, err = h.HoldOffer(context.Background(), held)
+		} else {
+			sdp, err = ans.CreateAnswer(context.Background(), m.Body)
+		}
 		ua.lock()
+		c.reinvite = err == nil && m.Body == "" // the ACK brings the answer
+		if c.reinvite {
+			c.offered, _, _ = m.CSeq()
+		}
 		if err != nil {
 			ua.respond(m, 488, "Not Acceptable Here")
 		} else {
@@ -197,16 +219,64 @@ func (c *Call) reInvited(m *Message) {
 	})
 }
 
+// ackAnswer takes the ACK of our 200 to the far end's offerless
+// re-INVITE: its SDP is the answer to our offer. Called with ua.mu held.
+func (c *Call) ackAnswer(m *Message) {
+	c.reinvite, c.offered = false, 0
+	h, _ := c.media.(Holder)
+	c.ua.post(func() {
+		if m.Body == "" || c.media.SetAnswer(m.Body) != nil {
+			h.Rollback()
+		}
+	})
+}
+
 // Hold puts the call on hold (on) or resumes it by re-INVITE with the
-// media's new offer; it returns when the far end has answered.
+// media's new offer; it returns when the far end has answered. Glare
+// (491, or the far end's re-INVITE in progress) is tried again once after
+// RFC 3261 14.1's wait: 2.1-4 s when the Call-ID is ours, else 0-2 s.
 func (c *Call) Hold(ctx context.Context, on bool) error {
 	h, ok := c.media.(Holder)
 	if !ok {
 		return errors.New("sip: the media cannot hold")
 	}
-	if c.State() != CallConfirmed {
-		return ErrCallState
+	ua := c.ua
+	for try := 0; ; try++ {
+		ua.lock()
+		busy, ok := c.reinvite, c.state == CallConfirmed
+		c.reinvite = ok
+		ua.unlock()
+		if !ok {
+			return ErrCallState
+		}
+		err := error(&StatusError{Code: 491, Reason: "Request Pending"})
+		if !busy {
+			err = c.hold(ctx, h, on)
+			ua.lock()
+			c.reinvite = false
+			ua.unlock()
+		}
+		if se, _ := err.(*StatusError); try > 0 || se == nil || se.Code != 491 {
+			return err
+		}
+		d := time.Duration(rand.IntN(191)) * 10 * time.Millisecond
+		if c.inv == nil {
+			d += 2100 * time.Millisecond
+		}
+		wait := make(chan struct{})
+		ua.lock()
+		stop := ua.afterFunc(d, func() { close(wait) })
+		ua.unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			stop()
+			return ctx.Err()
+		}
 	}
+}
+
+func (c *Call) hold(ctx context.Context, h Holder, on bool) error {
 	offer, err := h.HoldOffer(ctx, on)
 	if err != nil {
 		return err
@@ -244,7 +314,13 @@ func (c *Call) Hold(ctx context.Context, on bool) error {
 	select {
 	case r := <-done:
 		if r.StatusCode/100 == 2 {
-			return c.media.SetAnswer(r.Body)
+			err = c.media.SetAnswer(r.Body)
+			if err == nil {
+				ua.lock()
+				c.held = on
+				ua.unlock()
+			}
+			return err
 		}
 		h.Rollback()
 		return &StatusError{Code: r.StatusCode, Reason: r.Reason}

@@ -321,9 +321,21 @@ func (ua *UA) handleRequest(m *Message) {
 	if c != nil && to.Tag() != c.localTag {
 		c = nil
 	}
+	n, _, _ := m.CSeq()
+	if c != nil && m.Method != "ACK" && m.Method != "CANCEL" {
+		if n < c.rcseq { // out of order (RFC 3261 12.2.2)
+			ua.respond(m, 500, "Server Internal Error")
+			return
+		}
+		c.rcseq = n
+	}
 	switch m.Method {
 	case "ACK":
-		if c != nil && c.stopAck != nil { // the ACK of our 200 to an inbound INVITE
+		switch {
+		case c == nil:
+		case c.offered != 0 && n == c.offered: // its SDP answers the offer in our 200
+			c.ackAnswer(m)
+		case c.stopAck != nil: // the ACK of our 200 to an inbound INVITE
 			c.acked = true
 			c.stopAck()
 		}

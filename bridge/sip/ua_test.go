@@ -777,10 +777,10 @@ func TestInboundAccepted(t *testing.T) {
 	}
 	// A refused resume rolls the media back.
 	go func() { held <- in.c.Hold(context.Background(), false) }()
-	h.reply(h.expect("INVITE"), 491, "Request Pending", nil, "")
+	h.reply(h.expect("INVITE"), 488, "Not Acceptable Here", nil, "")
 	h.expect("ACK")
 	var se *StatusError
-	if err := recv(t, held); !errors.As(err, &se) || se.Code != 491 {
+	if err := recv(t, held); !errors.As(err, &se) || se.Code != 488 {
 		t.Errorf("refused resume: %v", err)
 	}
 	recv(t, m.rollbacks)
