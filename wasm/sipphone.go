@@ -20,7 +20,6 @@ func signIn(ctx context.Context) error {
 	} else if err != nil { // sipdevices.go
 		return errors.New("cannot sign in without a microphone: " + err.Error())
 	}
-	askNotifications()
 	return nil
 }
 

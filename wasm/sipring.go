@@ -26,12 +26,3 @@ func recoverRing() {
 		sipGlue.console.Call("error", "adApi: ringtone:", fmtPanic(r))
 	}
 }
-
-// askNotifications asks for the notification permission at sign-in, once,
-// if the browser has not been asked yet; the answer is never waited on.
-func askNotifications() {
-	defer recoverRing()
-	if g, ok := glueNow(); ok {
-		g.Call("askNotify")
-	}
-}

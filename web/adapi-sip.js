@@ -93,6 +93,15 @@
     root.setAttribute('data-adapi-notified', notified)
   }
 
+  // askNotify asks for the notification permission (sign-in) if the
+  // browser has not been asked; the answer is never waited on.
+  function askNotify () {
+    if (typeof Notif === 'function' && Notif.permission === 'default') {
+      const p = Notif.requestPermission()
+      if (p && typeof p.catch === 'function') p.catch(ignore)
+    }
+  }
+
   script.adapiSip = {
     // wait settles p for Go (wasm/sipglue.go's await): fn(true, value),
     // or fn(false, "Name: message").
@@ -127,13 +136,6 @@
         if (n) n.close()
         if (rings.size === 0) tone(false)
         mark()
-      }
-    },
-    // askNotify asks for the permission if the browser has not been asked.
-    askNotify: function () {
-      if (typeof Notif === 'function' && Notif.permission === 'default') {
-        const p = Notif.requestPermission()
-        if (p && typeof p.catch === 'function') p.catch(ignore)
       }
     },
 
@@ -369,10 +371,11 @@
   script.adapiSip.devices = {
     canSink,
     // ask asks for the microphone at sign-in, the remembered one (id) as
-    // an ideal, unless the page has it: true when it asked.
+    // an ideal, unless the page has it (true when it asked), then for the
+    // notification permission.
     ask: function (id) {
-      if (stream) return Promise.resolve(false)
-      return mic(id, false).then(function (s) { stream = s; return true })
+      const p = stream ? Promise.resolve(false) : mic(id, false).then(function (s) { stream = s; return true })
+      return p.then(function (asked) { askNotify(); return asked })
     },
     // list: enumerateDevices as "kind\tid\tlabel" lines.
     list: function () {
