@@ -24,22 +24,21 @@ func (p *panel) buildDevices() {
 	body := p.el("div", "devices-body")
 	// Signed out: the defaults, disabled (the browser names its devices
 	// once the microphone is allowed); fill shows them once signed in.
-	a.micSel, a.spkSel = p.selectOf("default", "Default"), p.selectOf("default", "Default")
-	a.micSel.Set("disabled", true)
-	a.spkSel.Set("disabled", true)
-	p.field(body, "Microphone", "micSelect", a.micSel)
-	p.field(body, "Speaker", "speakerSelect", a.spkSel)
+	var sels [2]js.Value
+	for i, f := range [2][2]string{{"Microphone", "micSelect"}, {"Speaker", "speakerSelect"}} {
+		sels[i] = p.selectOf("default", "Default")
+		sels[i].Set("disabled", true)
+		p.field(body, f[0], f[1], sels[i])
+	}
+	a.micSel, a.spkSel = sels[0], sels[1]
 	a.why = p.textEl("p", "devices-why", "Sign in to choose: the browser names its devices once the microphone is allowed.")
 	a.why.Set("id", "audioDevicesWhy")
 	body.Call("append", a.why)
 	box.Call("append", body)
 	p.loginForm.Get("parentNode").Call("after", box) // after the agent bar
 	box.Call("addEventListener", "change", p.guard(func(ev js.Value) {
-		t, kind := ev.Get("target"), audioIn
-		if t.Equal(a.spkSel) {
-			kind = audioOut
-		}
-		go chooseAudio(kind, t.Get("value").String())
+		t := ev.Get("target")
+		go chooseAudio(t.Equal(a.spkSel), t.Get("value").String())
 	}))
 }
 

@@ -129,11 +129,11 @@ func settleAudio(login bool) {
 
 // chooseAudio is the agent choosing a device in the panel: remembered,
 // then used.
-func chooseAudio(kind, id string) {
+func chooseAudio(speaker bool, id string) {
 	a := &audioDevs
 	a.mu.Lock()
 	key, opts := micKey, a.in
-	if kind == audioOut {
+	if speaker {
 		key, opts = speakerKey, a.out
 	}
 	for _, d := range opts {

@@ -242,13 +242,8 @@ func (m *rtcMedia) peer(ctx context.Context) (o js.Value, err error) {
 	if err != nil {
 		return o, err
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = errors.New("RTCPeerConnection: " + fmtPanic(r))
-		}
-	}()
 	o = g.Call("media", m.ice)
-	if o.Type() == js.TypeString { // no RTCPeerConnection, no microphone
+	if o.Type() == js.TypeString { // no RTCPeerConnection, no microphone, refused
 		return js.Undefined(), errors.New(o.String())
 	}
 	m.mu.Lock()

@@ -194,7 +194,8 @@
     // far end's audio in a hidden <audio data-adapi="remote-audio"> on the
     // chosen speaker. ice is the config's iceServers as JSON
     // ([[urls, username, credential]], wasm/sipphone.go), or ''. Without
-    // a microphone it returns why.
+    // a microphone, or when the browser refuses the connection (a bad
+    // ICE server), it returns why.
     media: function (ice) {
       if (typeof PC !== 'function') return 'this browser has no RTCPeerConnection'
       if (!stream) return 'no microphone (it is asked for at login)'
@@ -204,7 +205,12 @@
         if (s[2]) o.credential = s[2]
         return o
       }) : undefined
-      const pc = new PC(iceServers ? { iceServers } : {})
+      let pc
+      try {
+        pc = new PC(iceServers ? { iceServers } : {})
+      } catch (e) {
+        return 'RTCPeerConnection: ' + failed('', e).message
+      }
       let sender = null
       const track = stream.getAudioTracks()[0]
       if (track) sender = pc.addTrack(track.clone(), stream)

@@ -11,8 +11,8 @@ import "strings"
 // ("audiooutput") as the browser lists it. ID "default" is the browser's
 // own default device (Chromium lists it; Firefox does not).
 type AudioDevice struct {
+	_               [0]func() // not comparable: the module needs no equality for it (first: no padding)
 	Kind, ID, Label string
-	_               [0]func() // not comparable: the module needs no equality for it
 }
 
 const (
