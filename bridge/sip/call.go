@@ -330,7 +330,7 @@ func (c *Call) onInviteResponse(m *Message) {
 	default:
 		if (code == 401 || code == 407) && !c.hangup && c.authTries < 2 {
 			c.authTries++
-			if ch, err := ParseChallenge(m.Get(challengeHeader(code))); err == nil && (c.authTries == 1 || ch.Stale) {
+			if ch, err := challenge(m, code); err == nil && (c.authTries == 1 || ch.Stale) {
 				a := ch.Authorization(c.ua.cfg.User, c.ua.cfg.Password, "INVITE", c.ruri, 1, randomToken(12))
 				if c.sendInvite(Header{credentialsHeader(code), a}) == nil {
 					return

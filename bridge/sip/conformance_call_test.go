@@ -99,7 +99,7 @@ func TestInvite401(t *testing.T) {
 	h := newHarness(t)
 	h.register()
 	inv, _, calls, _ := h.dial(context.Background(), newMedia())
-	h.reply(inv, 401, "Unauthorized", challenge, "")
+	h.reply(inv, 401, "Unauthorized", challengeHdr, "")
 	h.expect("ACK")
 	inv2 := h.expect("INVITE")
 	f1, _ := inv.From()
@@ -109,7 +109,7 @@ func TestInvite401(t *testing.T) {
 		t.Fatalf("INVITE with credentials:\n%s", inv2)
 	}
 	// Refused again (no stale): the call fails with the 401.
-	h.reply(inv2, 401, "Unauthorized", challenge, "")
+	h.reply(inv2, 401, "Unauthorized", challengeHdr, "")
 	h.expect("ACK")
 	if c := recv(t, calls); c == nil {
 		t.Fatal("no call")

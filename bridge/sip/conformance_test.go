@@ -18,7 +18,7 @@ func (h *harness) startRegister() chan error {
 	return done
 }
 
-var challenge = []Header{{"WWW-Authenticate", `Digest realm="example.com", nonce="n1", qop="auth,auth-int"`}}
+var challengeHdr = []Header{{"WWW-Authenticate", `Digest realm="example.com", nonce="n1", qop="auth,auth-int"`}}
 
 // A refresh the server challenges twice (the second time stale=true) is
 // answered with the new nonce, and the registration never goes down.
@@ -27,7 +27,7 @@ func TestRegisterRefreshStaleNonce(t *testing.T) {
 	h.register() // granted 3600 s (the Contact's expires): refresh a minute before
 	h.clock.Advance(3540 * time.Second)
 	req := h.expect("REGISTER")
-	h.reply(req, 401, "Unauthorized", challenge, "")
+	h.reply(req, 401, "Unauthorized", challengeHdr, "")
 	req = h.expect("REGISTER")
 	// qop="auth,auth-int": the UA picks auth.
 	if !checkDigest(req.Get("Authorization"), "1001", "secret", "REGISTER") {
@@ -55,7 +55,7 @@ func TestRegisterIntervalTooBrief(t *testing.T) {
 	h := newHarness(t) // asks for 60 s
 	done := h.startRegister()
 	req := h.expect("REGISTER")
-	h.reply(req, 401, "Unauthorized", challenge, "")
+	h.reply(req, 401, "Unauthorized", challengeHdr, "")
 	req = h.expect("REGISTER")
 	h.reply(req, 423, "Interval Too Brief", []Header{{"Min-Expires", "3600"}}, "")
 	req = h.expect("REGISTER")
@@ -63,7 +63,7 @@ func TestRegisterIntervalTooBrief(t *testing.T) {
 		t.Fatalf("after 423:\n%s", req)
 	}
 	if req.Get("Authorization") == "" { // answered as a new challenge, the server's choice
-		h.reply(req, 401, "Unauthorized", challenge, "")
+		h.reply(req, 401, "Unauthorized", challengeHdr, "")
 		req = h.expect("REGISTER")
 	}
 	h.reply(req, 200, "OK", []Header{{"Expires", "3600"}}, "")
@@ -132,4 +132,34 @@ func TestRegisterContactRewritten(t *testing.T) {
 	recv(t, h.regs)
 	h.clock.Advance(30 * time.Second)
 	h.expect("REGISTER")
+}
+
+// A server that offers SHA-256 before MD5 (RFC 8760): the UA answers the
+// MD5 challenge, on REGISTER and on INVITE.
+func TestChallengeSHA256First(t *testing.T) {
+	h := newHarness(t)
+	done := h.startRegister()
+	two := []Header{
+		{"WWW-Authenticate", `Digest realm="example.com", nonce="s1", algorithm=SHA-256, qop="auth"`},
+		{"WWW-Authenticate", `Digest realm="example.com", nonce="m1", algorithm=MD5, qop="auth"`},
+	}
+	h.reply(h.expect("REGISTER"), 401, "Unauthorized", two, "")
+	req := h.expect("REGISTER")
+	if a := req.Get("Authorization"); !strings.Contains(a, `nonce="m1"`) || !checkDigest(a, "1001", "secret", "REGISTER") {
+		t.Fatalf("credentials: %q", a)
+	}
+	h.reply(req, 200, "OK", nil, "")
+	if err := recv(t, done); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, h.regs)
+	inv, _, _, _ := h.dial(context.Background(), newMedia())
+	h.reply(inv, 407, "Proxy Authentication Required", []Header{
+		{"Proxy-Authenticate", `Digest realm="example.com", nonce="s2", algorithm=SHA-256`},
+		{"Proxy-Authenticate", `Digest realm="example.com", nonce="m2", qop="auth"`},
+	}, "")
+	h.expect("ACK")
+	if a := h.expect("INVITE").Get("Proxy-Authorization"); !strings.Contains(a, `nonce="m2"`) || !checkDigest(a, "1001", "secret", "INVITE") {
+		t.Fatalf("INVITE credentials: %q", a)
+	}
 }

@@ -125,7 +125,7 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 			}
 			done(nil)
 		case code == 401 || code == 407:
-			ch, err := ParseChallenge(resp.Get(challengeHeader(code)))
+			ch, err := challenge(resp, code)
 			if err != nil || tries > 0 && !ch.Stale || tries > 2 {
 				done(ErrUnauthorized)
 				return
@@ -149,11 +149,23 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 	}
 }
 
-func challengeHeader(code int) string {
+// challenge is the response's first Digest challenge the UA can answer:
+// a server may offer SHA-256 first and MD5 after it (RFC 8760).
+func challenge(resp *Message, code int) (Challenge, error) {
+	name := "WWW-Authenticate"
 	if code == 407 {
-		return "Proxy-Authenticate"
+		name = "Proxy-Authenticate"
 	}
-	return "WWW-Authenticate"
+	var err error = parseErr("no " + name)
+	for _, h := range resp.Headers {
+		if eqFold(h.Name, name) {
+			var ch Challenge
+			if ch, err = ParseChallenge(h.Value); err == nil {
+				return ch, nil
+			}
+		}
+	}
+	return Challenge{}, err
 }
 
 func credentialsHeader(code int) string {
