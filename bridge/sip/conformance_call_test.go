@@ -125,7 +125,7 @@ func TestForked200s(t *testing.T) {
 	m := newMedia()
 	inv, l, calls, _ := h.dial(context.Background(), m)
 	h.reply(inv, 180, "Ringing", nil, "")
-	recv(t, calls)
+	c := recv(t, calls)
 	l.next(t)
 	h.reply(inv, 200, "OK", answer, "v=0\r\nA\r\n")
 	ack1 := h.expect("ACK")
@@ -145,6 +145,14 @@ func TestForked200s(t *testing.T) {
 	}
 	if ev := l.next(t); ev.State != CallConfirmed {
 		t.Errorf("event: %+v", ev)
+	}
+	// The second fork's own BYE (crossing ours) is not the call's.
+	h.ua.HandleFrame(strings.Replace(inDialogRequest("BYE", inv, 1), "tag=srv", "tag=fork2", 1))
+	if r := h.next(); r.StatusCode != 481 {
+		t.Errorf("the second fork's BYE:\n%s", r)
+	}
+	if s := c.State(); s != CallConfirmed {
+		t.Errorf("the second fork's BYE ended the call: %v", s)
 	}
 	select {
 	case sdp := <-m.answers:

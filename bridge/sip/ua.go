@@ -318,8 +318,9 @@ func (ua *UA) handleRequest(m *Message) {
 		return
 	}
 	c := ua.calls[m.CallID()]
-	if c != nil && to.Tag() != c.localTag {
-		c = nil
+	from, _ := m.From()
+	if c != nil && (to.Tag() != c.localTag || c.dlg.remoteTag != "" && from.Tag() != c.dlg.remoteTag) {
+		c = nil // another dialog: a fork we hung up shares the Call-ID and our tag
 	}
 	n, _, _ := m.CSeq()
 	if c != nil && m.Method != "ACK" && m.Method != "CANCEL" {
