@@ -122,8 +122,10 @@
         if (rings.has(id)) return
         let n = null
         if (typeof Notif === 'function' && doc.hidden && Notif.permission === 'granted') {
-          n = new Notif('Incoming call', { body: from.slice(0, 64), tag: id, requireInteraction: true })
-          notified++
+          try { // throws where only a service worker may show one (Chrome on Android)
+            n = new Notif('Incoming call', { body: from.slice(0, 64), tag: id, requireInteraction: true })
+            notified++
+          } catch (_) { /* it rings all the same */ }
         }
         rings.set(id, n)
         if (rings.size === 1) tone(true)
