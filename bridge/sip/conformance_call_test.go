@@ -353,3 +353,29 @@ func TestInDialogRequests(t *testing.T) {
 	}
 	recv(t, m.closed)
 }
+
+// A SIP-I carrier's answer: a multipart body with ISUP beside the SDP.
+// The SDP part is the answer.
+func TestMultipartAnswer(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	m := newEarlyMedia()
+	inv, l, calls, _ := h.dial(context.Background(), m)
+	mp := []Header{{"Content-Type", `multipart/mixed; boundary="b1"`}, answer[0], answer[1]}
+	body := "--b1\r\nContent-Type: application/SDP\r\n\r\nv=0\r\nm=audio 9 RTP/AVP 0\r\n\r\n" +
+		"--b1\r\nContent-Type: application/ISUP;version=itu-t92+\r\nContent-Disposition: signal;handling=optional\r\n\r\n\x01\x00\x49\x00\r\n--b1--\r\n"
+	h.reply(inv, 183, "Session Progress", mp, body)
+	recv(t, calls)
+	l.next(t)
+	if sdp := recv(t, m.early); sdp != "v=0\r\nm=audio 9 RTP/AVP 0\r\n" {
+		t.Errorf("early answer: %q", sdp)
+	}
+	h.reply(inv, 200, "OK", mp, body)
+	h.expect("ACK")
+	if sdp := recv(t, m.answers); sdp != "v=0\r\nm=audio 9 RTP/AVP 0\r\n" {
+		t.Errorf("answer: %q", sdp)
+	}
+	if ev := l.next(t); ev.State != CallConfirmed {
+		t.Errorf("event: %+v", ev)
+	}
+}

@@ -45,6 +45,7 @@ func FuzzHandleFrame(f *testing.F) {
 	// Early media; then, answered, the far end's offerless re-INVITE, its
 	// ACK with the answer, a request out of CSeq order, and a 491.
 	f.Add(strings.Replace(resp, "200 OK", "183 Session Progress", 1))
+	f.Add(strings.Replace(resp, "\r\n\r\nv=0\r\n", "\r\nContent-Type: multipart/mixed;boundary=b\r\n\r\n--b\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n\r\n--b--\r\n", 1))
 	reinvite := "INVITE sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK2\r\nFrom: <sip:5000@example.com>;tag=far\r\n" +
 		"To: <sip:1001@example.com>;tag=TAG\r\nCall-ID: CALLID\r\nCSeq: 5 INVITE\r\nContact: <sip:far@10.0.0.9>\r\n\r\n"
 	f.Add(resp + "\x00" + reinvite + "\x00" + strings.Replace(strings.Replace(reinvite, "INVITE", "ACK", 2), "\r\n\r\n", "\r\n\r\nv=0\r\n", 1) +

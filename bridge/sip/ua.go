@@ -279,6 +279,7 @@ func (ua *UA) HandleFrame(frame string) {
 	if err != nil {
 		return
 	}
+	m.Body = sdpOf(m)
 	ua.lock()
 	switch {
 	case ua.closed:
@@ -443,4 +444,26 @@ func randomToken(n int) string {
 		b[i] = tokenChars[rand.IntN(len(tokenChars))]
 	}
 	return string(b)
+}
+
+// sdpOf is the message's SDP: its body, or the application/sdp part of a
+// multipart body (a SIP-I carrier's 183 or 200 carries ISUP beside it),
+// or "" when a multipart body has none.
+func sdpOf(m *Message) string {
+	t, params, _ := cut(m.Get("Content-Type"), ";")
+	b, _ := param(params, "boundary")
+	if t = strings.TrimSpace(t); len(t) < 10 || !eqFold(t[:10], "multipart/") || b == "" {
+		return m.Body
+	}
+	for rest := m.Body; rest != ""; {
+		var part string
+		part, rest, _ = cut(rest, "--"+b)
+		head, body, _ := cut(part, "\r\n\r\n")
+		for i := 0; i+15 <= len(head); i++ {
+			if eqFold(head[i:i+15], "application/sdp") {
+				return strings.TrimSuffix(body, "\r\n")
+			}
+		}
+	}
+	return ""
 }
