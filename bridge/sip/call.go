@@ -413,9 +413,23 @@ func (c *Call) sendCancel() {
 	})
 }
 
-func (c *Call) bye() {
+func (c *Call) bye() { c.byeAuth(Header{}) }
+
+// byeAuth sends BYE; one a proxy challenges goes again once with
+// credentials, or the far end would stay on the call.
+func (c *Call) byeAuth(auth Header) {
 	c.cseq++
-	c.ua.request(c.ua.inDialog(&c.dlg, "BYE", c.cseq), func(*Message) {})
+	m := c.ua.inDialog(&c.dlg, "BYE", c.cseq)
+	if auth.Name != "" {
+		m.Headers = append(m.Headers, auth)
+	}
+	c.ua.request(m, func(r *Message) {
+		if code := r.StatusCode; (code == 401 || code == 407) && auth.Name == "" {
+			if ch, err := challenge(r, code); err == nil {
+				c.byeAuth(Header{credentialsHeader(code), ch.Authorization(c.ua.cfg.User, c.ua.cfg.Password, "BYE", m.RequestURI, 1, randomToken(12))})
+			}
+		}
+	})
 }
 
 // remoteBye is the far end hanging up (its BYE was answered 200).

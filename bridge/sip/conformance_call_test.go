@@ -379,3 +379,23 @@ func TestMultipartAnswer(t *testing.T) {
 		t.Errorf("event: %+v", ev)
 	}
 }
+
+// A proxy that challenges the agent's BYE: BYE again with credentials
+// (CSeq+1), once; else the far end stays on the call.
+func TestByeChallenged(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	c, _, _, l := h.connected()
+	c.Hangup()
+	bye := h.expect("BYE")
+	l.next(t) // terminated
+	h.reply(bye, 407, "Proxy Authentication Required", []Header{{"Proxy-Authenticate", `Digest realm="example.com", nonce="b1", qop="auth"`}}, "")
+	bye2 := h.expect("BYE")
+	n1, _, _ := bye.CSeq()
+	n2, _, _ := bye2.CSeq()
+	if !checkDigest(bye2.Get("Proxy-Authorization"), "1001", "secret", "BYE") || n2 != n1+1 || bye2.CallID() != bye.CallID() || bye2.RequestURI != bye.RequestURI {
+		t.Fatalf("BYE with credentials:\n%s", bye2)
+	}
+	h.reply(bye2, 407, "Proxy Authentication Required", []Header{{"Proxy-Authenticate", `Digest realm="example.com", nonce="b2", qop="auth"`}}, "")
+	h.quiet()
+}
