@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/adapi-go/adapi-go/testbed/farend"
 	"github.com/chromedp/chromedp"
@@ -22,6 +23,19 @@ document.addEventListener('adapi:ready', () => adApi.on('ON_AUDIO_DEVICE_CHANGE'
 	window.__events.push(['ON_AUDIO_DEVICE_CHANGE', JSON.parse(JSON.stringify(args))])
 	for (const w of window.__waiters.splice(0)) w()
 }))`
+
+// keepTracks keeps, in the page, every stream getUserMedia gives
+// (window.__streams) and every track a call's sender gives up in
+// replaceTrack (window.__replaced), to see which are stopped.
+const keepTracks = `
+window.__streams = []
+window.__replaced = []
+{
+	const md = navigator.mediaDevices, gum = md.getUserMedia.bind(md)
+	md.getUserMedia = c => gum(c).then(s => (__streams.push(s), s))
+	const replace = RTCRtpSender.prototype.replaceTrack
+	RTCRtpSender.prototype.replaceTrack = function (t) { if (this.track) __replaced.push(this.track); return replace.call(this, t) }
+}`
 
 const (
 	fakeMic     = "Fake Default Audio Input"
@@ -83,7 +97,7 @@ func (tb *tab) logged(text string) {
 // change reaches the page's handlers, and is remembered.
 func TestSIPAudioDevices(t *testing.T) {
 	bed := sipBed(t)
-	tb := openTab(t, recordAudio)
+	tb := openTab(t, recordAudio+keepTracks)
 	tb.openURL(sipEnv.url)
 	if !evalJS[bool](tb, `document.getElementById('micSelect').disabled && !document.getElementById('audioDevicesWhy').hidden`) {
 		t.Errorf("signed out, the Microphone select is enabled, or no reason is shown")
@@ -127,6 +141,12 @@ func TestSIPAudioDevices(t *testing.T) {
 	tb.ok(fmt.Sprintf(`adApi.setCallMute(false, %q)`, id))
 	if !mic() {
 		t.Errorf("unmuted after the switch, the call's microphone is off")
+	}
+	// The microphone given up is stopped (the browser's recording
+	// indicator goes with it): the stream asked for at sign-in, and the
+	// call's copy of its track; the new one is live.
+	if got := evalJS[[]string](tb, `[...__streams.map(s => s.getAudioTracks().map(t => t.readyState).join('+')), '|', ...__replaced.map(t => t.readyState)]`); !slices.Equal(got, []string{"ended", "live", "|", "ended"}) {
+		t.Errorf("the microphones' tracks after the switch (sign-in's, the new one | the call's old copy): %q, want ended, live | ended", got)
 	}
 	tb.logged("Microphone: Fake Audio Input 2")
 
@@ -241,4 +261,119 @@ func TestSIPAudioDevicesLayout(t *testing.T) {
 		tb.checkLayout(fmt.Sprintf("audio devices at %d px", w.w), 0)
 		tb.screenshot(strings.ReplaceAll(fmt.Sprintf("sip-devices-%04d", w.w), " ", "-"))
 	}
+}
+
+// ringtones keeps the AudioContexts made (adapi-sip.js's ringtone is one,
+// made at the first ring) in window.__rings; __ringsOn(id) resolves when
+// the ringtone plays on speaker id.
+const ringtones = `
+window.__rings = []
+{
+	const AC = AudioContext
+	window.AudioContext = class extends AC { constructor (...a) { super(...a); __rings.push(this) } }
+}
+window.__ringsOn = id => new Promise(resolve => {
+	const ac = __rings[0], ok = () => ac.sinkId === id
+	if (ok()) return resolve(true)
+	const h = () => ok() && (ac.removeEventListener('sinkchange', h), resolve(true))
+	ac.addEventListener('sinkchange', h)
+})`
+
+// The ringtone (adapi-sip.js's AudioContext, made at the first ring)
+// plays on the speaker chosen before it rang, and follows a speaker
+// chosen while it rings (AudioContext.setSinkId).
+func TestSIPRingtoneSpeaker(t *testing.T) {
+	bed := sipBed(t)
+	tb := openTab(t, recordAudio+ringtones)
+	tb.openURL(sipEnv.url)
+	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
+		t.Fatalf("login: %s", r)
+	}
+	tb.listed()
+	first := tb.choose("speakerSelect", "Fake Audio Output 1")
+	tb.devices(fakeMic, "Fake Audio Output 1")
+	farID, err := bed.FarEnd.Dial("agent", farend.Echo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := tb.waitEvent("ON_NEW_INTERACTION", func(a map[string]any) bool { return a["callDirection"] == "inbound" })
+	if n := evalJS[int](tb, `__rings.length`); n != 1 {
+		t.Fatalf("%d ringtones made for a ringing call, want 1", n)
+	}
+	within[bool](tb, 10*time.Second, "the ringtone plays on the speaker chosen before it rang", fmt.Sprintf(`__ringsOn(%q)`, first))
+	second := tb.choose("speakerSelect", "Fake Audio Output 2")
+	tb.devices(fakeMic, "Fake Audio Output 2")
+	within[bool](tb, 10*time.Second, "the ringtone follows the speaker chosen while it rings", fmt.Sprintf(`__ringsOn(%q)`, second))
+	tb.ok(fmt.Sprintf(`adApi.rejectInteraction(%q)`, ev["interactionId"]))
+	farCall(t, bed, farID, "refused", func(c farend.Call) bool { return c.State == "ended" })
+	evalJS[bool](tb, `localStorage.removeItem('adapi.mic'); localStorage.removeItem('adapi.speaker'); true`)
+}
+
+// A speaker the browser refuses (setSinkId rejects, as for a device the
+// page may not use) leaves a reason in the log, is not remembered, and
+// the call goes on where it played, audio both ways; the next ringtone
+// does not play on the refused speaker either, and the next choice works.
+func TestSIPSpeakerRefused(t *testing.T) {
+	bed := sipBed(t)
+	tb := openTab(t, recordAudio+ringtones+`
+window.__refuse = ''
+window.__refusals = 0
+{
+	const set = HTMLMediaElement.prototype.setSinkId
+	HTMLMediaElement.prototype.setSinkId = function (id) {
+		return id && id === window.__refuse ? Promise.reject(new DOMException('the test refuses this speaker (' + ++__refusals + ')', 'NotAllowedError')) : set.call(this, id)
+	}
+}`)
+	tb.openURL(sipEnv.url)
+	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
+		t.Fatalf("login: %s", r)
+	}
+	tb.listed()
+	id, n := connectedEcho(tb)
+	refused := evalJS[string](tb, `window.__refuse = [...document.getElementById('speakerSelect').options].find(o => o.textContent === 'Fake Audio Output 2').value`)
+	tb.choose("speakerSelect", "Fake Audio Output 2")
+	tb.logged("Speaker Fake Audio Output 2: setSinkId: NotAllowedError: the test refuses this speaker (1)")
+	if _, v := tb.options("speakerSelect"); v != "default" {
+		t.Errorf("refused, the Speaker select shows %q, want the default still", v)
+	}
+	if got := evalJS[*string](tb, `localStorage.getItem('adapi.speaker')`); got != nil {
+		t.Errorf("the refused speaker is remembered: %q", *got)
+	}
+	if got := evalJS[string](tb, `document.querySelector('audio[data-adapi=remote-audio]').sinkId`); got != "" {
+		t.Errorf("the call plays on %q after the refusal, want the default", got)
+	}
+	// The call goes on: the far end keeps hearing the agent, and the agent
+	// the far end.
+	calls, _ := bed.FarEnd.Calls()
+	before := calls[n-1].RTPReceived
+	farCall(t, bed, n, "kept receiving the agent's audio", func(c farend.Call) bool { return c.State == "answered" && c.RTPReceived >= before+25 })
+	got := tb.media("the agent hearing the far end", "m.packetsReceived > 0")
+	tb.media("the agent still hearing the far end", fmt.Sprintf("m.packetsReceived >= %v + 20", got["packetsReceived"]))
+	// The next choice works.
+	spk := tb.choose("speakerSelect", "Fake Audio Output 1")
+	tb.devices(fakeMic, "Fake Audio Output 1")
+	if got := evalJS[string](tb, `document.querySelector('audio[data-adapi=remote-audio]').sinkId`); got != spk {
+		t.Errorf("the call plays on %q, want %q", got, spk)
+	}
+	if spk == refused {
+		t.Fatal("the test refused the speaker it then chose")
+	}
+	tb.ok(fmt.Sprintf(`adApi.leaveInteraction(%q)`, id))
+	farCall(t, bed, n, "ended", func(c farend.Call) bool { return c.State == "ended" })
+	// Refused with no call: refused then, not at the next call, and the
+	// next ringtone plays where the calls would (Output 1).
+	tb.choose("speakerSelect", "Fake Audio Output 2")
+	tb.logged("Speaker Fake Audio Output 2: setSinkId: NotAllowedError: the test refuses this speaker (2)")
+	if _, v := tb.options("speakerSelect"); v != spk {
+		t.Errorf("refused with no call, the Speaker select shows %q, want %q still", v, spk)
+	}
+	farID, err := bed.FarEnd.Dial("agent", farend.Echo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := tb.waitEvent("ON_NEW_INTERACTION", func(a map[string]any) bool { return a["callDirection"] == "inbound" })
+	within[bool](tb, 10*time.Second, "the ringtone plays on the speaker in use, not the refused one", fmt.Sprintf(`__ringsOn(%q)`, spk))
+	tb.ok(fmt.Sprintf(`adApi.rejectInteraction(%q)`, ev["interactionId"]))
+	farCall(t, bed, farID, "refused", func(c farend.Call) bool { return c.State == "ended" })
+	evalJS[bool](tb, `localStorage.removeItem('adapi.mic'); localStorage.removeItem('adapi.speaker'); true`)
 }

@@ -422,12 +422,19 @@
       })
     },
     // speaker plays the calls and the ringtone on speaker id ('default':
-    // the default), waiting for the calls.
+    // the default), waiting for the calls (with none, for an element of
+    // its own: a speaker refused is refused now, not at the next call);
+    // refused, all go back to the speaker they played on.
     speaker: function (id) {
       if (!canSink) return Promise.reject(failed('', 'this browser cannot choose the speaker'))
-      sinkId = id === 'default' ? '' : id
-      if (ac) sink(ac, sinkId, false)
-      return Promise.all(live.map(function (m) { return sink(m.audio, sinkId, true) }))
+      const prev = sinkId
+      const all = function (id) {
+        sinkId = id
+        if (ac) sink(ac, id, false)
+        const els = live.length ? live.map(function (m) { return m.audio }) : [doc.createElement('audio')]
+        return Promise.all(els.map(function (el) { return sink(el, id, true) }))
+      }
+      return all(id === 'default' ? '' : id).catch(function (e) { all(prev).catch(ignore); throw e })
     },
     // fill gives the panel's selects their options ("id\tlabel" a line)
     // and the device in use; the speaker's is disabled where the browser
