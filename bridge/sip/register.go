@@ -90,11 +90,8 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 		expires = max(expires, r.min)
 	}
 	secs := itoa(int(expires / time.Second))
-	aor := Addr{URI: ua.AOR()}
-	from := aor
-	from.Params = ";tag=" + r.fromTag
-	ruri := URI{Scheme: "sip", Host: ua.cfg.Domain}
-	m := ua.newRequest("REGISTER", ruri.String(), from.String(), aor.String(), r.callID, r.cseq, nil)
+	aor, ruri := "<sip:"+ua.cfg.User+"@"+ua.cfg.Domain+">", "sip:"+ua.cfg.Domain
+	m := ua.newRequest("REGISTER", ruri, aor+";tag="+r.fromTag, aor, r.callID, r.cseq, nil)
 	m.Add("Contact", ua.contact()+";expires="+secs)
 	m.Add("Expires", secs)
 	m.Add("Allow", allow)
@@ -130,7 +127,7 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 				done(ErrUnauthorized)
 				return
 			}
-			a := ch.Authorization(ua.cfg.User, ua.cfg.Password, "REGISTER", ruri.String(), 1, randomToken(12))
+			a := ch.Authorization(ua.cfg.User, ua.cfg.Password, "REGISTER", ruri, 1, randomToken(12))
 			ua.register(expires, tries+1, Header{credentialsHeader(code), a}, done)
 		case code == 403:
 			done(ErrUnauthorized)
