@@ -175,8 +175,10 @@ func (ua *UA) Invite(ctx context.Context, number string, media Media, onEvent fu
 		callID: randomToken(20), localTag: randomToken(10),
 		ruri: ruri.String(), offer: offer, first: make(chan struct{}),
 	}
-	from := Addr{Display: quoteDisplay(ua.cfg.DisplayName), URI: ua.AOR(), Params: ";tag=" + c.localTag}
-	c.from, c.to = from.String(), "<"+c.ruri+">"
+	c.from, c.to = "<sip:"+ua.cfg.User+"@"+ua.cfg.Domain+">;tag="+c.localTag, "<"+c.ruri+">"
+	if d := quoteDisplay(ua.cfg.DisplayName); d != "" {
+		c.from = d + " " + c.from
+	}
 	ua.lock()
 	if !ua.reg.registered {
 		err = ErrNotRegistered
