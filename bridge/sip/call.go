@@ -127,7 +127,7 @@ func (ua *UA) sendNew(m *Message) {
 
 // TargetURI is the Request-URI for dialling number at the UA's domain:
 // sip:<number>@<domain>, '#' escaped.
-func (ua *UA) TargetURI(number string) (URI, error) {
+func (ua *UA) TargetURI(number string) (string, error) {
 	user := ""
 	for i := 0; i < len(number); i++ {
 		switch c := number[i]; {
@@ -141,9 +141,9 @@ func (ua *UA) TargetURI(number string) (URI, error) {
 		}
 	}
 	if user == "" || len(number) > 64 {
-		return URI{}, errors.New("sip: cannot dial " + quote(number))
+		return "", errors.New("sip: cannot dial " + quote(number))
 	}
-	return URI{Scheme: "sip", User: user, Host: ua.cfg.Domain}, nil
+	return "sip:" + user + "@" + ua.cfg.Domain, nil
 }
 
 // Invite places a call to number (sip:number@domain) with media's offer.
@@ -173,7 +173,7 @@ func (ua *UA) Invite(ctx context.Context, number string, media Media, onEvent fu
 	c := &Call{
 		ua: ua, media: media, onEvent: onEvent,
 		callID: randomToken(20), localTag: randomToken(10),
-		ruri: ruri.String(), offer: offer, first: make(chan struct{}),
+		ruri: ruri, offer: offer, first: make(chan struct{}),
 	}
 	c.from, c.to = "<sip:"+ua.cfg.User+"@"+ua.cfg.Domain+">;tag="+c.localTag, "<"+c.ruri+">"
 	if d := quoteDisplay(ua.cfg.DisplayName); d != "" {
