@@ -10,10 +10,11 @@ import (
 
 // The panel's audio devices (with a sip section; sipdevices.go does the
 // work): a collapsible section after the agent bar with the Microphone and
-// Speaker selects. The section listens to its selects itself (the panel's
-// own change listener ignores their ids) and refilled whenever the devices are
-// listed again; the Speaker is disabled, with the reason, where the
-// browser cannot choose one.
+// Speaker selects, disabled until the devices are listed (signed in).
+// adapi-sip.js's fill fills them whenever the devices are listed again and
+// listens to them (the panel's own change listener ignores their ids); the
+// Speaker is disabled, with the reason, where the browser cannot choose
+// one.
 
 // buildDevices makes the section, once.
 func (p *panel) buildDevices() {
@@ -36,10 +37,12 @@ func (p *panel) buildDevices() {
 	body.Call("append", a.why)
 	box.Call("append", body)
 	p.loginForm.Get("parentNode").Call("after", box) // after the agent bar
-	box.Call("addEventListener", "change", p.guard(func(ev js.Value) {
-		t := ev.Get("target")
-		go chooseAudio(t.Equal(a.spkSel), t.Get("value").String())
-	}))
+	// adapi-sip.js's fill listens to the selects (enabled from then on):
+	// choose(speaker, id). Its arguments are adapi-sip.js's own.
+	a.choose = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		go chooseAudio(args[0].Bool(), args[1].String())
+		return nil
+	})
 }
 
 // fill shows the devices listed and the ones in use, once signed in
@@ -48,7 +51,7 @@ func (a *audioState) fill() {
 	if !a.micSel.Truthy() {
 		return
 	}
-	a.dv.Call("fill", a.micSel, optionLines(a.in), a.mic.ID, a.spkSel, optionLines(a.out), a.spk.ID, a.why)
+	a.dv.Call("fill", a.micSel, optionLines(a.in), a.mic.ID, a.spkSel, optionLines(a.out), a.spk.ID, a.why, a.choose)
 }
 
 // optionLines are the options for adapi-sip.js's fill: "id\tlabel" lines.

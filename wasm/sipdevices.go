@@ -45,6 +45,7 @@ type audioState struct {
 	spk     phone.AudioDevice // the speaker in use
 
 	micSel, spkSel, why js.Value // the panel's (panel_devices.go), or undefined
+	choose              js.Func  // the panel's selects' change handler
 }
 
 // startDevices is called at start with a sip section.

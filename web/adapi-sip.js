@@ -26,6 +26,7 @@
   const live = [] // the calls' media objects now open, newest last
   let stream = null // the microphone, asked for at sign-in (devices.ask)
   let sinkId = '' // the speaker chosen ('' the default)
+  let filled = false // the panel's selects listened to
   const md = globalThis.navigator ? navigator.mediaDevices : undefined
   const HM = globalThis.HTMLMediaElement
   const canSink = typeof HM === 'function' && typeof HM.prototype.setSinkId === 'function'
@@ -438,8 +439,13 @@
     },
     // fill gives the panel's selects their options ("id\tlabel" a line)
     // and the device in use; the speaker's is disabled where the browser
-    // cannot choose one, which why then says.
-    fill: function (micSel, micLines, micId, spkSel, spkLines, spkId, why) {
+    // cannot choose one, which why then says. The first fill listens to
+    // the selects: choose(speaker, id) when the agent picks one.
+    fill: function (micSel, micLines, micId, spkSel, spkLines, spkId, why, choose) {
+      if (!filled) {
+        filled = true
+        for (const s of [micSel, spkSel]) s.addEventListener('change', function () { choose(s === spkSel, s.value) })
+      }
       options(micSel, micLines, micId, false)
       options(spkSel, spkLines, spkId, !canSink)
       why.textContent = 'This browser plays calls on the system\'s speaker: it cannot choose another.'
