@@ -48,7 +48,7 @@ func (p *panel) buildDevices() {
 // fill shows the devices listed and the ones in use, once signed in
 // (audioDevs.mu held).
 func (a *audioState) fill() {
-	if !a.micSel.Truthy() {
+	if a.micSel.IsUndefined() {
 		return
 	}
 	a.dv.Call("fill", a.micSel, optionLines(a.in), a.mic.ID, a.spkSel, optionLines(a.out), a.spk.ID, a.why, a.choose)

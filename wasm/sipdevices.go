@@ -105,7 +105,7 @@ func settleAudio(login bool) {
 	var l js.Value
 	dv, err := devices(context.Background()) // (signed in: loaded)
 	if err == nil {
-		if !a.dv.Truthy() { // the first time (at sign-in)
+		if a.dv.IsUndefined() { // the first time (at sign-in)
 			a.dv, a.canSink = dv, dv.Get("canSink").Bool()
 			dv.Call("onChange", js.FuncOf(func(js.Value, []js.Value) any {
 				refreshAudio(false)

@@ -104,7 +104,7 @@ func (t *wsTransport) Connect(ctx context.Context, onFrame func(string), onClose
 	if err != nil {
 		return errors.New("cannot connect to " + t.url + ": " + err.Error())
 	}
-	if t.socket().Truthy() {
+	if !t.socket().IsUndefined() {
 		return errors.New("already connected")
 	}
 	ws := g.Call("ws", t.url)
@@ -166,7 +166,7 @@ func (t *wsTransport) set(ws js.Value) {
 // Send sends one frame (text). It does not wait.
 func (t *wsTransport) Send(frame string) error {
 	ws := t.socket()
-	if !ws.Truthy() || !ws.Call("send", frame).Bool() {
+	if ws.IsUndefined() || !ws.Call("send", frame).Bool() {
 		return errors.New("websocket " + t.url + " not open")
 	}
 	return nil
@@ -174,7 +174,7 @@ func (t *wsTransport) Send(frame string) error {
 
 // Close closes the WebSocket; onClose follows when the browser has closed it.
 func (t *wsTransport) Close() {
-	if ws := t.socket(); ws.Truthy() {
+	if ws := t.socket(); !ws.IsUndefined() {
 		ws.Call("close", 1000)
 	}
 }
@@ -235,7 +235,7 @@ func (m *rtcMedia) peer(ctx context.Context) (o js.Value, err error) {
 	m.mu.Lock()
 	o = m.o
 	m.mu.Unlock()
-	if o.Truthy() {
+	if !o.IsUndefined() {
 		return o, nil
 	}
 	g, err := glue(ctx)
@@ -294,7 +294,7 @@ func (m *rtcMedia) made() (js.Value, error) {
 	m.mu.Lock()
 	o := m.o
 	m.mu.Unlock()
-	if !o.Truthy() {
+	if o.IsUndefined() {
 		return o, errors.New("no peer connection")
 	}
 	return o, nil
@@ -364,7 +364,7 @@ func (m *rtcMedia) Close() {
 	m.closed = true
 	o := m.o
 	m.mu.Unlock()
-	if o.Truthy() {
+	if !o.IsUndefined() {
 		o.Call("close")
 	}
 }
