@@ -173,7 +173,7 @@ func (t *wsTransport) Send(frame string) error {
 }
 
 // Close closes the WebSocket; onClose follows when the browser has closed it.
-func (t *wsTransport) Close() {
+func (t *wsTransport) Disconnect() {
 	if ws := t.socket(); !ws.IsUndefined() {
 		ws.Call("close", 1000)
 	}
@@ -355,7 +355,7 @@ func (m *rtcMedia) InsertDTMF(digits string) error {
 
 // Close stops the call's audio: the peer connection closes, the <audio>
 // element goes; the microphone stays for the next call.
-func (m *rtcMedia) Close() {
+func (m *rtcMedia) Stop() {
 	m.mu.Lock()
 	if m.closed {
 		m.mu.Unlock()

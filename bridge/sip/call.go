@@ -164,7 +164,7 @@ func (ua *UA) Invite(ctx context.Context, number string, media Media, onEvent fu
 	}
 	offer, err := media.CreateOffer(ctx)
 	if err != nil {
-		media.Close()
+		media.Stop()
 		return nil, err
 	}
 	if onEvent == nil {
@@ -190,7 +190,7 @@ func (ua *UA) Invite(ctx context.Context, number string, media Media, onEvent fu
 	}
 	ua.unlock()
 	if err != nil {
-		media.Close()
+		media.Stop()
 		return nil, err
 	}
 	select {
@@ -451,7 +451,7 @@ func (c *Call) terminate(ev CallEvent) {
 	delete(c.ua.calls, c.callID)
 	c.emit(ev)
 	if media := c.media; media != nil {
-		c.ua.post(media.Close)
+		c.ua.post(media.Stop)
 	}
 }
 

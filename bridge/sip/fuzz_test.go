@@ -14,7 +14,7 @@ type discard struct{ sent int }
 
 func (d *discard) Connect(context.Context, func(string), func(error)) error { return nil }
 func (d *discard) Send(string) error                                        { d.sent++; return nil }
-func (d *discard) Close()                                                   {}
+func (d *discard) Disconnect()                                              {}
 
 // fuzzMedia answers, holds and plays early media, and never waits.
 type fuzzMedia struct{}
@@ -25,7 +25,7 @@ func (fuzzMedia) HoldOffer(context.Context, bool) (string, error)      { return 
 func (fuzzMedia) SetAnswer(string) error                               { return nil }
 func (fuzzMedia) SetEarlyAnswer(string) error                          { return nil }
 func (fuzzMedia) Rollback()                                            {}
-func (fuzzMedia) Close()                                               {}
+func (fuzzMedia) Stop()                                                {}
 
 // FuzzHandleFrame: whatever the server sends (responses to a live INVITE
 // and REGISTER, requests in and out of its dialog) never panics or

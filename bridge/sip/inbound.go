@@ -89,7 +89,7 @@ func (c *Call) From() Addr {
 func (c *Call) Accept(ctx context.Context, media Media) error {
 	ans, ok := media.(Answerer)
 	if !ok {
-		media.Close()
+		media.Stop()
 		return errors.New("sip: the media cannot answer")
 	}
 	ua := c.ua
@@ -100,7 +100,7 @@ func (c *Call) Accept(ctx context.Context, media Media) error {
 	}
 	ua.unlock()
 	if !ok {
-		media.Close()
+		media.Stop()
 		return ErrCallState
 	}
 	sdp, err := ans.CreateAnswer(ctx, c.offer)

@@ -39,8 +39,9 @@ type Transport interface {
 	Connect(ctx context.Context, onFrame func(string), onClose func(error)) error
 	// Send sends one frame. It must not wait for a reply.
 	Send(frame string) error
-	// Close closes the connection (onClose is still called).
-	Close()
+	// Disconnect closes the connection (onClose is still called). (Not
+	// Close: an interface's Close keeps reflect.Value.Close in the module.)
+	Disconnect()
 }
 
 // Media is one call's audio: the page's RTCPeerConnection. Its methods
@@ -52,8 +53,8 @@ type Media interface {
 	CreateOffer(ctx context.Context) (string, error)
 	// SetAnswer applies the far end's SDP answer.
 	SetAnswer(sdp string) error
-	// Close stops the audio and frees the connection.
-	Close()
+	// Stop stops the audio and frees the connection.
+	Stop()
 }
 
 // Config is who the UA is and where it registers.
@@ -251,7 +252,7 @@ func (ua *UA) connect(ctx context.Context) error {
 	closed = ua.closed
 	ua.unlock()
 	if closed { // Close came while connecting (a reconnect racing a sign-out)
-		ua.tr.Close()
+		ua.tr.Disconnect()
 		return ErrClosed
 	}
 	return nil
@@ -430,7 +431,7 @@ func (ua *UA) Close() {
 		delete(ua.txs, tx.key)
 	}
 	ua.unlock()
-	ua.tr.Close()
+	ua.tr.Disconnect()
 }
 
 const tokenChars = "abcdefghijklmnopqrstuvwxyz0123456789"

@@ -39,7 +39,7 @@ func (p *pipe) Connect(ctx context.Context, onFrame func(string), onClose func(e
 	return nil
 }
 func (p *pipe) Send(frame string) error { p.sent <- frame; return nil }
-func (p *pipe) Close()                  {}
+func (p *pipe) Disconnect()             {}
 
 // drop closes the connection from the far side.
 func (p *pipe) drop() {
@@ -61,7 +61,7 @@ func newMedia() *media { return &media{answers: make(chan string, 4), closed: ma
 
 func (m *media) CreateOffer(ctx context.Context) (string, error) { return "v=0\r\noffer\r\n", nil }
 func (m *media) SetAnswer(sdp string) error                      { m.answers <- sdp; return m.fail }
-func (m *media) Close()                                          { m.once.Do(func() { close(m.closed) }) }
+func (m *media) Stop()                                           { m.once.Do(func() { close(m.closed) }) }
 
 type harness struct {
 	t     *testing.T

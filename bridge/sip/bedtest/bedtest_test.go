@@ -78,7 +78,7 @@ func (t *wsTransport) Send(frame string) error {
 	return wsutil.WriteClientText(t.conn, []byte(frame))
 }
 
-func (t *wsTransport) Close() {
+func (t *wsTransport) Disconnect() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.conn != nil {
@@ -126,6 +126,9 @@ func (m *pionMedia) HoldOffer(ctx context.Context, hold bool) (string, error) {
 	}
 	return sdp, nil
 }
+
+// Stop is sip.Media's: the peer closes.
+func (m *pionMedia) Stop() { m.Close() }
 
 func (m *pionMedia) Rollback() {
 	m.PC.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
