@@ -50,9 +50,12 @@ func iceJSON(servers []config.ICEServer) string {
 	if len(servers) == 0 {
 		return ""
 	}
-	l := make([]any, len(servers))
-	for i, s := range servers {
-		l[i] = []any{s.URLs, s.Username, s.Credential}
+	b := []byte{'['}
+	for _, s := range servers {
+		b = append(jsonw.Append(append(b, '['), s.URLs), ',')
+		b = append(jsonw.Append(b, s.Username), ',')
+		b = append(jsonw.Append(b, s.Credential), ']', ',')
 	}
-	return string(jsonw.Append(nil, l))
+	b[len(b)-1] = ']'
+	return string(b)
 }
