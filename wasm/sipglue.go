@@ -29,14 +29,12 @@ var sipGlue struct {
 	ready   chan struct{}
 	api     js.Value
 	err     error
-	console js.Value // read once at start: after load the page's globals are never read again
 }
 
 // loadSipGlue adds adapi-sip.js (beside adapi.js: the loader's sipScript)
 // to the page; it runs once, at start (newSIPPhone).
 func loadSipGlue() {
 	g := js.Global()
-	sipGlue.console = g.Get("console")
 	sipGlue.ready = make(chan struct{})
 	src := loader.Get("sipScript")
 	if src.Type() != js.TypeString {

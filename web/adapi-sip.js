@@ -31,6 +31,7 @@
   const HM = globalThis.HTMLMediaElement
   const canSink = typeof HM === 'function' && typeof HM.prototype.setSinkId === 'function'
   const ignore = function () {}
+  const con = console
 
   // failed is a rejection Go's await reads as "what: Name: message".
   function failed (what, e) {
@@ -103,6 +104,33 @@
     }
   }
 
+  // ringing: call id rings (on: a ringtone, and "Incoming call" shown
+  // when the tab is hidden and notifications are allowed) until it stops
+  // ringing (off; id '' every call).
+  function ringing (id, from, on) {
+    if (on) {
+      if (rings.has(id)) return
+      let n = null
+      if (typeof Notif === 'function' && doc.hidden && Notif.permission === 'granted') {
+        try { // throws where only a service worker may show one (Chrome on Android)
+          n = new Notif('Incoming call', { body: from.slice(0, 64), tag: id, requireInteraction: true })
+          notified++
+        } catch (_) { /* it rings all the same */ }
+      }
+      rings.set(id, n)
+      if (rings.size === 1) tone(true)
+      mark()
+      return
+    }
+    for (const [k, n] of rings) {
+      if (k !== id && id !== '') continue
+      rings.delete(k)
+      if (n) n.close()
+      if (rings.size === 0) tone(false)
+      mark()
+    }
+  }
+
   script.adapiSip = {
     // wait settles p for Go (wasm/sipglue.go's await): fn(true, value),
     // or fn(false, "Name: message").
@@ -115,30 +143,13 @@
         setTimeout(function () { reject(failed('', 'no answer within ' + secs + ' s')) }, secs * 1000)
       })])
     },
-    // ring is bridge/sip's Ring hook: call id rings (on: a ringtone, and
-    // "Incoming call" shown when the tab is hidden and notifications are
-    // allowed) until it stops ringing (off; id '' every call).
+    // ring is bridge/sip's Ring hook (wasm/sipring.go). It never throws
+    // into Go: a failure is logged.
     ring: function (id, from, on) {
-      if (on) {
-        if (rings.has(id)) return
-        let n = null
-        if (typeof Notif === 'function' && doc.hidden && Notif.permission === 'granted') {
-          try { // throws where only a service worker may show one (Chrome on Android)
-            n = new Notif('Incoming call', { body: from.slice(0, 64), tag: id, requireInteraction: true })
-            notified++
-          } catch (_) { /* it rings all the same */ }
-        }
-        rings.set(id, n)
-        if (rings.size === 1) tone(true)
-        mark()
-        return
-      }
-      for (const [k, n] of rings) {
-        if (k !== id && id !== '') continue
-        rings.delete(k)
-        if (n) n.close()
-        if (rings.size === 0) tone(false)
-        mark()
+      try {
+        ringing(id, from, on)
+      } catch (e) {
+        try { con.error('adApi: ringtone:', e) } catch (_) { /* a console that throws */ }
       }
     },
 
