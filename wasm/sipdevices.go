@@ -68,20 +68,6 @@ func devices(ctx context.Context) (js.Value, error) {
 	return g.Get("devices"), nil
 }
 
-// askMic asks for the microphone at sign-in (adapi-sip.js keeps it for
-// every call): the remembered one as an ideal (a device that is gone gives
-// the default, which refreshAudio then reports).
-func askMic(ctx context.Context) error {
-	dv, err := devices(ctx)
-	if err == nil {
-		var asked js.Value
-		if asked, err = await(ctx, dv.Call("ask", recallAudio(micKey).ID)); err == nil && asked.Bool() {
-			refreshAudio(true)
-		}
-	}
-	return err
-}
-
 func recallAudio(key string) phone.AudioDevice {
 	v, _ := audioDevs.d.bridge.Store.Load(key)
 	return phone.RecalledAudio(v)

@@ -14,11 +14,20 @@ import (
 
 // signIn asks for the microphone at sign-in, not per call (SPEC: "The
 // microphone is asked for at login"), and for the notification permission.
+// adapi-sip.js's ask keeps the microphone for every call: the remembered
+// one (sipdevices.go) as an ideal, a device that is gone giving the
+// default, which refreshAudio then reports.
 func signIn(ctx context.Context) error {
-	if err := askMic(ctx); err == sipGlue.err { // the phone's script did not load: not the microphone's fault
+	dv, err := devices(ctx)
+	if err != nil { // the phone's script did not load: not the microphone's fault
 		return err
-	} else if err != nil { // sipdevices.go
+	}
+	asked, err := await(ctx, dv.Call("ask", recallAudio(micKey).ID))
+	if err != nil {
 		return errors.New("cannot sign in without a microphone: " + err.Error())
+	}
+	if asked.Bool() {
+		refreshAudio(true)
 	}
 	return nil
 }
