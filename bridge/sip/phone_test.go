@@ -380,3 +380,31 @@ func TestPhoneHooks(t *testing.T) {
 		t.Errorf("signed out: %q", got)
 	}
 }
+
+// A hang-up while the INVITE waits for its first response finds no call
+// (ErrNoSuchCall) and leaves the dial alone: once the server answers, the
+// call is the desktop's and the next hang-up cancels it. (Were the
+// hang-up to drop the dial's entry, the call would go on with no one able
+// to end it.)
+func TestPhoneHangupWhileDialling(t *testing.T) {
+	h := newPhoneHarness(t)
+	h.loginOK()
+	done := make(chan error, 1)
+	go func() { done <- h.p.Dial(context.Background(), "c1", "5000") }()
+	inv := h.expect("INVITE")
+	if err := h.p.Hangup(context.Background(), "c1"); !errors.Is(err, phone.ErrNoSuchCall) {
+		t.Errorf("hang up while dialling: %v, want ErrNoSuchCall", err)
+	}
+	h.reply(inv, 100, "Trying", nil, "")
+	if err := recv(t, done); err != nil {
+		t.Fatal(err)
+	}
+	h.reply(inv, 180, "Ringing", nil, "")
+	if e := h.event(); e.Kind != phone.EventRinging || e.Call != "c1" {
+		t.Fatalf("ringing: %+v", e)
+	}
+	if err := h.p.Hangup(context.Background(), "c1"); err != nil {
+		t.Fatalf("hang up: %v", err)
+	}
+	h.expect("CANCEL")
+}
