@@ -26,9 +26,9 @@ import (
 // (no global) once it has loaded; ready closes then, or when it failed.
 // With no sip section ready is nil: nothing is loaded.
 var sipGlue struct {
-	ready   chan struct{}
-	api     js.Value
-	err     error
+	ready chan struct{}
+	api   js.Value
+	err   error
 }
 
 // loadSipGlue adds adapi-sip.js (beside adapi.js: the loader's sipScript)
