@@ -154,7 +154,15 @@ func (a *audioState) settle(kind string, login bool) bool {
 	if change {
 		if _, err := within(a.dv.Call(op, use.ID), 10); err != nil {
 			a.d.note(true, name+" "+use.Label+": "+err.Error())
-			a.d.bridge.Store.Save(key, "")
+			// Refused: forgotten, and the device in use stays the choice.
+			prev, kept := a.mic, ""
+			if out {
+				prev = a.spk
+			}
+			if prev.ID != "" {
+				kept = phone.RememberAudio(prev)
+			}
+			a.d.bridge.Store.Save(key, kept)
 			return false
 		}
 	}
