@@ -80,7 +80,7 @@ test-native:
 # modules are missing or older than their sources); as a prerequisite, make
 # runs build once even under -j.
 test-browser: chromium build
-	$(GO) test -count=1 -v ./browsertest/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)' ; exit $${PIPESTATUS[0]}
+	$(GO) test -count=1 -v -timeout 30m ./browsertest/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)' ; exit $${PIPESTATUS[0]}
 
 ## bp-app: drive Bright Pattern's own example CRM app against the desktop,
 ## both widget versions (opt-in: BPAPP is a checkout of

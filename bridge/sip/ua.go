@@ -217,9 +217,29 @@ func (ua *UA) drain() {
 		}
 		ua.unlock()
 		for _, f := range q {
-			f()
+			contain(f)
 		}
 	}
+}
+
+// contain runs f, one of the UA's callbacks into the page's glue (media,
+// events), or the handling of one frame. A panic there, a bug, is
+// contained: later callbacks still run and the desktop's module lives on
+// (in a goroutine, a panic would end it for every later call).
+func contain(f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			why := "?"
+			switch v := r.(type) {
+			case error:
+				why = v.Error()
+			case string:
+				why = v
+			}
+			println("adapi: sip: contained a panic:", why)
+		}
+	}()
+	f()
 }
 
 // afterFunc runs f with ua.mu held after d.
@@ -282,13 +302,15 @@ func (ua *UA) HandleFrame(frame string) {
 	}
 	m.Body = sdpOf(m)
 	ua.lock()
-	switch {
-	case ua.closed:
-	case m.IsRequest():
-		ua.handleRequest(m)
-	default:
-		ua.handleResponse(m)
-	}
+	contain(func() {
+		switch {
+		case ua.closed:
+		case m.IsRequest():
+			ua.handleRequest(m)
+		default:
+			ua.handleResponse(m)
+		}
+	})
 	ua.unlock()
 }
 

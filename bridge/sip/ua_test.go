@@ -941,3 +941,29 @@ func TestClosedUADoesNotReconnect(t *testing.T) {
 func (s CallState) String() string {
 	return [...]string{"calling", "proceeding", "confirmed", "terminated"}[s]
 }
+
+// A callback that panics (a bug in the page's glue) is contained on the
+// UA's event goroutine: the test binary lives (an escaped panic would end
+// it, as it would end the desktop's module), and the next callback runs.
+func TestCallbackPanicContained(t *testing.T) {
+	h := newHarness(t)
+	regs := h.regs
+	first := true
+	h.ua.cfg.OnRegistration = func(ok bool, err error) {
+		if first {
+			first = false
+			panic("glue bug")
+		}
+		regs <- ok
+	}
+	done := make(chan error, 1)
+	go func() { done <- h.ua.Register(context.Background()) }()
+	h.reply(h.expect("REGISTER"), 200, "OK", []Header{{"Contact", "<sip:1001@" + h.ua.host + ";transport=ws>;expires=3600"}}, "")
+	if err := recv(t, done); err != nil {
+		t.Fatal(err)
+	}
+	h.pipe.drop()
+	if ok := recv(t, regs); ok {
+		t.Fatal("after the drop: registered")
+	}
+}
