@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/adapi-go/adapi-go/testbed/farend"
 )
 
@@ -73,4 +75,55 @@ func TestSIPStartCallNotRegistered(t *testing.T) {
 		t.Fatalf("login, server down: %s", r)
 	}
 	settled(down, call).wantError(t, 4, "logged_without_phone", "phone not registered")
+}
+
+// loginFormShown waits until the panel draws the sign-in form shown (or
+// hidden), with its "Sign in to register the phone" line as hint says.
+func (tb *tab) loginFormShown(shown, hint bool) {
+	tb.t.Helper()
+	ok := evalJS[bool](tb, fmt.Sprintf(`new Promise(res => {
+		const root = document.getElementById('agentDesktop'), f = document.getElementById('loginForm'), h = document.getElementById('loginHint');
+		const ok = () => f.hidden === %t && h.hidden === %t;
+		if (ok()) return res(true);
+		root.addEventListener('adapi:drawn', function d() { if (ok()) { root.removeEventListener('adapi:drawn', d); res(true) } });
+		setTimeout(() => res(ok()), 20000);
+	})`, !shown, !hint))
+	if !ok {
+		tb.t.Fatalf("sign-in form shown %t, hint %t: not drawn so (form hidden %v)", shown, hint,
+			evalJS[bool](tb, `document.getElementById('loginForm').hidden`))
+	}
+}
+
+// With SIP the agent starts logged in but the phone is not registered: the
+// panel shows the sign-in form (signing in registers the phone) and says
+// so; a good login hides it, a refused login or a logout shows it again.
+// The reference desktop (no sip) starts with the form hidden.
+func TestSIPPanelOffersSignIn(t *testing.T) {
+	bed := sipBed(t)
+	tb := openTab(t, recordEvents)
+	tb.do(chromedp.EmulateViewport(390, 844))
+	tb.openURL(sipEnv.url)
+	tb.loginFormShown(true, true)
+	if who := evalJS[string](tb, `document.getElementById('agentDesktop').getAttribute('data-phone-registered')`); who != "false" {
+		t.Fatalf("data-phone-registered at start: %q", who)
+	}
+	tb.screenshot("sip-start-390")
+	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
+		t.Fatalf("login: %s", r)
+	}
+	tb.loginFormShown(false, false)
+	if r := tb.login("agent", "wrong"); r.Status != "error" {
+		t.Fatalf("wrong login: %s", r)
+	}
+	tb.loginFormShown(true, true)
+	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
+		t.Fatalf("login again: %s", r)
+	}
+	tb.loginFormShown(false, false)
+	tb.ok(`adApi.logout()`)
+	tb.loginFormShown(true, true)
+
+	model := openTab(t, recordEvents)
+	model.open("")
+	model.loginFormShown(false, false)
 }

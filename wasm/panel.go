@@ -48,6 +48,8 @@ type panel struct {
 	reasons                                      []string // the not-ready reasons offered
 	chosen, drawnAgent                           string   // the status chosen, and the one the calls give, as drawn
 	loginMsg, drawnLoginMsg                      string
+	loginHint                                    js.Value // "Sign in to register the phone"
+	phoneOff, drawnOff                           bool     // the SIP phone is not registered (now, as drawn)
 	// the Dialpad
 	pad, dialBtn, padObject, dialStatus js.Value
 	// the calls

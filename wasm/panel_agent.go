@@ -55,7 +55,10 @@ func (p *panel) buildAgent() js.Value {
 	p.loginStatus = p.el("div", "dial-status")
 	p.loginStatus.Set("id", "loginStatus")
 	p.loginStatus.Call("setAttribute", "role", "status")
-	p.loginForm.Call("append", fields, submit, p.loginStatus)
+	p.loginHint = p.textEl("p", "login-hint", "Sign in to register the phone")
+	p.loginHint.Set("id", "loginHint")
+	p.loginHint.Set("hidden", true)
+	p.loginForm.Call("append", p.loginHint, fields, submit, p.loginStatus)
 	p.loginForm.Set("hidden", true)
 
 	agent.Call("append", who, stateField, p.loginForm)
@@ -65,7 +68,7 @@ func (p *panel) buildAgent() js.Value {
 // drawAccount shows who is signed in, and the status they chose, when the
 // settings changed.
 func (p *panel) drawAccount(s, old desk.Settings, first bool) {
-	if first || s.LoggedIn != old.LoggedIn || s.HasPhone != old.HasPhone || s.Extension != old.Extension || s.Username != old.Username {
+	if first || p.phoneOff != p.drawnOff || s.LoggedIn != old.LoggedIn || s.HasPhone != old.HasPhone || s.Extension != old.Extension || s.Username != old.Username {
 		who := s.Username
 		if who == "" {
 			who = "Agent"
@@ -74,13 +77,21 @@ func (p *panel) drawAccount(s, old desk.Settings, first bool) {
 		if !s.HasPhone {
 			who += " · no phone"
 		}
+		if s.HasPhone && p.phoneOff {
+			who += " · phone not registered"
+		}
 		if !s.LoggedIn {
 			who = "Signed out"
 		}
 		p.agentName.Set("textContent", who)
 		p.root.Call("setAttribute", "data-logged-in", boolString(s.LoggedIn))
 		p.logoutBtn.Set("hidden", !s.LoggedIn)
-		p.loginForm.Set("hidden", s.LoggedIn)
+		// A SIP phone not registered: signing in registers it, so the
+		// form shows even though the agent starts logged in.
+		p.loginForm.Set("hidden", s.LoggedIn && !p.phoneOff)
+		p.loginHint.Set("hidden", !p.phoneOff)
+		p.root.Call("setAttribute", "data-phone-registered", boolString(!p.phoneOff))
+		p.drawnOff = p.phoneOff
 	}
 	// The reasons the desktop offers (a setting; read while signed in).
 	if reasons, err := p.d.phone.NotReadyReasons(); err == nil && strings.Join(reasons, "\n") != strings.Join(p.reasons, "\n") || first {

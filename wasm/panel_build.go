@@ -162,7 +162,8 @@ func (p *panel) build() {
 
 // drawAgent shows the agent and the test rig's settings, when they changed.
 func (p *panel) drawAgent(s desk.Settings) {
-	if p.settingsDrawn && s == p.drawnSettings {
+	p.phoneOff = p.d.phoneNotRegistered()
+	if p.settingsDrawn && s == p.drawnSettings && p.phoneOff == p.drawnOff {
 		return
 	}
 	old := p.drawnSettings
