@@ -242,6 +242,11 @@ func TestPanelLayout(t *testing.T) {
 						if w := evalJS[[]int](tb, `[document.documentElement.scrollWidth, innerWidth]`); w[0] > w[1] {
 							t.Errorf("%s: the CRM page is %d px wide in %d", what, w[0], w[1])
 						}
+						// Nor is the frame wider than the page can show (a
+						// page or card that clips would hide its right side).
+						if x := evalJS[[]float64](tb, `(() => { const f = document.getElementById('adc_frame'), r = f.getBoundingClientRect(), p = f.parentElement.getBoundingClientRect(); return [r.left, r.right, p.left, p.right, innerWidth] })()`); x[0] < 0 || x[1] > x[4] || x[1] > x[3]+0.5 {
+							t.Errorf("%s: the frame spans %.0f..%.0f px, its container %.0f..%.0f, the window %.0f", what, x[0], x[1], x[2], x[3], x[4])
+						}
 					}
 					r := desk.checkLayout(what, n)
 					if framed && r.Accept != nil {

@@ -896,11 +896,15 @@
         // phone's page would push the CRM page sideways). The floor is
         // of the window, not of the mount (100%): their app's mount is a
         // flex item with no width of its own, and a percentage floor there
-        // let it shrink the desktop to a sliver. Set through CSSOM, which
-        // a page's style-src policy allows.
+        // let it shrink the desktop to a sliver. So the floor is the larger
+        // of the mount's width and the window's less 48 px (room for a
+        // page's margins): a phone's page with a padded card keeps the
+        // frame inside it (a window-wide floor pushed the frame's right
+        // side out of a 320 px page). Set through CSSOM, which a page's
+        // style-src policy allows.
         frame.style.display = 'block'
         frame.style.width = '100%'
-        frame.style.minWidth = 'min(340px, 100vw)'
+        frame.style.minWidth = 'max(min(340px, 100%), min(340px, 100vw - 48px))'
         frame.style.height = '100%'
         frame.style.border = '0'
       }
