@@ -114,11 +114,7 @@ func (h *harness) expect(method string) *Message {
 // quiet checks the UA sent nothing more.
 func (h *harness) quiet() {
 	h.t.Helper()
-	select {
-	case f := <-h.pipe.sent:
-		h.t.Fatalf("UA sent unexpectedly:\n%s", f)
-	default:
-	}
+	testwait.None(h.t, h.pipe.sent, "UA sent unexpectedly")
 }
 
 // reply answers req as the server: code, a To tag for non-100, extra
@@ -270,11 +266,7 @@ func TestRegisterFailures(t *testing.T) {
 		go func() { done <- h.ua.Register(context.Background()) }()
 		h.expect("REGISTER")
 		h.clock.Advance(TimerB - time.Millisecond)
-		select {
-		case err := <-done:
-			t.Fatalf("ended before Timer F: %v", err)
-		default:
-		}
+		testwait.None(t, done, "ended before Timer F")
 		h.clock.Advance(time.Millisecond)
 		var se *StatusError
 		if err := recv(t, done); !errors.As(err, &se) || se.Code != 408 {
@@ -579,11 +571,7 @@ func TestPlacementDeadline(t *testing.T) {
 			}
 			recv(t, m.closed)
 			h.quiet()
-			select {
-			case ev := <-l.events:
-				t.Errorf("event after giving up: %+v", ev)
-			default:
-			}
+			testwait.None(t, l.events, "event after giving up")
 		})
 	}
 }
@@ -840,11 +828,7 @@ func TestInboundCancelledRejectedUnanswered(t *testing.T) {
 	if ev := in.log.next(t); ev.State != CallTerminated || ev.Status != 408 {
 		t.Errorf("event: %+v", ev)
 	}
-	select {
-	case ev := <-in.log.events:
-		t.Errorf("second event: %+v", ev)
-	default:
-	}
+	testwait.None(t, in.log.events, "second event")
 }
 
 // Timer B covers only the wait for a first response: a call that rings

@@ -23,3 +23,14 @@ func Recv[T any](t testing.TB, ch <-chan T) T {
 		panic("unreachable")
 	}
 }
+
+// None fails the test if a value is waiting on ch now: what should not
+// have come (what names it, and the value is shown).
+func None[T any](t testing.TB, ch <-chan T, what string) {
+	t.Helper()
+	select {
+	case v := <-ch:
+		t.Fatalf("%s: %+v", what, v)
+	default:
+	}
+}
