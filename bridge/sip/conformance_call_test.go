@@ -2,12 +2,13 @@ package sip
 
 import (
 	"context"
-	"github.com/adapi-go/adapi-go/internal/testwait"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge/phone"
+
+	"github.com/adapi-go/adapi-go/internal/testwait"
 )
 
 // A carrier's 183 with SDP is early media (ringback, announcements): the

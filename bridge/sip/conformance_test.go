@@ -3,10 +3,11 @@ package sip
 import (
 	"context"
 	"errors"
-	"github.com/adapi-go/adapi-go/internal/testwait"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/adapi-go/adapi-go/internal/testwait"
 )
 
 // What real SIP servers and carriers send that the test bed does not:
