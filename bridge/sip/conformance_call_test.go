@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/adapi-go/adapi-go/bridge/phone"
-
 	"github.com/adapi-go/adapi-go/internal/testwait"
 )
 
