@@ -890,18 +890,13 @@
         frame.id = 'adc_frame'
         frame.title = 'Agent Desktop'
         // It fills its mountRoot, as Bright Pattern's does (their example
-        // app sizes only the mount node, and lets its width follow the
-        // frame's), at least as wide as their widget where the window
-        // allows it (the desktop works from 320 px: a frame wider than a
-        // phone's page would push the CRM page sideways). The floor is
-        // of the window, not of the mount (100%): their app's mount is a
-        // flex item with no width of its own, and a percentage floor there
-        // let it shrink the desktop to a sliver. So the floor is the larger
-        // of the mount's width and the window's less 48 px (room for a
-        // page's margins): a phone's page with a padded card keeps the
-        // frame inside it (a window-wide floor pushed the frame's right
-        // side out of a 320 px page). Set through CSSOM, which a page's
-        // style-src policy allows.
+        // app sizes only the mount node and lets its width follow the
+        // frame's). Its floor is 340 px, their widget's width, where there
+        // is room: the larger of the mount's width (a padded page on a 320
+        // px phone keeps the frame inside it) and the window's less 48 px
+        // (their app's mount is a flex item with no width of its own, which
+        // a floor of 100% alone let shrink the desktop to a sliver). Set
+        // through CSSOM, which a page's style-src policy allows.
         frame.style.display = 'block'
         frame.style.width = '100%'
         frame.style.minWidth = 'max(min(340px, 100%), min(340px, 100vw - 48px))'
