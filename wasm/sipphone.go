@@ -35,9 +35,6 @@ func signIn(ctx context.Context) error {
 // newSIPPhone is the desktop's phone when adapi-config.json has a sip
 // section: a SIP user agent over the page's WebSocket, each call's audio
 // an RTCPeerConnection.
-// The page's media plays early media (a 183's SDP as pranswer).
-var _ sip.EarlyAnswerer = (*rtcMedia)(nil)
-
 func newSIPPhone(c *config.SIP) phone.Phone {
 	loadSipGlue()
 	ice := iceJSON(c.ICEServers)

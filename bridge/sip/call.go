@@ -16,13 +16,6 @@ const (
 	CallTerminated                  // over: failed, cancelled, or hung up by either side
 )
 
-// EarlyAnswerer is a Media that plays early media (a carrier's ringback
-// or announcement): the SDP of a 180/183 is applied as a provisional
-// answer (WebRTC's pranswer), the 200's later as the answer.
-type EarlyAnswerer interface {
-	SetEarlyAnswer(sdp string) error
-}
-
 // CallEvent is a change of a call's state. Status and Reason are the SIP
 // response that caused it (0 and "" for the UA's own or the far end's
 // BYE, which sets ByRemote).
@@ -283,9 +276,9 @@ func (c *Call) onInviteResponse(m *Message) {
 			return
 		}
 		c.emit(CallEvent{State: CallProceeding, Status: code, Reason: m.Reason})
-		if e, ok := c.media.(EarlyAnswerer); ok && code > 100 && m.Body != "" && m.Body != c.early {
+		if code > 100 && m.Body != "" && m.Body != c.early {
 			c.early = m.Body
-			c.ua.post(func() { e.SetEarlyAnswer(m.Body) })
+			c.ua.post(func() { c.media.SetEarlyAnswer(m.Body) })
 		}
 	case code < 300:
 		c.markFirst()

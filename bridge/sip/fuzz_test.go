@@ -26,6 +26,8 @@ func (fuzzMedia) SetAnswer(string) error                               { return 
 func (fuzzMedia) SetEarlyAnswer(string) error                          { return nil }
 func (fuzzMedia) Rollback()                                            {}
 func (fuzzMedia) Stop()                                                {}
+func (fuzzMedia) SetMuted(bool)                                        {}
+func (fuzzMedia) InsertDTMF(string) error                              { return nil }
 
 // FuzzHandleFrame: whatever the server sends (responses to a live INVITE
 // and REGISTER, requests in and out of its dialog) never panics or

@@ -7,20 +7,6 @@ import (
 	"time"
 )
 
-// Answerer is a Media that answers an offer: an inbound call's, or the far
-// end's re-INVITE (hold from their side).
-type Answerer interface {
-	CreateAnswer(ctx context.Context, offer string) (string, error)
-}
-
-// Holder is a Media that re-offers with its audio on hold (a=sendonly)
-// or resumed (a=sendrecv). Rollback drops that offer when the far end
-// refused it.
-type Holder interface {
-	HoldOffer(ctx context.Context, hold bool) (string, error)
-	Rollback()
-}
-
 // ErrCallState: the call cannot do that now (it ended, or is not yet
 // answered).
 var ErrCallState = errors.New("sip: the call cannot do that in its state")
@@ -87,14 +73,9 @@ func (c *Call) From() Addr {
 // caller's offer (200). If the ACK does not come within 64*T1 the call
 // ends with BYE.
 func (c *Call) Accept(ctx context.Context, media Media) error {
-	ans, ok := media.(Answerer)
-	if !ok {
-		media.Stop()
-		return errors.New("sip: the media cannot answer")
-	}
 	ua := c.ua
 	ua.lock()
-	ok = c.inv != nil && c.state == CallProceeding && c.media == nil
+	ok := c.inv != nil && c.state == CallProceeding && c.media == nil
 	if ok {
 		c.media = media
 	}
@@ -103,7 +84,7 @@ func (c *Call) Accept(ctx context.Context, media Media) error {
 		media.Stop()
 		return ErrCallState
 	}
-	sdp, err := ans.CreateAnswer(ctx, c.offer)
+	sdp, err := media.CreateAnswer(ctx, c.offer)
 	ua.lock()
 	switch {
 	case c.state != CallProceeding: // the caller gave up meanwhile
@@ -175,13 +156,11 @@ func (ua *UA) cancelled(m *Message) {
 // another re-INVITE is in progress it gets 491 (RFC 3261 14.2). Called
 // with ua.mu held.
 func (c *Call) reInvited(m *Message) {
-	ans, ok := c.media.(Answerer)
-	h, ok2 := c.media.(Holder)
 	switch {
 	case c.reinvite:
 		c.ua.respond(m, 491, "Request Pending")
 		return
-	case c.state != CallConfirmed || !ok || !ok2:
+	case c.state != CallConfirmed:
 		c.ua.respond(m, 488, "Not Acceptable Here")
 		return
 	}
@@ -197,9 +176,9 @@ func (c *Call) reInvited(m *Message) {
 		var sdp string
 		var err error
 		if m.Body == "" {
-			sdp, err = h.HoldOffer(context.Background(), held)
+			sdp, err = c.media.HoldOffer(context.Background(), held)
 		} else {
-			sdp, err = ans.CreateAnswer(context.Background(), m.Body)
+			sdp, err = c.media.CreateAnswer(context.Background(), m.Body)
 		}
 		ua.lock()
 		c.reinvite = err == nil && m.Body == "" // the ACK brings the answer
@@ -223,10 +202,9 @@ func (c *Call) reInvited(m *Message) {
 // re-INVITE: its SDP is the answer to our offer. Called with ua.mu held.
 func (c *Call) ackAnswer(m *Message) {
 	c.reinvite, c.offered = false, 0
-	h, _ := c.media.(Holder)
 	c.ua.post(func() {
 		if m.Body == "" || c.media.SetAnswer(m.Body) != nil {
-			h.Rollback()
+			c.media.Rollback()
 		}
 	})
 }
@@ -236,10 +214,6 @@ func (c *Call) ackAnswer(m *Message) {
 // (491, or the far end's re-INVITE in progress) is tried again once after
 // RFC 3261 14.1's wait: 2.1-4 s when the Call-ID is ours, else 0-2 s.
 func (c *Call) Hold(ctx context.Context, on bool) error {
-	h, ok := c.media.(Holder)
-	if !ok {
-		return errors.New("sip: the media cannot hold")
-	}
 	ua := c.ua
 	for try := 0; ; try++ {
 		ua.lock()
@@ -251,7 +225,7 @@ func (c *Call) Hold(ctx context.Context, on bool) error {
 		}
 		err := error(&StatusError{Code: 491, Reason: "Request Pending"})
 		if !busy {
-			err = c.hold(ctx, h, on)
+			err = c.hold(ctx, on)
 			ua.lock()
 			c.reinvite = false
 			ua.unlock()
@@ -259,7 +233,7 @@ func (c *Call) Hold(ctx context.Context, on bool) error {
 		if se, _ := err.(*StatusError); try > 0 || se == nil || se.Code != 491 {
 			return err
 		}
-		d := time.Duration(rand.IntN(191)) * 10 * time.Millisecond
+		d := time.Duration(rand.Uint64()%191) * 10 * time.Millisecond
 		if c.inv == nil {
 			d += 2100 * time.Millisecond
 		}
@@ -276,7 +250,8 @@ func (c *Call) Hold(ctx context.Context, on bool) error {
 	}
 }
 
-func (c *Call) hold(ctx context.Context, h Holder, on bool) error {
+func (c *Call) hold(ctx context.Context, on bool) error {
+	h := c.media
 	offer, err := h.HoldOffer(ctx, on)
 	if err != nil {
 		return err

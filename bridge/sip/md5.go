@@ -9,21 +9,14 @@ import "math/bits"
 // crypto/md5.
 func md5hex(s string) string {
 	a0, b0, c0, d0 := uint32(0x67452301), uint32(0xefcdab89), uint32(0x98badcfe), uint32(0x10325476)
-	msg := make([]byte, 0, len(s)+72)
-	msg = append(msg, s...)
-	msg = append(msg, 0x80)
-	for len(msg)%64 != 56 {
-		msg = append(msg, 0)
+	// s, 0x80, zeros to 56 mod 64, and the length in bits (little-endian).
+	msg := make([]byte, (len(s)+8)/64*64+64)
+	copy(msg, s)
+	msg[len(s)] = 0x80
+	for n, i := uint64(len(s))*8, len(msg)-8; i < len(msg); i, n = i+1, n>>8 {
+		msg[i] = byte(n)
 	}
-	for n, i := uint64(len(s))*8, 0; i < 8; i++ {
-		msg = append(msg, byte(n>>(8*i)))
-	}
-	var m [16]uint32
-	for off := 0; off < len(msg); off += 64 {
-		for i := range m {
-			p := msg[off+4*i:]
-			m[i] = uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16 | uint32(p[3])<<24
-		}
+	for ; len(msg) > 0; msg = msg[64:] {
 		a, b, c, d := a0, b0, c0, d0
 		for i := 0; i < 64; i++ {
 			f := c ^ (b | ^d)
@@ -35,21 +28,22 @@ func md5hex(s string) string {
 			case 2:
 				f = b ^ c ^ d
 			}
-			f += a + md5K[i] + m[md5G[i]]
+			p := msg[4*md5G[i]&63:]
+			f += a + md5K[i] + (uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16 | uint32(p[3])<<24)
 			a, d, c = d, c, b
 			b += bits.RotateLeft32(f, int(md5S[i/16*4+i%4]))
 		}
 		a0, b0, c0, d0 = a0+a, b0+b, c0+c, d0+d
 	}
 	const hexdigits = "0123456789abcdef"
-	out := make([]byte, 0, 32)
-	for _, v := range [4]uint32{a0, b0, c0, d0} {
-		for i := 0; i < 4; i++ {
-			b := byte(v >> (8 * i))
-			out = append(out, hexdigits[b>>4], hexdigits[b&15])
+	var out [32]byte
+	for i, v := range [4]uint32{a0, b0, c0, d0} {
+		for j := 0; j < 4; j++ {
+			b := byte(v >> (8 * j))
+			out[8*i+2*j], out[8*i+2*j+1] = hexdigits[b>>4], hexdigits[b&15]
 		}
 	}
-	return string(out)
+	return string(out[:])
 }
 
 // The per-round shift amounts, four per round.

@@ -10,12 +10,6 @@ import (
 	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
-// Muter is a Media whose microphone can be turned off (no signalling).
-type Muter interface{ SetMuted(on bool) }
-
-// DTMFSender is a Media that sends RFC 4733 telephone-events.
-type DTMFSender interface{ InsertDTMF(digits string) error }
-
 // PhoneConfig is what a Phone needs from the page: where the SIP server
 // is, and how to make a connection and a call's media.
 type PhoneConfig struct {
@@ -372,8 +366,8 @@ func (p *Phone) Mute(ctx context.Context, id phone.CallID, on bool) error {
 	if err != nil {
 		return err
 	}
-	m, ok := c.Media().(Muter)
-	if !ok {
+	m := c.Media()
+	if m == nil { // an inbound call not yet answered
 		return phone.ErrBadState
 	}
 	m.SetMuted(on)
@@ -386,11 +380,10 @@ func (p *Phone) SendDTMF(ctx context.Context, id phone.CallID, digits string) er
 	if err != nil {
 		return err
 	}
-	m, ok := c.Media().(DTMFSender)
-	if !ok || c.State() != CallConfirmed {
+	if c.State() != CallConfirmed {
 		return phone.ErrBadState
 	}
-	return m.InsertDTMF(digits)
+	return c.media.InsertDTMF(digits)
 }
 
 // Capabilities: a registered phone dials, answers and holds.

@@ -46,13 +46,29 @@ type Transport interface {
 
 // Media is one call's audio: the page's RTCPeerConnection. Its methods
 // are never called while the UA holds its lock or from inside the
-// Transport's onFrame, so they may wait for the page.
+// Transport's onFrame, so they may wait for the page. (One interface, not
+// optional ones found by type assertion: each assertion cost the module.)
 type Media interface {
 	// CreateOffer makes the SDP offer, ICE fully gathered (no trickle
 	// over SIP).
 	CreateOffer(ctx context.Context) (string, error)
+	// CreateAnswer answers an offer: an inbound call's, or the far end's
+	// re-INVITE (hold from their side).
+	CreateAnswer(ctx context.Context, offer string) (string, error)
+	// SetEarlyAnswer applies the SDP of a 180/183 as a provisional answer
+	// (WebRTC's pranswer): early media, a carrier's ringback or
+	// announcement. The 200's SDP comes later to SetAnswer.
+	SetEarlyAnswer(sdp string) error
 	// SetAnswer applies the far end's SDP answer.
 	SetAnswer(sdp string) error
+	// HoldOffer re-offers with the audio on hold (a=sendonly) or resumed
+	// (a=sendrecv); Rollback drops that offer when the far end refused it.
+	HoldOffer(ctx context.Context, hold bool) (string, error)
+	Rollback()
+	// SetMuted turns the microphone off or on (no signalling).
+	SetMuted(on bool)
+	// InsertDTMF sends RFC 4733 telephone-events.
+	InsertDTMF(digits string) error
 	// Stop stops the audio and frees the connection.
 	Stop()
 }
@@ -460,11 +476,12 @@ const tokenChars = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 // randomToken makes branches, tags, Call-IDs and cnonces. They need to be
 // unique, not secret (the digest's secret is the password), so
-// math/rand/v2 does (crypto/rand would add to the module).
+// math/rand/v2 does (crypto/rand would add to the module; so would
+// rand.IntN, 1 KB: the modulo's bias is below 2^-58).
 func randomToken(n int) string {
 	b := make([]byte, n)
 	for i := range b {
-		b[i] = tokenChars[rand.IntN(len(tokenChars))]
+		b[i] = tokenChars[rand.Uint64()%uint64(len(tokenChars))]
 	}
 	return string(b)
 }

@@ -63,6 +63,17 @@ func (m *media) CreateOffer(ctx context.Context) (string, error) { return "v=0\r
 func (m *media) SetAnswer(sdp string) error                      { m.answers <- sdp; return m.fail }
 func (m *media) Stop()                                           { m.once.Do(func() { close(m.closed) }) }
 
+// A media made only to call out answers nothing, holds nothing and plays
+// no early media: answeringMedia and earlyMedia do.
+func (m *media) CreateAnswer(context.Context, string) (string, error) { return "", errNoAnswer }
+func (m *media) SetEarlyAnswer(string) error                          { return nil }
+func (m *media) HoldOffer(context.Context, bool) (string, error)      { return "", errNoAnswer }
+func (m *media) Rollback()                                            {}
+func (m *media) SetMuted(bool)                                        {}
+func (m *media) InsertDTMF(string) error                              { return errNoAnswer }
+
+var errNoAnswer = errors.New("this test's media cannot do that")
+
 type harness struct {
 	t     *testing.T
 	clock *bridge.FakeClock

@@ -134,6 +134,12 @@ func (m *pionMedia) Rollback() {
 	m.PC.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
 }
 
+// No early media, mute or DTMF here: the test bed's far end answers
+// without early media, and the browser tests cover mute.
+func (m *pionMedia) SetEarlyAnswer(string) error { return nil }
+func (m *pionMedia) SetMuted(bool)               {}
+func (m *pionMedia) InsertDTMF(string) error     { return errors.New("pion: no DTMF") }
+
 // TestAgainstTestBed: the UA over a real WebSocket to Kamailio, calling
 // the far end (sipgo and pion) with pion as its media: registration with
 // digest (right and wrong password, server down), an answered call with
