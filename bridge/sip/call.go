@@ -325,9 +325,8 @@ func (c *Call) onInviteResponse(m *Message) {
 	default:
 		if (code == 401 || code == 407) && !c.hangup && c.authTries < 2 {
 			c.authTries++
-			if ch, err := challenge(m, code); err == nil && (c.authTries == 1 || ch.Stale) {
-				a := ch.Authorization(c.ua.cfg.User, c.ua.cfg.Password, "INVITE", c.ruri, 1, randomToken(12))
-				if c.sendInvite(Header{credentialsHeader(code), a}) == nil {
+			if a, stale, ok := c.ua.authorize(m, "INVITE", c.ruri); ok && (c.authTries == 1 || stale) {
+				if c.sendInvite(a) == nil {
 					return
 				}
 			}
@@ -420,8 +419,8 @@ func (c *Call) byeAuth(auth Header) {
 	}
 	c.ua.request(m, func(r *Message) {
 		if code := r.StatusCode; (code == 401 || code == 407) && auth.Name == "" {
-			if ch, err := challenge(r, code); err == nil {
-				c.byeAuth(Header{credentialsHeader(code), ch.Authorization(c.ua.cfg.User, c.ua.cfg.Password, "BYE", m.RequestURI, 1, randomToken(12))})
+			if a, _, ok := c.ua.authorize(r, "BYE", m.RequestURI); ok {
+				c.byeAuth(a)
 			}
 		}
 	})

@@ -1,9 +1,6 @@
 package sip
 
-import (
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // Challenge is a Digest challenge from WWW-Authenticate (401) or
 // Proxy-Authenticate (407).
@@ -72,18 +69,17 @@ func unquote(s string) string {
 }
 
 // Authorization is the credentials answering c (RFC 2617 / 3261 22.4):
-// the value of an Authorization or Proxy-Authorization header. nc counts
-// the requests made with this nonce (from 1); cnonce is the client's own
-// nonce, used when the server offers qop=auth.
-func (c Challenge) Authorization(user, password, method, uri string, nc uint32, cnonce string) string {
+// the value of an Authorization or Proxy-Authorization header. cnonce is
+// the client's own nonce, used when the server offers qop=auth; the UA
+// makes one request per nonce (nc=00000001): a new challenge brings a
+// new nonce.
+func (c Challenge) Authorization(user, password, method, uri, cnonce string) string {
 	ha1 := md5hex(user + ":" + c.Realm + ":" + password)
 	ha2 := md5hex(method + ":" + uri)
 	s := `Digest username="` + user + `", realm="` + c.Realm + `", nonce="` + c.Nonce + `", uri="` + uri + `"`
 	if c.QOPAuth {
-		ncs := strconv.FormatUint(uint64(nc), 16)
-		ncs = "00000000"[len(ncs):] + ncs
-		resp := md5hex(ha1 + ":" + c.Nonce + ":" + ncs + ":" + cnonce + ":auth:" + ha2)
-		s += `, response="` + resp + `", qop=auth, nc=` + ncs + `, cnonce="` + cnonce + `"`
+		resp := md5hex(ha1 + ":" + c.Nonce + ":00000001:" + cnonce + ":auth:" + ha2)
+		s += `, response="` + resp + `", qop=auth, nc=00000001, cnonce="` + cnonce + `"`
 	} else {
 		s += `, response="` + md5hex(ha1+":"+c.Nonce+":"+ha2) + `"`
 	}

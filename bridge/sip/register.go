@@ -122,13 +122,12 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 			}
 			done(nil)
 		case code == 401 || code == 407:
-			ch, err := challenge(resp, code)
-			if err != nil || tries > 0 && !ch.Stale || tries > 2 {
+			a, stale, ok := ua.authorize(resp, "REGISTER", ruri)
+			if !ok || tries > 0 && !stale || tries > 2 {
 				done(ErrUnauthorized)
 				return
 			}
-			a := ch.Authorization(ua.cfg.User, ua.cfg.Password, "REGISTER", ruri, 1, randomToken(12))
-			ua.register(expires, tries+1, Header{credentialsHeader(code), a}, done)
+			ua.register(expires, tries+1, a, done)
 		case code == 403:
 			done(ErrUnauthorized)
 		case code == 423 && secsHeader(resp, "Min-Expires") > max(expires, r.min): // Interval Too Brief
@@ -146,30 +145,26 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 	}
 }
 
-// challenge is the response's first Digest challenge the UA can answer:
-// a server may offer SHA-256 first and MD5 after it (RFC 8760).
-func challenge(resp *Message, code int) (Challenge, error) {
+// authorize answers a 401's or 407's first Digest challenge the UA can
+// answer (a server may offer SHA-256 first and MD5 after it, RFC 8760)
+// for a request of method to uri: the header to send the request again
+// with, and whether the server said the nonce was stale; ok is false
+// when there is no such challenge.
+func (ua *UA) authorize(resp *Message, method, uri string) (auth Header, stale, ok bool) {
 	name := "WWW-Authenticate"
-	if code == 407 {
-		name = "Proxy-Authenticate"
+	auth.Name = "Authorization"
+	if resp.StatusCode == 407 {
+		name, auth.Name = "Proxy-Authenticate", "Proxy-Authorization"
 	}
-	var err error = parseErr("no " + name)
 	for _, h := range resp.Headers {
 		if eqFold(h.Name, name) {
-			var ch Challenge
-			if ch, err = ParseChallenge(h.Value); err == nil {
-				return ch, nil
+			if ch, err := ParseChallenge(h.Value); err == nil {
+				auth.Value = ch.Authorization(ua.cfg.User, ua.cfg.Password, method, uri, randomToken(12))
+				return auth, ch.Stale, true
 			}
 		}
 	}
-	return Challenge{}, err
-}
-
-func credentialsHeader(code int) string {
-	if code == 407 {
-		return "Proxy-Authorization"
-	}
-	return "Authorization"
+	return auth, false, false
 }
 
 // secsHeader is a header's leading seconds (Retry-After: 120 (why)), at

@@ -225,7 +225,7 @@ func TestDigestRFC2617(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := c.Authorization("Mufasa", "Circle Of Life", "GET", "/dir/index.html", 1, "0a4f113b")
+	a := c.Authorization("Mufasa", "Circle Of Life", "GET", "/dir/index.html", "0a4f113b")
 	if !strings.Contains(a, `response="6629fae49393a05397450978507c4ef1"`) {
 		t.Errorf("got %s", a)
 	}
