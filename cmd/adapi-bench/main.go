@@ -63,7 +63,16 @@ type size struct {
 	Raw    int `json:"raw"`
 	Gzip   int `json:"gzip"`
 	Brotli int `json:"brotli"`
+	// BrotliShifted is the mean brotli size of the file behind 0 to
+	// shifts-1 zero bytes (desktop modules only): brotli's matches depend
+	// on where bytes fall, and one module's figure moves by up to 3 KB
+	// with a change of a few bytes anywhere, so differences between two
+	// modules are read from this mean as well.
+	BrotliShifted float64 `json:"brotli_shifted,omitempty"`
 }
+
+// shifts is how many shifted copies BrotliShifted averages.
+const shifts = 4
 
 type results struct {
 	Machine   string                     `json:"machine"`
@@ -120,6 +129,11 @@ func main() {
 		}
 		build(m.pkg, file, tags)
 		r.Sizes[m.name] = measureSize(file)
+		if strings.HasPrefix(m.name, "adapi.wasm") {
+			sz := r.Sizes[m.name]
+			sz.BrotliShifted = brotliShifted(file)
+			r.Sizes[m.name] = sz
+		}
 	}
 	// The SIP phone's browser side, loaded beside the module when the
 	// config has a sip section.
@@ -358,11 +372,15 @@ func printTable(r results) {
 	if ns, ok := r.Sizes["adapi.wasm without SIP"]; ok {
 		sip := b.Brotli - ns.Brotli
 		verdict := "within"
-		if sip > sipBudget {
+		// Both figures must hold: the one a server sends, and the mean
+		// that layout noise does not move.
+		if sip > sipBudget || b.BrotliShifted-ns.BrotliShifted > sipBudget {
 			verdict = "OVER"
 		}
 		fmt.Printf("   SIP in the desktop module (issue 14), brotli: %d with - %d without = %d bytes (%.1f KB): %s the %d KB budget; adapi-sip.js %d more, loaded only with SIP\n",
 			b.Brotli, ns.Brotli, sip, float64(sip)/1000, verdict, sipBudget/1000, r.Sizes["adapi-sip.js"].Brotli)
+		fmt.Printf("   the same, each module's brotli averaged over %d copies shifted by 0-%d bytes (brotli moves by up to 3 KB with layout): %.1f KB\n",
+			shifts, shifts-1, (b.BrotliShifted-ns.BrotliShifted)/1000)
 	}
 	if len(r.Packages.Code) > 0 {
 		fmt.Println("   where the desktop module's bytes go (built once more without -s; code by package):")
@@ -425,6 +443,7 @@ func printTable(r results) {
 	goal("  the same / (vert+dom floor + SIP's 60 KB budget)", float64(b.Brotli)/float64(f.Brotli+sipBudget), "x", "≤ 1.25x (1.1x)")
 	if ns, ok := r.Sizes["adapi.wasm without SIP"]; ok {
 		goal("SIP added to the desktop module, brotli (KB)", float64(b.Brotli-ns.Brotli)/1000, " KB", "≤ 60 KB")
+		goal("  the same, averaged over shifted copies (KB)", (b.BrotliShifted-ns.BrotliShifted)/1000, " KB", "≤ 60 KB")
 	}
 	goal("make run, nothing changed, to serving", r.RunStart, " s", "≤ 2 s")
 	goal("panel redraw, 1,000 interactions, one changed", r.Redraw["1000"].P50, " ms", "≤ 1 ms")
@@ -469,7 +488,30 @@ func measureSize(file string) size {
 	bw := brotli.NewWriterLevel(&br, brotli.BestCompression)
 	bw.Write(raw)
 	bw.Close()
-	return size{len(raw), gz.Len(), br.Len()}
+	return size{Raw: len(raw), Gzip: gz.Len(), Brotli: br.Len()}
+}
+
+// brotliShifted is the mean brotli size of file behind 0..shifts-1 zero
+// bytes, compressed in parallel.
+func brotliShifted(file string) float64 {
+	raw, err := os.ReadFile(file)
+	check(err)
+	sizes := make(chan int, shifts)
+	for i := 0; i < shifts; i++ {
+		go func() {
+			var br bytes.Buffer
+			bw := brotli.NewWriterLevel(&br, brotli.BestCompression)
+			bw.Write(make([]byte, i))
+			bw.Write(raw)
+			bw.Close()
+			sizes <- br.Len()
+		}()
+	}
+	sum := 0
+	for i := 0; i < shifts; i++ {
+		sum += <-sizes
+	}
+	return float64(sum) / shifts
 }
 
 // newTab opens a tab; it closes with the browser.
