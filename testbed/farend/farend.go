@@ -730,13 +730,15 @@ func (f *FarEnd) Dial(user, from string) (int, error) {
 			}
 			return
 		}
-		f.update(c, func(c *Call) { c.Status = 200; c.State = "answered" })
 		if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: string(dlg.InviteResponse.Body())}); err != nil {
 			f.log.Warn("farend: answer sdp", "err", err)
 		}
 		if err := dlg.Ack(ctx); err != nil {
 			f.log.Warn("farend: ack", "err", err)
 		}
+		// Answered once the dialog is confirmed: a Hangup from then on
+		// sends BYE (sipgo refuses a BYE before the ACK).
+		f.update(c, func(c *Call) { c.Status = 200; c.State = "answered" })
 		select {
 		case <-dlg.Context().Done():
 			end(0, "agent")
