@@ -181,12 +181,9 @@ func (m *Message) String() string {
 var ErrMessage = errors.New("sip: malformed message")
 
 //go:noinline
-func parseErr(what string) error { return &msgError{what} }
-
-type msgError struct{ what string }
-
-func (e *msgError) Error() string        { return "sip: malformed message: " + e.what }
-func (e *msgError) Is(target error) bool { return target == ErrMessage }
+func parseErr(what string) error {
+	return &classErr{class: ErrMessage, msg: "sip: malformed message: " + what}
+}
 
 // Parse reads one SIP message from a WebSocket frame (RFC 7118: one
 // message per frame). It checks what the UA relies on: a start line, the

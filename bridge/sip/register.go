@@ -141,7 +141,7 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 		}
 	})
 	if err != nil {
-		done(&unreachable{err})
+		done(unreachable(err))
 	}
 }
 
@@ -232,7 +232,7 @@ func (r *registration) lost(ua *UA, err error) {
 		r.stop = nil
 		go func() {
 			ctx, cancel := context.WithCancelCause(context.Background())
-			stop := ua.clock.AfterFunc(TimerB, func() { cancel(&unreachable{}) })
+			stop := ua.clock.AfterFunc(TimerB, func() { cancel(unreachable(nil)) })
 			err := ua.Register(ctx)
 			stop()
 			cancel(nil)
