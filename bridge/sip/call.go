@@ -114,7 +114,7 @@ func (ua *UA) inDialog(d *dialog, method string, cseq uint32) *Message {
 // sendNew sends a request outside any transaction (an ACK for a 2xx)
 // with a new branch.
 func (ua *UA) sendNew(m *Message) {
-	m.Set("Via", ua.via+" "+ua.host+";branch=z9hG4bK"+randomToken(16)+";rport")
+	ua.newBranch(m)
 	ua.sendMsg(m)
 }
 
@@ -232,8 +232,7 @@ func (c *Call) sendInvite(auth Header) error {
 	}
 	m.Body = c.offer
 	c.invite = m
-	_, err := c.ua.request(m, c.onInviteResponse)
-	return err
+	return c.ua.request(m, "", c.onInviteResponse)
 }
 
 //go:noinline
@@ -355,7 +354,7 @@ func (ua *UA) ackAndBye(m *Message) {
 	}
 	n, _, _ := m.CSeq()
 	ua.sendNew(ua.inDialog(&d, "ACK", n))
-	ua.request(ua.inDialog(&d, "BYE", n+1), func(*Message) {})
+	ua.request(ua.inDialog(&d, "BYE", n+1), "", nil)
 }
 
 // Hangup ends the call as the agent's leave: CANCEL before the answer
@@ -398,7 +397,7 @@ func (c *Call) sendCancel() {
 	m.copyHeaders(inv, "|Via|Max-Forwards|From|To|Call-ID|Route|User-Agent|")
 	m.Add("CSeq", itoa(int(n))+" CANCEL")
 	v, _ := inv.TopVia()
-	c.ua.requestBranch(m, v.Branch(), func(*Message) {})
+	c.ua.request(m, v.Branch(), nil)
 	c.stopCancel = c.ua.afterFunc(TimerB, func() {
 		if tx := c.ua.txs[v.Branch()+" INVITE"]; tx != nil {
 			tx.end()
@@ -417,7 +416,7 @@ func (c *Call) byeAuth(auth Header) {
 	if auth.Name != "" {
 		m.Headers = append(m.Headers, auth)
 	}
-	c.ua.request(m, func(r *Message) {
+	c.ua.request(m, "", func(r *Message) {
 		if code := r.StatusCode; (code == 401 || code == 407) && auth.Name == "" {
 			if a, _, ok := c.ua.authorize(r, "BYE", m.RequestURI); ok {
 				c.byeAuth(a)

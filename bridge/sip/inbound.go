@@ -270,7 +270,7 @@ func (c *Call) hold(ctx context.Context, on bool) error {
 	m.Add("Contact", ua.contact())
 	m.Add("Content-Type", "application/sdp")
 	m.Body = offer
-	_, err = ua.request(m, func(r *Message) {
+	err = ua.request(m, "", func(r *Message) {
 		if r.StatusCode/100 == 2 {
 			ua.sendNew(ua.inDialog(&c.dlg, "ACK", n))
 		}

@@ -98,7 +98,7 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 	if auth.Name != "" {
 		m.Headers = append(m.Headers, auth)
 	}
-	_, err := ua.request(m, func(resp *Message) {
+	err := ua.request(m, "", func(resp *Message) {
 		switch code := resp.StatusCode; {
 		case code < 200:
 		case code < 300:

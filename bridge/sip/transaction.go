@@ -17,25 +17,32 @@ type clientTx struct {
 	final  bool
 }
 
-// request sends req in a new client transaction; onResp sees every
-// response (provisional, final, and the 408/503 the UA stands in).
-func (ua *UA) request(req *Message, onResp func(*Message)) (*clientTx, error) {
-	branch := "z9hG4bK" + randomToken(16)
-	req.Set("Via", ua.via+" "+ua.host+";branch="+branch+";rport")
-	return ua.requestBranch(req, branch, onResp)
-}
-
-func (ua *UA) requestBranch(req *Message, branch string, onResp func(*Message)) (*clientTx, error) {
+// request sends req in a new client transaction: with branch (a CANCEL
+// has its INVITE's, and its Via), or "" for a new one (req made by
+// newRequest). onResp, if not nil, sees every response (provisional,
+// final, and the 408/503 the UA stands in).
+func (ua *UA) request(req *Message, branch string, onResp func(*Message)) error {
+	if branch == "" {
+		branch = ua.newBranch(req)
+	}
 	tx := &clientTx{ua: ua, key: branch + " " + req.Method, req: req, onResp: onResp}
 	// The transaction and its timer exist before the request is on the
 	// wire (a test that sees the frame may move its clock at once).
 	ua.txs[tx.key] = tx
 	tx.stop = ua.afterFunc(TimerB, func() { tx.fail(408, "Request Timeout") })
-	if err := ua.sendMsg(req); err != nil {
+	err := ua.sendMsg(req)
+	if err != nil {
 		tx.end()
-		return nil, err
 	}
-	return tx, nil
+	return err
+}
+
+// newBranch fills in the Via of m, made by newRequest (its first header),
+// with a new branch, and returns the branch.
+func (ua *UA) newBranch(m *Message) string {
+	branch := "z9hG4bK" + randomToken(16)
+	m.Headers[0].Value = ua.via + " " + ua.host + ";branch=" + branch + ";rport"
+	return branch
 }
 
 //go:noinline
@@ -63,7 +70,9 @@ func (tx *clientTx) fail(code int, reason string) {
 	}
 	r := &Message{StatusCode: code, Reason: reason}
 	r.copyHeaders(tx.req, "|Via|From|To|Call-ID|CSeq|")
-	tx.onResp(r)
+	if tx.onResp != nil {
+		tx.onResp(r)
+	}
 }
 
 func (tx *clientTx) receive(m *Message) {
@@ -95,7 +104,9 @@ func (tx *clientTx) receive(m *Message) {
 		}
 		tx.end()
 	}
-	tx.onResp(m)
+	if tx.onResp != nil {
+		tx.onResp(m)
+	}
 }
 
 // ack is the ACK for a non-2xx final response to an INVITE (17.1.1.3):

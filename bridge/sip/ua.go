@@ -452,8 +452,9 @@ func (ua *UA) sendMsg(m *Message) error {
 }
 
 // newRequest builds a request's common headers (in a dialog, with its
-// route set); the caller adds From/To tags, Contact and the body. The Via
-// branch is set when the request is sent.
+// route set); the caller adds From/To tags, Contact and the body. Its
+// first header is the Via, filled in with a branch (newBranch) when the
+// request is sent.
 func (ua *UA) newRequest(method, ruri, from, to, callID string, cseq uint32, routes []string) *Message {
 	m := &Message{Method: method, RequestURI: ruri}
 	m.Add("Via", "")
