@@ -201,9 +201,22 @@ func Parse(frame string) (*Message, error) {
 		}
 	}
 	line, rest, _ := cut(head, "\n")
+	line = strings.TrimSuffix(line, "\r")
 	m := &Message{}
-	if err := m.parseStart(strings.TrimSuffix(line, "\r")); err != nil {
-		return nil, err
+	if status, ok := strings.CutPrefix(line, "SIP/2.0 "); ok {
+		code, reason, _ := cut(status, " ")
+		n, err := strconv.Atoi(code)
+		if err != nil || len(code) != 3 || n < 100 || n > 699 {
+			return nil, parseErr("bad status code")
+		}
+		m.StatusCode, m.Reason = n, reason
+	} else {
+		method, rest, _ := cut(line, " ")
+		uri, version, _ := cut(rest, " ")
+		if version != "SIP/2.0" || !isToken(method) || uri == "" {
+			return nil, parseErr("bad start line")
+		}
+		m.Method, m.RequestURI = method, uri
 	}
 	for rest != "" {
 		line, rest, _ = cut(rest, "\n")
@@ -249,25 +262,6 @@ func Parse(frame string) (*Message, error) {
 	}
 	m.Body = body
 	return m, nil
-}
-
-func (m *Message) parseStart(line string) error {
-	if rest, ok := strings.CutPrefix(line, "SIP/2.0 "); ok {
-		code, reason, _ := cut(rest, " ")
-		n, err := strconv.Atoi(code)
-		if err != nil || len(code) != 3 || n < 100 || n > 699 {
-			return parseErr("bad status code")
-		}
-		m.StatusCode, m.Reason = n, reason
-		return nil
-	}
-	method, rest, _ := cut(line, " ")
-	uri, version, _ := cut(rest, " ")
-	if version != "SIP/2.0" || !isToken(method) || uri == "" {
-		return parseErr("bad start line")
-	}
-	m.Method, m.RequestURI = method, uri
-	return nil
 }
 
 // CSeq returns the sequence number and method of the CSeq header.

@@ -124,21 +124,18 @@ func (p *Phone) Register(ctx context.Context, cred phone.Credentials) error {
 		},
 		OnIncoming: p.incoming,
 	}, p.cfg.Transport(), p.cfg.Clock)
-	if err != nil { // a username that cannot be a SIP user
-		p.signedOut(old, nil)
-		return p.refused(phone.ServerInvalidCredentials, "invalid credentials", phone.ErrInvalidCredentials)
-	}
-	p.lock()
-	p.ua = ua
-	p.unlock()
-	err = ua.Register(ctx)
 	if err == nil {
-		return nil
+		p.lock()
+		p.ua = ua
+		p.unlock()
+		if err = ua.Register(ctx); err == nil {
+			return nil
+		}
+		ua.Close()
 	}
 	p.signedOut(old, ua)
-	ua.Close()
 	switch {
-	case errors.Is(err, ErrUnauthorized):
+	case ua == nil || errors.Is(err, ErrUnauthorized): // no UA: a username that cannot be a SIP user
 		return p.refused(phone.ServerInvalidCredentials, "invalid credentials", phone.ErrInvalidCredentials)
 	case ctx.Err() != nil:
 		return context.Cause(ctx)
