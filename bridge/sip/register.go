@@ -99,14 +99,15 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 		m.Headers = append(m.Headers, auth)
 	}
 	err := ua.request(m, "", func(resp *Message) {
-		switch code := resp.StatusCode; {
+		var err error
+		switch code, least := resp.StatusCode, secsHeader(resp, "Min-Expires"); {
 		case code < 200:
+			return
 		case code < 300:
 			r.backoff = 0
 			if expires == 0 {
 				r.registered = false
-				done(nil)
-				return
+				break
 			}
 			got := ua.grantedExpires(resp, expires)
 			r.stopTimer()
@@ -116,29 +117,28 @@ func (ua *UA) register(expires time.Duration, tries int, auth Header, done func(
 			r.want = true
 			if !r.registered {
 				r.registered = true
-				if f := ua.cfg.OnRegistration; f != nil {
-					ua.post(func() { f(true, nil) })
-				}
+				ua.tell(true, nil)
 			}
-			done(nil)
 		case code == 401 || code == 407:
-			a, stale, ok := ua.authorize(resp, "REGISTER", ruri)
-			if !ok || tries > 0 && !stale || tries > 2 {
-				done(ErrUnauthorized)
+			// Once, and again (twice at most) when the nonce was stale.
+			if a, stale, ok := ua.authorize(resp, "REGISTER", ruri); ok && (tries == 0 || stale && tries <= 2) {
+				ua.register(expires, tries+1, a, done)
 				return
 			}
-			ua.register(expires, tries+1, a, done)
+			err = ErrUnauthorized
 		case code == 403:
-			done(ErrUnauthorized)
-		case code == 423 && secsHeader(resp, "Min-Expires") > max(expires, r.min): // Interval Too Brief
-			r.min = secsHeader(resp, "Min-Expires")
+			err = ErrUnauthorized
+		case code == 423 && least > max(expires, r.min): // Interval Too Brief
+			r.min = least
 			ua.register(expires, 0, Header{}, done)
+			return
 		case code == 503 && !ua.connected: // the UA's stand-in: the connection dropped
-			done(ErrUnreachable)
+			err = ErrUnreachable
 		default:
 			r.retryAfter = secsHeader(resp, "Retry-After")
-			done(&StatusError{Code: code, Reason: resp.Reason})
+			err = &StatusError{Code: code, Reason: resp.Reason}
 		}
+		done(err)
 	})
 	if err != nil {
 		done(unreachable(err))
@@ -200,6 +200,14 @@ func (ua *UA) grantedExpires(resp *Message, asked time.Duration) time.Duration {
 	return asked
 }
 
+// tell posts a change of the registration to OnRegistration. Called
+// with ua.mu held.
+func (ua *UA) tell(up bool, err error) {
+	if f := ua.cfg.OnRegistration; f != nil {
+		ua.post(func() { f(up, err) })
+	}
+}
+
 // refresh re-registers before expiry; a failure takes the registration
 // down and retries. Called with ua.mu held.
 func (ua *UA) refresh() {
@@ -218,9 +226,7 @@ func (r *registration) lost(ua *UA, err error) {
 	r.stopTimer()
 	if r.registered {
 		r.registered = false
-		if f := ua.cfg.OnRegistration; f != nil {
-			ua.post(func() { f(false, err) })
-		}
+		ua.tell(false, err)
 	}
 	if !r.want || ua.closed || errors.Is(err, ErrUnauthorized) {
 		return
