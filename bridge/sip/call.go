@@ -224,13 +224,11 @@ func quoteDisplay(s string) string {
 func (c *Call) sendInvite(auth Header) error {
 	c.cseq++
 	m := c.ua.newRequest("INVITE", c.ruri, c.from, c.to, c.callID, c.cseq, nil)
-	m.Add("Contact", c.ua.contact())
 	m.Add("Allow", allow)
-	m.Add("Content-Type", "application/sdp")
 	if auth.Name != "" {
 		m.Headers = append(m.Headers, auth)
 	}
-	m.Body = c.offer
+	c.ua.withSDP(m, c.offer)
 	c.invite = m
 	return c.ua.request(m, "", c.onInviteResponse)
 }

@@ -55,9 +55,7 @@ func (c *Call) reply(code int, reason, sdp string) {
 	r := c.ua.response(c.inv, code, reason)
 	if code/100 == 2 {
 		r.copyHeaders(c.inv, "|Record-Route|")
-		r.Add("Contact", c.ua.contact())
-		r.Add("Content-Type", "application/sdp")
-		r.Body = sdp
+		c.ua.withSDP(r, sdp)
 	}
 	c.last = r
 	c.ua.sendMsg(r)
@@ -189,9 +187,7 @@ func (c *Call) reInvited(m *Message) {
 			ua.respond(m, 488, "Not Acceptable Here")
 		} else {
 			r := ua.response(m, 200, "OK")
-			r.Add("Contact", ua.contact())
-			r.Add("Content-Type", "application/sdp")
-			r.Body = sdp
+			ua.withSDP(r, sdp)
 			ua.sendMsg(r)
 		}
 		ua.unlock()
@@ -250,57 +246,51 @@ func (c *Call) Hold(ctx context.Context, on bool) error {
 	}
 }
 
+// hold sends one re-INVITE with the media's hold (or resume) offer and
+// applies the answer; an offer that is not answered is rolled back.
 func (c *Call) hold(ctx context.Context, on bool) error {
-	h := c.media
+	h, ua := c.media, c.ua
 	offer, err := h.HoldOffer(ctx, on)
 	if err != nil {
 		return err
 	}
 	done := make(chan *Message, 1)
-	ua := c.ua
 	ua.lock()
-	if c.state != CallConfirmed {
-		ua.unlock()
-		h.Rollback()
-		return ErrCallState
-	}
-	c.cseq++
-	n := c.cseq
-	m := ua.inDialog(&c.dlg, "INVITE", n)
-	m.Add("Contact", ua.contact())
-	m.Add("Content-Type", "application/sdp")
-	m.Body = offer
-	err = ua.request(m, "", func(r *Message) {
-		if r.StatusCode/100 == 2 {
-			ua.sendNew(ua.inDialog(&c.dlg, "ACK", n))
-		}
-		if r.StatusCode >= 200 {
-			select {
-			case done <- r:
-			default:
+	err = ErrCallState
+	if c.state == CallConfirmed {
+		c.cseq++
+		n := c.cseq
+		m := ua.inDialog(&c.dlg, "INVITE", n)
+		ua.withSDP(m, offer)
+		err = ua.request(m, "", func(r *Message) {
+			if r.StatusCode/100 == 2 {
+				ua.sendNew(ua.inDialog(&c.dlg, "ACK", n))
 			}
-		}
-	})
+			if r.StatusCode >= 200 {
+				select {
+				case done <- r:
+				default:
+				}
+			}
+		})
+	}
 	ua.unlock()
-	if err != nil {
-		h.Rollback()
-		return err
-	}
-	select {
-	case r := <-done:
-		if r.StatusCode/100 == 2 {
-			err = c.media.SetAnswer(r.Body)
-			if err == nil {
-				ua.lock()
-				c.held = on
-				ua.unlock()
+	if err == nil {
+		select {
+		case r := <-done:
+			if r.StatusCode/100 == 2 {
+				if err = h.SetAnswer(r.Body); err == nil {
+					ua.lock()
+					c.held = on
+					ua.unlock()
+				}
+				return err
 			}
-			return err
+			err = &StatusError{Code: r.StatusCode, Reason: r.Reason}
+		case <-ctx.Done():
+			err = ctx.Err()
 		}
-		h.Rollback()
-		return &StatusError{Code: r.StatusCode, Reason: r.Reason}
-	case <-ctx.Done():
-		h.Rollback()
-		return ctx.Err()
 	}
+	h.Rollback()
+	return err
 }

@@ -212,6 +212,14 @@ func (ua *UA) contact() string {
 	return "<sip:" + ua.cfg.User + "@" + ua.host + ";transport=ws>"
 }
 
+// withSDP gives m, an INVITE or a 2xx to one, our Contact and sdp as its
+// body.
+func (ua *UA) withSDP(m *Message, sdp string) {
+	m.Add("Contact", ua.contact())
+	m.Add("Content-Type", "application/sdp")
+	m.Body = sdp
+}
+
 // lock and unlock are ua.mu's, not inlined: inlined, the module paid
 // for each of some seventy call sites.
 //
