@@ -4,64 +4,103 @@ package main
 
 import (
 	"context"
-	"errors"
+	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge/config"
-	"github.com/adapi-go/adapi-go/bridge/jsonw"
+	"github.com/adapi-go/adapi-go/bridge/desk"
 	"github.com/adapi-go/adapi-go/bridge/phone"
 	"github.com/adapi-go/adapi-go/bridge/sip"
 )
 
-// signIn asks for the microphone at sign-in, not per call (SPEC: "The
-// microphone is asked for at login"), and for the notification permission.
-// adapi-sip.js's ask keeps the microphone for every call: the remembered
-// one (sipdevices.go) as an ideal, a device that is gone giving the
-// default, which refreshAudio then reports.
-func signIn(ctx context.Context) error {
-	dv, err := devices(ctx)
-	if err != nil { // the phone's script did not load: not the microphone's fault
-		return err
-	}
-	asked, err := await(ctx, dv.Call("ask", recallAudio(micKey).ID))
-	if err != nil {
-		return errors.New("cannot sign in without a microphone: " + err.Error())
-	}
-	if asked.Bool() {
-		refreshAudio(true)
-	}
-	return nil
-}
-
 // newSIPPhone is the desktop's phone when adapi-config.json has a sip
 // section: a SIP user agent over the page's WebSocket, each call's audio
-// an RTCPeerConnection.
+// an RTCPeerConnection (sipglue.go). adapi-sip.js loads at startDevices.
 func newSIPPhone(c *config.SIP) phone.Phone {
-	loadSipGlue()
-	ice := iceJSON(c.ICEServers)
+	ice := make([]any, len(c.ICEServers))
+	for i, s := range c.ICEServers {
+		urls := make([]any, len(s.URLs))
+		for j, u := range s.URLs {
+			urls[j] = u
+		}
+		ice[i] = []any{urls, s.Username, s.Credential}
+	}
+	sipGlue.ice = js.ValueOf(ice)
+	sipGlue.ready = make(chan struct{})
 	url := c.WSURL
 	return sip.NewPhone(sip.PhoneConfig{
 		URL:       url,
 		Domain:    c.Domain,
 		Transport: func() sip.Transport { return &wsTransport{url: url} },
-		Media:     func() sip.Media { return &rtcMedia{ice: ice} },
+		Media:     func() sip.Media { return newMedia() },
 		SignIn:    signIn,
-		Ring:      ring, // wasm/sipring.go
+		Ring:      ring,
 	})
 }
 
-// iceJSON is the config's iceServers for adapi-sip.js's media, which
-// makes RTCPeerConnection's from it: [[urls, username, credential], ...]
-// ("" when there are none: host candidates only).
-func iceJSON(servers []config.ICEServer) string {
-	if len(servers) == 0 {
-		return ""
+// startDevices is called at start with a sip section: the panel gets its
+// Audio devices (web/index.html's audioDevicesTemplate, after the agent
+// bar: the Microphone and Speaker selects, disabled until adapi-sip.js
+// lists the devices at sign-in and fills them), and adapi-sip.js loads.
+func startDevices(d *desktop) {
+	if p := d.panel; p != nil {
+		if t := p.doc.Call("getElementById", "audioDevicesTemplate"); t.Truthy() {
+			p.loginForm.Get("parentNode").Call("after", t.Get("content"))
+		}
 	}
-	b := []byte{'['}
-	for _, s := range servers {
-		b = append(jsonw.Append(append(b, '['), s.URLs), ',')
-		b = append(jsonw.Append(b, s.Username), ',')
-		b = append(jsonw.Append(b, s.Credential), ']', ',')
+	loadSipGlue(d)
+}
+
+// signIn asks for the microphone at sign-in, not per call (SPEC: "The
+// microphone is asked for at login"), and for the notification
+// permission. adapi-sip.js keeps the microphone for every call (the
+// remembered one as an ideal: a device that is gone gives the default),
+// then lists the devices and uses the ones chosen.
+func signIn(ctx context.Context) error {
+	g, err := glue(ctx)
+	if err == nil {
+		_, err = await(ctx, g.Call("signIn"))
 	}
-	b[len(b)-1] = ']'
-	return string(b)
+	return err
+}
+
+// told is adapi-sip.js's tell: a line for the panel's log (refused: a
+// failure) and, with the microphone's label, ON_AUDIO_DEVICE_CHANGE to
+// every client: Bright Pattern's (inputDevice, outputDevice), the labels
+// of the microphone and the speaker now in use (outputDevice absent where
+// the browser cannot choose one). Its arguments are adapi-sip.js's own.
+func (d *desktop) told(a []js.Value) any {
+	d.note(a[0].Bool(), a[1].String())
+	if a[2].Type() == js.TypeString {
+		args := []any{a[2].String()}
+		if a[3].Type() == js.TypeString {
+			args = append(args, a[3].String())
+		}
+		d.emit(desk.Event{Name: desk.OnAudioDeviceChange, Args: args})
+	}
+	return nil
+}
+
+// ring is the SIP phone's Ring hook: an inbound call rings (on) until it
+// is accepted, rejected, hung up or ended; id "" stops every ringtone
+// (signed out). adapi-sip.js's ring plays the ringtone (SPEC: "A ringtone
+// plays") on the chosen speaker, and shows a browser notification when
+// the tab is hidden (its permission asked for at sign-in; denied or
+// absent, nothing shows and nothing fails). The desktop's <html> carries
+// data-adapi-ringing (the ringing calls' count) and data-adapi-notified
+// (notifications shown) for tests and for a page's own styling.
+func ring(id phone.CallID, from string, on bool) {
+	if g, ok := glueNow(); ok {
+		g.Call("ring", string(id), from, on) // (it never throws: a failure is logged there)
+	}
+}
+
+// mediaJSON is adApiDesktop.media(): the newest open call's audio
+// counters and whether it sends the microphone (its track enabled: not
+// muted), as adapi-sip.js reads them twice a second; null without a call
+// or before its first reading.
+func mediaJSON() string {
+	if g, ok := glueNow(); ok {
+		return g.Call("json").String()
+	}
+	return "null"
 }
