@@ -343,11 +343,16 @@ func (c *Call) stray2xx(m *Message) {
 	c.ua.ackAndBye(m)
 }
 
+// maxTxs bounds the client transactions a stray 2xx may add to: beyond
+// it the 2xx is dropped (the far end times out), so a flood of them grows
+// neither memory nor traffic. The UA's own requests are never refused.
+const maxTxs = 32
+
 // ackAndBye ends a dialog nobody wants: a 2xx that came after the call
 // was given up or ended, or from a second fork. Called with ua.mu held.
 func (ua *UA) ackAndBye(m *Message) {
 	d, err := uacDialog(m)
-	if err != nil {
+	if err != nil || len(ua.txs) >= maxTxs {
 		return
 	}
 	n, _, _ := m.CSeq()
@@ -438,6 +443,10 @@ func (c *Call) terminate(ev CallEvent) {
 		c.stopCancel()
 	}
 	delete(c.ua.calls, c.callID)
+	if c.inv != nil {
+		c.ua.ended[c.ua.nEnded%len(c.ua.ended)] = c
+		c.ua.nEnded++
+	}
 	c.emit(ev)
 	if media := c.media; media != nil {
 		c.ua.post(media.Stop)

@@ -301,8 +301,8 @@ func TestOfferlessReInvite(t *testing.T) {
 }
 
 // In-dialog requests: the far end's BYE through its proxies (Route,
-// several Vias), OPTIONS, methods the UA does not take, and a CSeq lower
-// than the last one (500, RFC 3261 12.2.2).
+// several Vias), OPTIONS, methods the UA does not take (405) or know
+// (501), and a CSeq lower than the last one (500, RFC 3261 12.2.2).
 func TestInDialogRequests(t *testing.T) {
 	h := newHarness(t)
 	h.register()
@@ -315,7 +315,7 @@ func TestInDialogRequests(t *testing.T) {
 		{"OPTIONS", 10, 200},
 		{"INFO", 11, 405},
 		{"UPDATE", 12, 405},
-		{"FOO", 13, 405},
+		{"FOO", 13, 501}, // a method the UA does not know (RFC 3261 21.5.2)
 		{"OPTIONS", 9, 500},
 	} {
 		h.ua.HandleFrame(inDialogRequest(c.method, inv, c.cseq))

@@ -11,14 +11,32 @@ import (
 // answered).
 var ErrCallState = errors.New("sip: the call cannot do that in its state")
 
+// MaxRinging caps the inbound calls ringing at once: an INVITE beyond
+// it gets 486 Busy Here and creates nothing (no interaction, panel row
+// or notification), so an INVITE flood costs one response each.
+const MaxRinging = 4
+
 // incoming takes an INVITE to the agent: 180 Ringing, then OnIncoming.
-// Called with ua.mu held.
+// An INVITE whose Call-ID is a call's, ringing or among the last ended
+// (a retransmission), gets that call's last response again and creates
+// nothing. Called with ua.mu held.
 func (ua *UA) incoming(m *Message) {
-	if c := ua.calls[m.CallID()]; c != nil {
-		if c.last != nil { // a retransmission
+	c, ringing := ua.calls[m.CallID()], 0
+	for _, e := range ua.ended {
+		if e != nil && e.callID == m.CallID() {
+			c = e
+		}
+	}
+	if c != nil {
+		if c.last != nil {
 			ua.sendMsg(c.last)
 		}
 		return
+	}
+	for _, e := range ua.calls {
+		if e.inv != nil && e.state == CallProceeding {
+			ringing++
+		}
 	}
 	from, err := m.From()
 	f := ua.cfg.OnIncoming
@@ -26,7 +44,11 @@ func (ua *UA) incoming(m *Message) {
 		ua.respond(m, 480, "Temporarily Unavailable")
 		return
 	}
-	c := &Call{ua: ua, inv: m, callID: m.CallID(), localTag: randomToken(10), offer: m.Body,
+	if ringing >= MaxRinging {
+		ua.respond(m, 486, "Busy Here")
+		return
+	}
+	c = &Call{ua: ua, inv: m, callID: m.CallID(), localTag: randomToken(10), offer: m.Body,
 		state: CallProceeding, first: make(chan struct{})}
 	c.dlg = dialog{callID: c.callID, local: m.Get("To") + ";tag=" + c.localTag, remote: m.Get("From"),
 		remoteTag: from.Tag(), routes: m.Values("Record-Route")}

@@ -224,18 +224,25 @@ func Parse(frame string) (*Message, error) {
 		if line == "" {
 			continue
 		}
-		if line[0] == ' ' || line[0] == '\t' { // folded continuation
-			if len(m.Headers) == 0 {
-				return nil, parseErr("continuation line before any header")
-			}
-			h := &m.Headers[len(m.Headers)-1]
-			h.Value = strings.TrimSpace(h.Value + " " + strings.TrimSpace(line))
-			continue
+		if line[0] == ' ' || line[0] == '\t' { // a header's continuations are taken below
+			return nil, parseErr("continuation line before any header")
 		}
 		name, value, ok := cut(line, ":")
 		name = strings.TrimSpace(name)
 		if !ok || !isToken(name) {
 			return nil, parseErr("bad header line")
+		}
+		if rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
+			// Folded: the value is built once (appending to a string
+			// copied it again for each line: quadratic in the frame).
+			b := []byte(strings.TrimSpace(value))
+			for rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
+				line, rest, _ = cut(rest, "\n")
+				if line = strings.TrimSpace(line); line != "" {
+					b = append(append(b, ' '), line...)
+				}
+			}
+			value = string(b)
 		}
 		if len(m.Headers) == maxHeaders {
 			return nil, parseErr("more than " + "200" + " headers")

@@ -151,6 +151,8 @@ type UA struct {
 	connected bool
 	txs       map[string]*clientTx
 	calls     map[string]*Call // by Call-ID
+	ended     [8]*Call         // the last inbound calls ended, for their INVITE's retransmissions
+	nEnded    int
 	reg       registration
 	queue     []func()
 	draining  bool
@@ -376,6 +378,24 @@ func (ua *UA) handleRequest(m *Message) {
 		ua.respond(m, 400, "Bad To")
 		return
 	}
+	// RFC 3261 8.2.1: a method the UA does not know gets 501, a SIP
+	// method it does not take 405; 8.2.2.3: a Require it cannot meet
+	// (none: it supports no extension) 420, except in ACK and CANCEL.
+	if !strings.Contains(", "+allow+",", ", "+m.Method+",") {
+		r := ua.response(m, 501, "Not Implemented")
+		if strings.Contains(" INFO MESSAGE NOTIFY PRACK PUBLISH REFER REGISTER SUBSCRIBE UPDATE ", " "+m.Method+" ") {
+			r.StatusCode, r.Reason = 405, "Method Not Allowed"
+		}
+		r.Add("Allow", allow)
+		ua.sendMsg(r)
+		return
+	}
+	if ext := m.Values("Require"); len(ext) > 0 && m.Method != "ACK" && m.Method != "CANCEL" {
+		r := ua.response(m, 420, "Bad Extension")
+		r.Add("Unsupported", strings.Join(ext, ", "))
+		ua.sendMsg(r)
+		return
+	}
 	c := ua.calls[m.CallID()]
 	from, _ := m.From()
 	if c != nil && (to.Tag() != c.localTag || c.dlg.remoteTag != "" && from.Tag() != c.dlg.remoteTag) {
@@ -422,10 +442,6 @@ func (ua *UA) handleRequest(m *Message) {
 		}
 	case "CANCEL":
 		ua.cancelled(m)
-	default:
-		r := ua.response(m, 405, "Method Not Allowed")
-		r.Add("Allow", allow)
-		ua.sendMsg(r)
 	}
 }
 
