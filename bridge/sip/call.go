@@ -443,10 +443,7 @@ func (c *Call) terminate(ev CallEvent) {
 		c.stopCancel()
 	}
 	delete(c.ua.calls, c.callID)
-	if c.inv != nil {
-		c.ua.ended[c.ua.nEnded%len(c.ua.ended)] = c
-		c.ua.nEnded++
-	}
+	c.ua.ended = c // an inbound call's INVITE again gets c.last
 	c.emit(ev)
 	if media := c.media; media != nil {
 		c.ua.post(media.Stop)

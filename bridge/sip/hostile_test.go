@@ -34,7 +34,7 @@ func inviteAs(callID string) string {
 	return strings.Replace(inboundInvite(callID), "Call-ID: in-1", "Call-ID: "+callID, 1)
 }
 
-// An INVITE flood: beyond MaxRinging calls ringing at once, each INVITE
+// An INVITE flood: beyond MaxCalls calls ringing at once, each INVITE
 // gets 486 Busy Here and makes no call (no OnIncoming: no interaction,
 // panel row or notification). A call that stops ringing frees its place.
 func TestInviteFlood(t *testing.T) {
@@ -42,18 +42,18 @@ func TestInviteFlood(t *testing.T) {
 	incoming := h.withIncoming()
 	h.register()
 	var ringing []incomingCall
-	for i := 0; i < MaxRinging+20; i++ {
+	for i := 0; i < MaxCalls+20; i++ {
 		id := "flood-" + itoa(i)
 		h.ua.HandleFrame(inviteAs(id))
 		r := h.next()
 		want := 180
-		if i >= MaxRinging {
+		if i >= MaxCalls {
 			want = 486
 		}
 		if r.StatusCode != want || r.CallID() != id {
 			t.Fatalf("INVITE %d: got\n%s", i, r)
 		}
-		if i < MaxRinging {
+		if i < MaxCalls {
 			ringing = append(ringing, recv(t, incoming))
 		}
 	}
@@ -61,8 +61,8 @@ func TestInviteFlood(t *testing.T) {
 	h.ua.lock()
 	n := len(h.ua.calls)
 	h.ua.unlock()
-	if n != MaxRinging {
-		t.Errorf("%d calls kept, want %d", n, MaxRinging)
+	if n != MaxCalls {
+		t.Errorf("%d calls kept, want %d", n, MaxCalls)
 	}
 	// One rejected: the next INVITE rings.
 	if err := ringing[0].c.Reject(486); err != nil {

@@ -11,21 +11,21 @@ import (
 // answered).
 var ErrCallState = errors.New("sip: the call cannot do that in its state")
 
-// MaxRinging caps the inbound calls ringing at once: an INVITE beyond
-// it gets 486 Busy Here and creates nothing (no interaction, panel row
-// or notification), so an INVITE flood costs one response each.
-const MaxRinging = 4
+// MaxCalls caps the phone's calls (ringing, up or on hold): an INVITE
+// beyond it gets 486 Busy Here and creates nothing (no interaction,
+// panel row or notification), so an INVITE flood costs one response
+// each.
+const MaxCalls = 6
 
 // incoming takes an INVITE to the agent: 180 Ringing, then OnIncoming.
-// An INVITE whose Call-ID is a call's, ringing or among the last ended
-// (a retransmission), gets that call's last response again and creates
+// An INVITE whose Call-ID is a live call's or the last ended call's (a
+// retransmission) gets that call's last response again and creates
 // nothing. Called with ua.mu held.
 func (ua *UA) incoming(m *Message) {
-	c, ringing := ua.calls[m.CallID()], 0
-	for _, e := range ua.ended {
-		if e != nil && e.callID == m.CallID() {
-			c = e
-		}
+	id := m.CallID()
+	c := ua.calls[id]
+	if e := ua.ended; e != nil && e.callID == id {
+		c = e
 	}
 	if c != nil {
 		if c.last != nil {
@@ -33,22 +33,17 @@ func (ua *UA) incoming(m *Message) {
 		}
 		return
 	}
-	for _, e := range ua.calls {
-		if e.inv != nil && e.state == CallProceeding {
-			ringing++
-		}
-	}
 	from, err := m.From()
 	f := ua.cfg.OnIncoming
+	code, reason := 486, "Busy Here"
 	if err != nil || f == nil || !ua.reg.registered {
-		ua.respond(m, 480, "Temporarily Unavailable")
+		code, reason = 480, "Temporarily Unavailable"
+	}
+	if code == 480 || len(ua.calls) >= MaxCalls {
+		ua.respond(m, code, reason)
 		return
 	}
-	if ringing >= MaxRinging {
-		ua.respond(m, 486, "Busy Here")
-		return
-	}
-	c = &Call{ua: ua, inv: m, callID: m.CallID(), localTag: randomToken(10), offer: m.Body,
+	c = &Call{ua: ua, inv: m, callID: id, localTag: randomToken(10), offer: m.Body,
 		state: CallProceeding, first: make(chan struct{})}
 	c.dlg = dialog{callID: c.callID, local: m.Get("To") + ";tag=" + c.localTag, remote: m.Get("From"),
 		remoteTag: from.Tag(), routes: m.Values("Record-Route")}

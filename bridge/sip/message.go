@@ -200,6 +200,23 @@ func Parse(frame string) (*Message, error) {
 			return nil, parseErr("no empty line after the headers")
 		}
 	}
+	// Unfold continuation lines, once for the whole head (adding each to
+	// its header's value copied the value again per line: quadratic): a
+	// line end and the whitespace after it become one space.
+	b, n := []byte(head), 0
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '\n' && i+1 < len(b) && (b[i+1] == ' ' || b[i+1] == '\t') {
+			if n > 0 && b[n-1] == '\r' {
+				n--
+			}
+			for c = ' '; i+1 < len(b) && (b[i+1] == ' ' || b[i+1] == '\t'); i++ {
+			}
+		}
+		b[n] = c
+		n++
+	}
+	head = string(b[:n])
 	line, rest, _ := cut(head, "\n")
 	line = strings.TrimSuffix(line, "\r")
 	m := &Message{}
@@ -224,25 +241,10 @@ func Parse(frame string) (*Message, error) {
 		if line == "" {
 			continue
 		}
-		if line[0] == ' ' || line[0] == '\t' { // a header's continuations are taken below
-			return nil, parseErr("continuation line before any header")
-		}
 		name, value, ok := cut(line, ":")
 		name = strings.TrimSpace(name)
 		if !ok || !isToken(name) {
 			return nil, parseErr("bad header line")
-		}
-		if rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
-			// Folded: the value is built once (appending to a string
-			// copied it again for each line: quadratic in the frame).
-			b := []byte(strings.TrimSpace(value))
-			for rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
-				line, rest, _ = cut(rest, "\n")
-				if line = strings.TrimSpace(line); line != "" {
-					b = append(append(b, ' '), line...)
-				}
-			}
-			value = string(b)
 		}
 		if len(m.Headers) == maxHeaders {
 			return nil, parseErr("more than " + "200" + " headers")

@@ -83,7 +83,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad status", "SIP/2.0 99 Odd\r\n" + base + "\r\n", "bad status code"},
 		{"status text", "SIP/2.0 abc Odd\r\n" + base + "\r\n", "bad status code"},
 		{"no colon", "BYE sip:a@b SIP/2.0\r\nVia\r\n" + base + "\r\n", "bad header line"},
-		{"continuation first", "BYE sip:a@b SIP/2.0\r\n x\r\n" + base + "\r\n", "continuation"},
+		{"continuation first", "BYE sip:a@b SIP/2.0\r\n x\r\n" + base + "\r\n", "bad start line"}, // unfolded into it
 		{"no call-id", "BYE sip:a@b SIP/2.0\r\n" + strings.Replace(base, "Call-ID: 1\r\n", "", 1) + "\r\n", "no Call-ID"},
 		{"bad cseq", "BYE sip:a@b SIP/2.0\r\n" + strings.Replace(base, "1 INVITE", "x INVITE", 1) + "\r\n", "bad CSeq"},
 		{"cseq overflow", "BYE sip:a@b SIP/2.0\r\n" + strings.Replace(base, "1 INVITE", "4294967296 INVITE", 1) + "\r\n", "bad CSeq"},

@@ -151,8 +151,7 @@ type UA struct {
 	connected bool
 	txs       map[string]*clientTx
 	calls     map[string]*Call // by Call-ID
-	ended     [8]*Call         // the last inbound calls ended, for their INVITE's retransmissions
-	nEnded    int
+	ended     *Call            // the last call ended, for its INVITE's retransmissions
 	reg       registration
 	queue     []func()
 	draining  bool
@@ -380,19 +379,21 @@ func (ua *UA) handleRequest(m *Message) {
 	}
 	// RFC 3261 8.2.1: a method the UA does not know gets 501, a SIP
 	// method it does not take 405; 8.2.2.3: a Require it cannot meet
-	// (none: it supports no extension) 420, except in ACK and CANCEL.
-	if !strings.Contains(", "+allow+",", ", "+m.Method+",") {
-		r := ua.response(m, 501, "Not Implemented")
-		if strings.Contains(" INFO MESSAGE NOTIFY PRACK PUBLISH REFER REGISTER SUBSCRIBE UPDATE ", " "+m.Method+" ") {
-			r.StatusCode, r.Reason = 405, "Method Not Allowed"
-		}
-		r.Add("Allow", allow)
-		ua.sendMsg(r)
-		return
+	// (any: it supports no extension) 420, but in ACK and CANCEL.
+	code, reason, name, value := 0, "", "Allow", allow
+	ext := strings.Join(m.Values("Require"), ", ")
+	i := strings.Index(methods, " "+m.Method+" ")
+	switch {
+	case i < 0:
+		code, reason = 501, "Not Implemented"
+	case i >= len(taken):
+		code, reason = 405, "Method Not Allowed"
+	case ext != "" && i > len(" ACK"): // not ACK, not CANCEL
+		code, reason, name, value = 420, "Bad Extension", "Unsupported", ext
 	}
-	if ext := m.Values("Require"); len(ext) > 0 && m.Method != "ACK" && m.Method != "CANCEL" {
-		r := ua.response(m, 420, "Bad Extension")
-		r.Add("Unsupported", strings.Join(ext, ", "))
+	if code != 0 {
+		r := ua.response(m, code, reason)
+		r.Add(name, value)
 		ua.sendMsg(r)
 		return
 	}
@@ -402,15 +403,15 @@ func (ua *UA) handleRequest(m *Message) {
 		c = nil // another dialog: a fork we hung up shares the Call-ID and our tag
 	}
 	n, _, _ := m.CSeq()
-	if c != nil && m.Method != "ACK" && m.Method != "CANCEL" {
+	if c != nil && i > len(" ACK") { // not ACK, not CANCEL
 		if n < c.rcseq { // out of order (RFC 3261 12.2.2)
 			ua.respond(m, 500, "Server Internal Error")
 			return
 		}
 		c.rcseq = n
 	}
-	switch m.Method {
-	case "ACK":
+	switch m.Method[0] { // one of taken: their first letters differ
+	case 'A': // ACK
 		switch {
 		case c == nil:
 		case c.offered != 0 && n == c.offered: // its SDP answers the offer in our 200
@@ -419,19 +420,19 @@ func (ua *UA) handleRequest(m *Message) {
 			c.acked = true
 			c.stopAck()
 		}
-	case "BYE":
+	case 'B': // BYE
 		if c == nil {
 			ua.respond(m, 481, "Call/Transaction Does Not Exist")
 			return
 		}
 		ua.respond(m, 200, "OK")
 		c.remoteBye()
-	case "OPTIONS":
+	case 'O': // OPTIONS
 		r := ua.response(m, 200, "OK")
 		r.Add("Allow", allow)
 		r.Add("Accept", "application/sdp")
 		ua.sendMsg(r)
-	case "INVITE":
+	case 'I': // INVITE
 		switch {
 		case to.Tag() == "":
 			ua.incoming(m)
@@ -440,12 +441,19 @@ func (ua *UA) handleRequest(m *Message) {
 		default:
 			c.reInvited(m)
 		}
-	case "CANCEL":
+	case 'C': // CANCEL
 		ua.cancelled(m)
 	}
 }
 
 const allow = "INVITE, ACK, CANCEL, BYE, OPTIONS"
+
+// methods are the SIP methods the UA knows: those it takes (allow's;
+// ACK and CANCEL first), then those it refuses.
+const (
+	taken   = " ACK CANCEL INVITE BYE OPTIONS"
+	methods = taken + " INFO MESSAGE NOTIFY PRACK PUBLISH REFER REGISTER SUBSCRIBE UPDATE "
+)
 
 // response builds a response to req (RFC 3261 8.2.6): the same Vias,
 // From, Call-ID and CSeq; To with a tag of ours added.
