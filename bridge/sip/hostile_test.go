@@ -1,6 +1,7 @@
 package sip
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -180,6 +181,19 @@ func TestRequireUnsupported(t *testing.T) {
 	if ev := in.log.next(t); ev.State != CallTerminated {
 		t.Errorf("event: %+v", ev)
 	}
+	// An ACK that carries Require is still the ACK of our 200: no BYE
+	// for a missing one.
+	h.ua.HandleFrame(inviteAs("x3"))
+	h.next()
+	in = recv(t, incoming)
+	if err := in.c.Accept(context.Background(), newAnsweringMedia()); err != nil {
+		t.Fatal(err)
+	}
+	ok := h.next()
+	h.ua.HandleFrame(req("ACK sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS 127.0.0.1:8080;branch=z9hG4bKack\r\n" +
+		"From: " + inboundFrom + "\r\nTo: " + ok.Get("To") + "\r\nCall-ID: x3\r\nCSeq: 10 ACK\r\n\r\n"))
+	h.clock.Advance(TimerB)
+	h.quiet()
 	// In a dialog: a BYE requiring an extension is refused and the call
 	// stays; the BYE without it ends the call.
 	_, m, inv, l := h.connected()
