@@ -7,8 +7,8 @@ import (
 )
 
 // The panel's live region (#callAnnouncer, wasm/panel_calls.go) as a
-// screen reader hears it: each state the active call reaches, once, and
-// its end, also when the call is left and completed in one go (as
+// screen reader hears it: each state the active call reaches, once, from
+// its first (a new call's "Calling…"), and its end, also when the call is left and completed in one go (as
 // Bright Pattern's example app does: the call never shows its wrap-up).
 // Every text the region is given is recorded (a MutationObserver), so
 // a repeat or a stale text shows.
@@ -54,7 +54,7 @@ func TestAnnouncerSaysEachStateAndTheEnd(t *testing.T) {
 	drawn(id, "wrap_up")
 	tb.ok(`adApi.completeInteraction('` + id + `')`)
 	drawn(id, "gone")
-	said("(415) 555-0190: Connected", "(415) 555-0190: On hold", "(415) 555-0190: Connected", "(415) 555-0190: On hold",
+	said("(415) 555-0190: Calling…", "(415) 555-0190: Connected", "(415) 555-0190: On hold", "(415) 555-0190: Connected", "(415) 555-0190: On hold",
 		"(415) 555-0190: Wrap-up", "(415) 555-0190: Completed")
 
 	// Left from hold and completed in the same task: one draw, the call
@@ -67,7 +67,7 @@ func TestAnnouncerSaysEachStateAndTheEnd(t *testing.T) {
 	drawn(id, "hold")
 	tb.ok(`Promise.all([adApi.leaveInteraction('` + id + `'), adApi.completeInteraction('` + id + `')]).then(rs => rs.find(r => r.status !== 'success') || rs[0])`)
 	drawn(id, "gone")
-	said("(415) 555-0191: Connected", "(415) 555-0191: On hold", "(415) 555-0191: Completed")
+	said("(415) 555-0191: Calling…", "(415) 555-0191: Connected", "(415) 555-0191: On hold", "(415) 555-0191: Completed")
 	if got := evalJS[string](tb, `document.getElementById('callAnnouncer').textContent`); got != "(415) 555-0191: Completed" {
 		t.Errorf("after the call, the live region reads %q", got)
 	}

@@ -141,19 +141,21 @@ func TestSIPHoldAndDTMF(t *testing.T) {
 	tb.ok(fmt.Sprintf(`adApi.leaveInteraction(%q)`, id))
 }
 
-// Kamailio restarted mid-session: the phone says it is down, startCall
-// gets 4 meanwhile, it registers again by itself, and a new call works.
+// Kamailio restarted mid-session: the phone says it is down (the panel's
+// pill too), startCall gets 4 meanwhile, it registers again by itself, and a new call works.
 func TestSIPReconnect(t *testing.T) {
 	tb := signedIn(t)
 	bed := sipEnv.bed
 	tb.waitEvent("ON_SOFTPHONE_STATUS_CHANGE", func(a map[string]any) bool { return a["value"] == true })
 	bed.StopKamailio()
 	tb.waitEvent("ON_SOFTPHONE_STATUS_CHANGE", func(a map[string]any) bool { return a["value"] == false })
+	tb.pillReads("Phone not registered")
 	evalJS[OperationResult](tb, fmt.Sprintf(`adApi.startCall(%q)`, farend.Echo)).wantError(t, 4, "logged_without_phone", "phone not registered")
 	if err := bed.StartKamailio(); err != nil {
 		t.Fatal(err)
 	}
 	tb.waitEvent("ON_SOFTPHONE_STATUS_CHANGE", func(a map[string]any) bool { return a["value"] == true })
+	tb.pillReads("")
 	n := farCount(bed) + 1
 	id := evalJS[OperationResult](tb, fmt.Sprintf(`adApi.startCall(%q)`, farend.Echo)).id(t)
 	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))

@@ -94,36 +94,65 @@ func (tb *tab) loginFormShown(shown, hint bool) {
 	}
 }
 
+// pillReads waits until the panel draws the status pill beside the
+// agent's status reading want ("" hidden).
+func (tb *tab) pillReads(want string) {
+	tb.t.Helper()
+	pill := `(p => p.hidden ? '' : p.textContent)(document.getElementById('agentStatePill'))`
+	ok := evalJS[bool](tb, fmt.Sprintf(`new Promise(res => {
+		const root = document.getElementById('agentDesktop'), ok = () => %s === %q;
+		if (ok()) return res(true);
+		root.addEventListener('adapi:drawn', function d() { if (ok()) { root.removeEventListener('adapi:drawn', d); res(true) } });
+		setTimeout(() => res(ok()), 20000);
+	})`, pill, want))
+	if !ok {
+		tb.t.Fatalf("the status pill reads %q, want %q", evalJS[string](tb, pill), want)
+	}
+}
+
 // With SIP the agent starts logged in but the phone is not registered: the
 // panel shows the sign-in form (signing in registers the phone) and says
-// so; a good login hides it, a refused login or a logout shows it again.
-// The reference desktop (no sip) starts with the form hidden.
+// so, and the pill beside the agent's status says "Phone not registered"
+// (not the agent's "Ready" alone); a good login hides both, a refused login
+// shows them again, a logout shows the form. The reference desktop (no
+// sip) starts with both hidden.
 func TestSIPPanelOffersSignIn(t *testing.T) {
 	bed := sipBed(t)
 	tb := openTab(t, recordEvents)
 	tb.do(chromedp.EmulateViewport(390, 844))
 	tb.openURL(sipEnv.url)
 	tb.loginFormShown(true, true)
+	tb.pillReads("Phone not registered")
 	if who := evalJS[string](tb, `document.getElementById('agentDesktop').getAttribute('data-phone-registered')`); who != "false" {
 		t.Fatalf("data-phone-registered at start: %q", who)
 	}
+	tb.checkLayout("not registered, 390 px", 0)
 	tb.screenshot("sip-start-390")
+	tb.do(chromedp.EmulateViewport(320, 640))
+	evalJS[bool](tb, frameJS)
+	tb.checkLayout("not registered, 320 px", 0)
+	tb.screenshot("sip-start-320")
 	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
 		t.Fatalf("login: %s", r)
 	}
 	tb.loginFormShown(false, false)
+	tb.pillReads("")
 	if r := tb.login("agent", "wrong"); r.Status != "error" {
 		t.Fatalf("wrong login: %s", r)
 	}
 	tb.loginFormShown(true, true)
+	tb.pillReads("Phone not registered")
 	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
 		t.Fatalf("login again: %s", r)
 	}
 	tb.loginFormShown(false, false)
+	tb.pillReads("")
 	tb.ok(`adApi.logout()`)
 	tb.loginFormShown(true, true)
+	tb.pillReads("") // signed out says it
 
 	model := openTab(t, recordEvents)
 	model.open("")
 	model.loginFormShown(false, false)
+	model.pillReads("")
 }

@@ -48,8 +48,6 @@ type desktop struct {
 	ioBuf  []byte        // its Go side; used only on the JavaScript thread
 
 	mu        sync.Mutex
-	sip       bool                            // a sip section: the SIP phone, not the reference one
-	phoneOff  bool                            // sip, and its phone not registered (the panel offers the sign-in form)
 	notes     []note                          // for the panel's log, at most panelLogMax
 	toPeer    []desk.Event                    // events for other frames, sent after this task
 	events    []byte                          // JSON of the events not yet taken by the loader
@@ -64,7 +62,6 @@ func runDesktop(loader js.Value) {
 	cfg, cfgErr := readConfig(loader)
 	d := &desktop{loader: loader, redraw: make(chan struct{}, 1), cancels: map[int]context.CancelCauseFunc{}}
 	if cfg.SIP != nil {
-		d.sip, d.phoneOff = true, true
 		d.phone = desk.New(bridge.RealClock{}, newSIPPhone(cfg.SIP), d.emit) // wasm/sipphone.go
 	} else {
 		d.phone = desk.NewSoftphone(bridge.RealClock{}, d.emit)
@@ -299,9 +296,6 @@ func (d *desktop) emit(e desk.Event) {
 		return
 	}
 	d.mu.Lock()
-	if d.sip && e.Name == desk.OnSoftphoneStatusChange && len(e.Args) > 0 {
-		d.phoneOff = e.Args[0] != true
-	}
 	wake := false
 	if (d.listening || d.end.HasPeers()) && len(d.toPeer) >= maxPendingEvents {
 		// The page has not given the event loop a turn for this many
@@ -421,10 +415,3 @@ func (s jsStore) Load(key string) (string, bool) {
 }
 
 func (s jsStore) Save(key, value string) { s.loader.Call("storeSet", key, value) }
-
-// phoneNotRegistered reports a SIP phone that is not registered.
-func (d *desktop) phoneNotRegistered() bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.phoneOff
-}

@@ -46,7 +46,7 @@ type panel struct {
 	agentState, agentName, agentPill, logoutBtn  js.Value
 	loginForm, loginUser, loginPass, loginStatus js.Value
 	reasons                                      []string // the not-ready reasons offered
-	chosen, drawnAgent                           string   // the status chosen, and the one the calls give, as drawn
+	chosen, drawnAgent, drawnPill                string   // the status chosen, the one the calls give, and the pill as drawn
 	loginMsg, drawnLoginMsg                      string
 	loginHint                                    js.Value // "Sign in to register the phone"
 	phoneOff, drawnOff                           bool     // the SIP phone is not registered (now, as drawn)

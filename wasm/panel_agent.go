@@ -77,9 +77,6 @@ func (p *panel) drawAccount(s, old desk.Settings, first bool) {
 		if !s.HasPhone {
 			who += " · no phone"
 		}
-		if s.HasPhone && p.phoneOff {
-			who += " · phone not registered"
-		}
 		if !s.LoggedIn {
 			who = "Signed out"
 		}
@@ -124,11 +121,14 @@ func (p *panel) option(value, label string) js.Value {
 
 var agentStateLabels = map[string]string{
 	"busy": "Busy: on a call", "ringing": "Ringing", "after_call_work": "After-call work",
+	"phone_not_registered": "Phone not registered",
 }
 
 // drawAgentState shows the status the calls give the agent, when it is not
-// the one they chose. It follows ON_AGENT_STATE_CHANGE (callChanges); only
-// the first draw asks the softphone.
+// the one they chose; and, before any, a phone that is not registered
+// (the agent cannot take or place calls, whatever they chose). It follows
+// ON_AGENT_STATE_CHANGE (callChanges); only the first draw asks the
+// softphone.
 func (p *panel) drawAgentState(ch callChanges) {
 	if p.loginMsg != p.drawnLoginMsg {
 		p.drawnLoginMsg = p.loginMsg
@@ -144,10 +144,14 @@ func (p *panel) drawAgentState(ch callChanges) {
 	case ch.agentChanged:
 		st = ch.agent
 	}
-	if st == p.drawnAgent && p.stats.Draws > 0 {
+	p.drawnAgent = st
+	if s := p.drawnSettings; p.phoneOff && s.LoggedIn && s.HasPhone {
+		st = "phone_not_registered"
+	}
+	if st == p.drawnPill && p.stats.Draws > 0 {
 		return
 	}
-	p.drawnAgent = st
+	p.drawnPill = st
 	label, ok := agentStateLabels[st]
 	p.agentPill.Set("hidden", !ok)
 	if ok {

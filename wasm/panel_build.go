@@ -162,7 +162,7 @@ func (p *panel) build() {
 
 // drawAgent shows the agent and the test rig's settings, when they changed.
 func (p *panel) drawAgent(s desk.Settings) {
-	p.phoneOff = p.d.phoneNotRegistered()
+	p.phoneOff = !p.d.phone.PhoneReady()
 	if p.settingsDrawn && s == p.drawnSettings && p.phoneOff == p.drawnOff {
 		return
 	}

@@ -340,7 +340,7 @@ func (p *panel) update(it *item, c *desk.InteractionData) {
 		label := stateLabel(*c)
 		it.state.Set("textContent", label)
 		p.showButtons(it)
-		if active && !first {
+		if active && (!first || p.stats.Draws > 0) { // a new call's first state too, not those the page opened with
 			p.say(it.label + ": " + label)
 		}
 		if c.EndTime != 0 && !it.ended {

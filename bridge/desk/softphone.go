@@ -123,7 +123,7 @@ type Softphone struct {
 	seq       uint64
 	dialpad   string
 	deferred  *bridge.Call // the call Deferred Dial put in the Dialpad, while the Dialpad still holds its number
-	ready     bool         // the phone is registered (ON_SOFTPHONE_STATUS_CHANGE)
+	ready     bool         // the phone is registered: from the start for an Instant one, else from its first EventStatus (ON_SOFTPHONE_STATUS_CHANGE)
 	announced agentView
 	reasons   []string // what getAgentNotReadyReasons offers
 }
@@ -165,17 +165,29 @@ func New(clock bridge.Clock, ph phone.Phone, emit func(Event)) *Softphone {
 	}
 	// A random prefix keeps ids unique across page loads.
 	prefix := strconv.FormatUint(uint64(rand.Uint32()), 16)
-	p := &Softphone{clock: clock, emit: emit, prefix: prefix, set: DefaultSettings(), pending: map[phone.CallID]*interaction{}, ready: true, reasons: DefaultNotReadyReasons}
+	p := &Softphone{clock: clock, emit: emit, prefix: prefix, set: DefaultSettings(), pending: map[phone.CallID]*interaction{}, reasons: DefaultNotReadyReasons}
 	p.set.setModel(model.Settings{})
 	if ph == nil {
 		m := model.New(clock)
 		ph, p.model = m, m
 	}
 	p.phone = ph
+	// A phone that never waits on the network (the reference one) is
+	// ready from the start; another (SIP) once it says it registered.
 	_, p.inst = ph.(phone.Instant)
+	p.ready = p.inst
 	p.announced = p.agentNow()
 	ph.SetHandler(p.onPhone)
 	return p
+}
+
+// PhoneReady reports whether the phone is registered: the reference
+// phone from the start (until a logout), another once it said so
+// (ON_SOFTPHONE_STATUS_CHANGE).
+func (p *Softphone) PhoneReady() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.ready
 }
 
 // Phone is the phone the desktop drives.
