@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -382,6 +383,8 @@ func TestPanelCallControlAsAPerson(t *testing.T) {
 	if got := evalJS[map[string]any](tb, `adApi.getAgentState().then(r => r.data)`); got["state"] != "not_ready" || got["notReadyReason"] != "Lunch" {
 		t.Fatalf("agent state %v", got)
 	}
+	header := `document.getElementById('bridgeStatus').textContent`
+	until("the page's header says Not ready · Lunch", header+` === 'Not ready · Lunch'`)
 	tb.do(chromedp.SetValue(chromedp.ID("agentStateSelect"), "ready"),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('agentStateSelect').dispatchEvent(new Event('change', {bubbles: true}))`))
 	until("ready", `__agent.includes('ready')`)
@@ -425,7 +428,8 @@ func TestPanelCallControlAsAPerson(t *testing.T) {
 
 	// Hold, resume, hang up, complete: each shows only what comes next.
 	// The status the calls give the agent shows beside the one they chose
-	// (the panel follows ON_AGENT_STATE_CHANGE).
+	// (the panel follows ON_AGENT_STATE_CHANGE), and in the page's header
+	// (the one they chose when the calls give none).
 	pill := `(p => p.hidden ? '' : p.textContent)(document.getElementById('agentStatePill'))`
 	for _, step := range []struct{ action, state, pill string }{
 		{"hold", "hold", "Busy: on a call"}, {"resume", "delivered", "Busy: on a call"}, {"hangup", "wrap_up", "After-call work"}, {"complete", "completed", ""},
@@ -439,7 +443,8 @@ func TestPanelCallControlAsAPerson(t *testing.T) {
 				t.Errorf("after %s: %v, want %v", step.action, r.Actions[step.state], want)
 			}
 		}
-		until(step.action+": the agent's status "+step.pill, pill+` === '`+step.pill+`'`)
+		head := cmp.Or(step.pill, "Ready")
+		until(step.action+": the agent's status "+step.pill+", the header "+head, pill+` === '`+step.pill+`' && `+header+` === '`+head+`'`)
 	}
 	tb.do(chromedp.WaitNotPresent(chromedp.CSS(li)))
 	if got := evalJS[string](tb, `document.getElementById('panelLog').textContent`); strings.Contains(got, "s3cret-pw") {

@@ -149,13 +149,13 @@ func TestSIPReconnect(t *testing.T) {
 	tb.waitEvent("ON_SOFTPHONE_STATUS_CHANGE", func(a map[string]any) bool { return a["value"] == true })
 	bed.StopKamailio()
 	tb.waitEvent("ON_SOFTPHONE_STATUS_CHANGE", func(a map[string]any) bool { return a["value"] == false })
-	tb.pillReads("Phone not registered")
+	tb.pillReads("Phone not registered", "Phone not registered")
 	evalJS[OperationResult](tb, fmt.Sprintf(`adApi.startCall(%q)`, farend.Echo)).wantError(t, 4, "logged_without_phone", "phone not registered")
 	if err := bed.StartKamailio(); err != nil {
 		t.Fatal(err)
 	}
 	tb.waitEvent("ON_SOFTPHONE_STATUS_CHANGE", func(a map[string]any) bool { return a["value"] == true })
-	tb.pillReads("")
+	tb.pillReads("", "Ready")
 	n := farCount(bed) + 1
 	id := evalJS[OperationResult](tb, fmt.Sprintf(`adApi.startCall(%q)`, farend.Echo)).id(t)
 	tb.waitEvent("ON_INTERACTION_STATE_CHANGE", stateOf(id, "delivered"))

@@ -95,34 +95,37 @@ func (tb *tab) loginFormShown(shown, hint bool) {
 }
 
 // pillReads waits until the panel draws the status pill beside the
-// agent's status reading want ("" hidden).
-func (tb *tab) pillReads(want string) {
+// agent's status reading pill ("" hidden), and the page's header the
+// agent's status as header.
+func (tb *tab) pillReads(pill, header string) {
 	tb.t.Helper()
-	pill := `(p => p.hidden ? '' : p.textContent)(document.getElementById('agentStatePill'))`
+	got := `(p => (p.hidden ? '' : p.textContent) + ' | ' + document.getElementById('bridgeStatus').textContent)(document.getElementById('agentStatePill'))`
+	want := pill + " | " + header
 	ok := evalJS[bool](tb, fmt.Sprintf(`new Promise(res => {
 		const root = document.getElementById('agentDesktop'), ok = () => %s === %q;
 		if (ok()) return res(true);
 		root.addEventListener('adapi:drawn', function d() { if (ok()) { root.removeEventListener('adapi:drawn', d); res(true) } });
 		setTimeout(() => res(ok()), 20000);
-	})`, pill, want))
+	})`, got, want))
 	if !ok {
-		tb.t.Fatalf("the status pill reads %q, want %q", evalJS[string](tb, pill), want)
+		tb.t.Fatalf("the status pill | the header read %q, want %q", evalJS[string](tb, got), want)
 	}
 }
 
 // With SIP the agent starts logged in but the phone is not registered: the
 // panel shows the sign-in form (signing in registers the phone) and says
-// so, and the pill beside the agent's status says "Phone not registered"
-// (not the agent's "Ready" alone); a good login hides both, a refused login
-// shows them again, a logout shows the form. The reference desktop (no
-// sip) starts with both hidden.
+// so, and the pill beside the agent's status and the page's header say
+// "Phone not registered" (not the agent's "Ready"); a good login hides the
+// form and the pill (the header says "Ready"), a refused login shows them
+// again, a logout shows the form ("Signed out"). The reference desktop (no
+// sip) starts with both hidden, "Ready".
 func TestSIPPanelOffersSignIn(t *testing.T) {
 	bed := sipBed(t)
 	tb := openTab(t, recordEvents)
 	tb.do(chromedp.EmulateViewport(390, 844))
 	tb.openURL(sipEnv.url)
 	tb.loginFormShown(true, true)
-	tb.pillReads("Phone not registered")
+	tb.pillReads("Phone not registered", "Phone not registered")
 	if who := evalJS[string](tb, `document.getElementById('agentDesktop').getAttribute('data-phone-registered')`); who != "false" {
 		t.Fatalf("data-phone-registered at start: %q", who)
 	}
@@ -136,23 +139,23 @@ func TestSIPPanelOffersSignIn(t *testing.T) {
 		t.Fatalf("login: %s", r)
 	}
 	tb.loginFormShown(false, false)
-	tb.pillReads("")
+	tb.pillReads("", "Ready")
 	if r := tb.login("agent", "wrong"); r.Status != "error" {
 		t.Fatalf("wrong login: %s", r)
 	}
 	tb.loginFormShown(true, true)
-	tb.pillReads("Phone not registered")
+	tb.pillReads("Phone not registered", "Phone not registered")
 	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
 		t.Fatalf("login again: %s", r)
 	}
 	tb.loginFormShown(false, false)
-	tb.pillReads("")
+	tb.pillReads("", "Ready")
 	tb.ok(`adApi.logout()`)
 	tb.loginFormShown(true, true)
-	tb.pillReads("") // signed out says it
+	tb.pillReads("", "Signed out")
 
 	model := openTab(t, recordEvents)
 	model.open("")
 	model.loginFormShown(false, false)
-	model.pillReads("")
+	model.pillReads("", "Ready")
 }

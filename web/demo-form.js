@@ -94,14 +94,26 @@
     }
   }
 
-  // The desktop page's status: its bridge is ready. (A CRM page's says
-  // whether the desktop in its frame answers: crm.js.)
+  // The desktop page's status: once its bridge is ready, the agent's status
+  // as the softphone panel last drew it (a phone not registered first: the
+  // agent can take no call then, whatever status they chose). (A CRM page's
+  // says whether the desktop in its frame answers: crm.js.)
   const bridgeStatus = document.getElementById('bridgeStatus')
   if (!globalThis.__adApiLoader || __adApiLoader.role !== 'desktop') return
+  const panel = document.getElementById('agentDesktop')
+  let loaded = false
   function ready () {
-    bridgeStatus.textContent = 'Ready'
-    bridgeStatus.dataset.ready = 'true'
+    loaded = true
+    let text = 'Ready', state = 'ready'
+    const pill = document.getElementById('agentStatePill'), select = document.getElementById('agentStateSelect')
+    if (panel && panel.dataset.loggedIn === 'false') [text, state] = ['Signed out', 'signed_out']
+    else if (pill && !pill.hidden) [text, state] = [pill.textContent, pill.dataset.state]
+    else if (select && select.selectedOptions.length) [text, state] = [select.selectedOptions[0].textContent, select.dataset.state]
+    if (bridgeStatus.textContent !== text) bridgeStatus.textContent = text
+    bridgeStatus.dataset.ready = String(state === 'ready')
+    bridgeStatus.dataset.state = state
   }
+  if (panel) panel.addEventListener('adapi:drawn', () => loaded && ready())
   if (globalThis.__adApiLoader && globalThis.__adApiLoader.isReady) ready()
   else document.addEventListener('adapi:ready', ready)
 })()
