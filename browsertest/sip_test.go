@@ -33,10 +33,11 @@ var sipEnv struct {
 	err       error
 	bed       *testbed.Bed
 	silent    *testbed.Silent
-	url       string // the desktop whose phone registers at the bed
-	downURL   string // ... at a server that is down
-	silentURL string // ... at a server that never answers
-	crmURL    string // a CRM page on another site the first desktop allows, with a trailing /
+	url       string             // the desktop whose phone registers at the bed
+	downURL   string             // ... at a server that is down
+	silentURL string             // ... at a server that never answers
+	crmURL    string             // a CRM page on another site the first desktop allows, with a trailing /
+	ice       []server.ICEServer // the first desktop's sip.iceServers
 }
 
 func sipBed(t *testing.T) *testbed.Bed {
@@ -91,14 +92,17 @@ func startSIP() error {
 	go http.Serve(lns[3], testPages(origin))
 	for i, ws := range []string{bed.WSURL, downWS, silent.URL} {
 		allowed := []string{}
+		var ice []server.ICEServer
 		if i == 0 {
 			allowed = []string{strings.TrimSuffix(sipEnv.crmURL, "/")}
+			ice = sipICEServers(downWS)
+			sipEnv.ice = ice
 		}
 		cfg := server.Config{
 			AllowedOrigins:     allowed,
 			PlacementTimeoutMs: int(sipPlacementTimeout / time.Millisecond),
 			DialPlan:           &server.DialPlan{Country: "US"},
-			SIP:                &server.SIP{WSURL: ws, Domain: bed.Domain},
+			SIP:                &server.SIP{WSURL: ws, Domain: bed.Domain, ICEServers: ice},
 			TestHooks:          i == 1, // TestPanicWhileSettlingAMethodIsContained
 		}
 		go http.Serve(lns[i], server.Handler(web, cfg))

@@ -48,6 +48,9 @@ func main() {
 
 // guard wraps an entry so that a panic becomes a console error instead of
 // killing the module; entries that settle a promise recover on their own.
+// (Not inlined: each call site would carry its own copy of both closures.)
+//
+//go:noinline
 func guard(name string, f func(args []js.Value) any) js.Func {
 	return js.FuncOf(func(_ js.Value, args []js.Value) (ret any) {
 		defer func() {

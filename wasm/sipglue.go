@@ -261,8 +261,10 @@ func (m *rtcMedia) SetMuted(on bool) { m.media("mute", on) }
 // InsertDTMF sends digits as RFC 4733 telephone-events.
 func (m *rtcMedia) InsertDTMF(digits string) error {
 	v, err := m.media("dtmf", digits)
-	if err == nil && v.String() != "" {
-		err = errors.New(v.String())
+	if err == nil {
+		if e := v.String(); e != "" {
+			err = errors.New(e)
+		}
 	}
 	return err
 }

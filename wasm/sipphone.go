@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"syscall/js"
 
 	"github.com/adapi-go/adapi-go/bridge/config"
@@ -16,13 +17,11 @@ import (
 // section: a SIP user agent over the page's WebSocket, each call's audio
 // an RTCPeerConnection (sipglue.go). adapi-sip.js loads at startDevices.
 func newSIPPhone(c *config.SIP) phone.Phone {
-	ice := make([]any, len(c.ICEServers))
-	for i, s := range c.ICEServers {
-		urls := make([]any, len(s.URLs))
-		for j, u := range s.URLs {
-			urls[j] = u
-		}
-		ice[i] = []any{urls, s.Username, s.Credential}
+	// adapi-sip.js's init makes RTCPeerConnection's iceServers of these:
+	// urls (NUL between them: none is in a URL), username, credential.
+	var ice []any
+	for _, s := range c.ICEServers {
+		ice = append(ice, strings.Join(s.URLs, "\x00"), s.Username, s.Credential)
 	}
 	sipGlue.ice = js.ValueOf(ice)
 	sipGlue.ready = make(chan struct{})
@@ -43,7 +42,7 @@ func newSIPPhone(c *config.SIP) phone.Phone {
 // lists the devices at sign-in and fills them), and adapi-sip.js loads.
 func startDevices(d *desktop) {
 	if p := d.panel; p != nil {
-		if t := p.doc.Call("getElementById", "audioDevicesTemplate"); t.Truthy() {
+		if t := p.doc.Call("getElementById", "audioDevicesTemplate"); !t.IsNull() {
 			p.loginForm.Get("parentNode").Call("after", t.Get("content"))
 		}
 	}
@@ -64,18 +63,19 @@ func signIn(ctx context.Context) error {
 }
 
 // told is adapi-sip.js's tell: a line for the panel's log (refused: a
-// failure) and, with the microphone's label, ON_AUDIO_DEVICE_CHANGE to
-// every client: Bright Pattern's (inputDevice, outputDevice), the labels
-// of the microphone and the speaker now in use (outputDevice absent where
-// the browser cannot choose one). Its arguments are adapi-sip.js's own.
+// failure) and, with labels, ON_AUDIO_DEVICE_CHANGE to every client:
+// Bright Pattern's (inputDevice, outputDevice), the labels of the
+// microphone and the speaker now in use (outputDevice absent where the
+// browser cannot choose one). Its arguments are adapi-sip.js's own
+// strings (and a boolean).
 func (d *desktop) told(a []js.Value) any {
 	d.note(a[0].Bool(), a[1].String())
-	if a[2].Type() == js.TypeString {
-		args := []any{a[2].String()}
-		if a[3].Type() == js.TypeString {
-			args = append(args, a[3].String())
-		}
-		d.emit(desk.Event{Name: desk.OnAudioDeviceChange, Args: args})
+	var labels []any
+	for _, v := range a[2:] {
+		labels = append(labels, v.String())
+	}
+	if labels != nil {
+		d.emit(desk.Event{Name: desk.OnAudioDeviceChange, Args: labels})
 	}
 	return nil
 }

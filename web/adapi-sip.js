@@ -147,9 +147,10 @@
   }
 
   // tell is Go's (wasm/sipphone.go): a line for the panel's log (refused:
-  // a failure), and with mic, ON_AUDIO_DEVICE_CHANGE(mic, speaker).
-  function tell (refused, line, mic, speaker) {
-    host.tell(refused, line, mic, speaker)
+  // a failure), and with labels, ON_AUDIO_DEVICE_CHANGE(...labels): the
+  // microphone's, and the speaker's where the browser can choose one.
+  function tell (refused, line, ...labels) {
+    host.tell(refused, line, ...labels)
   }
 
   // call makes call id's audio: a peer connection sending a clone of the
@@ -459,7 +460,8 @@
         const m = await settle(false, login)
         if ((await settle(true, login)) || m) {
           const [i, o] = inUse
-          tell(false, 'Microphone: ' + i.label + (canSink ? ' · Speaker: ' + o.label : ''), i.label, canSink ? o.label : undefined)
+          if (canSink) tell(false, 'Microphone: ' + i.label + ' · Speaker: ' + o.label, i.label, o.label)
+          else tell(false, 'Microphone: ' + i.label, i.label)
         }
       }
       fill()
@@ -504,16 +506,18 @@
 
   script.adapiSip = {
     // init: the loader (its store: the chosen devices), the config's
-    // iceServers as [[urls], username, credential] lists, and Go's tell.
+    // iceServers (urls joined by NUL, username, credential: three strings
+    // a server) and Go's tell.
     init: function (loader, ice, fn) {
       host = { loader, tell: fn }
       if (ice.length) {
-        iceServers = ice.map(function (s) {
-          const o = { urls: s[0] }
-          if (s[1]) o.username = s[1]
-          if (s[2]) o.credential = s[2]
-          return o
-        })
+        iceServers = []
+        for (let i = 0; i + 2 < ice.length; i += 3) {
+          const o = { urls: ice[i].split('\0') }
+          if (ice[i + 1]) o.username = ice[i + 1]
+          if (ice[i + 2]) o.credential = ice[i + 2]
+          iceServers.push(o)
+        }
       }
     },
     // wait settles p for Go (wasm/sipglue.go's await): fn('', value), or
