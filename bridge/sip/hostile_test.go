@@ -209,3 +209,22 @@ func TestRequireUnsupported(t *testing.T) {
 	l.next(t)
 	recv(t, m.closed)
 }
+
+// Close (the agent signs out) while requests wait for their answers:
+// a hold from the panel (no deadline) and a call placed without one
+// return (503), rather than wait for ever (Close stopped their timers).
+func TestCloseEndsPendingRequests(t *testing.T) {
+	h := newHarness(t)
+	h.register()
+	c, _, _, _ := h.connected()
+	held := make(chan error, 1)
+	go func() { held <- c.Hold(context.Background(), true) }()
+	h.expect("INVITE")
+	_, _, calls, errs := h.dial(context.Background(), newMedia())
+	h.ua.Close()
+	if err := recv(t, held); err == nil {
+		t.Error("the hold succeeded")
+	}
+	recv(t, calls) // the call's first response: the 503 Close stands in
+	recv(t, errs)
+}

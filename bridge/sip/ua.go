@@ -502,15 +502,15 @@ func (ua *UA) newRequest(method, ruri, from, to, callID string, cseq uint32, rou
 	return m
 }
 
-// Close stops the UA: registration timers, pending transactions, and the
-// transport. Calls are not hung up (the caller does that first).
+// Close stops the UA: registration timers, pending transactions (failed
+// as 503: what waits for them returns), and the transport. Calls are not
+// hung up (the caller does that first).
 func (ua *UA) Close() {
 	ua.lock()
 	ua.closed = true
 	ua.reg.stopTimer()
 	for _, tx := range ua.txs {
-		tx.stopTimer()
-		delete(ua.txs, tx.key)
+		tx.fail(503, "Service Unavailable")
 	}
 	ua.unlock()
 	ua.tr.Disconnect()
