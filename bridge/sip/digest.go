@@ -76,16 +76,14 @@ func unquote(s string) string {
 func (c Challenge) Authorization(user, password, method, uri, cnonce string) string {
 	ha1 := md5hex(user + ":" + c.Realm + ":" + password)
 	ha2 := md5hex(method + ":" + uri)
-	s := `Digest username="` + user + `", realm="` + c.Realm + `", nonce="` + c.Nonce + `", uri="` + uri + `"`
+	qop, opaque := "", ""
 	if c.QOPAuth {
-		resp := md5hex(ha1 + ":" + c.Nonce + ":00000001:" + cnonce + ":auth:" + ha2)
-		s += `, response="` + resp + `", qop=auth, nc=00000001, cnonce="` + cnonce + `"`
-	} else {
-		s += `, response="` + md5hex(ha1+":"+c.Nonce+":"+ha2) + `"`
+		qop = `", qop=auth, nc=00000001, cnonce="` + cnonce
+		ha2 = "00000001:" + cnonce + ":auth:" + ha2
 	}
-	s += ", algorithm=MD5"
 	if c.Opaque != "" {
-		s += `, opaque="` + c.Opaque + `"`
+		opaque = `, opaque="` + c.Opaque + `"`
 	}
-	return s
+	return `Digest username="` + user + `", realm="` + c.Realm + `", nonce="` + c.Nonce + `", uri="` + uri +
+		`", response="` + md5hex(ha1+":"+c.Nonce+":"+ha2) + qop + `", algorithm=MD5` + opaque
 }
