@@ -160,9 +160,6 @@ func (ua *UA) Invite(ctx context.Context, number string, media Media, onEvent fu
 		media.Stop()
 		return nil, err
 	}
-	if onEvent == nil {
-		onEvent = func(CallEvent) {}
-	}
 	c := &Call{
 		ua: ua, media: media, onEvent: onEvent,
 		callID: randomToken(20), localTag: randomToken(10),
