@@ -73,7 +73,7 @@ type dialog struct {
 // uacDialog builds the dialog a 2xx to our INVITE creates (12.1.2): the
 // route set is the Record-Route list reversed.
 func uacDialog(resp *Message) (dialog, error) {
-	d := dialog{callID: resp.CallID(), local: resp.Get("From"), remote: resp.Get("To")}
+	d := dialog{callID: resp.Get("Call-ID"), local: resp.Get("From"), remote: resp.Get("To")}
 	to, err := resp.To()
 	if err != nil {
 		return d, err

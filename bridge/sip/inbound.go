@@ -148,7 +148,7 @@ func (c *Call) Reject(status int) error {
 // cancelled takes a CANCEL: 200 for it, and a ringing inbound call ends
 // with 487 (an event with Status 487, ByRemote). Called with ua.mu held.
 func (ua *UA) cancelled(m *Message) {
-	c := ua.calls[m.CallID()]
+	c := ua.calls[m.Get("Call-ID")]
 	v, _ := m.TopVia()
 	if c == nil || c.inv == nil {
 		ua.respond(m, 481, "Call/Transaction Does Not Exist")

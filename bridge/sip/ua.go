@@ -363,7 +363,7 @@ func (ua *UA) handleResponse(m *Message) {
 	// A 2xx to an INVITE whose transaction is gone: a retransmission, a
 	// second fork, or a late answer to a call given up. The call decides.
 	if method == "INVITE" && m.StatusCode/100 == 2 {
-		if c := ua.calls[m.CallID()]; c != nil {
+		if c := ua.calls[m.Get("Call-ID")]; c != nil {
 			c.stray2xx(m)
 		} else {
 			ua.ackAndBye(m)
@@ -463,7 +463,7 @@ func (ua *UA) response(req *Message, code int, reason string) *Message {
 	to := req.Get("To")
 	if a, err := ParseAddr(to); err == nil && a.Tag() == "" && code > 100 {
 		tag := randomToken(10)
-		if c := ua.calls[req.CallID()]; c != nil {
+		if c := ua.calls[req.Get("Call-ID")]; c != nil {
 			tag = c.localTag
 		}
 		to += ";tag=" + tag
