@@ -74,7 +74,7 @@ type dialog struct {
 // route set is the Record-Route list reversed.
 func uacDialog(resp *Message) (dialog, error) {
 	d := dialog{callID: resp.Get("Call-ID"), local: resp.Get("From"), remote: resp.Get("To")}
-	to, err := resp.To()
+	to, err := ParseAddr(resp.Get("To"))
 	if err != nil {
 		return d, err
 	}
@@ -333,7 +333,7 @@ func (c *Call) onInviteResponse(m *Message) {
 // stray2xx answers a 2xx that is not the call's first: the same dialog's
 // retransmission gets the ACK again; another fork's gets ACK then BYE.
 func (c *Call) stray2xx(m *Message) {
-	if to, err := m.To(); err == nil && c.ack != nil && to.Tag() == c.dlg.remoteTag {
+	if to, err := ParseAddr(m.Get("To")); err == nil && c.ack != nil && to.Tag() == c.dlg.remoteTag {
 		c.ua.sendMsg(c.ack)
 		return
 	}

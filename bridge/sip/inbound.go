@@ -33,7 +33,7 @@ func (ua *UA) incoming(m *Message) {
 		}
 		return
 	}
-	from, err := m.From()
+	from, err := ParseAddr(m.Get("From"))
 	f := ua.cfg.OnIncoming
 	code, reason := 486, "Busy Here"
 	if err != nil || f == nil || !ua.reg.registered {

@@ -372,7 +372,7 @@ func (ua *UA) handleResponse(m *Message) {
 }
 
 func (ua *UA) handleRequest(m *Message) {
-	to, err := m.To()
+	to, err := ParseAddr(m.Get("To"))
 	if err != nil {
 		ua.respond(m, 400, "Bad To")
 		return
