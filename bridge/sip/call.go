@@ -396,10 +396,10 @@ func (c *Call) sendCancel() {
 	m := &Message{Method: "CANCEL", RequestURI: inv.RequestURI}
 	m.copyHeaders(inv, "|Via|Max-Forwards|From|To|Call-ID|Route|User-Agent|")
 	m.Add("CSeq", itoa(int(n))+" CANCEL")
-	v, _ := inv.TopVia()
-	c.ua.request(m, v.Branch(), nil)
+	branch, _ := topBranch(inv)
+	c.ua.request(m, branch, nil)
 	c.stopCancel = c.ua.afterFunc(TimerB, func() {
-		if tx := c.ua.txs[v.Branch()+" INVITE"]; tx != nil {
+		if tx := c.ua.txs[branch+" INVITE"]; tx != nil {
 			tx.end()
 		}
 		c.terminate(CallEvent{State: CallTerminated, Status: 408, Reason: "Request Timeout"})

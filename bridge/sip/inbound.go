@@ -149,12 +149,12 @@ func (c *Call) Reject(status int) error {
 // with 487 (an event with Status 487, ByRemote). Called with ua.mu held.
 func (ua *UA) cancelled(m *Message) {
 	c := ua.calls[m.Get("Call-ID")]
-	v, _ := m.TopVia()
+	branch, _ := topBranch(m)
 	if c == nil || c.inv == nil {
 		ua.respond(m, 481, "Call/Transaction Does Not Exist")
 		return
 	}
-	if iv, _ := c.inv.TopVia(); iv.Branch() != v.Branch() {
+	if b, _ := topBranch(c.inv); b != branch {
 		ua.respond(m, 481, "Call/Transaction Does Not Exist")
 		return
 	}

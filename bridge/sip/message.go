@@ -296,6 +296,18 @@ func (m *Message) From() (Addr, error) { return ParseAddr(m.Get("From")) }
 // To parses the To header.
 func (m *Message) To() (Addr, error) { return ParseAddr(m.Get("To")) }
 
+// topBranch is the branch parameter of the first Via (TopVia().Branch()
+// in one function, for the module's size).
+func topBranch(m *Message) (string, error) {
+	vs := m.Values("Via")
+	if len(vs) == 0 {
+		return "", parseErr("no Via")
+	}
+	v, err := ParseVia(vs[0])
+	b, _ := param(v.Params, "branch")
+	return b, err
+}
+
 // TopVia parses the first Via.
 func (m *Message) TopVia() (Via, error) {
 	vs := m.Values("Via")

@@ -351,12 +351,12 @@ func (ua *UA) HandleFrame(frame string) {
 }
 
 func (ua *UA) handleResponse(m *Message) {
-	via, err := m.TopVia()
+	branch, err := topBranch(m)
 	if err != nil {
 		return
 	}
 	_, method, _ := m.CSeq()
-	if tx := ua.txs[via.Branch()+" "+method]; tx != nil {
+	if tx := ua.txs[branch+" "+method]; tx != nil {
 		tx.receive(m)
 		return
 	}
