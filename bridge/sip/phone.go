@@ -133,7 +133,19 @@ func (p *Phone) Register(ctx context.Context, cred phone.Credentials) error {
 		}
 		ua.Close()
 	}
-	p.signedOut(old, ua)
+	// Forget ua, and tell the desktop the phone is no longer registered
+	// when this sign-in had replaced a registration (old) and no other
+	// sign-in has taken its place: it would still count the phone as
+	// ready.
+	p.lock()
+	if p.ua == ua {
+		p.ua = nil
+	}
+	gone := old != nil && p.ua == nil
+	p.unlock()
+	if gone {
+		p.status(false, "signing in again failed")
+	}
 	switch {
 	case ua == nil || errors.Is(err, ErrUnauthorized): // no UA: a username that cannot be a SIP user
 		return p.refused(phone.ServerInvalidCredentials, "invalid credentials", phone.ErrInvalidCredentials)
@@ -160,22 +172,6 @@ func (p *Phone) refused(code int, msg string, err error) error {
 func (p *Phone) status(ready bool, why string) {
 	p.emit(phone.Event{Kind: phone.EventStatus, Ready: ready, Error: why})
 	p.emit(phone.Event{Kind: phone.EventCapabilities, Caps: p.Capabilities()})
-}
-
-// signedOut forgets ua, a sign-in that failed, and tells the desktop the
-// phone is no longer registered when that sign-in had replaced a
-// registration (old) and no other sign-in has taken its place: without
-// it the desktop would still count the phone as ready.
-func (p *Phone) signedOut(old, ua *UA) {
-	p.lock()
-	if p.ua == ua {
-		p.ua = nil
-	}
-	gone := old != nil && p.ua == nil
-	p.unlock()
-	if gone {
-		p.status(false, "signing in again failed")
-	}
 }
 
 // Unregister signs out (REGISTER with Expires: 0) and forgets the
