@@ -48,8 +48,23 @@ func (ua *UA) Registered() bool {
 // Errors: ErrUnreachable (connection failed), ErrUnauthorized (the
 // credentials were refused), a *StatusError for another failure.
 func (ua *UA) Register(ctx context.Context) error {
-	if err := ua.connect(ctx); err != nil {
-		return err
+	ua.lock()
+	up, closed := ua.connected, ua.closed
+	ua.unlock()
+	if !up && !closed { // connect
+		if err := ua.tr.Connect(ctx, ua.HandleFrame, ua.handleClose); err != nil {
+			return unreachable(err)
+		}
+		ua.lock()
+		ua.connected = true
+		closed = ua.closed
+		ua.unlock()
+		if closed { // Close came while connecting (a reconnect racing a sign-out)
+			ua.tr.Disconnect()
+		}
+	}
+	if closed {
+		return ErrClosed
 	}
 	return ua.sendRegister(ctx, ua.cfg.Expires)
 }

@@ -289,31 +289,6 @@ func (ua *UA) afterFunc(d time.Duration, f func()) func() bool {
 	})
 }
 
-// connect opens the transport if it is not open.
-func (ua *UA) connect(ctx context.Context) error {
-	ua.lock()
-	up, closed := ua.connected, ua.closed
-	ua.unlock()
-	if closed {
-		return ErrClosed
-	}
-	if up {
-		return nil
-	}
-	if err := ua.tr.Connect(ctx, ua.HandleFrame, ua.handleClose); err != nil {
-		return unreachable(err)
-	}
-	ua.lock()
-	ua.connected = true
-	closed = ua.closed
-	ua.unlock()
-	if closed { // Close came while connecting (a reconnect racing a sign-out)
-		ua.tr.Disconnect()
-		return ErrClosed
-	}
-	return nil
-}
-
 // ErrClosed: the UA was closed.
 var ErrClosed = errors.New("sip: closed")
 
