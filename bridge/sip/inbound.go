@@ -22,7 +22,7 @@ const MaxCalls = 6
 // retransmission) gets that call's last response again and creates
 // nothing. Called with ua.mu held.
 func (ua *UA) incoming(m *Message) {
-	id := m.CallID()
+	id := m.Get("Call-ID")
 	c := ua.calls[id]
 	if e := ua.ended; e != nil && e.callID == id {
 		c = e

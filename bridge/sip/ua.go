@@ -372,8 +372,8 @@ func (ua *UA) handleRequest(m *Message) {
 		ua.sendMsg(r)
 		return
 	}
-	c := ua.calls[m.CallID()]
-	from, _ := m.From()
+	c := ua.calls[m.Get("Call-ID")]
+	from, _ := ParseAddr(m.Get("From"))
 	if c != nil && (to.Tag() != c.localTag || c.dlg.remoteTag != "" && from.Tag() != c.dlg.remoteTag) {
 		c = nil // another dialog: a fork we hung up shares the Call-ID and our tag
 	}
