@@ -169,7 +169,13 @@ func NewUA(cfg Config, tr Transport, clock Clock) (*UA, error) {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "adApi-go"
 	}
-	if !isUser(cfg.User) {
+	// RFC 3261's user characters, unescaped (no '%', no '"' or '@', which
+	// would change the message around them).
+	bad := cfg.User == "" || len(cfg.User) > 64
+	for i := 0; i < len(cfg.User); i++ {
+		bad = bad || !isUserByte(cfg.User[i])
+	}
+	if bad {
 		return nil, errors.New("sip: username " + quote(cfg.User) + ": letters, digits and -_.!~*'()&=+$,;?/ only")
 	}
 	if cfg.Domain == "" || strings.ContainsAny(cfg.Domain, " \t\r\n<>\";@") {
@@ -185,20 +191,6 @@ func NewUA(cfg Config, tr Transport, clock Clock) (*UA, error) {
 		txs:   map[string]*clientTx{},
 		calls: map[string]*Call{},
 	}, nil
-}
-
-// isUser accepts RFC 3261's user characters, unescaped (no '%', no '"'
-// or '@', which would change the message around them).
-func isUser(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isUserByte(s[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 func isUserByte(c byte) bool {
