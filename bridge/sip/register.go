@@ -198,19 +198,18 @@ func secsHeader(m *Message, name string) time.Duration {
 // else the Expires header, else what we asked for.
 func (ua *UA) grantedExpires(resp *Message, asked time.Duration) time.Duration {
 	cs := resp.Values("Contact")
-	for _, c := range cs {
-		a, err := ParseAddr(c)
-		if err != nil || a.URI.Host != ua.host && len(cs) > 1 {
-			continue
-		}
-		if v, ok := a.Param("expires"); ok {
-			if n, err := strconv.Atoi(v); err == nil && n > 0 {
-				return time.Duration(n) * time.Second
+	for i := 0; i <= len(cs); i++ {
+		v := resp.Get("Expires") // after the Contacts
+		if i < len(cs) {
+			a, err := ParseAddr(cs[i])
+			if err != nil || a.URI.Host != ua.host && len(cs) > 1 {
+				continue
 			}
+			v, _ = param(a.Params, "expires")
 		}
-	}
-	if n, err := strconv.Atoi(resp.Get("Expires")); err == nil && n > 0 {
-		return time.Duration(n) * time.Second
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			return time.Duration(n) * time.Second
+		}
 	}
 	return asked
 }
