@@ -146,23 +146,21 @@ func (p *Phone) Register(ctx context.Context, cred phone.Credentials) error {
 	if gone {
 		p.status(false, "signing in again failed")
 	}
+	code, msg := phone.ServerInvalidCredentials, "invalid credentials"
 	switch {
 	case ua == nil || errors.Is(err, ErrUnauthorized): // no UA: a username that cannot be a SIP user
-		return p.refused(phone.ServerInvalidCredentials, "invalid credentials", phone.ErrInvalidCredentials)
+		err = phone.ErrInvalidCredentials
 	case ctx.Err() != nil:
 		return context.Cause(ctx)
+	default:
+		msg = "SIP server "
+		if errors.Is(err, ErrUnreachable) {
+			msg = "cannot reach the SIP server "
+		}
+		code, msg = phone.ServerSIPServerError, msg+p.cfg.URL+": "+err.Error()
+		err = errors.New(msg)
 	}
-	msg := "SIP server "
-	if errors.Is(err, ErrUnreachable) {
-		msg = "cannot reach the SIP server "
-	}
-	msg += p.cfg.URL + ": " + err.Error()
-	return p.refused(phone.ServerSIPServerError, msg, errors.New(msg))
-}
-
-// refused tells the desktop why a sign-in failed (a server error) and
-// returns err.
-func (p *Phone) refused(code int, msg string, err error) error {
+	// A server error tells the desktop why.
 	p.emit(phone.ServerError(code, msg))
 	return err
 }
