@@ -392,12 +392,8 @@ func (c *Call) sendCancel() {
 	}
 	c.cancelled = true
 	inv := c.invite
-	n, _, _ := inv.CSeq()
-	m := &Message{Method: "CANCEL", RequestURI: inv.RequestURI}
-	m.copyHeaders(inv, "|Via|Max-Forwards|From|To|Call-ID|Route|User-Agent|")
-	m.Add("CSeq", itoa(int(n))+" CANCEL")
 	branch, _ := topBranch(inv)
-	c.ua.request(m, branch, nil)
+	c.ua.request(inInviteTx(inv, "CANCEL", inv.Get("To")), branch, nil)
 	c.stopCancel = c.ua.afterFunc(TimerB, func() {
 		if tx := c.ua.txs[branch+" INVITE"]; tx != nil {
 			tx.end()

@@ -100,7 +100,7 @@ func (tx *clientTx) receive(m *Message) {
 		}
 		tx.final = true
 		if invite {
-			tx.ua.sendMsg(tx.ack(m))
+			tx.ua.sendMsg(inInviteTx(tx.req, "ACK", m.Get("To")))
 		}
 		tx.end()
 	}
@@ -109,14 +109,15 @@ func (tx *clientTx) receive(m *Message) {
 	}
 }
 
-// ack is the ACK for a non-2xx final response to an INVITE (17.1.1.3):
-// the INVITE's Request-URI, top Via, From, Call-ID and Route, the
-// response's To, and CSeq with method ACK.
-func (tx *clientTx) ack(resp *Message) *Message {
-	n, _, _ := tx.req.CSeq()
-	a := &Message{Method: "ACK", RequestURI: tx.req.RequestURI}
-	a.copyHeaders(tx.req, "|Via|Max-Forwards|From|Call-ID|Route|")
-	a.Add("To", resp.Get("To"))
-	a.Add("CSeq", itoa(int(n))+" ACK")
-	return a
+// inInviteTx builds a request in inv's transaction: the ACK for a non-2xx
+// final response (17.1.1.3, to: the response's To) or a CANCEL (9.1, to:
+// the INVITE's): the INVITE's Request-URI, top Via, From, Call-ID and
+// Route, and CSeq with the method.
+func inInviteTx(inv *Message, method, to string) *Message {
+	n, _, _ := inv.CSeq()
+	m := &Message{Method: method, RequestURI: inv.RequestURI}
+	m.copyHeaders(inv, "|Via|Max-Forwards|From|Call-ID|Route|User-Agent|")
+	m.Add("To", to)
+	m.Add("CSeq", itoa(int(n))+" "+method)
+	return m
 }
