@@ -20,7 +20,7 @@ func TestEarlyMedia(t *testing.T) {
 	h.reply(inv, 100, "Trying", nil, "")
 	recv(t, calls)
 	h.reply(inv, 180, "Ringing", nil, "")
-	h.reply(inv, 183, "Session Progress", []Header{{"Content-Type", "application/sdp"}}, "v=0\r\nearly\r\n")
+	h.reply(inv, 183, "Session Progress", []Header{{Name: "Content-Type", Value: "application/sdp"}}, "v=0\r\nearly\r\n")
 	for _, want := range []int{100, 180, 183} {
 		if ev := l.next(t); ev.State != CallProceeding || ev.Status != want {
 			t.Errorf("event: %+v, want %d", ev, want)
@@ -29,7 +29,7 @@ func TestEarlyMedia(t *testing.T) {
 	if sdp := recv(t, m.early); sdp != "v=0\r\nearly\r\n" {
 		t.Errorf("early answer: %q", sdp)
 	}
-	h.reply(inv, 183, "Session Progress", []Header{{"Content-Type", "application/sdp"}}, "v=0\r\nearly\r\n") // the same again: nothing new
+	h.reply(inv, 183, "Session Progress", []Header{{Name: "Content-Type", Value: "application/sdp"}}, "v=0\r\nearly\r\n") // the same again: nothing new
 	l.next(t)
 	h.reply(inv, 200, "OK", answer, "v=0\r\nearly\r\n")
 	h.expect("ACK")
@@ -49,7 +49,7 @@ func TestEarlyAnswerOnly(t *testing.T) {
 	h.register()
 	m := newEarlyMedia()
 	inv, l, calls, _ := h.dial(context.Background(), m)
-	h.reply(inv, 183, "Session Progress", []Header{{"Content-Type", "application/sdp"}}, "v=0\r\nearly\r\n")
+	h.reply(inv, 183, "Session Progress", []Header{{Name: "Content-Type", Value: "application/sdp"}}, "v=0\r\nearly\r\n")
 	recv(t, calls)
 	l.next(t)
 	recv(t, m.early)
@@ -79,7 +79,7 @@ func TestRedirectEndsCall(t *testing.T) {
 	h.register()
 	m := newMedia()
 	inv, l, calls, _ := h.dial(context.Background(), m)
-	h.reply(inv, 302, "Moved Temporarily", []Header{{"Contact", "<sip:5001@example.com>"}}, "")
+	h.reply(inv, 302, "Moved Temporarily", []Header{{Name: "Contact", Value: "<sip:5001@example.com>"}}, "")
 	recv(t, calls)
 	if ack := h.expect("ACK"); ack.Get("CSeq") != "1 ACK" {
 		t.Errorf("ACK:\n%s", ack)
@@ -346,7 +346,7 @@ func TestMultipartAnswer(t *testing.T) {
 	h.register()
 	m := newEarlyMedia()
 	inv, l, calls, _ := h.dial(context.Background(), m)
-	mp := []Header{{"Content-Type", `multipart/mixed; boundary="b1"`}, answer[0], answer[1]}
+	mp := []Header{{Name: "Content-Type", Value: `multipart/mixed; boundary="b1"`}, answer[0], answer[1]}
 	body := "--b1\r\nContent-Type: application/SDP\r\n\r\nv=0\r\nm=audio 9 RTP/AVP 0\r\n\r\n" +
 		"--b1\r\nContent-Type: application/ISUP;version=itu-t92+\r\nContent-Disposition: signal;handling=optional\r\n\r\n\x01\x00\x49\x00\r\n--b1--\r\n"
 	h.reply(inv, 183, "Session Progress", mp, body)
@@ -374,13 +374,13 @@ func TestByeChallenged(t *testing.T) {
 	c.Hangup()
 	bye := h.expect("BYE")
 	l.next(t) // terminated
-	h.reply(bye, 407, "Proxy Authentication Required", []Header{{"Proxy-Authenticate", `Digest realm="example.com", nonce="b1", qop="auth"`}}, "")
+	h.reply(bye, 407, "Proxy Authentication Required", []Header{{Name: "Proxy-Authenticate", Value: `Digest realm="example.com", nonce="b1", qop="auth"`}}, "")
 	bye2 := h.expect("BYE")
 	n1, _, _ := bye.CSeq()
 	n2, _, _ := bye2.CSeq()
 	if !checkDigest(bye2.Get("Proxy-Authorization"), "1001", "secret", "BYE") || n2 != n1+1 || bye2.CallID() != bye.CallID() || bye2.RequestURI != bye.RequestURI {
 		t.Fatalf("BYE with credentials:\n%s", bye2)
 	}
-	h.reply(bye2, 407, "Proxy Authentication Required", []Header{{"Proxy-Authenticate", `Digest realm="example.com", nonce="b2", qop="auth"`}}, "")
+	h.reply(bye2, 407, "Proxy Authentication Required", []Header{{Name: "Proxy-Authenticate", Value: `Digest realm="example.com", nonce="b2", qop="auth"`}}, "")
 	h.quiet()
 }

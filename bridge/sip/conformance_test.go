@@ -20,7 +20,7 @@ func (h *harness) startRegister() chan error {
 	return done
 }
 
-var challengeHdr = []Header{{"WWW-Authenticate", `Digest realm="example.com", nonce="n1", qop="auth,auth-int"`}}
+var challengeHdr = []Header{{Name: "WWW-Authenticate", Value: `Digest realm="example.com", nonce="n1", qop="auth,auth-int"`}}
 
 // A refresh the server challenges twice (the second time stale=true) is
 // answered with the new nonce, and the registration never goes down.
@@ -35,12 +35,12 @@ func TestRegisterRefreshStaleNonce(t *testing.T) {
 	if !checkDigest(req.Get("Authorization"), "1001", "secret", "REGISTER") {
 		t.Fatalf("credentials: %s", req.Get("Authorization"))
 	}
-	h.reply(req, 401, "Unauthorized", []Header{{"WWW-Authenticate", `Digest realm="example.com", nonce="n2", qop="auth", stale=true`}}, "")
+	h.reply(req, 401, "Unauthorized", []Header{{Name: "WWW-Authenticate", Value: `Digest realm="example.com", nonce="n2", qop="auth", stale=true`}}, "")
 	req = h.expect("REGISTER")
 	if !strings.Contains(req.Get("Authorization"), `nonce="n2"`) || !checkDigest(req.Get("Authorization"), "1001", "secret", "REGISTER") {
 		t.Fatalf("after stale: %s", req.Get("Authorization"))
 	}
-	h.reply(req, 200, "OK", []Header{{"Expires", "600"}}, "")
+	h.reply(req, 200, "OK", []Header{{Name: "Expires", Value: "600"}}, "")
 	if !h.ua.Registered() {
 		t.Fatal("the refresh took the registration down")
 	}
@@ -55,7 +55,7 @@ func TestRegisterIntervalTooBrief(t *testing.T) {
 	req := h.expect("REGISTER")
 	h.reply(req, 401, "Unauthorized", challengeHdr, "")
 	req = h.expect("REGISTER")
-	h.reply(req, 423, "Interval Too Brief", []Header{{"Min-Expires", "3600"}}, "")
+	h.reply(req, 423, "Interval Too Brief", []Header{{Name: "Min-Expires", Value: "3600"}}, "")
 	req = h.expect("REGISTER")
 	if req.Get("Expires") != "3600" || !strings.HasSuffix(req.Get("Contact"), ";expires=3600") {
 		t.Fatalf("after 423:\n%s", req)
@@ -64,7 +64,7 @@ func TestRegisterIntervalTooBrief(t *testing.T) {
 		h.reply(req, 401, "Unauthorized", challengeHdr, "")
 		req = h.expect("REGISTER")
 	}
-	h.reply(req, 200, "OK", []Header{{"Expires", "3600"}}, "")
+	h.reply(req, 200, "OK", []Header{{Name: "Expires", Value: "3600"}}, "")
 	if err := recv(t, done); err != nil {
 		t.Fatalf("Register: %v", err)
 	}
@@ -95,7 +95,7 @@ func TestRegisterRetryAfter(t *testing.T) {
 	h := newHarness(t)
 	h.register()
 	h.clock.Advance(3540 * time.Second)
-	h.reply(h.expect("REGISTER"), 503, "Service Unavailable", []Header{{"Retry-After", "120 (maintenance)"}}, "")
+	h.reply(h.expect("REGISTER"), 503, "Service Unavailable", []Header{{Name: "Retry-After", Value: "120 (maintenance)"}}, "")
 	if recv(t, h.regs) {
 		t.Fatal("still registered")
 	}
@@ -123,7 +123,7 @@ func TestRegisterContactRewritten(t *testing.T) {
 	h := newHarness(t)
 	h.ua.cfg.Expires = 600 * time.Second
 	done := h.startRegister()
-	h.reply(h.expect("REGISTER"), 200, "OK", []Header{{"Contact", "<sip:1001@203.0.113.7:5060;transport=tcp>;expires=60"}}, "")
+	h.reply(h.expect("REGISTER"), 200, "OK", []Header{{Name: "Contact", Value: "<sip:1001@203.0.113.7:5060;transport=tcp>;expires=60"}}, "")
 	if err := recv(t, done); err != nil {
 		t.Fatal(err)
 	}
@@ -138,8 +138,8 @@ func TestChallengeSHA256First(t *testing.T) {
 	h := newHarness(t)
 	done := h.startRegister()
 	two := []Header{
-		{"WWW-Authenticate", `Digest realm="example.com", nonce="s1", algorithm=SHA-256, qop="auth"`},
-		{"WWW-Authenticate", `Digest realm="example.com", nonce="m1", algorithm=MD5, qop="auth"`},
+		{Name: "WWW-Authenticate", Value: `Digest realm="example.com", nonce="s1", algorithm=SHA-256, qop="auth"`},
+		{Name: "WWW-Authenticate", Value: `Digest realm="example.com", nonce="m1", algorithm=MD5, qop="auth"`},
 	}
 	h.reply(h.expect("REGISTER"), 401, "Unauthorized", two, "")
 	req := h.expect("REGISTER")
@@ -153,8 +153,8 @@ func TestChallengeSHA256First(t *testing.T) {
 	recv(t, h.regs)
 	inv, _, _, _ := h.dial(context.Background(), newMedia())
 	h.reply(inv, 407, "Proxy Authentication Required", []Header{
-		{"Proxy-Authenticate", `Digest realm="example.com", nonce="s2", algorithm=SHA-256`},
-		{"Proxy-Authenticate", `Digest realm="example.com", nonce="m2", qop="auth"`},
+		{Name: "Proxy-Authenticate", Value: `Digest realm="example.com", nonce="s2", algorithm=SHA-256`},
+		{Name: "Proxy-Authenticate", Value: `Digest realm="example.com", nonce="m2", qop="auth"`},
 	}, "")
 	h.expect("ACK")
 	if a := h.expect("INVITE").Get("Proxy-Authorization"); !strings.Contains(a, `nonce="m2"`) || !checkDigest(a, "1001", "secret", "INVITE") {

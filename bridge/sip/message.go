@@ -27,6 +27,7 @@ const maxHeaders = 200
 
 // Header is one header line: its canonical name and its value as sent.
 type Header struct {
+	_           [0]func() // not comparable: no equality function in the module
 	Name, Value string
 }
 
@@ -123,7 +124,9 @@ func (m *Message) Values(name string) []string {
 // module half a kilobyte.)
 //
 //go:noinline
-func (m *Message) Add(name, value string) { m.Headers = append(m.Headers, Header{name, value}) }
+func (m *Message) Add(name, value string) {
+	m.Headers = append(m.Headers, Header{Name: name, Value: value})
+}
 
 // Set replaces every header of that name with one, in the place of the
 // first.
@@ -249,7 +252,7 @@ func Parse(frame string) (*Message, error) {
 		if len(m.Headers) == maxHeaders {
 			return nil, parseErr("more than " + "200" + " headers")
 		}
-		m.Headers = append(m.Headers, Header{canonical(name), strings.TrimSpace(value)})
+		m.Headers = append(m.Headers, Header{Name: canonical(name), Value: strings.TrimSpace(value)})
 	}
 	for _, h := range []string{"Via", "From", "To", "Call-ID", "CSeq"} {
 		if m.Get(h) == "" {

@@ -82,7 +82,7 @@ func (h *phoneHarness) loginOK() {
 
 func TestPhoneLogin(t *testing.T) {
 	h := newPhoneHarness(t)
-	ch := []Header{{"WWW-Authenticate", `Digest realm="example.com", nonce="n"`}}
+	ch := []Header{{Name: "WWW-Authenticate", Value: `Digest realm="example.com", nonce="n"`}}
 	err := h.login("wrong", func(req *Message) {
 		h.reply(req, 401, "Unauthorized", ch, "")
 		h.reply(h.expect("REGISTER"), 401, "Unauthorized", ch, "")
@@ -275,7 +275,7 @@ func TestPhoneInbound(t *testing.T) {
 	held := make(chan error, 1)
 	go func() { held <- h.p.Hold(context.Background(), e.Call, true) }()
 	re := h.expect("INVITE")
-	h.reply(re, 200, "OK", []Header{{"Contact", "<sip:far@10.0.0.9:5070;transport=tcp>"}}, "v=0\r\n")
+	h.reply(re, 200, "OK", []Header{{Name: "Contact", Value: "<sip:far@10.0.0.9:5070;transport=tcp>"}}, "v=0\r\n")
 	h.expect("ACK")
 	if err := recv(t, held); err != nil {
 		t.Fatal(err)

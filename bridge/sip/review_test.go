@@ -15,12 +15,12 @@ func TestRegisterIntervalTooBriefAgainFails(t *testing.T) {
 			done := h.startRegister()
 			req := h.expect("REGISTER")
 			if minExpires == "3600" {
-				h.reply(req, 423, "Interval Too Brief", []Header{{"Min-Expires", "3600"}}, "")
+				h.reply(req, 423, "Interval Too Brief", []Header{{Name: "Min-Expires", Value: "3600"}}, "")
 				if req = h.expect("REGISTER"); req.Get("Expires") != "3600" {
 					t.Fatalf("after the first 423:\n%s", req)
 				}
 			}
-			h.reply(req, 423, "Interval Too Brief", []Header{{"Min-Expires", minExpires}}, "")
+			h.reply(req, 423, "Interval Too Brief", []Header{{Name: "Min-Expires", Value: minExpires}}, "")
 			h.quiet()
 			var se *StatusError
 			if err := recv(t, done); !errors.As(err, &se) || se.Code != 423 {

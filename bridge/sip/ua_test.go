@@ -153,7 +153,7 @@ func (h *harness) register() {
 	done := make(chan error, 1)
 	go func() { done <- h.ua.Register(context.Background()) }()
 	req := h.expect("REGISTER")
-	h.reply(req, 200, "OK", []Header{{"Contact", "<sip:1001@" + h.ua.host + ";transport=ws>;expires=3600"}}, "")
+	h.reply(req, 200, "OK", []Header{{Name: "Contact", Value: "<sip:1001@" + h.ua.host + ";transport=ws>;expires=3600"}}, "")
 	if err := recv(h.t, done); err != nil {
 		h.t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestRegisterDigest(t *testing.T) {
 		t.Fatalf("REGISTER:\n%s", req)
 	}
 	ch := `Digest realm="example.com", nonce="abc", qop="auth", opaque="op"`
-	h.reply(req, 401, "Unauthorized", []Header{{"WWW-Authenticate", ch}}, "")
+	h.reply(req, 401, "Unauthorized", []Header{{Name: "WWW-Authenticate", Value: ch}}, "")
 	req2 := h.expect("REGISTER")
 	n1, _, _ := req.CSeq()
 	n2, _, _ := req2.CSeq()
@@ -182,8 +182,8 @@ func TestRegisterDigest(t *testing.T) {
 		t.Fatalf("Authorization does not verify: %s", auth)
 	}
 	h.reply(req2, 200, "OK", []Header{
-		{"Contact", "<sip:other@elsewhere>;expires=3600"},
-		{"Contact", "<sip:1001@" + h.ua.host + ";transport=ws>;expires=40"},
+		{Name: "Contact", Value: "<sip:other@elsewhere>;expires=3600"},
+		{Name: "Contact", Value: "<sip:1001@" + h.ua.host + ";transport=ws>;expires=40"},
 	}, "")
 	if err := recv(t, done); err != nil {
 		t.Fatal(err)
@@ -199,7 +199,7 @@ func TestRegisterDigest(t *testing.T) {
 	if ref.CallID() != req.CallID() {
 		t.Error("refresh has a new Call-ID")
 	}
-	h.reply(ref, 200, "OK", []Header{{"Expires", "40"}}, "")
+	h.reply(ref, 200, "OK", []Header{{Name: "Expires", Value: "40"}}, "")
 	if !h.ua.Registered() {
 		t.Error("refresh took the registration down")
 	}
@@ -241,7 +241,7 @@ func TestRegisterFailures(t *testing.T) {
 		h := newHarness(t)
 		done := make(chan error, 1)
 		go func() { done <- h.ua.Register(context.Background()) }()
-		ch := []Header{{"WWW-Authenticate", `Digest realm="example.com", nonce="abc", qop="auth"`}}
+		ch := []Header{{Name: "WWW-Authenticate", Value: `Digest realm="example.com", nonce="abc", qop="auth"`}}
 		h.reply(h.expect("REGISTER"), 401, "Unauthorized", ch, "")
 		h.reply(h.expect("REGISTER"), 401, "Unauthorized", ch, "")
 		if err := recv(t, done); !errors.Is(err, ErrUnauthorized) {
@@ -253,8 +253,8 @@ func TestRegisterFailures(t *testing.T) {
 		h := newHarness(t)
 		done := make(chan error, 1)
 		go func() { done <- h.ua.Register(context.Background()) }()
-		h.reply(h.expect("REGISTER"), 401, "Unauthorized", []Header{{"WWW-Authenticate", `Digest realm="r", nonce="a"`}}, "")
-		h.reply(h.expect("REGISTER"), 401, "Unauthorized", []Header{{"WWW-Authenticate", `Digest realm="r", nonce="b", stale=true`}}, "")
+		h.reply(h.expect("REGISTER"), 401, "Unauthorized", []Header{{Name: "WWW-Authenticate", Value: `Digest realm="r", nonce="a"`}}, "")
+		h.reply(h.expect("REGISTER"), 401, "Unauthorized", []Header{{Name: "WWW-Authenticate", Value: `Digest realm="r", nonce="b", stale=true`}}, "")
 		req := h.expect("REGISTER")
 		if !strings.Contains(req.Get("Authorization"), `nonce="b"`) {
 			t.Fatalf("stale: %s", req)
@@ -349,9 +349,9 @@ func (h *harness) dial(ctx context.Context, m Media) (*Message, *callLog, chan *
 }
 
 var answer = []Header{
-	{"Record-Route", "<sip:10.0.0.1;lr;r2=on;transport=tcp>, <sip:127.0.0.1:8080;transport=ws;lr;r2=on>"},
-	{"Contact", "<sip:5000@10.0.0.9:5070;transport=tcp>"},
-	{"Content-Type", "application/sdp"},
+	{Name: "Record-Route", Value: "<sip:10.0.0.1;lr;r2=on;transport=tcp>, <sip:127.0.0.1:8080;transport=ws;lr;r2=on>"},
+	{Name: "Contact", Value: "<sip:5000@10.0.0.9:5070;transport=tcp>"},
+	{Name: "Content-Type", Value: "application/sdp"},
 }
 
 func TestOutboundCall(t *testing.T) {
@@ -364,7 +364,7 @@ func TestOutboundCall(t *testing.T) {
 	}
 	// The proxy challenges: the 407 is ACKed on the same branch, the
 	// INVITE sent again with credentials.
-	h.reply(inv, 407, "Proxy Authentication Required", []Header{{"Proxy-Authenticate", `Digest realm="example.com", nonce="n1", qop="auth"`}}, "")
+	h.reply(inv, 407, "Proxy Authentication Required", []Header{{Name: "Proxy-Authenticate", Value: `Digest realm="example.com", nonce="n1", qop="auth"`}}, "")
 	ack := h.expect("ACK")
 	v1, _ := inv.TopVia()
 	va, _ := ack.TopVia()
@@ -764,7 +764,7 @@ func TestInboundAccepted(t *testing.T) {
 		re.Get("From") != ok.Get("To") {
 		t.Fatalf("hold re-INVITE:\n%s", re)
 	}
-	h.reply(re, 200, "OK", []Header{{"Contact", "<sip:far@10.0.0.9:5070;transport=tcp>"}}, "v=0\r\na=recvonly\r\n")
+	h.reply(re, 200, "OK", []Header{{Name: "Contact", Value: "<sip:far@10.0.0.9:5070;transport=tcp>"}}, "v=0\r\na=recvonly\r\n")
 	if ack := h.expect("ACK"); ack.Get("CSeq") != "1 ACK" {
 		t.Errorf("ACK:\n%s", ack)
 	}
@@ -953,7 +953,7 @@ func TestCallbackPanicContained(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- h.ua.Register(context.Background()) }()
-	h.reply(h.expect("REGISTER"), 200, "OK", []Header{{"Contact", "<sip:1001@" + h.ua.host + ";transport=ws>;expires=3600"}}, "")
+	h.reply(h.expect("REGISTER"), 200, "OK", []Header{{Name: "Contact", Value: "<sip:1001@" + h.ua.host + ";transport=ws>;expires=3600"}}, "")
 	if err := recv(t, done); err != nil {
 		t.Fatal(err)
 	}
