@@ -460,13 +460,20 @@ func TestPanelOffScreenDrawsNothing(t *testing.T) {
 	evalJS[OperationResult](tb, `__api.startCall('100')`).id(t)
 	desk := tb.frame(desktopURL)
 	evalJS[bool](desk, settledJS)
+	// The panel learns it from an IntersectionObserver, as the test does
+	// with its own: the browser tells both in the same rendering step, each
+	// in a task of its own, queued before any idle callback (which the
+	// panel's redraw waits for).
+	evalJS[bool](desk, `window.__out = new Promise(resolve => new IntersectionObserver(es => es[es.length - 1].isIntersecting || resolve(true)).observe(document.getElementById('agentDesktop'))); true`)
 	evalJS[bool](tb, `document.body.append(Object.assign(document.createElement('div'), {style: 'height: 4000px'})); scrollTo(0, 3000); true`)
-	// (The panel learns it asynchronously, from an IntersectionObserver.)
-	evalJS[bool](desk, `new Promise(resolve => { const f = () => adApiDesktop.stats().panel.offScreen ? resolve(true) : setTimeout(f, 20); f() })`)
+	evalJS[bool](desk, `__out`)
 	before := evalJS[float64](desk, `adApiDesktop.stats().panel.draws`)
+	evalJS[bool](desk, skippedJS)
 	id := evalJS[OperationResult](desk, `adApi.startCall('101')`).id(t)
 	// The panel let the change pass without drawing it.
-	evalJS[bool](desk, `new Promise(resolve => { const f = () => adApiDesktop.stats().panel.skippedHidden > 0 ? resolve(true) : setTimeout(f, 50); f() })`)
+	if got := evalJS[string](desk, `__skipped.then(s => s + ' ' + adApiDesktop.stats().panel.offScreen)`); got != "skipped true" {
+		t.Fatalf("out of view: the panel %s the change (off screen?)", got)
+	}
 	if got := evalJS[string](desk, `adApiDesktop.stats().panel.draws + ' ' + !!document.querySelector('#interactionList li[data-interaction-id="`+id+`"]')`); got != fmt.Sprint(before)+" false" {
 		t.Fatalf("out of view: draws, row shown = %s (draws were %v)", got, before)
 	}
@@ -500,11 +507,14 @@ func TestPanelHiddenDrawsNothing(t *testing.T) {
 		t.Fatal("a minimized window's page is not hidden: this test cannot hide the page")
 	}
 	before := evalJS[panelStats](tb, `adApiDesktop.stats().panel`)
+	evalJS[bool](tb, skippedJS)
 	id := evalJS[OperationResult](tb, `adApi.startCall('+1 415 555 0102')`).id(t)
 	evalJS[OperationResult](tb, `adApiDesktop.connect('`+first+`')`)
 	// The panel let the changes pass without drawing them (it skipped a
 	// redraw, and drew none).
-	within[bool](tb, 10*time.Second, "the panel skipping a redraw while hidden", `new Promise(resolve => { const f = () => { const s = adApiDesktop.stats().panel; s.skippedHidden > `+fmt.Sprint(before.Skipped)+` || s.draws > `+fmt.Sprint(before.Draws)+` ? resolve(true) : setTimeout(f, 20) }; f() })`)
+	if got := within[string](tb, 10*time.Second, "the panel skipping a redraw while hidden", `__skipped`); got != "skipped" {
+		t.Errorf("hidden: the panel %s the changes", got)
+	}
 	shown := `[...document.querySelectorAll('#interactionList li')].map(li => li.dataset.interactionId + ' ' + li.dataset.state).join()`
 	if got, want := evalJS[string](tb, shown), first+" delivery_pending"; got != want {
 		t.Errorf("hidden: the list shows %q, want %q as before", got, want)
@@ -523,6 +533,16 @@ func TestPanelHiddenDrawsNothing(t *testing.T) {
 		t.Fatalf("shown again: the list shows %q, want %q", got, want)
 	}
 }
+
+// skippedJS sets __skipped, a promise of what the panel does next with a
+// change: 'skipped' (let pass unseen: adapi:skipped) or 'drew' (adapi:drawn).
+const skippedJS = `(panel => {
+	window.__skipped = new Promise(resolve => {
+		panel.addEventListener('adapi:skipped', () => resolve('skipped'), {once: true})
+		panel.addEventListener('adapi:drawn', () => resolve('drew'), {once: true})
+	})
+	return true
+})(document.getElementById('agentDesktop'))`
 
 // panelStats is adApiDesktop.stats().panel.
 type panelStats struct {

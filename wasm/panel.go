@@ -153,6 +153,7 @@ func (p *panel) loop() {
 			if p.hidden() {
 				p.stale = true
 				p.stats.Skipped++
+				p.root.Call("dispatchEvent", skipped) // for tests: a change let pass (never while shown)
 				continue
 			}
 			p.draw()
@@ -229,7 +230,7 @@ func (p *panel) draw() {
 	p.root.Call("dispatchEvent", drawn)
 }
 
-var drawn = js.Global().Get("Event").New("adapi:drawn")
+var drawn, skipped = js.Global().Get("Event").New("adapi:drawn"), js.Global().Get("Event").New("adapi:skipped")
 
 func (p *panel) drawLog() {
 	notes := p.d.takeNotes()

@@ -334,13 +334,12 @@ func (p *panel) update(it *item, c *desk.InteractionData) {
 	active := it.active
 	it.data = c
 	if key := stateKey(*c); it.drawn != key {
-		first := it.drawn == ""
 		it.drawn = key
 		it.li.Call("setAttribute", "data-state", string(c.State))
 		label := stateLabel(*c)
 		it.state.Set("textContent", label)
 		p.showButtons(it)
-		if active && (!first || p.stats.Draws > 0) { // a new call's first state too, not those the page opened with
+		if active { // from a new call's first state
 			p.say(it.label + ": " + label)
 		}
 		if c.EndTime != 0 && !it.ended {
