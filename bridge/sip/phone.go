@@ -283,32 +283,26 @@ func (p *Phone) incoming(c *Call, from Addr) func(CallEvent) {
 	id := phone.CallID("sip-in-" + itoa(p.seq))
 	p.calls[id] = c
 	p.unlock()
-	user := from.URI.User
-	if u, ok := unescapeUser(user); ok {
-		user = u
-	}
-	p.emit(phone.Event{Kind: phone.EventIncoming, Call: id, From: user, FromName: unquote(from.Display)})
-	return p.onCall(id)
-}
-
-// unescapeUser undoes %XX escapes in a URI's user part.
-func unescapeUser(s string) (string, bool) {
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	// The caller's user with its %XX escapes undone (as it is with a bad
+	// one).
+	user, b := from.URI.User, []byte{}
+	for i := 0; i < len(user); i++ {
+		c := user[i]
 		if c == '%' {
-			if i+2 >= len(s) {
-				return "", false
-			}
-			n, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
-			if err != nil {
-				return "", false
+			n, err := strconv.ParseUint(user[i+1:min(i+3, len(user))], 16, 8)
+			if err != nil || i+2 >= len(user) {
+				b = nil
+				break
 			}
 			c, i = byte(n), i+2
 		}
 		b = append(b, c)
 	}
-	return string(b), true
+	if b != nil {
+		user = string(b)
+	}
+	p.emit(phone.Event{Kind: phone.EventIncoming, Call: id, From: user, FromName: unquote(from.Display)})
+	return p.onCall(id)
 }
 
 func stateErr(err error) error {
