@@ -303,7 +303,27 @@ func (ua *UA) HandleFrame(frame string) {
 	if err != nil {
 		return
 	}
-	m.Body = sdpOf(m)
+	// The body the UA reads is the SDP: the application/sdp part of a
+	// multipart body (a SIP-I carrier's 183 or 200 carries ISUP beside
+	// it), or "" when a multipart body has none.
+	t, params, _ := cut(m.Get("Content-Type"), ";")
+	b, _ := param(params, "boundary")
+	if t = strings.TrimSpace(t); len(t) >= 10 && eqFold(t[:10], "multipart/") && b != "" {
+		rest := m.Body
+		m.Body = ""
+	parts:
+		for rest != "" {
+			var part string
+			part, rest, _ = cut(rest, "--"+b)
+			head, body, _ := cut(part, "\r\n\r\n")
+			for i := 0; i+15 <= len(head); i++ {
+				if eqFold(head[i:i+15], "application/sdp") {
+					m.Body = strings.TrimSuffix(body, "\r\n")
+					break parts
+				}
+			}
+		}
+	}
 	ua.lock()
 	contain(func() {
 		switch {
@@ -497,24 +517,4 @@ func randomToken(n int) string {
 	return string(b)
 }
 
-// sdpOf is the message's SDP: its body, or the application/sdp part of a
-// multipart body (a SIP-I carrier's 183 or 200 carries ISUP beside it),
-// or "" when a multipart body has none.
-func sdpOf(m *Message) string {
-	t, params, _ := cut(m.Get("Content-Type"), ";")
-	b, _ := param(params, "boundary")
-	if t = strings.TrimSpace(t); len(t) < 10 || !eqFold(t[:10], "multipart/") || b == "" {
-		return m.Body
-	}
-	for rest := m.Body; rest != ""; {
-		var part string
-		part, rest, _ = cut(rest, "--"+b)
-		head, body, _ := cut(part, "\r\n\r\n")
-		for i := 0; i+15 <= len(head); i++ {
-			if eqFold(head[i:i+15], "application/sdp") {
-				return strings.TrimSuffix(body, "\r\n")
-			}
-		}
-	}
-	return ""
-}
+
