@@ -516,5 +516,3 @@ func randomToken(n int) string {
 	}
 	return string(b)
 }
-
-
