@@ -226,17 +226,18 @@ func (ua *UA) tell(up bool, err error) {
 // down and retries. Called with ua.mu held.
 func (ua *UA) refresh() {
 	ua.reg.stop = nil
-	ua.register(ua.cfg.Expires, 0, Header{}, func(err error) {
-		if err != nil {
-			ua.reg.lost(ua, err)
-		}
-	})
+	ua.register(ua.cfg.Expires, 0, Header{}, ua.lost)
 }
 
-// lost takes the registration down, tells OnRegistration, and (when the
-// agent is still signed in) tries again with backoff: 1 s, doubling to
-// 30 s. A refused password stops the retries. Called with ua.mu held.
-func (r *registration) lost(ua *UA, err error) {
+// lost takes the registration down (err says why; nil: nothing was
+// lost), tells OnRegistration, and (when the agent is still signed in)
+// tries again with backoff: 1 s, doubling to 30 s. A refused password
+// stops the retries. Called with ua.mu held.
+func (ua *UA) lost(err error) {
+	r := &ua.reg
+	if err == nil {
+		return
+	}
 	r.stopTimer()
 	if r.registered {
 		r.registered = false
@@ -249,20 +250,22 @@ func (r *registration) lost(ua *UA, err error) {
 	wait := max(r.backoff, r.retryAfter)
 	r.retryAfter = 0
 	r.stop = ua.afterFunc(wait, func() {
-		r.stop = nil
-		go func() {
-			ctx, cancel := context.WithCancelCause(context.Background())
-			stop := ua.clock.AfterFunc(TimerB, func() { cancel(unreachable(nil)) })
-			err := ua.Register(ctx)
-			stop()
-			cancel(nil)
-			if err != nil {
-				ua.lock()
-				if !r.registered {
-					r.lost(ua, err)
-				}
-				ua.unlock()
-			}
-		}()
+		ua.reg.stop = nil
+		go ua.reconnect()
 	})
+}
+
+// reconnect registers again, the connection bounded by Timer B; a
+// failure is lost again.
+func (ua *UA) reconnect() {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	stop := ua.clock.AfterFunc(TimerB, func() { cancel(unreachable(nil)) })
+	err := ua.Register(ctx)
+	stop()
+	cancel(nil)
+	ua.lock()
+	if !ua.reg.registered {
+		ua.lost(err)
+	}
+	ua.unlock()
 }

@@ -292,7 +292,7 @@ func (ua *UA) handleClose(err error) {
 	for _, tx := range ua.txs {
 		tx.fail(503, "Service Unavailable")
 	}
-	ua.reg.lost(ua, unreachable(err))
+	ua.lost(unreachable(err))
 	ua.unlock()
 }
 
