@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/adapi-go/adapi-go/bridge/phone"
 )
 
 // T1 is RFC 3261's round-trip estimate. Over a reliable transport nothing
@@ -23,10 +25,6 @@ const TimerB = 64 * T1
 type Clock interface {
 	AfterFunc(d time.Duration, f func()) (stop func() bool)
 }
-
-type realClock struct{}
-
-func (*realClock) AfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
 
 // Transport is the connection to the SIP server: the page's WebSocket
 // (subprotocol "sip") in the browser, a native WebSocket or a script in
@@ -161,7 +159,7 @@ type UA struct {
 // NewUA makes a UA. Nothing is sent until Register.
 func NewUA(cfg Config, tr Transport, clock Clock) (*UA, error) {
 	if clock == nil {
-		clock = &realClock{}
+		clock = phone.RealClock{} // the desktop's: in the module already
 	}
 	if cfg.Expires <= 0 {
 		cfg.Expires = 10 * time.Minute
