@@ -266,6 +266,13 @@ func TestPhoneInbound(t *testing.T) {
 	if e.Kind != phone.EventIncoming || e.From != "+1202555#" || e.FromName != "Caller" {
 		t.Fatalf("incoming: %+v", e)
 	}
+	// Ringing, it has no media yet: nothing to mute or send digits on.
+	if err := h.p.Mute(context.Background(), e.Call, true); !errors.Is(err, phone.ErrBadState) {
+		t.Errorf("mute while ringing: %v", err)
+	}
+	if err := h.p.SendDTMF(context.Background(), e.Call, "1"); !errors.Is(err, phone.ErrBadState) {
+		t.Errorf("DTMF while ringing: %v", err)
+	}
 	if err := h.p.Accept(context.Background(), e.Call); err != nil {
 		t.Fatal(err)
 	}
