@@ -365,7 +365,10 @@ func (p *Phone) SendDTMF(ctx context.Context, id phone.CallID, digits string) er
 	if err != nil {
 		return err
 	}
-	if c.State() != CallConfirmed {
+	c.ua.lock()
+	up := c.state == CallConfirmed
+	c.ua.unlock()
+	if !up {
 		return phone.ErrBadState
 	}
 	return c.media.InsertDTMF(digits)
