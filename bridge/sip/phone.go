@@ -271,7 +271,9 @@ func (p *Phone) Hangup(ctx context.Context, id phone.CallID) error {
 	p.ring(id, "", false)
 	c, err := p.call(id, true)
 	if err == nil {
-		c.Hangup()
+		c.ua.lock()
+		c.leave()
+		c.ua.unlock()
 	}
 	return err
 }
