@@ -220,6 +220,9 @@ func (p *Phone) onCall(id phone.CallID) func(CallEvent) {
 	}
 }
 
+// errNoAudio: the page gave no media for a call.
+var errNoAudio = errors.New("no audio for the call (the page has no RTCPeerConnection)")
+
 // Dial places a call; it returns at the first response to the INVITE.
 func (p *Phone) Dial(ctx context.Context, id phone.CallID, number string) error {
 	ua := p.current()
@@ -228,7 +231,7 @@ func (p *Phone) Dial(ctx context.Context, id phone.CallID, number string) error 
 	}
 	media := p.cfg.Media()
 	if media == nil {
-		return errors.New("no audio for the call (the page has no RTCPeerConnection)")
+		return errNoAudio
 	}
 	p.lock()
 	p.calls[id] = nil // known: its events go to the desktop
@@ -323,7 +326,7 @@ func (p *Phone) Accept(ctx context.Context, id phone.CallID) error {
 	}
 	media := p.cfg.Media()
 	if media == nil {
-		return errors.New("no audio for the call (the page has no RTCPeerConnection)")
+		return errNoAudio
 	}
 	return stateErr(c.Accept(ctx, media))
 }
