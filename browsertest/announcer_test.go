@@ -71,4 +71,11 @@ func TestAnnouncerSaysEachStateAndTheEnd(t *testing.T) {
 	if got := evalJS[string](tb, `document.getElementById('callAnnouncer').textContent`); got != "(415) 555-0191: Completed" {
 		t.Errorf("after the call, the live region reads %q", got)
 	}
+
+	// Placed and answered in the same task (a far end that answers at
+	// once): the first draw shows it connected; its first state is said
+	// all the same, first.
+	id = evalJS[string](tb, `adApi.startCall('+1 415 555 0192').then(r => adApiDesktop.connect(r.data.id).then(() => r.data.id))`)
+	drawn(id, "delivered")
+	said("(415) 555-0192: Calling…. (415) 555-0192: Connected")
 }

@@ -334,6 +334,11 @@ func (p *panel) update(it *item, c *desk.InteractionData) {
 	active := it.active
 	it.data = c
 	if key := stateKey(*c); it.drawn != key {
+		if active && it.drawn == "" && c.State != desk.StateDeliveryPending {
+			// A new call whose first state (Calling…, Ringing) passed
+			// before its first draw: said all the same, first.
+			p.say(it.label + ": " + stateLabel(desk.InteractionData{State: desk.StateDeliveryPending, CallDirection: c.CallDirection}))
+		}
 		it.drawn = key
 		it.li.Call("setAttribute", "data-state", string(c.State))
 		label := stateLabel(*c)
