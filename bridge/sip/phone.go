@@ -205,18 +205,21 @@ func (p *Phone) onCall(id phone.CallID) func(CallEvent) {
 		if !known {
 			return
 		}
+		e := phone.Event{Call: id}
 		switch {
 		case ev.State == CallProceeding && (ev.Status == 180 || ev.Status == 183):
-			p.emit(phone.Event{Kind: phone.EventRinging, Call: id})
+			e.Kind = phone.EventRinging
 		case ev.State == CallConfirmed && ev.Status != 0:
-			p.emit(phone.Event{Kind: phone.EventAnswered, Call: id})
+			e.Kind = phone.EventAnswered
 		case ev.State == CallTerminated:
-			e := phone.Event{Kind: phone.EventEnded, Call: id, Reason: ev.Reason}
+			e.Kind, e.Reason = phone.EventEnded, ev.Reason
 			if !ev.ByRemote || ev.Status != 0 {
 				e.Status = ev.Status
 			}
-			p.emit(e)
+		default:
+			return
 		}
+		p.emit(e)
 	}
 }
 
