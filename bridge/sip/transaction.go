@@ -29,7 +29,7 @@ func (ua *UA) request(req *Message, branch string, onResp func(*Message)) error 
 	// The transaction and its timer exist before the request is on the
 	// wire (a test that sees the frame may move its clock at once).
 	ua.txs[tx.key] = tx
-	tx.stop = ua.afterFunc(TimerB, func() { tx.fail(408, "Request Timeout") })
+	tx.stop = ua.afterFunc(TimerB, tx.timeout)
 	err := ua.sendMsg(req)
 	if err != nil {
 		tx.end()
@@ -58,6 +58,10 @@ func (tx *clientTx) end() {
 	tx.stopTimer()
 	delete(tx.ua.txs, tx.key)
 }
+
+// timeout is Timer B or F (a 408 stands in for the answer) or, once a
+// 2xx came, Timer M (fail then only ends the transaction).
+func (tx *clientTx) timeout() { tx.fail(408, "Request Timeout") }
 
 // fail ends the transaction with a response the UA stands in for.
 func (tx *clientTx) fail(code int, reason string) {
@@ -92,7 +96,7 @@ func (tx *clientTx) receive(m *Message) {
 			tx.end()
 		} else if first {
 			tx.stopTimer()
-			tx.stop = tx.ua.afterFunc(TimerB, tx.end) // Timer M
+			tx.stop = tx.ua.afterFunc(TimerB, tx.timeout) // Timer M
 		}
 	default:
 		if tx.final {
