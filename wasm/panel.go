@@ -46,10 +46,10 @@ type panel struct {
 	agentState, agentName, agentPill, logoutBtn  js.Value
 	loginForm, loginUser, loginPass, loginStatus js.Value
 	reasons                                      []string // the not-ready reasons offered
-	chosen, drawnAgent, drawnPill                string   // the status chosen, the one the calls give, and the pill as drawn
+	chosen, drawnAgent, drawnPill                string   // the status chosen, the one the calls give (as last told), the pill as drawn
 	loginMsg, drawnLoginMsg                      string
 	loginHint                                    js.Value // "Sign in to register the phone"
-	phoneOff, drawnOff                           bool     // the SIP phone is not registered (now, as drawn)
+	phoneOff, drawnOff                           bool     // the phone is not registered (desk's PhoneReady; now, as drawn)
 	// the Dialpad
 	pad, dialBtn, padObject, dialStatus js.Value
 	// the calls
