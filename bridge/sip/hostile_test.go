@@ -228,3 +228,28 @@ func TestCloseEndsPendingRequests(t *testing.T) {
 	recv(t, calls) // the call's first response: the 503 Close stands in
 	recv(t, errs)
 }
+
+// The caller hangs up with BYE before the answer (RFC 3261 15 lets a
+// caller end an early dialog so): 200 for the BYE, 487 for its INVITE
+// (15.1.2; else the proxy's INVITE transaction waits for its timer), and
+// the call ends by the far end.
+func TestInboundByeBeforeAnswer(t *testing.T) {
+	h := newHarness(t)
+	incoming := h.withIncoming()
+	h.register()
+	h.ua.HandleFrame(inviteAs("e1"))
+	ringing := h.next()
+	in := recv(t, incoming)
+	h.ua.HandleFrame("BYE sip:1001@x.invalid;transport=ws SIP/2.0\r\nVia: SIP/2.0/WS 127.0.0.1:8080;branch=z9hG4bKbye\r\n" +
+		"From: " + inboundFrom + "\r\nTo: " + ringing.Get("To") + "\r\nCall-ID: e1\r\nCSeq: 11 BYE\r\n\r\n")
+	if r := h.next(); r.StatusCode != 200 || r.Get("CSeq") != "11 BYE" {
+		t.Errorf("BYE answer:\n%s", r)
+	}
+	if r := h.next(); r.StatusCode != 487 || r.Get("CSeq") != "10 INVITE" {
+		t.Errorf("INVITE answer:\n%s", r)
+	}
+	if ev := in.log.next(t); ev.State != CallTerminated || !ev.ByRemote {
+		t.Errorf("event: %+v", ev)
+	}
+	h.quiet()
+}

@@ -411,6 +411,9 @@ func (ua *UA) handleRequest(m *Message) {
 			return
 		}
 		ua.respond(m, 200, "OK")
+		if c.inv != nil && c.state == CallProceeding { // the caller's, before our answer (RFC 3261 15.1.2)
+			c.reply(487, "Request Terminated", "")
+		}
 		c.remoteBye()
 	case 'O': // OPTIONS
 		r := ua.response(m, 200, "OK")
