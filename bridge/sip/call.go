@@ -277,12 +277,12 @@ func (c *Call) onInviteResponse(m *Message) {
 	case code < 300:
 		c.markFirst()
 		if c.state >= CallConfirmed || c.ack != nil {
-			c.stray2xx(m)
+			c.ua.stray2xx(c, m)
 			return
 		}
 		d, err := uacDialog(m)
 		if err != nil {
-			c.ua.ackAndBye(m)
+			c.ua.stray2xx(nil, m)
 			c.terminate(CallEvent{State: CallTerminated, Status: 502, Reason: "Bad 2xx: " + err.Error()})
 			return
 		}
@@ -330,24 +330,22 @@ func (c *Call) onInviteResponse(m *Message) {
 	}
 }
 
-// stray2xx answers a 2xx that is not the call's first: the same dialog's
-// retransmission gets the ACK again; another fork's gets ACK then BYE.
-func (c *Call) stray2xx(m *Message) {
-	if to, err := ParseAddr(m.Get("To")); err == nil && c.ack != nil && to.Tag() == c.dlg.remoteTag {
-		c.ua.sendMsg(c.ack)
-		return
-	}
-	c.ua.ackAndBye(m)
-}
 
 // maxTxs bounds the client transactions a stray 2xx may add to: beyond
 // it the 2xx is dropped (the far end times out), so a flood of them grows
 // neither memory nor traffic. The UA's own requests are never refused.
 const maxTxs = 32
 
-// ackAndBye ends a dialog nobody wants: a 2xx that came after the call
-// was given up or ended, or from a second fork. Called with ua.mu held.
-func (ua *UA) ackAndBye(m *Message) {
+// stray2xx answers a 2xx that is not call c's first (c nil: no call has
+// its Call-ID): the same dialog's retransmission gets the ACK again; a
+// dialog nobody wants (a 2xx that came after the call was given up or
+// ended, a second fork's, a bad one) gets ACK then BYE. Called with ua.mu
+// held.
+func (ua *UA) stray2xx(c *Call, m *Message) {
+	if to, err := ParseAddr(m.Get("To")); c != nil && err == nil && c.ack != nil && to.Tag() == c.dlg.remoteTag {
+		ua.sendMsg(c.ack)
+		return
+	}
 	d, err := uacDialog(m)
 	if err != nil || len(ua.txs) >= maxTxs {
 		return

@@ -346,13 +346,9 @@ func (ua *UA) handleResponse(m *Message) {
 		return
 	}
 	// A 2xx to an INVITE whose transaction is gone: a retransmission, a
-	// second fork, or a late answer to a call given up. The call decides.
+	// second fork, or a late answer to a call given up.
 	if method == "INVITE" && m.StatusCode/100 == 2 {
-		if c := ua.calls[m.Get("Call-ID")]; c != nil {
-			c.stray2xx(m)
-		} else {
-			ua.ackAndBye(m)
-		}
+		ua.stray2xx(ua.calls[m.Get("Call-ID")], m)
 	}
 }
 
