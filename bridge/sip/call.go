@@ -118,9 +118,16 @@ func (ua *UA) sendNew(m *Message) {
 	ua.sendMsg(m)
 }
 
-// TargetURI is the Request-URI for dialling number at the UA's domain:
-// sip:<number>@<domain>, '#' escaped.
-func (ua *UA) TargetURI(number string) (string, error) {
+// Invite places a call to number (sip:number@domain) with media's offer.
+// It returns the Call when the server has taken the INVITE: its first
+// response, provisional or final (a final failure then arrives as a
+// CallTerminated event). If ctx ends first, it returns ctx's error and
+// the UA makes sure nothing stays up: a provisional response that comes
+// later is answered with CANCEL, a 200 with ACK then BYE, and the call's
+// events are not delivered. onEvent hears every change, in order, on the
+// UA's event goroutine; it may be called before Invite returns.
+func (ua *UA) Invite(ctx context.Context, number string, media Media, onEvent func(CallEvent)) (*Call, error) {
+	// The Request-URI: sip:<number>@<domain>, '#' escaped.
 	user := ""
 	for i := 0; i < len(number); i++ {
 		switch c := number[i]; {
@@ -134,24 +141,9 @@ func (ua *UA) TargetURI(number string) (string, error) {
 		}
 	}
 	if user == "" || len(number) > 64 {
-		return "", errors.New("sip: cannot dial " + quote(number))
+		return nil, errors.New("sip: cannot dial " + quote(number))
 	}
-	return "sip:" + user + "@" + ua.cfg.Domain, nil
-}
-
-// Invite places a call to number (sip:number@domain) with media's offer.
-// It returns the Call when the server has taken the INVITE: its first
-// response, provisional or final (a final failure then arrives as a
-// CallTerminated event). If ctx ends first, it returns ctx's error and
-// the UA makes sure nothing stays up: a provisional response that comes
-// later is answered with CANCEL, a 200 with ACK then BYE, and the call's
-// events are not delivered. onEvent hears every change, in order, on the
-// UA's event goroutine; it may be called before Invite returns.
-func (ua *UA) Invite(ctx context.Context, number string, media Media, onEvent func(CallEvent)) (*Call, error) {
-	ruri, err := ua.TargetURI(number)
-	if err != nil {
-		return nil, err
-	}
+	ruri := "sip:" + user + "@" + ua.cfg.Domain
 	if !ua.Registered() {
 		return nil, ErrNotRegistered
 	}
