@@ -15,8 +15,14 @@ import (
 // signedIn opens the SIP desktop with the agent signed in.
 func signedIn(t *testing.T) *tab {
 	t.Helper()
+	return signedInWith(t, recordEvents)
+}
+
+// signedInWith is signedIn in a tab with its own scripts (openTab's).
+func signedInWith(t *testing.T, scripts string) *tab {
+	t.Helper()
 	bed := sipBed(t)
-	tb := openTab(t, recordEvents)
+	tb := openTab(t, scripts)
 	tb.openURL(sipEnv.url)
 	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
 		t.Fatalf("login: %s", r)

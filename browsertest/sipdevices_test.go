@@ -247,12 +247,7 @@ func TestSIPAudioDeviceAcrossFrames(t *testing.T) {
 // The panel with the audio devices open, signed in, at a phone's and a
 // laptop's widths: nothing sticks out; screenshots for a person.
 func TestSIPAudioDevicesLayout(t *testing.T) {
-	bed := sipBed(t)
-	tb := openTab(t, recordAudio)
-	tb.openURL(sipEnv.url)
-	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
-		t.Fatalf("login: %s", r)
-	}
+	tb := signedInWith(t, recordAudio)
 	tb.listed()
 	evalJS[bool](tb, `document.getElementById('audioDevices').open = true`)
 	for _, w := range []struct{ w, h int64 }{{320, 568}, {390, 844}, {1280, 800}} {
@@ -303,11 +298,7 @@ func (tb *tab) refuse(label string) string {
 // own), and follows a speaker chosen while it rings (AudioContext.setSinkId).
 func TestSIPRingtoneSpeaker(t *testing.T) {
 	bed := sipBed(t)
-	tb := openTab(t, recordAudio+ringtones+refuseSpeaker)
-	tb.openURL(sipEnv.url)
-	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
-		t.Fatalf("login: %s", r)
-	}
+	tb := signedInWith(t, recordAudio+ringtones+refuseSpeaker)
 	tb.listed()
 	first := tb.choose("speakerSelect", "Fake Audio Output 1")
 	tb.devices(fakeMic, "Fake Audio Output 1")
@@ -343,11 +334,7 @@ func TestSIPRingtoneSpeaker(t *testing.T) {
 // the next choice works.
 func TestSIPSpeakerRefused(t *testing.T) {
 	bed := sipBed(t)
-	tb := openTab(t, recordAudio+refuseSpeaker)
-	tb.openURL(sipEnv.url)
-	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
-		t.Fatalf("login: %s", r)
-	}
+	tb := signedInWith(t, recordAudio+refuseSpeaker)
 	tb.listed()
 	id, n := connectedEcho(tb)
 	refused := tb.refuse("Fake Audio Output 2")

@@ -17,11 +17,7 @@ import (
 // and is accepted from the panel.
 func TestSIPInviteFlood(t *testing.T) {
 	bed := sipBed(t)
-	tb := openTab(t, recordEvents)
-	tb.openURL(sipEnv.url)
-	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
-		t.Fatalf("login: %s", r)
-	}
+	tb := signedInWith(t, recordEvents)
 	// rows waits until the panel shows n rows in state, and returns their ids.
 	rows := func(n int, state string) []string {
 		t.Helper()

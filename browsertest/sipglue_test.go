@@ -26,17 +26,12 @@ func sipICEServers(downWS string) []server.ICEServer {
 // A call's RTCPeerConnection gets the config's iceServers as they are
 // (adapi-config.json's sip.iceServers, through Go to adapi-sip.js).
 func TestSIPICEServers(t *testing.T) {
-	bed := sipBed(t)
-	tb := openTab(t, recordEvents+`
+	tb := signedInWith(t, recordEvents+`
 window.__pcConfigs = []
 {
 	const PC = RTCPeerConnection
 	window.RTCPeerConnection = class extends PC { constructor (c, ...a) { __pcConfigs.push(JSON.stringify(c)); super(c, ...a) } }
 }`)
-	tb.openURL(sipEnv.url)
-	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
-		t.Fatalf("login: %s", r)
-	}
 	id, _ := connectedEcho(tb)
 	tb.ok(fmt.Sprintf(`adApi.leaveInteraction(%q)`, id))
 	got := evalJS[[]string](tb, `__pcConfigs`)
@@ -60,9 +55,8 @@ window.__pcConfigs = []
 // absurd id (300 characters) and the anonymous entries a browser lists
 // before the microphone permission left out; cameras not offered.
 func TestSIPAudioDeviceOffers(t *testing.T) {
-	bed := sipBed(t)
 	long := strings.Repeat("a", 255) + "😀" + "tail" // the pair at 255-256
-	tb := openTab(t, recordAudio+fmt.Sprintf(`
+	tb := signedInWith(t, recordAudio+fmt.Sprintf(`
 {
 	const md = navigator.mediaDevices, real = md.enumerateDevices.bind(md)
 	const dev = (kind, deviceId, label) => ({kind, deviceId, label, groupId: ''})
@@ -71,10 +65,6 @@ func TestSIPAudioDeviceOffers(t *testing.T) {
 	for (let i = 0; i < 40; i++) more.push(dev('audioinput', 'extra-' + i, 'Extra ' + i))
 	md.enumerateDevices = () => real().then(l => [...l, ...more])
 }`, long))
-	tb.openURL(sipEnv.url)
-	if r := tb.login("agent", bed.Passwords["agent"]); r.Status != "success" {
-		t.Fatalf("login: %s", r)
-	}
 	tb.listed()
 	mics, v := tb.options("micSelect")
 	want := []string{fakeMic, "Fake Audio Input 1", "Fake Audio Input 2", "nameless", string(utf16.Decode(utf16.Encode([]rune(long))[:255]))}
